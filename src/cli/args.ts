@@ -1,0 +1,119 @@
+/** Command-line options of `coreview`. Parsing is strict: an unknown flag is a usage error, not ignored. */
+export interface CliOptions {
+  readonly file: string;
+  readonly mode: 'table' | 'summary' | 'threads' | 'json' | 'search' | 'dump';
+  readonly images: boolean;
+  readonly scan: boolean;
+  readonly search?: { readonly text: string; readonly kind: 'ascii' | 'utf16le' | 'hex'; readonly caseInsensitive: boolean; readonly limit: number };
+  readonly dump?: { readonly address: string; readonly length: number; readonly bytes: boolean };
+  readonly workers?: number;
+}
+
+export const USAGE = `usage: coreview <core> [options]
+
+  (no option)         maddress-style region table, then the per-kind totals
+  --summary           only the per-kind totals (add --images for per-image totals)
+  --threads           one line per thread
+  --json              the whole analysis as one JSON document
+  --scan              count touched (non-zero) pages per region (with --json or the tables)
+  --search <text>     search dumped memory for an ASCII string
+      --utf16         … as UTF-16LE       --hex   … as hex bytes ("de ad be ef")
+      -i              case-insensitive    --limit N  stop after N hits (default 100)
+  --dump <addr> [len] WinDbg-style pointer view of memory (len bytes, default 256); --bytes for a byte view
+  --workers N         worker threads for --scan and --search (default: CPU count)
+  --help, --version
+`;
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
+  let file: string | undefined;
+  let mode: CliOptions['mode'] = 'table';
+  let images = false;
+  let scan = false;
+  let search: { text: string; kind: 'ascii' | 'utf16le' | 'hex'; caseInsensitive: boolean; limit: number } | undefined;
+  let searchKind: 'ascii' | 'utf16le' | 'hex' = 'ascii';
+  let caseInsensitive = false;
+  let limit = 100;
+  let dump: { address: string; length: number; bytes: boolean } | undefined;
+  let bytes = false;
+  let workers: number | undefined;
+  const setMode = (m: CliOptions['mode']) => {
+    if (mode !== 'table' && mode !== m) throw new UsageError(`--${m} cannot be combined with --${mode}`);
+    mode = m;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const value = (what: string) => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs ${what}`);
+      return v;
+    };
+    switch (arg) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--version':
+        return 'version';
+      case '--summary':
+        setMode('summary');
+        break;
+      case '--threads':
+        setMode('threads');
+        break;
+      case '--json':
+        setMode('json');
+        break;
+      case '--images':
+        images = true;
+        break;
+      case '--scan':
+        scan = true;
+        break;
+      case '--search':
+        setMode('search');
+        search = { text: value('a string to search for'), kind: 'ascii', caseInsensitive: false, limit };
+        break;
+      case '--utf16':
+        searchKind = 'utf16le';
+        break;
+      case '--hex':
+        searchKind = 'hex';
+        break;
+      case '-i':
+        caseInsensitive = true;
+        break;
+      case '--limit':
+        limit = positiveInt(value('a number'), arg);
+        break;
+      case '--bytes':
+        bytes = true;
+        break;
+      case '--workers':
+        workers = positiveInt(value('a number'), arg);
+        break;
+      case '--dump': {
+        setMode('dump');
+        const address = value('an address');
+        const next = argv[i + 1];
+        const length = next !== undefined && /^(0x)?[0-9a-f]+$/i.test(next) ? positiveInt(argv[++i] ?? '', 'length') : 256;
+        dump = { address, length, bytes: false };
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        if (file !== undefined) throw new UsageError(`one core at a time (got ${file} and ${arg})`);
+        file = arg;
+    }
+  }
+  if (file === undefined) throw new UsageError('no core file given');
+  if (search) search = { ...search, kind: searchKind, caseInsensitive, limit };
+  if (dump) dump = { ...dump, bytes };
+  return { file, mode, images, scan, ...(search ? { search } : {}), ...(dump ? { dump } : {}), ...(workers !== undefined ? { workers } : {}) };
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = text.toLowerCase().startsWith('0x') ? Number.parseInt(text, 16) : Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${what}: expected a positive number, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,86 @@
+import { basename } from 'node:path';
+import { analyzeCore } from '../core/analyze';
+import { isDumpError } from '../core/errors';
+import { jsonDocumentText } from '../core/format/json-document';
+import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
+import { NodeFileSource } from '../core/io/node-file-source';
+import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
+import { runMemoryCommand } from './memory-commands';
+
+declare const COREVIEW_VERSION: string;
+
+/** Exit codes: 0 done (warnings, if any, on stderr), 2 the input is not a readable core or the usage is wrong. */
+async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions | 'help' | 'version';
+  try {
+    options = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(`${e.message}\n${USAGE}`);
+    throw e;
+  }
+  if (options === 'help') return print(USAGE);
+  if (options === 'version') return print(`coreview ${typeof COREVIEW_VERSION === 'string' ? COREVIEW_VERSION : 'dev'}\n`);
+
+  let source: NodeFileSource;
+  try {
+    source = await NodeFileSource.open(options.file);
+  } catch (e) {
+    return fail(`cannot open ${options.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const analysis = await analyzeCore(source);
+    for (const w of analysis.dump.warnings) process.stderr.write(`coreview: warning: ${w}\n`);
+    const name = basename(options.file);
+    if (options.mode === 'search' || options.mode === 'dump' || options.scan) {
+      return await runMemoryCommand(options, options.file, source, analysis, name, print);
+    }
+    switch (options.mode) {
+      case 'json':
+        return print(jsonDocumentText(analysis, name));
+      case 'threads':
+        return print(`${threadTableText(analysis.threads)}\n`);
+      case 'summary':
+        return print(`${kindTotalsText(analysis.totals)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''}`);
+      default:
+        return print(
+          `${overviewText(analysis)}\n\n${regionTableText(analysis.regions, analysis.dump.bits)}\n\n${kindTotalsText(analysis.totals)}\n${
+            options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''
+          }`,
+        );
+    }
+  } catch (e) {
+    if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${options.file} is a directory, not a core file`);
+    if ((e as NodeJS.ErrnoException).code === 'EIO') return fail(`${options.file}: the file cannot be read (I/O error)`);
+    throw e;
+  } finally {
+    await source.close();
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`coreview: error: ${message.trimEnd()}\n`);
+  return 2;
+}
+
+// `coreview core | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // A bug, not bad input: one line, no stack trace (COREVIEW_DEBUG=1 shows it).
+    if (process.env.COREVIEW_DEBUG) console.error(e);
+    process.stderr.write(`coreview: internal error: ${e instanceof Error ? e.message : String(e)} (please report it with the core's first bytes)\n`);
+    process.exitCode = 1;
+  },
+);

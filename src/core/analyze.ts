@@ -1,0 +1,188 @@
+import { readElfHeader } from './elf/header';
+import { readProgramHeaders } from './elf/program-headers';
+import { PT_LOAD } from './elf/constants';
+import { CountingSource, type ByteSource } from './io/byte-source';
+import { AT, auxvValue } from './notes/auxv';
+import { collectNotes } from './notes/collect-notes';
+import { signalName } from './notes/siginfo';
+import { classifyRegions } from './model/classify';
+import { DumpMemory } from './model/dump-memory';
+import { findModules, probeModule } from './model/modules';
+import { detectProducer } from './model/producer';
+import { buildRegions } from './model/regions';
+import { detectRuntime, mapsCoreclr } from './model/runtime';
+import { annotateThreads, basename, buildThreads } from './model/threads';
+import { imageTotals, kindTotals } from './model/totals';
+import type { Analysis, FileMapping, Module, ProcessInfo } from './model/types';
+import type { CollectedNotes } from './notes/collect-notes';
+
+export interface AnalyzeOptions {
+  /** Called for each warning as it is found (they are also collected in dump.warnings). */
+  readonly onWarning?: (message: string) => void;
+  /** Progress of the header pass: which step, and the bytes read so far. */
+  readonly onProgress?: (step: string, bytesRead: number) => void;
+}
+
+/** createdump's diagnostics page: a fixed address, starting with this signature. */
+const DIAGINFO_ADDRESS = 0x7ffffff10000n;
+const DIAGINFO_SIGNATURE = 'DIAGINFOHEADER';
+
+/**
+ * The header pass: ELF header, program headers, every PT_NOTE and the first page of each mapped image. What it
+ * reads does not grow with the dump's size (see CountingSource in the result's dump.bytesRead).
+ * Throws DumpError for input that is not a readable core; anything else it can parse comes back with warnings.
+ */
+export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const source = new CountingSource(input);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const progress = (step: string) => options.onProgress?.(step, source.bytesRead);
+
+  progress('ELF header');
+  const header = await readElfHeader(source);
+  progress('program headers');
+  const phdrs = await readProgramHeaders(source, header, warn);
+  progress('notes');
+  const notes = await collectNotes(source, header, phdrs, warn);
+  const os = detectOs(notes);
+  const core = { bits: header.bits, endian: header.endian };
+  const memory = new DumpMemory(source, phdrs);
+  const files: FileMapping[] = notes.file?.mappings ?? [];
+
+  progress('modules');
+  const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
+  const execfn = auxvValue(notes.auxv, AT.EXECFN);
+  const execfnText = execfn === undefined ? undefined : await memory.readCString(execfn);
+  const executable = pickExecutable(files, execfnText, notes);
+  const modules: Module[] = await findModules(files, memory, core);
+  if (vdso !== undefined && !modules.some((m) => vdso >= m.start && vdso < m.end)) {
+    const m = await probeModule(memory, vdso, '[vdso]', core);
+    if (m !== undefined) modules.push(m);
+  }
+  const diagBytes = header.bits === 64 ? await memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined;
+  const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
+
+  progress('regions');
+  const regions = buildRegions(phdrs, files, source.size, warn);
+  const processSignal = notes.siginfo?.signo || notes.threads[0]?.signal || undefined;
+  const threads = buildThreads(notes.threads, processSignal);
+  const dotnet = mapsCoreclr(files);
+  classifyRegions(regions, {
+    threads,
+    modules,
+    dotnet,
+    ...(vdso !== undefined ? { vdso } : {}),
+    ...(execfn !== undefined ? { execfn } : {}),
+    ...(executable !== undefined ? { executable } : {}),
+    ...(diagInfo ? { diagInfo: DIAGINFO_ADDRESS } : {}),
+  });
+  annotateThreads(threads, regions, modules);
+
+  const loadSegments = phdrs.filter((p) => p.type === PT_LOAD).length;
+  if (loadSegments === 0) warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
+  if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
+  if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
+  if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
+    warn('no NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it; the kernel drops it above ~65k mappings)');
+  }
+
+  const process = buildProcess(notes, header.machine, executable, execfnText, files);
+  const producer = detectProducer({
+    notes,
+    sectionHeaders: header.shnum,
+    extendedNumbering: header.extendedNumbering !== undefined,
+    diagInfo,
+    os,
+  });
+  progress('done');
+  return {
+    dump: {
+      size: source.size,
+      arch: archName(header.machineName, header.bits),
+      machine: header.machine,
+      bits: header.bits,
+      endian: header.endian,
+      os,
+      pageSize: notes.file?.pageSize || Number(auxvValue(notes.auxv, AT.PAGESZ) ?? 4096n) || 4096,
+      producer,
+      programHeaders: phdrs.length,
+      loadSegments,
+      notes: notes.list,
+      warnings,
+      bytesRead: source.bytesRead,
+    },
+    process,
+    regions,
+    totals: kindTotals(regions),
+    imageTotals: imageTotals(regions),
+    threads,
+    modules,
+    files,
+    auxv: notes.auxv,
+  };
+}
+
+function detectOs(notes: CollectedNotes): string {
+  for (const owner of notes.owners) {
+    if (owner.startsWith('NetBSD-CORE')) return 'NetBSD';
+    if (owner.startsWith('OpenBSD')) return 'OpenBSD';
+  }
+  return 'Linux';
+}
+
+/** x32 and MIPS n32 are 64-bit machines running a 32-bit ABI: say so rather than "x86_64, 32-bit". */
+function archName(machine: string, bits: 32 | 64): string {
+  if (machine === 'x86_64' && bits === 32) return 'x32';
+  if (machine === 'mips') return bits === 64 ? 'mips64' : 'mips';
+  if (machine === 'riscv') return bits === 64 ? 'riscv64' : 'riscv32';
+  if (machine === 'loongarch') return bits === 64 ? 'loongarch64' : 'loongarch32';
+  if (machine === 's390' && bits === 64) return 's390x';
+  return machine;
+}
+
+/**
+ * The executable: the NT_FILE image whose name matches AT_EXECFN (the path given to execve, maybe relative) or
+ * pr_fname; else the first file mapped at offset 0 (the kernel lists mappings by address, the executable lowest).
+ */
+function pickExecutable(files: readonly FileMapping[], execfn: string | undefined, notes: CollectedNotes): string | undefined {
+  const atZero = files.filter((f) => f.fileOffset === 0n);
+  const wanted = execfn !== undefined ? basename(execfn) : undefined;
+  const fname = notes.prpsinfo?.fname;
+  const match =
+    atZero.find((f) => wanted !== undefined && basename(f.path) === wanted) ??
+    atZero.find((f) => fname !== undefined && fname.length > 0 && basename(f.path).startsWith(fname));
+  return match?.path ?? execfn ?? atZero[0]?.path;
+}
+
+function buildProcess(
+  notes: CollectedNotes,
+  machine: number,
+  executable: string | undefined,
+  execfn: string | undefined,
+  files: readonly FileMapping[],
+): ProcessInfo {
+  const p: ProcessInfo = {};
+  const ps = notes.prpsinfo;
+  if (ps !== undefined) Object.assign(p, { pid: ps.pid, ppid: ps.ppid, uid: ps.uid, gid: ps.gid, name: ps.fname, args: ps.psargs, state: ps.sname });
+  else if (notes.threads[0] !== undefined) p.pid = notes.threads[0].tid;
+  const si = notes.siginfo;
+  const signal = si?.signo || notes.threads[0]?.signal || 0;
+  if (signal !== 0) {
+    p.signal = signal;
+    const name = signalName(signal, machine);
+    if (name !== undefined) p.signalName = name;
+  }
+  if (si !== undefined && si.signo !== 0) {
+    p.signalCode = si.code;
+    p.signalErrno = si.errno;
+    if (si.faultAddress !== undefined) p.faultAddress = si.faultAddress;
+  }
+  if (executable !== undefined) p.executable = executable;
+  else if (execfn !== undefined) p.executable = execfn;
+  const runtime = detectRuntime(files);
+  if (runtime !== undefined) p.runtime = runtime;
+  return p;
+}

@@ -1,0 +1,89 @@
+export type Endian = 'little' | 'big';
+export type WordBits = 32 | 64;
+
+/**
+ * Endian- and word-size-aware reads over a byte array. Out-of-range reads throw RangeError (DataView's own
+ * check); parsers check lengths first and treat a throw here as a bug.
+ */
+export class BinaryView {
+  readonly view: DataView;
+  readonly little: boolean;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly endian: Endian,
+    readonly bits: WordBits,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.little = endian === 'little';
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+  get wordSize(): 4 | 8 {
+    return this.bits === 64 ? 8 : 4;
+  }
+
+  u8(offset: number): number {
+    return this.view.getUint8(offset);
+  }
+  u16(offset: number): number {
+    return this.view.getUint16(offset, this.little);
+  }
+  i16(offset: number): number {
+    return this.view.getInt16(offset, this.little);
+  }
+  u32(offset: number): number {
+    return this.view.getUint32(offset, this.little);
+  }
+  i32(offset: number): number {
+    return this.view.getInt32(offset, this.little);
+  }
+  u64(offset: number): bigint {
+    return this.view.getBigUint64(offset, this.little);
+  }
+  /** An unsigned value of `size` bytes (1, 2, 4 or 8) as bigint. */
+  uint(offset: number, size: number): bigint {
+    switch (size) {
+      case 1:
+        return BigInt(this.u8(offset));
+      case 2:
+        return BigInt(this.u16(offset));
+      case 4:
+        return BigInt(this.u32(offset));
+      case 8:
+        return this.u64(offset);
+      default:
+        throw new RangeError(`unsupported integer size ${size}`);
+    }
+  }
+  /** A word of the core's class (4 or 8 bytes) as bigint. */
+  word(offset: number): bigint {
+    return this.bits === 64 ? this.u64(offset) : BigInt(this.u32(offset));
+  }
+  /** A word that must fit a file offset or a count; values above 2^53 come back as Infinity (callers reject them). */
+  wordNumber(offset: number): number {
+    const v = this.word(offset);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(v);
+  }
+  sub(offset: number, length: number): BinaryView {
+    return new BinaryView(this.bytes.subarray(offset, offset + length), this.endian, this.bits);
+  }
+  /** A NUL-terminated (or field-terminated) string, decoded as UTF-8 with replacement characters. */
+  cstring(offset: number, maxLength: number): string {
+    const end = Math.min(this.bytes.length, offset + maxLength);
+    let stop = offset;
+    while (stop < end && this.bytes[stop] !== 0) stop++;
+    return decodeText(this.bytes.subarray(offset, stop));
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+export function decodeText(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+export function alignUp(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
+}

@@ -1,0 +1,55 @@
+import { BinaryView, alignUp, decodeText } from './binary-view';
+
+export interface RawNote {
+  /** Owner name without the terminating NUL ("CORE", "LINUX", "GNU", "NetBSD-CORE@1", …). */
+  readonly name: string;
+  readonly type: number;
+  /** The descriptor bytes (a view into the segment's buffer). */
+  readonly desc: Uint8Array;
+  /** File offset of the note header, for listings and the hex view. */
+  readonly offset: number;
+}
+
+/**
+ * Iterates the notes of one PT_NOTE segment. The header is three 32-bit words even in ELF64 (namesz, descsz,
+ * type); name and desc are each padded to 4 bytes. Padding bytes are NOT required to be zero (createdump writes
+ * debug tags there). A note that overruns the segment ends the iteration with a warning; sizes are checked
+ * before use so absurd values cost nothing.
+ */
+export function* iterateNotes(
+  segment: BinaryView,
+  fileOffset: number,
+  warn: (message: string) => void,
+): Generator<RawNote> {
+  let at = 0;
+  while (at + 12 <= segment.length) {
+    const namesz = segment.u32(at);
+    const descsz = segment.u32(at + 4);
+    const type = segment.u32(at + 8);
+    const nameStart = at + 12;
+    const descStart = nameStart + alignUp(namesz, 4);
+    const next = descStart + alignUp(descsz, 4);
+    if (descStart > segment.length || descStart + descsz > segment.length) {
+      warn(`note at file offset ${fileOffset + at} (type ${type}) overruns its segment: ${descsz} bytes of description past the end; later notes in this segment are skipped`);
+      return;
+    }
+    if (namesz === 0 && descsz === 0 && type === 0) {
+      // Zero padding at the end of a segment (some writers round the segment up): nothing more to read.
+      if (segment.bytes.subarray(next).every((b) => b === 0)) return;
+      at = next;
+      continue;
+    }
+    const nameBytes = segment.bytes.subarray(nameStart, nameStart + namesz);
+    const nul = nameBytes.indexOf(0);
+    yield {
+      name: decodeText(nul >= 0 ? nameBytes.subarray(0, nul) : nameBytes),
+      type,
+      desc: segment.bytes.subarray(descStart, descStart + descsz),
+      offset: fileOffset + at,
+    };
+    at = next;
+  }
+  if (at < segment.length && segment.bytes.subarray(at).some((b) => b !== 0)) {
+    warn(`${segment.length - at} trailing bytes at file offset ${fileOffset + at} do not form a note`);
+  }
+}

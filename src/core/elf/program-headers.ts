@@ -1,0 +1,65 @@
+import { DumpError } from '../errors';
+import type { ByteSource } from '../io/byte-source';
+import { BinaryView } from './binary-view';
+import type { ElfHeader } from './header';
+
+export interface ProgramHeader {
+  readonly index: number;
+  readonly type: number;
+  readonly flags: number;
+  readonly offset: number;
+  readonly vaddr: bigint;
+  readonly filesz: number;
+  readonly memsz: bigint;
+  readonly align: bigint;
+}
+
+/**
+ * Reads every program header. The table is bounded by the file: a count that would run past the end is clamped
+ * (with a warning) instead of trusted — absurd counts cost nothing.
+ */
+export async function readProgramHeaders(
+  source: ByteSource,
+  header: ElfHeader,
+  warn: (message: string) => void,
+): Promise<ProgramHeader[]> {
+  if (header.phnum === 0) return [];
+  const entry = header.phentsize;
+  if (!Number.isFinite(header.phoff) || header.phoff >= source.size) {
+    throw new DumpError('bad-header', `program headers start at offset ${header.phoff}, past the end of the ${source.size}-byte file`);
+  }
+  let count = header.phnum;
+  const fits = Math.floor((source.size - header.phoff) / entry);
+  if (fits < count) {
+    warn(`the file is truncated: it holds ${fits} of ${count} program headers`);
+    count = fits;
+  }
+  const v = new BinaryView(await source.read(header.phoff, count * entry), header.endian, header.bits);
+  const result: ProgramHeader[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = i * entry;
+    result[i] =
+      header.bits === 64
+        ? {
+            index: i,
+            type: v.u32(at),
+            flags: v.u32(at + 4),
+            offset: v.wordNumber(at + 8),
+            vaddr: v.u64(at + 16),
+            filesz: v.wordNumber(at + 32),
+            memsz: v.u64(at + 40),
+            align: v.u64(at + 48),
+          }
+        : {
+            index: i,
+            type: v.u32(at),
+            offset: v.u32(at + 4),
+            vaddr: BigInt(v.u32(at + 8)),
+            filesz: v.u32(at + 16),
+            memsz: BigInt(v.u32(at + 20)),
+            flags: v.u32(at + 24),
+            align: BigInt(v.u32(at + 28)),
+          };
+  }
+  return result;
+}

@@ -1,0 +1,113 @@
+import type { Analysis } from '../model/types';
+import { hexAddress } from './address';
+
+/** Touched-page census results to merge into the document (`--scan`), by region index. */
+export interface CensusForDocument {
+  /** Touched bytes per region index (pages holding a non-zero byte × page size, clipped to the bytes in dump). */
+  readonly regionTouched: readonly (number | undefined)[];
+  /** True when every region's census is in. */
+  readonly complete: boolean;
+}
+
+/**
+ * The analysis as the one JSON document the CLI's `--json` prints and the page's "Download JSON" saves — the same
+ * bytes from both, so nothing here may depend on where it runs. Addresses are lower-case `0x…` strings (64-bit
+ * exact); sizes are byte counts; `end` is exclusive. Field names of version 1 are a contract: add, never rename.
+ */
+export function toJsonDocument(a: Analysis, fileName: string, census?: CensusForDocument): object {
+  const touched = (i: number) => census?.regionTouched[i];
+  const kindTouched = new Map<string, number>();
+  if (census) {
+    a.regions.forEach((r, i) => kindTouched.set(r.kind, (kindTouched.get(r.kind) ?? 0) + (touched(i) ?? 0)));
+  }
+  return {
+    format: 'coreview',
+    version: 1,
+    dump: {
+      name: fileName,
+      size: a.dump.size,
+      arch: a.dump.arch,
+      machine: a.dump.machine,
+      bits: a.dump.bits,
+      endian: a.dump.endian,
+      os: a.dump.os,
+      producer: a.dump.producer.name,
+      producerEvidence: a.dump.producer.evidence,
+      pageSize: a.dump.pageSize,
+      programHeaders: a.dump.programHeaders,
+      loadSegments: a.dump.loadSegments,
+      headerBytesRead: a.dump.bytesRead,
+      warnings: a.dump.warnings,
+      notes: a.dump.notes.map((n) => ({ name: n.name, type: n.type, typeName: n.typeName, size: n.size, offset: n.offset })),
+      ...(census ? { census: census.complete ? 'complete' : 'incomplete' } : {}),
+    },
+    process: {
+      pid: a.process.pid ?? null,
+      ppid: a.process.ppid,
+      uid: a.process.uid,
+      gid: a.process.gid,
+      name: a.process.name ?? null,
+      args: a.process.args ?? null,
+      executable: a.process.executable,
+      signal: a.process.signal ?? 0,
+      signalName: a.process.signalName,
+      signalCode: a.process.signalCode,
+      ...(a.process.faultAddress !== undefined ? { faultAddress: hexAddress(a.process.faultAddress) } : {}),
+      ...(a.process.runtime !== undefined ? { runtime: { ...a.process.runtime } } : {}),
+    },
+    regions: a.regions.map((r, i) => ({
+      kind: r.kind,
+      start: hexAddress(r.start),
+      end: hexAddress(r.end),
+      size: r.size,
+      type: r.type,
+      state: r.state,
+      protect: r.protect,
+      perms: r.perms,
+      ...(r.image !== undefined ? { image: r.image, fileOffset: r.fileOffset } : {}),
+      inDump: r.inDump,
+      dumpOffset: r.dumpOffset,
+      ...(r.truncated ? { truncated: true } : {}),
+      ...(r.tid !== undefined ? { tid: r.tid } : {}),
+      ...(r.heuristic !== undefined ? { heuristic: { ...r.heuristic } } : {}),
+      ...(census && touched(i) !== undefined ? { touched: touched(i) } : {}),
+    })),
+    totals: a.totals.map((t) => ({
+      kind: t.kind,
+      count: t.count,
+      size: t.size,
+      inDump: t.inDump,
+      percent: Math.round(t.percent * 100) / 100,
+      heuristic: t.heuristic,
+      ...(census ? { touched: kindTouched.get(t.kind) ?? 0 } : {}),
+    })),
+    imageTotals: a.imageTotals.map((t) => ({ ...t })),
+    threads: a.threads.map((t) => ({
+      tid: t.tid,
+      signal: t.signal,
+      crashed: t.crashed,
+      pc: t.pc === undefined ? null : hexAddress(t.pc),
+      sp: t.sp === undefined ? null : hexAddress(t.sp),
+      ...(t.pcSymbol !== undefined ? { pcSymbol: t.pcSymbol } : {}),
+      ...(t.stackStart !== undefined ? { stackStart: hexAddress(t.stackStart) } : {}),
+      ...(t.stackEnd !== undefined ? { stackEnd: hexAddress(t.stackEnd) } : {}),
+      ...(t.stackSize !== undefined ? { stackSize: t.stackSize } : {}),
+      ...(t.stackUsed !== undefined ? { stackUsed: t.stackUsed } : {}),
+      ...(census && t.stackRegion !== undefined && touched(t.stackRegion) !== undefined ? { stackTouched: touched(t.stackRegion) } : {}),
+      registers: Object.fromEntries(t.registers.map((reg) => [reg.name, hexAddress(reg.value)])),
+    })),
+    modules: a.modules.map((m) => ({
+      path: m.path,
+      start: hexAddress(m.start),
+      end: hexAddress(m.end),
+      base: hexAddress(m.base),
+      ...(m.buildId !== undefined ? { buildId: m.buildId } : {}),
+      headerInDump: m.headerInDump,
+    })),
+    auxv: a.auxv.map((e) => ({ type: e.type, name: e.name, value: hexAddress(e.value) })),
+  };
+}
+
+export function jsonDocumentText(a: Analysis, fileName: string, census?: CensusForDocument): string {
+  return `${JSON.stringify(toJsonDocument(a, fileName, census), null, 2)}\n`;
+}

@@ -1,0 +1,101 @@
+import type { Analysis, ImageTotal, KindTotal, Region, Thread } from '../model/types';
+import { hexAddress, tableAddress } from './address';
+import { groupedBytes, maddressSize, percent } from './size';
+import { renderTable, type TextColumn } from './text-table';
+
+/**
+ * The text tables of the CLI and the page's "Copy as text": SOS `!maddress` columns first, in its order, then
+ * what maddress lacks (bytes in dump, thread id). A heuristic kind is marked with a trailing `?`.
+ */
+const REGION_COLUMNS: TextColumn[] = [
+  { title: 'Memory Kind', align: 'left' },
+  { title: 'StartAddr', align: 'right' },
+  { title: 'EndAddr-1', align: 'right' },
+  { title: 'Size', align: 'right' },
+  { title: 'Type', align: 'left' },
+  { title: 'State', align: 'left' },
+  { title: 'Protect', align: 'left' },
+  { title: 'In Dump', align: 'right' },
+  { title: 'Tid', align: 'right' },
+  { title: 'Image', align: 'left' },
+];
+
+export function kindLabel(kind: string, heuristic: boolean): string {
+  return heuristic ? `${kind}?` : kind;
+}
+
+export function regionTableText(regions: readonly Region[], bits: 32 | 64): string {
+  const rows = regions.map((r) => [
+    kindLabel(r.kind, r.heuristic !== undefined),
+    tableAddress(r.start, bits),
+    tableAddress(r.end - 1n, bits),
+    maddressSize(r.size),
+    r.type,
+    r.state,
+    r.protect,
+    maddressSize(r.inDump),
+    r.tid === undefined ? '' : String(r.tid),
+    r.image ?? '',
+  ]);
+  return renderTable(REGION_COLUMNS, rows);
+}
+
+export function kindTotalsText(totals: readonly KindTotal[]): string {
+  const columns: TextColumn[] = [
+    { title: 'Memory Type', align: 'left' },
+    { title: 'Count', align: 'right' },
+    { title: 'Size', align: 'right' },
+    { title: 'Size (bytes)', align: 'right' },
+    { title: '% of Total', align: 'right' },
+    { title: 'In Dump', align: 'right' },
+  ];
+  const rows = totals.map((t) => [kindLabel(t.kind, t.heuristic), String(t.count), maddressSize(t.size), groupedBytes(t.size), percent(t.percent), maddressSize(t.inDump)]);
+  const sum = totals.reduce((a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }), { count: 0, size: 0, inDump: 0 });
+  const footer = [['[TOTAL]', String(sum.count), maddressSize(sum.size), groupedBytes(sum.size), percent(totals.length > 0 ? 100 : 0), maddressSize(sum.inDump)]];
+  return renderTable(columns, rows, footer);
+}
+
+export function imageTotalsText(totals: readonly ImageTotal[]): string {
+  const columns: TextColumn[] = [
+    { title: 'Count', align: 'right' },
+    { title: 'Size', align: 'right' },
+    { title: 'Size (bytes)', align: 'right' },
+    { title: 'In Dump', align: 'right' },
+    { title: 'Image', align: 'left' },
+  ];
+  const rows = totals.map((t) => [String(t.count), maddressSize(t.size), groupedBytes(t.size), maddressSize(t.inDump), t.image]);
+  return renderTable(columns, rows);
+}
+
+export function threadTableText(threads: readonly Thread[]): string {
+  const columns: TextColumn[] = [
+    { title: 'Tid', align: 'right' },
+    { title: 'Signal', align: 'left' },
+    { title: 'SP', align: 'right' },
+    { title: 'Stack Size', align: 'right' },
+    { title: 'Used', align: 'right' },
+    { title: 'PC', align: 'left' },
+  ];
+  const rows = threads.map((t) => [
+    String(t.tid),
+    t.signal === 0 ? '' : `${t.signal}${t.crashed ? ' (crashed)' : ''}`,
+    t.sp === undefined ? '?' : hexAddress(t.sp),
+    t.stackSize === undefined ? '' : maddressSize(t.stackSize),
+    t.stackUsed === undefined ? '' : maddressSize(t.stackUsed),
+    t.pc === undefined ? '?' : `${hexAddress(t.pc)}${t.pcSymbol !== undefined ? ` ${t.pcSymbol}` : ''}`,
+  ]);
+  return renderTable(columns, rows);
+}
+
+/** A few lines about the process and the dump, printed above the tables. */
+export function overviewText(a: Analysis): string {
+  const p = a.process;
+  const lines = [
+    `Process:  ${p.name ?? '?'} (pid ${p.pid ?? '?'})${p.args ? `  ${p.args}` : ''}`,
+    `Signal:   ${p.signal === undefined ? 'none' : `${p.signalName ?? p.signal}${p.faultAddress !== undefined ? ` at ${hexAddress(p.faultAddress)}` : ''}`}`,
+    `Dump:     ${a.dump.arch}, ${a.dump.bits}-bit ${a.dump.endian}-endian ${a.dump.os}, ${groupedBytes(a.dump.size)} bytes, written by ${a.dump.producer.name} (${a.dump.producer.evidence})`,
+    `Contents: ${a.regions.length} regions, ${a.threads.length} threads, ${a.modules.length} modules`,
+  ];
+  if (p.runtime !== undefined) lines.push(`Runtime:  ${p.runtime.name}${p.runtime.version !== undefined ? ` ${p.runtime.version}` : ''} (${p.runtime.evidence})`);
+  return lines.join('\n');
+}

@@ -1,0 +1,181 @@
+/**
+ * Memory Kind tagging. Linux cores name no anonymous region: there is no "[heap]" or "[stack]" in a core, so
+ * every kind below is derived. What rests on a fact (a register, a file name, an auxv entry) is plain; what rests
+ * on a guess is a named heuristic, recorded on the region with its evidence and shown to the user as such.
+ */
+import { hex, regionIndexAt } from './region-index';
+import type { Module, Region } from './types';
+
+export interface ClassifyContext {
+  readonly threads: readonly { readonly tid: number; readonly sp?: bigint }[];
+  readonly modules: readonly Module[];
+  /** AT_SYSINFO_EHDR: the vDSO's address. */
+  readonly vdso?: bigint;
+  /** AT_EXECFN: a pointer into the main thread's stack (argv/envp/auxv strings live there). */
+  readonly execfn?: bigint;
+  /** Path of the main executable, to place the brk heap after it. */
+  readonly executable?: string;
+  /** Start of createdump's DIAGINFOHEADER page when it is present. */
+  readonly diagInfo?: bigint;
+  /** The process maps libcoreclr.so: .NET heuristics apply. */
+  readonly dotnet: boolean;
+}
+
+const X86_64_VSYSCALL = 0xffffffffff600000n;
+/** The GC reserves its whole heap range up front (256 GiB by default on 64-bit); anything this big qualifies. */
+const GC_RESERVATION_MIN = 256 * 1024 * 1024;
+/** Linux randomises the brk start up to 32 MiB after the executable (x86_64) and up to 1 GiB on arm64. */
+const BRK_WINDOW = 1n << 30n;
+
+export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
+  const images = new Set(ctx.modules.map((m) => m.path));
+  for (const r of regions) {
+    if (r.image !== undefined) tagFileMapping(r, images);
+  }
+  tagVdso(regions, ctx);
+  tagDiagInfo(regions, ctx);
+  tagStacks(regions, ctx);
+  tagMainStackFromAuxv(regions, ctx);
+  tagStackGuards(regions);
+  tagBrkHeap(regions, ctx);
+  if (ctx.dotnet) tagGcHeap(regions);
+  for (const r of regions) {
+    if (r.kind !== '') continue;
+    r.kind = r.state === 'MEM_RESERVE' ? '[RESERVED]' : r.protect;
+  }
+}
+
+function tagFileMapping(r: Region, images: ReadonlySet<string>): void {
+  const path = r.image ?? '';
+  if (path.startsWith('/memfd:doublemapper')) {
+    // .NET's W^X scheme maps JIT code twice through a memfd it names "doublemapper" (coreclr's doublemapping.cpp).
+    r.kind = 'CLRCode';
+    r.heuristic = { name: 'dotnet-doublemapper-memfd', evidence: `mapped from ${path}: the memfd .NET's W^X double mapping creates for JIT code` };
+    return;
+  }
+  if (images.has(path)) {
+    r.type = 'MEM_IMAGE';
+    r.kind = 'Image';
+  } else {
+    r.kind = 'MappedFile';
+  }
+}
+
+/** vDSO: AT_SYSINFO_EHDR is a fact; its data pages (vvar) sit right below it; vsyscall has a fixed address. */
+function tagVdso(regions: Region[], ctx: ClassifyContext): void {
+  const i = ctx.vdso === undefined ? -1 : regionIndexAt(regions, ctx.vdso);
+  const vdso = regions[i];
+  if (vdso !== undefined && vdso.image === undefined) {
+    vdso.kind = 'Vdso';
+    // vvar: the kernel maps 4–6 read-only (or no-access) data pages directly below the vDSO text.
+    const below = regions[i - 1];
+    if (below !== undefined && below.end === vdso.start && below.image === undefined && below.perms[1] === '-' && below.size <= 64 * 1024) {
+      below.kind = 'Vdso';
+      below.heuristic = { name: 'vvar-below-vdso', evidence: `read-only ${below.size}-byte region directly below the vDSO at ${hex(vdso.start)}, where the kernel maps vvar` };
+    }
+  }
+  const vsyscall = regions[regionIndexAt(regions, X86_64_VSYSCALL)];
+  if (vsyscall !== undefined && vsyscall.start === X86_64_VSYSCALL) vsyscall.kind = 'Vdso';
+}
+
+function tagDiagInfo(regions: Region[], ctx: ClassifyContext): void {
+  if (ctx.diagInfo === undefined) return;
+  const r = regions[regionIndexAt(regions, ctx.diagInfo)];
+  if (r !== undefined && r.kind === '') r.kind = 'DiagInfo';
+}
+
+/** A region holding a thread's stack pointer is that thread's stack (a fact: the register says so). */
+function tagStacks(regions: Region[], ctx: ClassifyContext): void {
+  for (const t of ctx.threads) {
+    if (t.sp === undefined) continue;
+    const r = regions[regionIndexAt(regions, t.sp)];
+    if (r === undefined || r.image !== undefined || r.kind !== '' && r.kind !== 'Stack') continue;
+    r.kind = 'Stack';
+    r.tid ??= t.tid;
+  }
+}
+
+/** Without register notes (or sp), the main stack is the region that holds AT_EXECFN's string. */
+function tagMainStackFromAuxv(regions: Region[], ctx: ClassifyContext): void {
+  if (ctx.execfn === undefined) return;
+  const r = regions[regionIndexAt(regions, ctx.execfn)];
+  if (r === undefined || r.kind !== '' || r.image !== undefined) return;
+  r.kind = 'Stack';
+  r.heuristic = { name: 'auxv-execfn-on-main-stack', evidence: `holds AT_EXECFN (${hex(ctx.execfn)}): the kernel puts argv, envp and auxv strings at the top of the main thread's stack` };
+}
+
+/** glibc puts a no-access guard directly below each thread stack it allocates (pthread_attr guardsize). */
+function tagStackGuards(regions: Region[]): void {
+  for (let i = 1; i < regions.length; i++) {
+    const r = regions[i];
+    const below = regions[i - 1];
+    if (r?.kind !== 'Stack' || below === undefined || below.end !== r.start) continue;
+    if (below.kind === '' && below.image === undefined && below.perms === '---') {
+      below.kind = 'StackGuard';
+      if (r.tid !== undefined) below.tid = r.tid;
+    }
+  }
+}
+
+/**
+ * brk heap: Linux cores do not label [heap]; brk memory starts after the executable's last mapping (its bss),
+ * randomised up to 32 MiB (x86_64) or 1 GiB (arm64) higher. The first anonymous read-write region past the
+ * executable's bss, before the next file mapping, is taken to be the heap.
+ */
+function tagBrkHeap(regions: Region[], ctx: ClassifyContext): void {
+  const exe = ctx.modules.find((m) => m.path === ctx.executable) ?? ctx.modules[0];
+  if (exe === undefined) return;
+  const exeEnd = regions.filter((r) => r.image === exe.path).reduce((hi, r) => (r.end > hi ? r.end : hi), exe.end);
+  let i = regions.findIndex((r) => r.start >= exeEnd);
+  const candidates: number[] = [];
+  for (; i >= 0 && i < regions.length; i++) {
+    const r = regions[i];
+    if (r === undefined || r.image !== undefined || r.kind !== '' || r.start > exeEnd + BRK_WINDOW) break;
+    if (r.perms === 'rw-') candidates.push(i);
+    if (candidates.length === 2) break;
+  }
+  const first = regions[candidates[0] ?? -1];
+  if (first === undefined) return;
+  // An anonymous rw region flush against the executable is its bss when another one follows; else it holds both.
+  const heapIndex = first.start === exeEnd && candidates.length > 1 ? candidates[1] : candidates[0];
+  const heap = regions[heapIndex ?? -1];
+  if (heap === undefined) return;
+  heap.kind = 'Heap';
+  heap.heuristic = {
+    name: 'brk-heap-after-executable',
+    evidence: `first anonymous read-write region after ${exe.path} (which ends at ${hex(exeEnd)}): where brk() places the heap`,
+  };
+}
+
+/**
+ * .NET GC: the GC reserves one huge PROT_NONE range (MADV_DONTDUMP) and commits read-write pieces inside it, so a
+ * run of contiguous anonymous regions holding a reservation of 256 MiB or more, in a process that maps
+ * libcoreclr.so, is GC heap where it is read-write. Probable only: without the runtime's data (the DAC) it
+ * cannot be confirmed.
+ */
+function tagGcHeap(regions: Region[]): void {
+  let runStart = 0;
+  for (let i = 0; i <= regions.length; i++) {
+    const r = regions[i];
+    const prev = regions[i - 1];
+    const continues = r !== undefined && prev !== undefined && prev.end === r.start && r.image === undefined && prev.image === undefined;
+    if (continues) continue;
+    const run = regions.slice(runStart, i);
+    const reserved = run.filter((x) => x.perms === '---' && x.image === undefined).reduce((sum, x) => sum + x.size, 0);
+    if (reserved >= GC_RESERVATION_MIN) {
+      for (const x of run) {
+        if (x.kind !== '' || x.perms !== 'rw-') continue;
+        x.kind = 'GCHeap';
+        x.heuristic = {
+          name: 'dotnet-gc-reservation',
+          evidence: `read-write anonymous memory inside a ${formatMiB(reserved)} no-access reservation starting at ${hex(run[0]?.start ?? x.start)}, in a process that maps libcoreclr.so`,
+        };
+      }
+    }
+    runStart = i;
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(0)} MiB`;
+}

@@ -1,0 +1,116 @@
+import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
+import { ET_DYN, ET_EXEC, PT_LOAD, PT_NOTE } from '../elf/constants';
+import { findBuildId } from '../notes/build-id';
+import type { DumpMemory } from './dump-memory';
+import type { FileMapping, Module } from './types';
+
+interface CoreShape {
+  readonly bits: WordBits;
+  readonly endian: Endian;
+}
+
+/** A module's program-header table or note segment larger than this is not an image we trust. */
+const MAX_TABLE = 64 * 1024;
+
+/**
+ * The ELF images mapped by the process, as `eu-unstrip -n --core` lists them: for each file named in NT_FILE, read
+ * its ELF header, program headers and GNU build-id from the dump's memory when the first page is present.
+ * Reads stay in the first page and the note segment of each image: kilobytes per module.
+ */
+export async function findModules(files: readonly FileMapping[], memory: DumpMemory, core: CoreShape): Promise<Module[]> {
+  const byPath = new Map<string, FileMapping[]>();
+  for (const f of files) {
+    const list = byPath.get(f.path);
+    if (list) list.push(f);
+    else byPath.set(f.path, [f]);
+  }
+  const modules: Module[] = [];
+  for (const [path, maps] of byPath) {
+    const first = maps.find((m) => m.fileOffset === 0n) ?? maps[0];
+    if (first === undefined) continue;
+    const start = maps.reduce((lo, m) => (m.start < lo ? m.start : lo), first.start);
+    const end = maps.reduce((hi, m) => (m.end > hi ? m.end : hi), first.end);
+    const image = first.fileOffset === 0n ? await readImage(memory, first.start, core) : undefined;
+    if (image === undefined && !looksLikeElfPath(path)) continue;
+    modules.push({
+      path,
+      start,
+      end,
+      base: image?.base ?? start,
+      headerInDump: image !== undefined,
+      ...(image?.buildId !== undefined ? { buildId: image.buildId } : {}),
+    });
+  }
+  return modules;
+}
+
+/** A module found by its ELF header alone (the vDSO, or any image in a core without NT_FILE). */
+export async function probeModule(memory: DumpMemory, address: bigint, name: string, core: CoreShape): Promise<Module | undefined> {
+  const image = await readImage(memory, address, core);
+  if (image === undefined) return undefined;
+  return {
+    path: name,
+    start: address,
+    end: image.end ?? address + 4096n,
+    base: image.base,
+    headerInDump: true,
+    ...(image.buildId !== undefined ? { buildId: image.buildId } : {}),
+  };
+}
+
+/**
+ * Names that are ELF objects even when their first page is not in the dump (gdb's gcore writes p_filesz 0 for
+ * unmodified read-only file mappings): shared objects by their `.so` suffix. Anything else stays MappedFile.
+ */
+export function looksLikeElfPath(path: string): boolean {
+  const name = path.replace(/ \(deleted\)$/, '');
+  return /\.so(\.[0-9][\w.]*)?$/.test(name) || /\/ld-linux[^/]*$/.test(name);
+}
+
+interface ImageFacts {
+  readonly base: bigint;
+  readonly end?: bigint;
+  readonly buildId?: string;
+}
+
+async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Promise<ImageFacts | undefined> {
+  const head = await memory.read(start, 64);
+  if (head === undefined || head.length < 52) return undefined;
+  if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return undefined;
+  const bits: WordBits = head[4] === 2 ? 64 : 32;
+  const endian: Endian = head[5] === 2 ? 'big' : 'little';
+  if (bits !== core.bits && head.length < 64) return undefined;
+  const v = new BinaryView(head, endian, bits);
+  const type = v.u16(16);
+  if (type !== ET_DYN && type !== ET_EXEC) return undefined;
+  const phoff = bits === 64 ? Number(v.u64(32)) : v.u32(28);
+  const phentsize = v.u16(bits === 64 ? 54 : 42);
+  const phnum = v.u16(bits === 64 ? 56 : 44);
+  if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { base: start };
+  const table = await memory.read(start + BigInt(phoff), phnum * phentsize);
+  if (table === undefined || table.length < phnum * phentsize) return { base: start };
+  const t = new BinaryView(table, endian, bits);
+  const phdr = (i: number) => {
+    const at = i * phentsize;
+    return bits === 64
+      ? { type: t.u32(at), vaddr: t.u64(at + 16), memsz: t.u64(at + 40) }
+      : { type: t.u32(at), vaddr: BigInt(t.u32(at + 8)), memsz: BigInt(t.u32(at + 20)) };
+  };
+  const phdrs = Array.from({ length: phnum }, (_, i) => phdr(i));
+  const loads = phdrs.filter((p) => p.type === PT_LOAD);
+  const firstLoad = loads[0];
+  // Load bias: where the first PT_LOAD's page landed minus its link-time address (0 for ET_EXEC).
+  const base = firstLoad === undefined ? start : start - (firstLoad.vaddr & ~0xfffn);
+  const end = loads.reduce<bigint | undefined>((hi, p) => {
+    const e = base + p.vaddr + p.memsz;
+    return hi === undefined || e > hi ? e : hi;
+  }, undefined);
+  let buildId: string | undefined;
+  for (const note of phdrs.filter((p) => p.type === PT_NOTE && p.memsz > 0n && p.memsz <= BigInt(MAX_TABLE))) {
+    const bytes = await memory.read(base + note.vaddr, Number(note.memsz));
+    if (bytes === undefined) continue;
+    buildId = findBuildId(bytes, new BinaryView(bytes, endian, bits));
+    if (buildId !== undefined) break;
+  }
+  return { base, ...(end !== undefined ? { end: (end + 0xfffn) & ~0xfffn } : {}), ...(buildId !== undefined ? { buildId } : {}) };
+}

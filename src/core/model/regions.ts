@@ -1,0 +1,118 @@
+import { PT_LOAD } from '../elf/constants';
+import type { ProgramHeader } from '../elf/program-headers';
+import { permsFromFlags, protectName } from './protection';
+import type { FileMapping, Region } from './types';
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * One region per PT_LOAD, split where NT_FILE mappings subdivide it (createdump merges adjacent mappings of the
+ * same protection into one segment; the file note still lists them apart). PT_LOADs need not be sorted: they
+ * are sorted by address here; overlapping ones are clipped so that no byte is counted twice.
+ *
+ * Kinds are assigned later (classify.ts); here every region is typed MEM_PRIVATE or MEM_MAPPED by whether a
+ * file backs it, and the image decision is made by classify once modules are known.
+ */
+export function buildRegions(
+  phdrs: readonly ProgramHeader[],
+  files: readonly FileMapping[],
+  fileSize: number,
+  warn: (message: string) => void,
+): Region[] {
+  const loads = phdrs
+    .filter((p) => p.type === PT_LOAD)
+    .sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : a.index - b.index));
+  const sortedFiles = [...files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const regions: Region[] = [];
+  let prevEnd = 0n;
+  let truncatedSegments = 0;
+  let clipped = 0;
+  for (const ph of loads) {
+    if (ph.memsz === 0n) continue;
+    let start = ph.vaddr;
+    let end = ph.vaddr + ph.memsz;
+    if (end > MAX_U64 + 1n) {
+      warn(`PT_LOAD #${ph.index} at 0x${start.toString(16)} claims ${ph.memsz} bytes, past the top of the address space; clipped`);
+      end = MAX_U64 + 1n;
+    }
+    if (start < prevEnd) {
+      clipped++;
+      if (end <= prevEnd) continue;
+      start = prevEnd;
+    }
+    const skipped = Number(start - ph.vaddr); // bytes clipped off the front by an overlap
+    const memsz = Number(end - ph.vaddr);
+    const wanted = Math.min(ph.filesz, memsz);
+    const inFile = Number.isFinite(ph.offset) ? Math.max(0, Math.min(wanted, fileSize - ph.offset)) : 0;
+    if (inFile < wanted) truncatedSegments++;
+    const segment = { ph, start, end, present: Math.max(0, inFile - skipped), expected: Math.max(0, wanted - skipped), dumpOffset: ph.offset + skipped };
+    pushPieces(regions, segment, sortedFiles);
+    prevEnd = end;
+  }
+  if (truncatedSegments > 0) {
+    warn(`the dump is truncated: ${truncatedSegments} segment(s) end past the end of the ${fileSize}-byte file; their missing bytes are shown as not in the dump`);
+  }
+  if (clipped > 0) warn(`${clipped} PT_LOAD segment(s) overlap earlier ones; the overlapping bytes are counted once`);
+  return regions;
+}
+
+interface Segment {
+  readonly ph: ProgramHeader;
+  readonly start: bigint;
+  readonly end: bigint;
+  /** Bytes present in the file from `start`. */
+  readonly present: number;
+  /** Bytes the file should hold from `start` (p_filesz); more than `present` when the file is truncated. */
+  readonly expected: number;
+  readonly dumpOffset: number;
+}
+
+function pushPieces(out: Region[], seg: Segment, files: readonly FileMapping[]): void {
+  let cursor = seg.start;
+  for (let i = firstEndingAfter(files, seg.start); i < files.length; i++) {
+    const f = files[i];
+    if (f === undefined || f.start >= seg.end) break;
+    const from = f.start > cursor ? f.start : cursor;
+    const to = f.end < seg.end ? f.end : seg.end;
+    if (to <= from) continue;
+    if (from > cursor) out.push(piece(seg, cursor, from));
+    out.push(piece(seg, from, to, f));
+    cursor = to;
+  }
+  if (cursor < seg.end) out.push(piece(seg, cursor, seg.end));
+}
+
+function piece(seg: Segment, start: bigint, end: bigint, file?: FileMapping): Region {
+  const perms = permsFromFlags(seg.ph.flags);
+  const into = Number(start - seg.start);
+  const size = Number(end - start);
+  const region: Region = {
+    start,
+    end,
+    size,
+    kind: '',
+    type: file ? 'MEM_MAPPED' : 'MEM_PRIVATE',
+    state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
+    protect: protectName(perms),
+    perms,
+    dumpOffset: seg.dumpOffset + into,
+    inDump: Math.max(0, Math.min(size, seg.present - into)),
+    truncated: Math.min(size, seg.expected - into) > Math.max(0, seg.present - into),
+    segment: seg.ph.index,
+  };
+  if (file) Object.assign(region, { image: file.path, fileOffset: Number(file.fileOffset + (start - file.start)) });
+  return region;
+}
+
+/** Index of the first file mapping whose end is above `address` (mappings sorted by start, non-overlapping). */
+function firstEndingAfter(files: readonly FileMapping[], address: bigint): number {
+  let lo = 0;
+  let hi = files.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const f = files[mid];
+    if (f !== undefined && f.end <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

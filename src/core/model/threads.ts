@@ -1,0 +1,43 @@
+import type { ParsedPrstatus } from '../notes/prstatus';
+import { regionIndexAt } from './region-index';
+import type { Module, Region, Thread } from './types';
+
+/**
+ * Threads from NT_PRSTATUS, in file order. The kernel writes the thread that took the fatal signal first, and
+ * repeats pr_cursig in every thread; gdb writes cursig 0. So "crashed" is the first thread when it carries a
+ * signal and the process-wide signal (NT_SIGINFO or the first cursig) matches.
+ */
+export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: number | undefined): Thread[] {
+  return notes.map((n, i) => ({
+    tid: n.tid,
+    signal: n.signal,
+    crashed: i === 0 && n.signal !== 0 && (processSignal === undefined || processSignal === n.signal),
+    registers: n.registers,
+    ...(n.pc !== undefined ? { pc: n.pc } : {}),
+    ...(n.sp !== undefined ? { sp: n.sp } : {}),
+  }));
+}
+
+/** Stack extent, used depth, and pc as module+offset, once regions are classified. */
+export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[]): void {
+  for (const t of threads) {
+    if (t.pc !== undefined) {
+      const m = modules.find((x) => t.pc !== undefined && t.pc >= x.start && t.pc < x.end);
+      if (m !== undefined) t.pcSymbol = `${basename(m.path)}+0x${(t.pc - m.base).toString(16)}`;
+    }
+    if (t.sp === undefined) continue;
+    const index = regionIndexAt(regions, t.sp);
+    const r = regions[index];
+    if (r === undefined || r.kind !== 'Stack') continue;
+    t.stackRegion = index;
+    t.stackStart = r.start;
+    t.stackEnd = r.end;
+    t.stackSize = r.size;
+    t.stackUsed = Number(r.end - t.sp);
+  }
+}
+
+export function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}

@@ -1,0 +1,189 @@
+/**
+ * The engine's result: what one core dump says about its process. Addresses are `bigint` (64-bit exact); sizes
+ * and file offsets are `number` (exact up to 2^53 bytes). The JSON document (format/json-document.ts) turns
+ * addresses into lower-case `0x…` strings at the edge.
+ */
+import type { Endian, WordBits } from '../elf/binary-view';
+
+export type MemoryType = 'MEM_IMAGE' | 'MEM_MAPPED' | 'MEM_PRIVATE';
+/**
+ * MEM_COMMIT: the range is accessible (any of r/w/x). MEM_RESERVE: a no-access reservation (PROT_NONE).
+ * Whether the bytes are in the dump is a separate column (`inDump`): "mapped but not in dump" is a committed
+ * region with inDump < size, never zeros.
+ */
+export type MemoryState = 'MEM_COMMIT' | 'MEM_RESERVE';
+
+/** The Memory Kind column: one of these, or else the protection name (PAGE_READWRITE, …) as maddress does. */
+export type NamedKind =
+  | 'Stack'
+  | 'StackGuard'
+  | 'Image'
+  | 'MappedFile'
+  | 'Heap'
+  | 'Vdso'
+  | 'GCHeap'
+  | 'CLRCode'
+  | 'DiagInfo'
+  | '[RESERVED]';
+export type MemoryKind = NamedKind | string;
+
+/** A tag that rests on a heuristic: which one, and the evidence it used for this region. */
+export interface HeuristicTag {
+  readonly name: string;
+  readonly evidence: string;
+}
+
+export interface Region {
+  readonly start: bigint;
+  /** Exclusive. */
+  readonly end: bigint;
+  readonly size: number;
+  kind: MemoryKind;
+  type: MemoryType;
+  readonly state: MemoryState;
+  readonly protect: string;
+  /** "rwx" with dashes, as in /proc/PID/maps. */
+  readonly perms: string;
+  readonly image?: string;
+  /** Offset of `start` in the mapped file (NT_FILE), for file mappings. */
+  readonly fileOffset?: number;
+  /** Where the region's bytes begin in the dump file (meaningful when inDump > 0). */
+  readonly dumpOffset: number;
+  /** Bytes of this region present in the dump, counted from `start` (p_filesz, clamped to the file size). */
+  readonly inDump: number;
+  /** The dump file ends before p_filesz says it should: the bytes past the end are missing. */
+  readonly truncated: boolean;
+  /** Index of the PT_LOAD this region comes from. */
+  readonly segment: number;
+  tid?: number;
+  heuristic?: HeuristicTag;
+}
+
+export interface Register {
+  readonly name: string;
+  readonly value: bigint;
+  readonly size: number;
+}
+
+export interface Thread {
+  readonly tid: number;
+  /** pr_cursig: the signal the thread is stopped by (0 when none, as gdb writes). */
+  readonly signal: number;
+  /** The thread that received the fatal signal (the kernel writes it first). */
+  readonly crashed: boolean;
+  readonly pc?: bigint;
+  readonly sp?: bigint;
+  readonly registers: readonly Register[];
+  /** pc as "module+0xoffset" when it falls in a module. */
+  pcSymbol?: string;
+  stackStart?: bigint;
+  stackEnd?: bigint;
+  stackSize?: number;
+  /** Stack top (end) minus sp. */
+  stackUsed?: number;
+  /** Index in Analysis.regions of the region holding sp. */
+  stackRegion?: number;
+}
+
+export interface FileMapping {
+  readonly start: bigint;
+  readonly end: bigint;
+  /** Byte offset in the file (NT_FILE stores pages; converted with its page size). */
+  readonly fileOffset: bigint;
+  readonly path: string;
+}
+
+export interface AuxvEntry {
+  readonly type: number;
+  readonly name: string;
+  readonly value: bigint;
+}
+
+export interface Module {
+  readonly path: string;
+  readonly start: bigint;
+  readonly end: bigint;
+  /** Load bias: where the image's first mapping starts minus its first PT_LOAD's p_vaddr (page-aligned). */
+  readonly base: bigint;
+  readonly buildId?: string;
+  /** Whether the module's ELF header was found in the dump's memory. */
+  readonly headerInDump: boolean;
+}
+
+export interface NoteInfo {
+  readonly name: string;
+  readonly type: number;
+  readonly typeName: string;
+  readonly size: number;
+  readonly offset: number;
+}
+
+export interface Producer {
+  readonly name: 'kernel' | 'gdb gcore' | 'createdump' | 'unknown' | string;
+  readonly evidence: string;
+}
+
+export interface ProcessInfo {
+  pid?: number;
+  ppid?: number;
+  uid?: number;
+  gid?: number;
+  /** pr_fname (16 bytes at most, as the kernel truncates it). */
+  name?: string;
+  /** pr_psargs (80 bytes at most). */
+  args?: string;
+  state?: string;
+  signal?: number;
+  signalName?: string;
+  signalCode?: number;
+  signalErrno?: number;
+  faultAddress?: bigint;
+  executable?: string;
+  runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
+}
+
+export interface DumpInfo {
+  readonly size: number;
+  readonly arch: string;
+  readonly machine: number;
+  readonly bits: WordBits;
+  readonly endian: Endian;
+  readonly os: 'Linux' | 'NetBSD' | 'OpenBSD' | string;
+  readonly pageSize: number;
+  readonly producer: Producer;
+  readonly programHeaders: number;
+  readonly loadSegments: number;
+  readonly notes: readonly NoteInfo[];
+  readonly warnings: string[];
+  /** Bytes the header pass read from the file. */
+  bytesRead: number;
+}
+
+export interface KindTotal {
+  readonly kind: MemoryKind;
+  readonly count: number;
+  readonly size: number;
+  readonly inDump: number;
+  /** Share of the total virtual size, 0..100. */
+  readonly percent: number;
+  readonly heuristic: boolean;
+}
+
+export interface ImageTotal {
+  readonly image: string;
+  readonly count: number;
+  readonly size: number;
+  readonly inDump: number;
+}
+
+export interface Analysis {
+  readonly dump: DumpInfo;
+  readonly process: ProcessInfo;
+  readonly regions: Region[];
+  readonly totals: KindTotal[];
+  readonly imageTotals: ImageTotal[];
+  readonly threads: Thread[];
+  readonly modules: Module[];
+  readonly files: FileMapping[];
+  readonly auxv: AuxvEntry[];
+}

@@ -1,0 +1,106 @@
+import { BinaryView } from '../elf/binary-view';
+import { PT_NOTE } from '../elf/constants';
+import type { ElfHeader } from '../elf/header';
+import { iterateNotes, type RawNote } from '../elf/notes';
+import type { ProgramHeader } from '../elf/program-headers';
+import type { ByteSource } from '../io/byte-source';
+import type { AuxvEntry, NoteInfo } from '../model/types';
+import { parseAuxv } from './auxv';
+import { parseFileNote, type FileNote } from './file-note';
+import { NT, noteTypeName } from './note-types';
+import { parsePrpsinfo, type Prpsinfo } from './prpsinfo';
+import { parsePrstatus, type ParsedPrstatus } from './prstatus';
+import { parseSiginfo, type Siginfo } from './siginfo';
+
+/** Everything the notes say, before it is combined with the memory map. */
+export interface CollectedNotes {
+  readonly list: NoteInfo[];
+  /** NT_PRSTATUS in file order (the kernel writes the signalled thread first). */
+  readonly threads: ParsedPrstatus[];
+  prpsinfo?: Prpsinfo;
+  /** The first NT_SIGINFO (the kernel writes one, for the signalled thread; gdb one per thread). */
+  siginfo?: Siginfo;
+  siginfoCount: number;
+  auxv: AuxvEntry[];
+  file?: FileNote;
+  readonly owners: Set<string>;
+  /** Notes from other operating systems, kept raw for the BSD parsers. */
+  readonly bsdNotes: RawNote[];
+}
+
+/** A PT_NOTE segment larger than this is read only up to it (a core with 100k threads has ~40 MB of notes). */
+const MAX_NOTE_SEGMENT = 256 * 1024 * 1024;
+
+export async function collectNotes(
+  source: ByteSource,
+  header: ElfHeader,
+  phdrs: readonly ProgramHeader[],
+  warn: (message: string) => void,
+): Promise<CollectedNotes> {
+  const out: CollectedNotes = { list: [], threads: [], siginfoCount: 0, auxv: [], owners: new Set(), bsdNotes: [] };
+  const ctx = { machine: header.machine, bits: header.bits, endian: header.endian, flags: header.flags };
+  const wordView = new BinaryView(new Uint8Array(0), header.endian, header.bits);
+  for (const ph of phdrs) {
+    if (ph.type !== PT_NOTE) continue;
+    const available = Math.max(0, Math.min(ph.filesz, source.size - ph.offset));
+    if (available < ph.filesz) warn(`PT_NOTE at file offset ${ph.offset} is cut short by the end of the file (${available} of ${ph.filesz} bytes)`);
+    const length = Math.min(available, MAX_NOTE_SEGMENT);
+    if (length < available) warn(`PT_NOTE at file offset ${ph.offset} is ${available} bytes; only the first ${length} are read`);
+    if (length === 0) continue;
+    const segment = new BinaryView(await source.read(ph.offset, length), header.endian, header.bits);
+    for (const note of iterateNotes(segment, ph.offset, warn)) {
+      out.owners.add(note.name);
+      out.list.push({ name: note.name, type: note.type, typeName: noteTypeName(note.name, note.type), size: note.desc.length, offset: note.offset });
+      if (note.name.startsWith('NetBSD-CORE') || note.name.startsWith('OpenBSD')) {
+        out.bsdNotes.push(note);
+        continue;
+      }
+      if (note.name !== 'CORE' && note.name !== 'LINUX') continue;
+      dispatchCoreNote(note, out, ctx, wordView, warn);
+    }
+  }
+  return out;
+}
+
+function dispatchCoreNote(
+  note: RawNote,
+  out: CollectedNotes,
+  ctx: { machine: number; bits: 32 | 64; endian: 'little' | 'big'; flags: number },
+  wordView: BinaryView,
+  warn: (message: string) => void,
+): void {
+  // LINUX-owned notes are per-thread register sets (NT_X86_XSTATE, …) whose numbers overlap CORE's; only a
+  // CORE-owned note is one of the process notes below (gdb writes NT_PRPSINFO etc. with owner CORE too).
+  if (note.name !== 'CORE') return;
+  switch (note.type) {
+    case NT.PRSTATUS: {
+      const result = parsePrstatus(note.desc, ctx);
+      if (!result.ok) {
+        warn(`NT_PRSTATUS at offset ${note.offset}: ${result.error}`);
+        return;
+      }
+      if (result.warning !== undefined) warn(result.warning);
+      out.threads.push(result.value);
+      return;
+    }
+    case NT.PRPSINFO: {
+      const info = parsePrpsinfo(note.desc, wordView);
+      if (info === undefined) warn(`NT_PRPSINFO of ${note.desc.length} bytes has no known layout; process facts come from other notes`);
+      else out.prpsinfo ??= info;
+      return;
+    }
+    case NT.SIGINFO: {
+      out.siginfoCount += 1;
+      out.siginfo ??= parseSiginfo(note.desc, wordView, ctx.machine);
+      return;
+    }
+    case NT.AUXV:
+      if (out.auxv.length === 0) out.auxv = parseAuxv(note.desc, wordView);
+      return;
+    case NT.FILE:
+      out.file ??= parseFileNote(note.desc, wordView, warn);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,73 @@
+import { BinaryView } from '../elf/binary-view';
+import { EM } from '../elf/constants';
+
+export interface Siginfo {
+  readonly signo: number;
+  readonly code: number;
+  readonly errno: number;
+  /** si_addr, for the signals that carry a fault address. */
+  readonly faultAddress?: bigint;
+}
+
+/** Signals whose siginfo carries si_addr (the faulting address). */
+const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]); // SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV
+
+/**
+ * NT_SIGINFO holds a kernel siginfo_t (not the 3-int elf_siginfo of NT_PRSTATUS). Generic order is signo, errno,
+ * code; MIPS swaps code and errno. The union starts after a preamble of 3 ints (32-bit) or 4 ints (64-bit, for
+ * alignment); si_addr is its first member for fault signals.
+ */
+export function parseSiginfo(desc: Uint8Array, v: BinaryView, machine: number): Siginfo | undefined {
+  const preamble = v.bits === 64 ? 16 : 12;
+  if (desc.length < preamble) return undefined;
+  const view = new BinaryView(desc, v.endian, v.bits);
+  const signo = view.i32(0);
+  const mips = machine === EM.MIPS;
+  const errno = view.i32(mips ? 8 : 4);
+  const code = view.i32(mips ? 4 : 8);
+  // si_code > 0 means the kernel raised it (a real fault); <= 0 is kill()/tgkill()/queue, where si_addr is not set.
+  const hasAddress = FAULT_SIGNALS.has(signo) && code > 0 && desc.length >= preamble + view.wordSize;
+  return { signo, code, errno, ...(hasAddress ? { faultAddress: view.word(preamble) } : {}) };
+}
+
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  11: 'SIGSEGV',
+  12: 'SIGUSR2',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+  16: 'SIGSTKFLT',
+  17: 'SIGCHLD',
+  18: 'SIGCONT',
+  19: 'SIGSTOP',
+  20: 'SIGTSTP',
+  21: 'SIGTTIN',
+  22: 'SIGTTOU',
+  23: 'SIGURG',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
+  26: 'SIGVTALRM',
+  27: 'SIGPROF',
+  28: 'SIGWINCH',
+  29: 'SIGIO',
+  30: 'SIGPWR',
+  31: 'SIGSYS',
+};
+
+/** Linux x86/arm/generic numbering; other architectures (mips, sparc, alpha, hppa) renumber some signals. */
+export function signalName(signo: number, machine: number): string | undefined {
+  if (signo === 0) return undefined;
+  const generic = machine !== EM.MIPS && machine !== EM.SPARCV9 && machine !== EM.SPARC && machine !== EM.ALPHA && machine !== EM.PARISC;
+  if (generic || signo <= 9 || signo === 11 || signo === 13 || signo === 14 || signo === 15) return SIGNAL_NAMES[signo];
+  return `signal ${signo}`;
+}

@@ -9,7 +9,7 @@ import { classifyRegions } from './model/classify';
 import { DumpMemory } from './model/dump-memory';
 import { findModules, probeModule } from './model/modules';
 import { detectProducer } from './model/producer';
-import { buildRegions } from './model/regions';
+import { addUnsegmentedFiles, buildRegions } from './model/regions';
 import { detectRuntime, mapsCoreclr } from './model/runtime';
 import { annotateThreads, basename, buildThreads } from './model/threads';
 import { imageTotals, kindTotals } from './model/totals';
@@ -66,14 +66,30 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
 
   progress('regions');
-  const regions = buildRegions(phdrs, files, source.size, warn);
+  const segmentRegions = buildRegions(phdrs, files, source.size, warn);
+  const regions = addUnsegmentedFiles(segmentRegions, files, (f) => filePerms(f, modules));
+  if (regions.length > segmentRegions.length) {
+    warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; permissions taken from the image's program headers)`);
+  }
   const processSignal = notes.siginfo?.signo || notes.threads[0]?.signal || undefined;
   const threads = buildThreads(notes.threads, processSignal);
   const dotnet = mapsCoreclr(files);
+  const producer = detectProducer({
+    notes,
+    sectionHeaders: header.shnum,
+    extendedNumbering: header.extendedNumbering !== undefined,
+    diagInfo,
+    os,
+  });
+  const permissionsLost = producer.name === 'gdb gcore';
+  if (permissionsLost) {
+    warn("written by gdb's gcore, which marks every segment readable: no-access reservations and guard pages show as PAGE_READONLY, and unmodified read-only file mappings are left out");
+  }
   classifyRegions(regions, {
     threads,
     modules,
     dotnet,
+    permissionsLost,
     ...(vdso !== undefined ? { vdso } : {}),
     ...(execfn !== undefined ? { execfn } : {}),
     ...(executable !== undefined ? { executable } : {}),
@@ -90,13 +106,6 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   }
 
   const process = buildProcess(notes, header.machine, executable, execfnText, files);
-  const producer = detectProducer({
-    notes,
-    sectionHeaders: header.shnum,
-    extendedNumbering: header.extendedNumbering !== undefined,
-    diagInfo,
-    os,
-  });
   progress('done');
   return {
     dump: {
@@ -123,6 +132,14 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     files,
     auxv: notes.auxv,
   };
+}
+
+/** Permissions of a file mapping without a segment: the image's PT_LOAD covering that file offset, else read-only. */
+function filePerms(file: FileMapping, modules: readonly Module[]): string {
+  const loads = modules.find((m) => m.path === file.path)?.loads ?? [];
+  const offset = Number(file.fileOffset);
+  const load = loads.find((l) => offset >= Math.floor(l.fileOffset / 4096) * 4096 && offset < l.fileOffset + l.fileSize);
+  return load?.perms ?? 'r--';
 }
 
 function detectOs(notes: CollectedNotes): string {

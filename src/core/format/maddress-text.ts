@@ -24,8 +24,10 @@ export function kindLabel(kind: string, heuristic: boolean): string {
   return heuristic ? `${kind}?` : kind;
 }
 
-export function regionTableText(regions: readonly Region[], bits: 32 | 64): string {
-  const rows = regions.map((r) => [
+/** `touched`: census result per region index (bytes of pages holding non-zero data); adds a Touched column. */
+export function regionTableText(regions: readonly Region[], bits: 32 | 64, touched?: readonly (number | undefined)[]): string {
+  const columns = touched ? [...REGION_COLUMNS.slice(0, 8), { title: 'Touched', align: 'right' as const }, ...REGION_COLUMNS.slice(8)] : REGION_COLUMNS;
+  const rows = regions.map((r, i) => [
     kindLabel(r.kind, r.heuristic !== undefined),
     tableAddress(r.start, bits),
     tableAddress(r.end - 1n, bits),
@@ -34,13 +36,19 @@ export function regionTableText(regions: readonly Region[], bits: 32 | 64): stri
     r.state,
     r.protect,
     maddressSize(r.inDump),
+    ...(touched ? [touchedCell(touched[i])] : []),
     r.tid === undefined ? '' : String(r.tid),
     r.image ?? '',
   ]);
-  return renderTable(REGION_COLUMNS, rows);
+  return renderTable(columns, rows);
 }
 
-export function kindTotalsText(totals: readonly KindTotal[]): string {
+function touchedCell(bytes: number | undefined): string {
+  return bytes === undefined ? '?' : maddressSize(bytes);
+}
+
+/** `touchedByKind`: census sums per kind; adds a Touched column. */
+export function kindTotalsText(totals: readonly KindTotal[], touchedByKind?: ReadonlyMap<string, number>): string {
   const columns: TextColumn[] = [
     { title: 'Memory Type', align: 'left' },
     { title: 'Count', align: 'right' },
@@ -48,10 +56,21 @@ export function kindTotalsText(totals: readonly KindTotal[]): string {
     { title: 'Size (bytes)', align: 'right' },
     { title: '% of Total', align: 'right' },
     { title: 'In Dump', align: 'right' },
+    ...(touchedByKind ? [{ title: 'Touched', align: 'right' as const }] : []),
   ];
-  const rows = totals.map((t) => [kindLabel(t.kind, t.heuristic), String(t.count), maddressSize(t.size), groupedBytes(t.size), percent(t.percent), maddressSize(t.inDump)]);
+  const touchedOf = (kind: string) => (touchedByKind ? [touchedCell(touchedByKind.get(kind))] : []);
+  const rows = totals.map((t) => [
+    kindLabel(t.kind, t.heuristic),
+    String(t.count),
+    maddressSize(t.size),
+    groupedBytes(t.size),
+    percent(t.percent),
+    maddressSize(t.inDump),
+    ...touchedOf(t.kind),
+  ]);
   const sum = totals.reduce((a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }), { count: 0, size: 0, inDump: 0 });
-  const footer = [['[TOTAL]', String(sum.count), maddressSize(sum.size), groupedBytes(sum.size), percent(totals.length > 0 ? 100 : 0), maddressSize(sum.inDump)]];
+  const touchedSum = touchedByKind ? [touchedCell([...touchedByKind.values()].reduce((a, b) => a + b, 0))] : [];
+  const footer = [['[TOTAL]', String(sum.count), maddressSize(sum.size), groupedBytes(sum.size), percent(totals.length > 0 ? 100 : 0), maddressSize(sum.inDump), ...touchedSum]];
   return renderTable(columns, rows, footer);
 }
 
@@ -67,13 +86,15 @@ export function imageTotalsText(totals: readonly ImageTotal[]): string {
   return renderTable(columns, rows);
 }
 
-export function threadTableText(threads: readonly Thread[]): string {
+/** `touched`: census per region index; adds the stack's touched bytes. */
+export function threadTableText(threads: readonly Thread[], touched?: readonly (number | undefined)[]): string {
   const columns: TextColumn[] = [
     { title: 'Tid', align: 'right' },
     { title: 'Signal', align: 'left' },
     { title: 'SP', align: 'right' },
     { title: 'Stack Size', align: 'right' },
     { title: 'Used', align: 'right' },
+    ...(touched ? [{ title: 'Touched', align: 'right' as const }] : []),
     { title: 'PC', align: 'left' },
   ];
   const rows = threads.map((t) => [
@@ -82,6 +103,7 @@ export function threadTableText(threads: readonly Thread[]): string {
     t.sp === undefined ? '?' : hexAddress(t.sp),
     t.stackSize === undefined ? '' : maddressSize(t.stackSize),
     t.stackUsed === undefined ? '' : maddressSize(t.stackUsed),
+    ...(touched ? [t.stackRegion === undefined ? '' : touchedCell(touched[t.stackRegion])] : []),
     t.pc === undefined ? '?' : `${hexAddress(t.pc)}${t.pcSymbol !== undefined ? ` ${t.pcSymbol}` : ''}`,
   ]);
   return renderTable(columns, rows);

@@ -19,6 +19,8 @@ export interface ClassifyContext {
   readonly diagInfo?: bigint;
   /** The process maps libcoreclr.so: .NET heuristics apply. */
   readonly dotnet: boolean;
+  /** gdb's gcore writes every segment readable (PF_R), so no-access guard pages arrive as read-only. */
+  readonly permissionsLost: boolean;
 }
 
 const X86_64_VSYSCALL = 0xffffffffff600000n;
@@ -36,7 +38,7 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   tagDiagInfo(regions, ctx);
   tagStacks(regions, ctx);
   tagMainStackFromAuxv(regions, ctx);
-  tagStackGuards(regions);
+  tagStackGuards(regions, ctx.permissionsLost);
   tagBrkHeap(regions, ctx);
   if (ctx.dotnet) tagGcHeap(regions);
   for (const r of regions) {
@@ -67,11 +69,16 @@ function tagVdso(regions: Region[], ctx: ClassifyContext): void {
   const vdso = regions[i];
   if (vdso !== undefined && vdso.image === undefined) {
     vdso.kind = 'Vdso';
-    // vvar: the kernel maps 4–6 read-only (or no-access) data pages directly below the vDSO text.
-    const below = regions[i - 1];
-    if (below !== undefined && below.end === vdso.start && below.image === undefined && below.perms[1] === '-' && below.size <= 64 * 1024) {
+    // vvar: the kernel maps its data pages directly below the vDSO text — one [vvar] mapping before Linux 6.x, then
+    // [vvar] (16 KiB) and [vvar_vclock] (8 KiB) — read-only or no-access, together well under 64 KiB.
+    let budget = 64 * 1024;
+    for (let j = i - 1, top = vdso.start; j >= 0; j--) {
+      const below = regions[j];
+      if (below === undefined || below.end !== top || below.image !== undefined || below.kind !== '' || below.perms[1] !== '-' || below.size > budget) break;
       below.kind = 'Vdso';
       below.heuristic = { name: 'vvar-below-vdso', evidence: `read-only ${below.size}-byte region directly below the vDSO at ${hex(vdso.start)}, where the kernel maps vvar` };
+      budget -= below.size;
+      top = below.start;
     }
   }
   const vsyscall = regions[regionIndexAt(regions, X86_64_VSYSCALL)];
@@ -104,16 +111,28 @@ function tagMainStackFromAuxv(regions: Region[], ctx: ClassifyContext): void {
   r.heuristic = { name: 'auxv-execfn-on-main-stack', evidence: `holds AT_EXECFN (${hex(ctx.execfn)}): the kernel puts argv, envp and auxv strings at the top of the main thread's stack` };
 }
 
-/** glibc puts a no-access guard directly below each thread stack it allocates (pthread_attr guardsize). */
-function tagStackGuards(regions: Region[]): void {
+/**
+ * glibc puts a no-access guard directly below each thread stack it allocates (pthread_attr guardsize, one page by
+ * default). gcore writes it readable, so in a gcore a small read-only anonymous region there is taken for the
+ * guard — a heuristic, since gcore lost the evidence.
+ */
+function tagStackGuards(regions: Region[], permissionsLost: boolean): void {
   for (let i = 1; i < regions.length; i++) {
     const r = regions[i];
     const below = regions[i - 1];
-    if (r?.kind !== 'Stack' || below === undefined || below.end !== r.start) continue;
-    if (below.kind === '' && below.image === undefined && below.perms === '---') {
+    if (r?.kind !== 'Stack' || below === undefined || below.end !== r.start || below.kind !== '' || below.image !== undefined) continue;
+    if (below.perms === '---') {
       below.kind = 'StackGuard';
-      if (r.tid !== undefined) below.tid = r.tid;
+    } else if (permissionsLost && below.perms === 'r--' && below.size <= 64 * 1024) {
+      below.kind = 'StackGuard';
+      below.heuristic = {
+        name: 'gcore-guard-below-stack',
+        evidence: `${below.size}-byte anonymous region directly below the stack at ${hex(r.start)}; gcore writes guard pages as read-only`,
+      };
+    } else {
+      continue;
     }
+    if (r.tid !== undefined) below.tid = r.tid;
   }
 }
 

@@ -2,6 +2,7 @@ import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { ET_DYN, ET_EXEC, PT_LOAD, PT_NOTE } from '../elf/constants';
 import { findBuildId } from '../notes/build-id';
 import type { DumpMemory } from './dump-memory';
+import { permsFromFlags } from './protection';
 import type { FileMapping, Module } from './types';
 
 interface CoreShape {
@@ -39,6 +40,7 @@ export async function findModules(files: readonly FileMapping[], memory: DumpMem
       base: image?.base ?? start,
       headerInDump: image !== undefined,
       ...(image?.buildId !== undefined ? { buildId: image.buildId } : {}),
+      ...(image?.loads !== undefined ? { loads: image.loads } : {}),
     });
   }
   return modules;
@@ -71,6 +73,7 @@ interface ImageFacts {
   readonly base: bigint;
   readonly end?: bigint;
   readonly buildId?: string;
+  readonly loads?: Module['loads'];
 }
 
 async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Promise<ImageFacts | undefined> {
@@ -93,8 +96,8 @@ async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Pr
   const phdr = (i: number) => {
     const at = i * phentsize;
     return bits === 64
-      ? { type: t.u32(at), vaddr: t.u64(at + 16), memsz: t.u64(at + 40) }
-      : { type: t.u32(at), vaddr: BigInt(t.u32(at + 8)), memsz: BigInt(t.u32(at + 20)) };
+      ? { type: t.u32(at), flags: t.u32(at + 4), offset: Number(t.u64(at + 8)), vaddr: t.u64(at + 16), filesz: Number(t.u64(at + 32)), memsz: t.u64(at + 40) }
+      : { type: t.u32(at), flags: t.u32(at + 24), offset: t.u32(at + 4), vaddr: BigInt(t.u32(at + 8)), filesz: t.u32(at + 16), memsz: BigInt(t.u32(at + 20)) };
   };
   const phdrs = Array.from({ length: phnum }, (_, i) => phdr(i));
   const loads = phdrs.filter((p) => p.type === PT_LOAD);
@@ -112,5 +115,11 @@ async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Pr
     buildId = findBuildId(bytes, new BinaryView(bytes, endian, bits));
     if (buildId !== undefined) break;
   }
-  return { base, ...(end !== undefined ? { end: (end + 0xfffn) & ~0xfffn } : {}), ...(buildId !== undefined ? { buildId } : {}) };
+  const loadRanges = loads.map((p) => ({ fileOffset: p.offset, fileSize: p.filesz, perms: permsFromFlags(p.flags) }));
+  return {
+    base,
+    loads: loadRanges,
+    ...(end !== undefined ? { end: (end + 0xfffn) & ~0xfffn } : {}),
+    ...(buildId !== undefined ? { buildId } : {}),
+  };
 }

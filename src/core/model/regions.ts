@@ -56,6 +56,64 @@ export function buildRegions(
   return regions;
 }
 
+/**
+ * File mappings (NT_FILE) that no PT_LOAD covers: gdb's gcore leaves unmodified read-only private file mappings out
+ * of the dump entirely. They are still mappings of the process, so they become regions with nothing in the dump;
+ * their permissions come from `permsOf` (the image's own program headers) — gcore only omits read-only ones.
+ * Returns all regions sorted by address.
+ */
+export function addUnsegmentedFiles(
+  regions: readonly Region[],
+  files: readonly FileMapping[],
+  permsOf: (file: FileMapping) => string,
+): Region[] {
+  const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const extra: Region[] = [];
+  for (const f of files) {
+    let cursor = f.start;
+    for (let i = firstRegionEndingAfter(sorted, f.start); i < sorted.length && cursor < f.end; i++) {
+      const r = sorted[i];
+      if (r === undefined || r.start >= f.end) break;
+      if (r.start > cursor) extra.push(fileOnlyRegion(f, cursor, r.start, permsOf(f)));
+      if (r.end > cursor) cursor = r.end;
+    }
+    if (cursor < f.end) extra.push(fileOnlyRegion(f, cursor, f.end, permsOf(f)));
+  }
+  if (extra.length === 0) return sorted;
+  return [...sorted, ...extra].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+}
+
+function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint, perms: string): Region {
+  return {
+    start,
+    end,
+    size: Number(end - start),
+    kind: '',
+    type: 'MEM_MAPPED',
+    state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
+    protect: protectName(perms),
+    perms,
+    image: file.path,
+    fileOffset: Number(file.fileOffset + (start - file.start)),
+    dumpOffset: 0,
+    inDump: 0,
+    truncated: false,
+    segment: -1,
+  };
+}
+
+function firstRegionEndingAfter(regions: readonly Region[], address: bigint): number {
+  let lo = 0;
+  let hi = regions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const r = regions[mid];
+    if (r !== undefined && r.end <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface Segment {
   readonly ph: ProgramHeader;
   readonly start: bigint;

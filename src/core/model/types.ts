@@ -53,7 +53,7 @@ export interface Region {
   readonly inDump: number;
   /** The dump file ends before p_filesz says it should: the bytes past the end are missing. */
   readonly truncated: boolean;
-  /** Index of the PT_LOAD this region comes from. */
+  /** Index of the PT_LOAD this region comes from; -1 for a file mapping the dump has no segment for. */
   readonly segment: number;
   tid?: number;
   heuristic?: HeuristicTag;
@@ -108,6 +108,8 @@ export interface Module {
   readonly buildId?: string;
   /** Whether the module's ELF header was found in the dump's memory. */
   readonly headerInDump: boolean;
+  /** The image's PT_LOADs (file range and permissions), when its header was in the dump. */
+  readonly loads?: readonly { readonly fileOffset: number; readonly fileSize: number; readonly perms: string }[];
 }
 
 export interface NoteInfo {

@@ -1,0 +1,131 @@
+// `npm run bench`: coreview's speed targets, each printed next to a baseline measured in the same run on the same
+// file (machines are shared and noisy: only ratios within one run mean anything).
+//
+//   header pass  `coreview --json`  vs `readelf -W -l -n` and `eu-readelf -n`      target ≤ 1.0× readelf
+//   bytes read by the header pass (must be headers + notes + module pages, not the dump)
+//   browser      setInputFiles → region table rows  vs readelf; longest main-thread task; JS heap
+//   census       `coreview --scan` MB/s  vs a plain sequential read of the file in Node   target ≥ 0.8×
+//   browser census MB/s vs the raw read rate of the same workers                          target ≥ 0.8×
+//
+// Dumps: a C program with 800 threads blocked in recv() on default 8 MiB stacks, dumped by the kernel (sparse)
+// and by gdb's gcore (full stacks on disk, ~7 GB). They are made once under .bench/ and reused.
+//   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census] [--keep]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeDump } from './dumps/make-dump.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const threads = Number(option('threads', '800'));
+const runs = Number(option('runs', '5'));
+const only = option('only', 'all');
+const coreview = join(root, 'bin/coreview.mjs');
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall time of a whole command (ms), median of `runs`, output discarded. */
+function time(command, argv) {
+  const samples = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    const ms = performance.now() - t0;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+    if (i > 0) samples.push(ms); // the first run warms the page cache and the binaries
+  }
+  return median(samples);
+}
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+function row(label, value, unit, baselineLabel, baseline, target) {
+  const ratio = value / baseline;
+  const verdict = target === undefined ? '' : target.kind === 'max' ? (ratio <= target.value ? 'ok' : 'MISSED') : ratio >= target.value ? 'ok' : 'MISSED';
+  console.log(
+    `${label.padEnd(34)} ${value.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${baselineLabel.padEnd(26)} ${baseline.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${ratio.toFixed(2)}×${target ? `  (target ${target.kind === 'max' ? '≤' : '≥'} ${target.value}×: ${verdict})` : ''}`,
+  );
+}
+
+async function dumpFor(producer) {
+  const outDir = join(root, '.bench', `${producer}-${threads}`);
+  const core = join(outDir, 'core');
+  if (existsSync(core) && existsSync(join(outDir, 'meta.json'))) return { core, meta: JSON.parse(readFileSync(join(outDir, 'meta.json'), 'utf8')) };
+  console.log(`making a ${producer} dump of ${threads} threads in ${outDir} …`);
+  const made = await makeDump({ threads, producer, outDir, timeoutMs: 30 * 60_000 });
+  return { core: made.core, meta: made.meta };
+}
+
+function headerPass(label, core) {
+  const ours = time('node', [coreview, core, '--json']);
+  const readelf = time('readelf', ['-W', '-l', '-n', core]);
+  row(`${label}: coreview --json`, ours, 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
+  if (have('eu-readelf')) row(`${label}: coreview --json`, ours, 'ms', 'eu-readelf -n', time('eu-readelf', ['-n', core]));
+  const doc = JSON.parse(spawnSync('node', [coreview, core, '--json'], { maxBuffer: 1 << 30 }).stdout.toString());
+  const size = statSync(core).size;
+  console.log(
+    `${label}: header pass read ${doc.dump.headerBytesRead.toLocaleString('en')} bytes of ${size.toLocaleString('en')} (${((doc.dump.headerBytesRead / size) * 100).toFixed(4)}%); ` +
+      `${doc.regions.length} regions, ${doc.threads.length} threads, Stack ${doc.totals.find((t) => t.kind === 'Stack')?.percent ?? 0}% of the address space`,
+  );
+  return readelf;
+}
+
+/** A plain sequential read of the whole file in Node, 16 MiB at a time: the census's baseline. */
+function sequentialReadMBps(path) {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(16 << 20);
+  let total = 0;
+  const t0 = performance.now();
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) break;
+    total += n;
+  }
+  closeSync(fd);
+  return total / 1048576 / ((performance.now() - t0) / 1000);
+}
+
+function cliCensus(label, core) {
+  const size = statSync(core).size;
+  sequentialReadMBps(core); // warm the page cache so both sides read from memory
+  const baseline = sequentialReadMBps(core);
+  const t0 = performance.now();
+  const r = spawnSync('node', [coreview, core, '--scan', '--json'], { maxBuffer: 1 << 30 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`coreview --scan failed: ${r.stderr}`);
+  const doc = JSON.parse(r.stdout.toString());
+  const dumped = doc.regions.reduce((sum, x) => sum + x.inDump, 0);
+  row(`${label}: coreview --scan`, dumped / 1048576 / seconds, 'MB/s', 'sequential read (Node)', baseline, { kind: 'min', value: 0.8 });
+  const stack = doc.totals.find((t) => t.kind === 'Stack');
+  if (stack) console.log(`${label}: Stack ${(stack.size / 2 ** 30).toFixed(2)} GiB reserved, ${(stack.inDump / 2 ** 30).toFixed(2)} GiB in dump, ${(stack.touched / 2 ** 20).toFixed(1)} MiB touched (file ${(size / 2 ** 30).toFixed(2)} GiB)`);
+}
+
+const kernel = await dumpFor('kernel');
+const gcore = await dumpFor('gcore');
+console.log(`\ncoreview bench — ${threads} threads, ${runs} runs each (median), ${new Date().toISOString()}\n`);
+const baselines = {};
+if (only === 'all' || only === 'header') {
+  baselines.kernel = headerPass('kernel core', kernel.core);
+  baselines.gcore = headerPass('gcore', gcore.core);
+}
+if (only === 'all' || only === 'browser') {
+  const { benchBrowser } = await import('./bench-browser.mjs');
+  for (const [label, dump] of [['kernel core', kernel], ['gcore', gcore]]) {
+    const readelf = baselines[label === 'gcore' ? 'gcore' : 'kernel'] ?? time('readelf', ['-W', '-l', '-n', dump.core]);
+    const b = await benchBrowser(dump.core, {});
+    row(`${label}: browser to rows`, b.msToRows, 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
+    console.log(`${label}: longest main-thread task ${b.longestTaskMs.toFixed(0)} ms (target < 50), JS heap ${(b.heapBytes / 1048576).toFixed(1)} MB (target < 100)`);
+    if (b.censusMBps !== undefined) row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, { kind: 'min', value: 0.8 });
+  }
+}
+if (only === 'all' || only === 'census') cliCensus('gcore', gcore.core);

@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
+
+type JobInput = ScanJob extends infer J ? (J extends ScanJob ? Omit<J, 'id'> : never) : never;
+
+export interface PoolOptions {
+  readonly path: string;
+  readonly workers?: number;
+  /** Jobs in flight per worker: two keeps each worker's disk queue busy while its previous slice is scanned. */
+  readonly depth?: number;
+}
+
+/**
+ * Runs scan jobs over worker threads and hands replies back IN JOB ORDER (search hits stay in address order, and
+ * a limit can stop the run at the right place). `onReply` returns false to stop early.
+ */
+export async function runScanJobs(jobs: readonly JobInput[], options: PoolOptions, onReply: (reply: ScanReply) => boolean): Promise<void> {
+  if (jobs.length === 0) return;
+  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), jobs.length));
+  const depth = options.depth ?? 2;
+  const workerData: ScanWorkerData = { path: options.path };
+  const workers = Array.from({ length: count }, () => new Worker(new URL('./scan-worker.js', import.meta.url), { workerData }));
+  const done = new Map<number, ScanReply>();
+  let next = 0;
+  let delivered = 0;
+  let stopped = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker) => {
+        if (stopped || next >= jobs.length) return;
+        const id = next++;
+        w.postMessage({ ...jobs[id], id } as ScanJob);
+      };
+      for (const w of workers) {
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (!stopped && delivered < jobs.length) reject(new Error(`a scan worker exited (code ${code}) before the scan finished`));
+        });
+        w.on('message', (reply: ScanReply) => {
+          if (reply.kind === 'error') {
+            reject(new Error(reply.message));
+            return;
+          }
+          done.set(reply.id, reply);
+          for (let r = done.get(delivered); r !== undefined; r = done.get(delivered)) {
+            done.delete(delivered);
+            delivered++;
+            if (!stopped && !onReply(r)) stopped = true;
+          }
+          if (stopped || delivered === jobs.length) {
+            stopped = true;
+            resolve();
+            return;
+          }
+          feed(w);
+        });
+        for (let d = 0; d < depth; d++) feed(w);
+      }
+    });
+  } finally {
+    stopped = true;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -18,8 +18,11 @@ export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: nu
   }));
 }
 
-/** Stack extent, used depth, and pc as module+offset, once regions are classified. */
-export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[]): void {
+/**
+ * Stack extent, used depth, and pc as module+offset, once regions are classified. Stacks grow down everywhere
+ * but on PA-RISC (hppa), where the used part is sp − start.
+ */
+export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[], stackGrowsUp = false): void {
   for (const t of threads) {
     if (t.pc !== undefined) {
       const m = modules.find((x) => t.pc !== undefined && t.pc >= x.start && t.pc < x.end);
@@ -33,7 +36,7 @@ export function annotateThreads(threads: Thread[], regions: readonly Region[], m
     t.stackStart = r.start;
     t.stackEnd = r.end;
     t.stackSize = r.size;
-    t.stackUsed = Number(r.end - t.sp);
+    t.stackUsed = Number(stackGrowsUp ? t.sp - r.start : r.end - t.sp);
   }
 }
 

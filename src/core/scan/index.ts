@@ -6,3 +6,4 @@ export * from './search-pattern';
 export * from './search';
 export * from './memory-reader';
 export * from './hex-format';
+export * from './identify-os';

@@ -18,6 +18,7 @@ export async function buildCli() {
     format: 'esm',
     target: 'node20',
     sourcemap: false,
+    minify: true,
     logLevel: 'warning',
     define: { COREVIEW_VERSION: JSON.stringify(version) },
   });

@@ -3,6 +3,7 @@ import type { Analysis } from '../core/model/types';
 import { jsonDocumentText } from '../core/format/json-document';
 import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
 import { parseAddress, windbgAddress } from '../core/format/address';
+import { identifyOs, type OsClue, type OsIdentification } from '../core/scan/identify-os';
 import { mergeCensus, planCensusChunks, type CensusPartial } from '../core/scan/census';
 import { formatBytes, formatPointers } from '../core/scan/hex-format';
 import { findRegion, readMemory } from '../core/scan/memory-reader';
@@ -24,28 +25,34 @@ export async function runMemoryCommand(
 ): Promise<number> {
   if (options.mode === 'search' && options.search) return search(options, path, analysis, print);
   if (options.mode === 'dump' && options.dump) return dump(options.dump, source, analysis, print);
-  const touched = await census(path, source, analysis, options.workers);
+  const { touched, os } = await census(path, source, analysis, options.workers);
   const touchedByKind = new Map<string, number>();
   analysis.regions.forEach((r, i) => touchedByKind.set(r.kind, (touchedByKind.get(r.kind) ?? 0) + (touched[i] ?? 0)));
   switch (options.mode) {
     case 'json':
-      return print(jsonDocumentText(analysis, name, { regionTouched: touched, complete: true }));
+      return print(jsonDocumentText(analysis, name, { regionTouched: touched, complete: true, ...(os ? { os } : {}) }));
     case 'threads':
       return print(`${threadTableText(analysis.threads, touched)}\n`);
     case 'summary':
       return print(`${kindTotalsText(analysis.totals, touchedByKind)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''}`);
     default:
       return print(
-        `${overviewText(analysis)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, touched)}\n\n${kindTotalsText(analysis.totals, touchedByKind)}\n`,
+        `${overviewText(analysis, os ?? analysis.process.os)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, touched)}\n\n${kindTotalsText(analysis.totals, touchedByKind)}\n`,
       );
   }
 }
 
-/** Touched bytes per region, computed by the worker-thread pool over 16 MiB slices. */
-async function census(path: string, source: ByteSource, analysis: Analysis, workers: number | undefined): Promise<number[]> {
+/** Touched bytes per region and the OS clues met on the way, from the worker-thread pool over 16 MiB slices. */
+async function census(
+  path: string,
+  source: ByteSource,
+  analysis: Analysis,
+  workers: number | undefined,
+): Promise<{ touched: number[]; os: OsIdentification | undefined }> {
   const items = planCensusChunks(analysis.regions, { fileSize: source.size });
   const total = items.reduce((sum, i) => sum + i.length, 0);
   const partials: CensusPartial[] = [];
+  const clues: OsClue[] = [];
   const progress = new Progress('scanning', total);
   await runScanJobs(
     items.map((item) => ({ kind: 'census' as const, item })),
@@ -53,13 +60,17 @@ async function census(path: string, source: ByteSource, analysis: Analysis, work
     (reply) => {
       if (reply.kind === 'census') {
         partials.push(reply.partial);
+        clues.push(...reply.clues);
         progress.add(items[reply.id]?.length ?? 0);
       }
       return true;
     },
   );
   progress.end();
-  return mergeCensus(analysis.regions, partials, { fileSize: source.size }).map((c) => c.touchedBytes);
+  return {
+    touched: mergeCensus(analysis.regions, partials, { fileSize: source.size }).map((c) => c.touchedBytes),
+    os: identifyOs(clues, analysis.regions, analysis.files),
+  };
 }
 
 async function search(options: CliOptions, path: string, analysis: Analysis, print: Print): Promise<number> {

@@ -1,4 +1,5 @@
 import type { CensusItem, CensusPartial } from '../core/scan/census';
+import type { OsClue } from '../core/scan/identify-os';
 import type { SearchHit, SearchItem } from '../core/scan/search';
 import type { CompiledPattern } from '../core/scan/search-pattern';
 
@@ -8,7 +9,7 @@ export type ScanJob =
   | { readonly kind: 'search'; readonly id: number; readonly item: SearchItem; readonly pattern: CompiledPattern; readonly limit: number };
 
 export type ScanReply =
-  | { readonly kind: 'census'; readonly id: number; readonly partial: CensusPartial }
+  | { readonly kind: 'census'; readonly id: number; readonly partial: CensusPartial; readonly clues: OsClue[] }
   | { readonly kind: 'search'; readonly id: number; readonly hits: SearchHit[] }
   | { readonly kind: 'error'; readonly id: number; readonly message: string };
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeFileSource } from '../core/io/node-file-source';
 import { censusChunk } from '../core/scan/census';
+import { osCluesInChunk } from '../core/scan/identify-os';
 import { readExactly } from '../core/scan/scan-common';
 import { searchChunk } from '../core/scan/search';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
@@ -22,7 +23,7 @@ async function handle(job: ScanJob): Promise<ScanReply> {
   try {
     const source = await sourcePromise;
     const bytes = await readExactly(source, job.item.fileOffset, job.item.length);
-    if (job.kind === 'census') return { kind: 'census', id: job.id, partial: censusChunk(bytes, job.item) };
+    if (job.kind === 'census') return { kind: 'census', id: job.id, partial: censusChunk(bytes, job.item), clues: osCluesInChunk(bytes, job.item) };
     return { kind: 'search', id: job.id, hits: searchChunk(bytes, job.pattern, job.item, job.limit) };
   } catch (e) {
     return { kind: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) };

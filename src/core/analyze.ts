@@ -1,6 +1,6 @@
 import { readElfHeader } from './elf/header';
 import { readProgramHeaders } from './elf/program-headers';
-import { PT_LOAD } from './elf/constants';
+import { EM, PT_LOAD } from './elf/constants';
 import { CountingSource, type ByteSource } from './io/byte-source';
 import { AT, auxvValue } from './notes/auxv';
 import { collectNotes } from './notes/collect-notes';
@@ -13,7 +13,9 @@ import { addUnsegmentedFiles, buildRegions } from './model/regions';
 import { detectRuntime, mapsCoreclr } from './model/runtime';
 import { annotateThreads, basename, buildThreads } from './model/threads';
 import { imageTotals, kindTotals } from './model/totals';
-import type { Analysis, FileMapping, Module, ProcessInfo } from './model/types';
+import type { Analysis, FileMapping, Module, ProcessInfo, Thread } from './model/types';
+import { parseBsdNotes, type BsdProcess } from './notes/bsd-notes';
+import { osFromLibraryPaths } from './scan/identify-os';
 import type { CollectedNotes } from './notes/collect-notes';
 
 export interface AnalyzeOptions {
@@ -55,10 +57,13 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   progress('modules');
   const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
   const execfn = auxvValue(notes.auxv, AT.EXECFN);
-  const execfnText = execfn === undefined ? undefined : await memory.readCString(execfn);
+  // An empty string (zeros where AT_EXECFN points) names nothing: it used to become the executable "".
+  const execfnText = execfn === undefined ? undefined : (await memory.readCString(execfn)) || undefined;
   const executable = pickExecutable(files, execfnText, notes);
-  const modules: Module[] = await findModules(files, memory, core);
-  if (vdso !== undefined && !modules.some((m) => vdso >= m.start && vdso < m.end)) {
+  const modules: Module[] = await findModules(files, memory, core, warn);
+  // Only a file mapping AT the vDSO's address makes it a named module: a module's start..end hull can enclose it
+  // (ld.so's text and data straddle the vDSO in older layouts), which used to hide the vDSO and its build-id.
+  if (vdso !== undefined && !files.some((f) => vdso >= f.start && vdso < f.end)) {
     const m = await probeModule(memory, vdso, '[vdso]', core);
     if (m !== undefined) modules.push(m);
   }
@@ -72,7 +77,9 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; permissions taken from the image's program headers)`);
   }
   const processSignal = notes.siginfo?.signo || notes.threads[0]?.signal || undefined;
-  const threads = buildThreads(notes.threads, processSignal);
+  const bsd = os === 'Linux' ? undefined : parseBsdNotes(notes.bsdNotes, { machine: header.machine, bits: header.bits, endian: header.endian });
+  bsd?.warnings.forEach(warn);
+  const threads: Thread[] = bsd ? bsd.threads.map((t) => ({ ...t })) : buildThreads(notes.threads, processSignal);
   const dotnet = mapsCoreclr(files);
   const producer = detectProducer({
     notes,
@@ -95,7 +102,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     ...(executable !== undefined ? { executable } : {}),
     ...(diagInfo ? { diagInfo: DIAGINFO_ADDRESS } : {}),
   });
-  annotateThreads(threads, regions, modules);
+  annotateThreads(threads, regions, modules, header.machine === EM.PARISC);
 
   const loadSegments = phdrs.filter((p) => p.type === PT_LOAD).length;
   if (loadSegments === 0) warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
@@ -105,7 +112,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     warn('no NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it; the kernel drops it above ~65k mappings)');
   }
 
-  const process = buildProcess(notes, header.machine, executable, execfnText, files);
+  const process = bsd ? bsdProcess(bsd.process) : buildProcess(notes, header.machine, executable, execfnText, files);
   progress('done');
   return {
     dump: {
@@ -115,7 +122,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
       bits: header.bits,
       endian: header.endian,
       os,
-      pageSize: notes.file?.pageSize || Number(auxvValue(notes.auxv, AT.PAGESZ) ?? 4096n) || 4096,
+      pageSize: pageSizeOf(notes),
       producer,
       programHeaders: phdrs.length,
       loadSegments,
@@ -140,6 +147,20 @@ function filePerms(file: FileMapping, modules: readonly Module[]): string {
   const offset = Number(file.fileOffset);
   const load = loads.find((l) => offset >= Math.floor(l.fileOffset / 4096) * 4096 && offset < l.fileOffset + l.fileSize);
   return load?.perms ?? 'r--';
+}
+
+/**
+ * The MMU page size. NT_FILE's page_size is only the unit of its file offsets: gdb writes 1 (offsets in bytes)
+ * and some cores 0, which used to come out as "pageSize: 1"; below 1 KiB it is not a page size, so AT_PAGESZ
+ * (or 4096) is used instead. A corrupt AT_PAGESZ (not a power of two up to 1 GiB) is ignored likewise.
+ */
+function pageSizeOf(notes: CollectedNotes): number {
+  const plausible = (n: number) => n >= 1024 && n <= 1 << 30 && (n & (n - 1)) === 0;
+  const fromFile = notes.file?.pageSize ?? 0;
+  if (plausible(fromFile)) return fromFile;
+  const aux = auxvValue(notes.auxv, AT.PAGESZ);
+  const fromAuxv = aux !== undefined && aux <= 1n << 30n ? Number(aux) : 0;
+  return plausible(fromAuxv) ? fromAuxv : 4096;
 }
 
 function detectOs(notes: CollectedNotes): string {
@@ -174,6 +195,14 @@ function pickExecutable(files: readonly FileMapping[], execfn: string | undefine
   return match?.path ?? execfn ?? atZero[0]?.path;
 }
 
+function bsdProcess(p: BsdProcess): ProcessInfo {
+  const info: ProcessInfo = {};
+  for (const key of ['pid', 'ppid', 'uid', 'gid', 'name', 'signal', 'signalCode'] as const) {
+    if (p[key] !== undefined) Object.assign(info, { [key]: p[key] });
+  }
+  return info;
+}
+
 function buildProcess(
   notes: CollectedNotes,
   machine: number,
@@ -201,5 +230,7 @@ function buildProcess(
   else if (execfn !== undefined) p.executable = execfn;
   const runtime = detectRuntime(files);
   if (runtime !== undefined) p.runtime = runtime;
+  const os = osFromLibraryPaths(files);
+  if (os !== undefined) p.os = os;
   return p;
 }

@@ -25,12 +25,18 @@ export interface ElfHeader {
 }
 
 const MIN_HEADER = 52; // an ELF32 header; ELF64 needs 64
+const EI_NIDENT = 16; // e_ident: magic, class, data, version, OS ABI, padding
 
 /** Parses and validates the ELF header; explains in one line what the file is when it is not an ELF core. */
 export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
   if (source.size === 0) throw new DumpError('empty', 'the file is empty (0 bytes)');
   const bytes = await source.read(0, 64);
   explainNonElf(bytes, source.size);
+  // A 4–15 byte file with the magic has no class/data bytes to judge: without this check it was reported as
+  // "an invalid class (undefined) or data encoding (undefined)" instead of as too short.
+  if (bytes.length < EI_NIDENT) {
+    throw new DumpError('too-small', `the file is ${source.size} bytes: too short for an ELF header (at least ${MIN_HEADER} bytes)`);
+  }
   const bits: WordBits = bytes[4] === 2 ? 64 : 32;
   const endian: Endian = bytes[5] === 2 ? 'big' : 'little';
   if ((bytes[4] !== 1 && bytes[4] !== 2) || (bytes[5] !== 1 && bytes[5] !== 2)) {

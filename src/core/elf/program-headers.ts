@@ -14,6 +14,9 @@ export interface ProgramHeader {
   readonly align: bigint;
 }
 
+/** 2^20 program headers (56 MiB of table): 16× Linux's default map count limit, 4× what databases raise it to. */
+export const MAX_PROGRAM_HEADERS = 1 << 20;
+
 /**
  * Reads every program header. The table is bounded by the file: a count that would run past the end is clamped
  * (with a warning) instead of trusted — absurd counts cost nothing.
@@ -34,7 +37,21 @@ export async function readProgramHeaders(
     warn(`the file is truncated: it holds ${fits} of ${count} program headers`);
     count = fits;
   }
+  // PN_XNUM lets sh_info claim up to 2^32 − 1 headers; in a large (or sparse) file the clamp above does not stop
+  // that, and the single read then exceeded MAX_READ (a RangeError, not a DumpError). No real process has this
+  // many mappings (vm.max_map_count defaults to 65530; databases raise it to ~256k–1M).
+  if (count > MAX_PROGRAM_HEADERS) {
+    warn(`e_phnum/sh_info claims ${count} program headers; only the first ${MAX_PROGRAM_HEADERS} are read`);
+    count = MAX_PROGRAM_HEADERS;
+  }
   const v = new BinaryView(await source.read(header.phoff, count * entry), header.endian, header.bits);
+  // A short read means the file ended (it may have shrunk since `size` was taken): parse only what arrived,
+  // instead of letting DataView throw a RangeError past the end.
+  if (v.length < count * entry) {
+    const got = Math.floor(v.length / entry);
+    warn(`the file ended while reading program headers: ${got} of ${count} read`);
+    count = got;
+  }
   const result: ProgramHeader[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const at = i * entry;

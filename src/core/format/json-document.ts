@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/types';
+import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress } from './address';
 
 /** Touched-page census results to merge into the document (`--scan`), by region index. */
@@ -7,6 +8,8 @@ export interface CensusForDocument {
   readonly regionTouched: readonly (number | undefined)[];
   /** True when every region's census is in. */
   readonly complete: boolean;
+  /** The OS as the scan's memory clues name it (overrides the header pass's library-path guess). */
+  readonly os?: OsIdentification;
 }
 
 /**
@@ -54,6 +57,7 @@ export function toJsonDocument(a: Analysis, fileName: string, census?: CensusFor
       signalCode: a.process.signalCode,
       ...(a.process.faultAddress !== undefined ? { faultAddress: hexAddress(a.process.faultAddress) } : {}),
       ...(a.process.runtime !== undefined ? { runtime: { ...a.process.runtime } } : {}),
+      ...osField(census?.os ?? a.process.os),
     },
     regions: a.regions.map((r, i) => ({
       kind: r.kind,
@@ -106,6 +110,11 @@ export function toJsonDocument(a: Analysis, fileName: string, census?: CensusFor
     })),
     auxv: a.auxv.map((e) => ({ type: e.type, name: e.name, value: hexAddress(e.value) })),
   };
+}
+
+function osField(os: OsIdentification | undefined): object {
+  if (os === undefined) return {};
+  return { os: { name: os.name, source: os.source, evidence: os.evidence, heuristic: os.heuristic, ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}) } };
 }
 
 export function jsonDocumentText(a: Analysis, fileName: string, census?: CensusForDocument): string {

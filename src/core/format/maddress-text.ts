@@ -1,4 +1,5 @@
 import type { Analysis, ImageTotal, KindTotal, Region, Thread } from '../model/types';
+import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress, tableAddress } from './address';
 import { groupedBytes, maddressSize, percent } from './size';
 import { renderTable, type TextColumn } from './text-table';
@@ -109,8 +110,8 @@ export function threadTableText(threads: readonly Thread[], touched?: readonly (
   return renderTable(columns, rows);
 }
 
-/** A few lines about the process and the dump, printed above the tables. */
-export function overviewText(a: Analysis): string {
+/** A few lines about the process and the dump, printed above the tables. `os`: a scan's better OS evidence. */
+export function overviewText(a: Analysis, os: OsIdentification | undefined = a.process.os): string {
   const p = a.process;
   const lines = [
     `Process:  ${p.name ?? '?'} (pid ${p.pid ?? '?'})${p.args ? `  ${p.args}` : ''}`,
@@ -118,6 +119,9 @@ export function overviewText(a: Analysis): string {
     `Dump:     ${a.dump.arch}, ${a.dump.bits}-bit ${a.dump.endian}-endian ${a.dump.os}, ${groupedBytes(a.dump.size)} bytes, written by ${a.dump.producer.name} (${a.dump.producer.evidence})`,
     `Contents: ${a.regions.length} regions, ${a.threads.length} threads, ${a.modules.length} modules`,
   ];
+  if (os !== undefined) {
+    lines.push(`OS:       ${os.name} (heuristic ${os.source}: ${os.evidence}${os.address !== undefined ? ` at ${hexAddress(os.address)}` : ''})`);
+  }
   if (p.runtime !== undefined) lines.push(`Runtime:  ${p.runtime.name}${p.runtime.version !== undefined ? ` ${p.runtime.version}` : ''} (${p.runtime.evidence})`);
   return lines.join('\n');
 }

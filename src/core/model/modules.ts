@@ -14,11 +14,40 @@ interface CoreShape {
 const MAX_TABLE = 64 * 1024;
 
 /**
+ * What probing may read for all modules together. A real module costs a few KB (header, a small phdr table, a
+ * build-id note), so thousands fit in a few MB; without a total, NT_FILE entries and PT_LOADs all pointing at one
+ * crafted image (a 64 KiB table of PT_NOTEs over the same 64 KiB) made each entry cost megabytes — seconds and
+ * gigabytes for a 1 MB core.
+ */
+const PROBE_BUDGET = 64 * 1024 * 1024;
+
+/** Bytes left to probe with; `exhausted` once a read was refused. */
+interface ProbeBudget {
+  remaining: number;
+  exhausted: boolean;
+}
+
+function spend(budget: ProbeBudget, bytes: number): boolean {
+  if (bytes > budget.remaining) {
+    budget.exhausted = true;
+    return false;
+  }
+  budget.remaining -= bytes;
+  return true;
+}
+
+/**
  * The ELF images mapped by the process, as `eu-unstrip -n --core` lists them: for each file named in NT_FILE, read
  * its ELF header, program headers and GNU build-id from the dump's memory when the first page is present.
  * Reads stay in the first page and the note segment of each image: kilobytes per module.
  */
-export async function findModules(files: readonly FileMapping[], memory: DumpMemory, core: CoreShape): Promise<Module[]> {
+export async function findModules(
+  files: readonly FileMapping[],
+  memory: DumpMemory,
+  core: CoreShape,
+  warn: (message: string) => void = () => undefined,
+): Promise<Module[]> {
+  const budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false };
   const byPath = new Map<string, FileMapping[]>();
   for (const f of files) {
     const list = byPath.get(f.path);
@@ -31,7 +60,12 @@ export async function findModules(files: readonly FileMapping[], memory: DumpMem
     if (first === undefined) continue;
     const start = maps.reduce((lo, m) => (m.start < lo ? m.start : lo), first.start);
     const end = maps.reduce((hi, m) => (m.end > hi ? m.end : hi), first.end);
-    const image = first.fileOffset === 0n ? await readImage(memory, first.start, core) : undefined;
+    // The ELF header is in every mapping of file offset 0, not only the first: a small executable's data segment
+    // shares the file's first page with its text, and the kernel dumps only the written (data) one.
+    let image: ImageFacts | undefined;
+    for (const m of maps) {
+      if (m.fileOffset === 0n) image ??= await readImage(memory, m.start, core, budget);
+    }
     if (image === undefined && !looksLikeElfPath(path)) continue;
     modules.push({
       path,
@@ -43,6 +77,7 @@ export async function findModules(files: readonly FileMapping[], memory: DumpMem
       ...(image?.loads !== undefined ? { loads: image.loads } : {}),
     });
   }
+  if (budget.exhausted) warn(`module probing stopped after ${PROBE_BUDGET} bytes: some modules' program headers and build-ids were not read`);
   return modules;
 }
 
@@ -76,12 +111,21 @@ interface ImageFacts {
   readonly loads?: Module['loads'];
 }
 
-async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Promise<ImageFacts | undefined> {
+async function readImage(
+  memory: DumpMemory,
+  start: bigint,
+  core: CoreShape,
+  budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false },
+): Promise<ImageFacts | undefined> {
+  if (!spend(budget, 64)) return undefined;
   const head = await memory.read(start, 64);
   if (head === undefined || head.length < 52) return undefined;
   if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return undefined;
   const bits: WordBits = head[4] === 2 ? 64 : 32;
   const endian: Endian = head[5] === 2 ? 'big' : 'little';
+  // An ELF64 header is 64 bytes: one cut to 52–57 bytes (a truncated dump, or a p_filesz that ends there) made
+  // the e_phnum read below throw a RangeError instead of being treated as a header not in the dump.
+  if (head.length < (bits === 64 ? 64 : 52)) return undefined;
   if (bits !== core.bits && head.length < 64) return undefined;
   const v = new BinaryView(head, endian, bits);
   const type = v.u16(16);
@@ -90,6 +134,7 @@ async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Pr
   const phentsize = v.u16(bits === 64 ? 54 : 42);
   const phnum = v.u16(bits === 64 ? 56 : 44);
   if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { base: start };
+  if (!spend(budget, phnum * phentsize)) return { base: start };
   const table = await memory.read(start + BigInt(phoff), phnum * phentsize);
   if (table === undefined || table.length < phnum * phentsize) return { base: start };
   const t = new BinaryView(table, endian, bits);
@@ -102,15 +147,22 @@ async function readImage(memory: DumpMemory, start: bigint, core: CoreShape): Pr
   const phdrs = Array.from({ length: phnum }, (_, i) => phdr(i));
   const loads = phdrs.filter((p) => p.type === PT_LOAD);
   const firstLoad = loads[0];
-  // Load bias: where the first PT_LOAD's page landed minus its link-time address (0 for ET_EXEC).
-  const base = firstLoad === undefined ? start : start - (firstLoad.vaddr & ~0xfffn);
+  // Load bias: 0 for ET_EXEC (absolute addresses, whichever mapping the header was read from); else where the first
+  // PT_LOAD's page landed minus its link-time address.
+  const base = type === ET_EXEC ? 0n : firstLoad === undefined ? start : start - (firstLoad.vaddr & ~0xfffn);
   const end = loads.reduce<bigint | undefined>((hi, p) => {
     const e = base + p.vaddr + p.memsz;
     return hi === undefined || e > hi ? e : hi;
   }, undefined);
   let buildId: string | undefined;
+  // The build-id note sits in the first page; MAX_TABLE bounds all note bytes of one image, not each segment.
+  let noteBytes = 0;
   for (const note of phdrs.filter((p) => p.type === PT_NOTE && p.memsz > 0n && p.memsz <= BigInt(MAX_TABLE))) {
-    const bytes = await memory.read(base + note.vaddr, Number(note.memsz));
+    noteBytes += Number(note.memsz);
+    if (noteBytes > MAX_TABLE || !spend(budget, 2 * Number(note.memsz))) break;
+    // Also through the mapping the header was read from (file offset 0 at `start`): when only a data segment that
+    // shares the file's first page was dumped, the note is there and not at its own address.
+    const bytes = (await memory.read(base + note.vaddr, Number(note.memsz))) ?? (await memory.read(start + BigInt(note.offset), Number(note.memsz)));
     if (bytes === undefined) continue;
     buildId = findBuildId(bytes, new BinaryView(bytes, endian, bits));
     if (buildId !== undefined) break;

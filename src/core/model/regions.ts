@@ -69,15 +69,21 @@ export function addUnsegmentedFiles(
 ): Region[] {
   const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const extra: Region[] = [];
-  for (const f of files) {
-    let cursor = f.start;
-    for (let i = firstRegionEndingAfter(sorted, f.start); i < sorted.length && cursor < f.end; i++) {
+  // Files by address, each starting no lower than where the previous one ended: NT_FILE entries that overlap
+  // (a corrupt note) used to yield overlapping regions — bytes counted twice and a region list that the binary
+  // searches (regionIndexAt) cannot rely on — and re-walked the same regions per file, quadratically.
+  const byStart = [...files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  let covered = 0n;
+  for (const f of byStart) {
+    let cursor = f.start > covered ? f.start : covered;
+    for (let i = firstRegionEndingAfter(sorted, cursor); i < sorted.length && cursor < f.end; i++) {
       const r = sorted[i];
       if (r === undefined || r.start >= f.end) break;
       if (r.start > cursor) extra.push(fileOnlyRegion(f, cursor, r.start, permsOf(f)));
       if (r.end > cursor) cursor = r.end;
     }
     if (cursor < f.end) extra.push(fileOnlyRegion(f, cursor, f.end, permsOf(f)));
+    if (f.end > covered) covered = f.end;
   }
   if (extra.length === 0) return sorted;
   return [...sorted, ...extra].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));

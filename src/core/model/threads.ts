@@ -25,7 +25,7 @@ export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: nu
 export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[], stackGrowsUp = false): void {
   for (const t of threads) {
     if (t.pc !== undefined) {
-      const m = modules.find((x) => t.pc !== undefined && t.pc >= x.start && t.pc < x.end);
+      const m = moduleAt(t.pc, regions, modules);
       if (m !== undefined) t.pcSymbol = `${basename(m.path)}+0x${(t.pc - m.base).toString(16)}`;
     }
     if (t.sp === undefined) continue;
@@ -38,6 +38,17 @@ export function annotateThreads(threads: Thread[], regions: readonly Region[], m
     t.stackSize = r.size;
     t.stackUsed = Number(stackGrowsUp ? t.sp - r.start : r.end - t.sp);
   }
+}
+
+/**
+ * The module holding `address`, by the region that holds it (module spans overlap: the vDSO often sits inside
+ * ld.so's span). A region without a file name is a module only when one starts there (the vDSO).
+ */
+export function moduleAt(address: bigint, regions: readonly Region[], modules: readonly Module[]): Module | undefined {
+  const r = regions[regionIndexAt(regions, address)];
+  if (r === undefined) return undefined;
+  if (r.image !== undefined) return modules.find((m) => m.path === r.image);
+  return modules.find((m) => address >= m.start && address < m.end && m.start >= r.start && m.start < r.end);
 }
 
 export function basename(path: string): string {

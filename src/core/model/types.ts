@@ -4,6 +4,7 @@
  * addresses into lower-case `0x…` strings at the edge.
  */
 import type { Endian, WordBits } from '../elf/binary-view';
+import type { OsIdentification } from '../scan/identify-os';
 
 export type MemoryType = 'MEM_IMAGE' | 'MEM_MAPPED' | 'MEM_PRIVATE';
 /**
@@ -142,6 +143,8 @@ export interface ProcessInfo {
   faultAddress?: bigint;
   executable?: string;
   runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
+  /** The distribution, from library paths in the header pass; a memory scan may find better evidence. */
+  os?: OsIdentification;
 }
 
 export interface DumpInfo {

@@ -30,6 +30,40 @@ export interface CollectedNotes {
 
 /** A PT_NOTE segment larger than this is read only up to it (a core with 100k threads has ~40 MB of notes). */
 const MAX_NOTE_SEGMENT = 256 * 1024 * 1024;
+/** All note segments together: without a total, thousands of PT_NOTEs over a sparse file read without bound. */
+const MAX_NOTE_BYTES = MAX_NOTE_SEGMENT;
+
+/** Real cores have one PT_NOTE (a few with per-thread ones); past this many the rest are ignored. */
+const MAX_NOTE_SEGMENTS = 4096;
+
+/**
+ * The PT_NOTE segments to read, in program header order, with the bytes to read from each. A segment that
+ * overlaps one taken earlier in the table is skipped: no writer emits overlapping note segments, and a table of
+ * thousands of PT_NOTEs all pointing at the same bytes otherwise re-read and re-listed them thousands of times.
+ */
+function noteSegments(phdrs: readonly ProgramHeader[], fileSize: number, warn: (message: string) => void): { ph: ProgramHeader; length: number }[] {
+  const taken: { ph: ProgramHeader; length: number }[] = [];
+  let overlapping = 0;
+  let ignored = 0;
+  for (const ph of phdrs) {
+    if (ph.type !== PT_NOTE) continue;
+    if (taken.length + overlapping >= MAX_NOTE_SEGMENTS) {
+      ignored++;
+      continue;
+    }
+    const available = Math.max(0, Math.min(ph.filesz, fileSize - ph.offset));
+    if (available < ph.filesz) warn(`PT_NOTE at file offset ${ph.offset} is cut short by the end of the file (${available} of ${ph.filesz} bytes)`);
+    const length = Math.min(available, MAX_NOTE_SEGMENT);
+    if (length < available) warn(`PT_NOTE at file offset ${ph.offset} is ${available} bytes; only the first ${length} are read`);
+    if (length === 0) continue;
+    const end = ph.offset + length;
+    if (taken.some((t) => ph.offset < t.ph.offset + t.length && t.ph.offset < end)) overlapping++;
+    else taken.push({ ph, length });
+  }
+  if (overlapping > 0) warn(`${overlapping} PT_NOTE segment(s) overlap the bytes of an earlier one and are skipped`);
+  if (ignored > 0) warn(`${ignored} PT_NOTE segment(s) past the first ${MAX_NOTE_SEGMENTS} are ignored`);
+  return taken;
+}
 
 export async function collectNotes(
   source: ByteSource,
@@ -40,13 +74,12 @@ export async function collectNotes(
   const out: CollectedNotes = { list: [], threads: [], siginfoCount: 0, auxv: [], owners: new Set(), bsdNotes: [] };
   const ctx = { machine: header.machine, bits: header.bits, endian: header.endian, flags: header.flags };
   const wordView = new BinaryView(new Uint8Array(0), header.endian, header.bits);
-  for (const ph of phdrs) {
-    if (ph.type !== PT_NOTE) continue;
-    const available = Math.max(0, Math.min(ph.filesz, source.size - ph.offset));
-    if (available < ph.filesz) warn(`PT_NOTE at file offset ${ph.offset} is cut short by the end of the file (${available} of ${ph.filesz} bytes)`);
-    const length = Math.min(available, MAX_NOTE_SEGMENT);
-    if (length < available) warn(`PT_NOTE at file offset ${ph.offset} is ${available} bytes; only the first ${length} are read`);
-    if (length === 0) continue;
+  let budget = MAX_NOTE_BYTES;
+  for (const { ph, length: wanted } of noteSegments(phdrs, source.size, warn)) {
+    const length = Math.min(wanted, budget);
+    if (length < wanted) warn(`notes past the first ${MAX_NOTE_BYTES} bytes are not read (PT_NOTE at file offset ${ph.offset})`);
+    if (length === 0) break;
+    budget -= length;
     const segment = new BinaryView(await source.read(ph.offset, length), header.endian, header.bits);
     for (const note of iterateNotes(segment, ph.offset, warn)) {
       out.owners.add(note.name);

@@ -74,18 +74,14 @@ const GNU_NAMES: Record<number, string> = {
 
 const GDB_NAMES: Record<number, string> = { 1: 'NT_GDB_TDESC' };
 
+const TABLES: Record<string, Record<number, string>> = {
+  CORE: CORE_NAMES,
+  LINUX: { ...CORE_NAMES, ...LINUX_NAMES },
+  GNU: GNU_NAMES,
+  GDB: GDB_NAMES,
+  VMCOREINFO: { 0: 'VMCOREINFO' },
+};
+
 export function noteTypeName(owner: string, type: number): string {
-  const table =
-    owner === 'CORE'
-      ? CORE_NAMES
-      : owner === 'LINUX'
-        ? { ...CORE_NAMES, ...LINUX_NAMES }
-        : owner === 'GNU'
-          ? GNU_NAMES
-          : owner === 'GDB'
-            ? GDB_NAMES
-            : owner === 'VMCOREINFO'
-              ? { 0: 'VMCOREINFO' }
-              : {};
-  return table[type] ?? `0x${type.toString(16)}`;
+  return TABLES[owner]?.[type] ?? `0x${type.toString(16)}`;
 }

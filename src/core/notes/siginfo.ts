@@ -11,6 +11,8 @@ export interface Siginfo {
 
 /** Signals whose siginfo carries si_addr (the faulting address). */
 const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]); // SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV
+/** si_code of a signal the kernel sends on its own behalf (include/uapi/asm-generic/siginfo.h). */
+const SI_KERNEL = 0x80;
 
 /**
  * NT_SIGINFO holds a kernel siginfo_t (not the 3-int elf_siginfo of NT_PRSTATUS). Generic order is signo, errno,
@@ -26,7 +28,9 @@ export function parseSiginfo(desc: Uint8Array, v: BinaryView, machine: number): 
   const errno = view.i32(mips ? 8 : 4);
   const code = view.i32(mips ? 4 : 8);
   // si_code > 0 means the kernel raised it (a real fault); <= 0 is kill()/tgkill()/queue, where si_addr is not set.
-  const hasAddress = FAULT_SIGNALS.has(signo) && code > 0 && desc.length >= preamble + view.wordSize;
+  // SI_KERNEL (0x80, e.g. the SIGTRAP of int3 under x86, or a GP fault's SIGSEGV) is laid out as a kill, not a fault:
+  // kernel/signal.c siginfo_layout() takes the fault layout only for SI_USER < si_code < SI_KERNEL.
+  const hasAddress = FAULT_SIGNALS.has(signo) && code > 0 && code < SI_KERNEL && desc.length >= preamble + view.wordSize;
   return { signo, code, errno, ...(hasAddress ? { faultAddress: view.word(preamble) } : {}) };
 }
 

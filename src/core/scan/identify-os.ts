@@ -33,11 +33,17 @@ export interface OsIdentification {
   readonly heuristic: 'identify-os';
 }
 
-const PROBES: readonly { readonly source: OsClue['source']; readonly pattern: CompiledPattern }[] = [
-  { source: 'os-release', pattern: compiled('PRETTY_NAME=') },
-  { source: 'dotnet-rid', pattern: compiled('-x64') },
-  { source: 'dotnet-rid', pattern: compiled('-arm64') },
-];
+type Probe = { readonly source: OsClue['source']; readonly pattern: CompiledPattern };
+let probes: readonly Probe[] | undefined; // compiled on first use: the CLI's header pass never needs them
+
+function osProbes(): readonly Probe[] {
+  probes ??= [
+    { source: 'os-release', pattern: compiled('PRETTY_NAME=') },
+    { source: 'dotnet-rid', pattern: compiled('-x64') },
+    { source: 'dotnet-rid', pattern: compiled('-arm64') },
+  ];
+  return probes;
+}
 
 /** Distribution names .NET uses in RIDs (the portable "linux-x64" names no distribution and is ignored). */
 const RID = /(?:^|[^a-z0-9.])((?:centos|rhel|ol|fedora|ubuntu|debian|alpine|opensuse|sles|amzn|mariner|azurelinux|rocky|almalinux|linuxmint|tizen)\.\d+(?:\.\d+)?)-(?:x64|arm64)$/;
@@ -46,7 +52,7 @@ const CLUES_PER_SLICE = 8;
 /** Memory clues in one census slice (the same bytes the census just scanned). */
 export function osCluesInChunk(bytes: Uint8Array, item: CensusItem): OsClue[] {
   const clues: OsClue[] = [];
-  for (const probe of PROBES) {
+  for (const probe of osProbes()) {
     findMatches(bytes, probe.pattern, 0, bytes.length, (start) => {
       const clue = probe.source === 'os-release' ? prettyName(bytes, start, probe.pattern.length) : rid(bytes, start, probe.pattern.length);
       if (clue !== undefined) clues.push({ source: probe.source, regionIndex: item.regionIndex, regionOffset: item.regionOffset + clue.at, text: clue.text });

@@ -1,0 +1,92 @@
+/**
+ * Shared e2e fixtures. Every test runs under `guard`: it records every request the page, its workers and its
+ * service worker make and fails the test on any to another origin; it also fails on CSP violations, page errors
+ * and dialogs (an alert() would mean a string from a dump ran as code).
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const CORPUS = join(ROOT, '../shared/corpus');
+/** A kernel core of an x86_64 process with NT_FILE, modules and a crashed thread. */
+export const CORE = join(CORPUS, 'elfutils-testfile-backtrace-demangle.core');
+/** Another small core, to open a second dump over the first. */
+export const OTHER_CORE = join(CORPUS, 'lldb-linux-x86_64.core');
+
+interface Guard {
+  readonly requests: string[];
+  readonly problems: string[];
+}
+
+export const test = base.extend<{ guard: Guard }>({
+  guard: [
+    async ({ context, page, baseURL }, use) => {
+      const origin = new URL(baseURL ?? 'http://127.0.0.1/').origin;
+      const guard: Guard = { requests: [], problems: [] };
+      context.on('request', (request) => {
+        const url = request.url();
+        guard.requests.push(url);
+        if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin) guard.problems.push(`request to another origin: ${url}`);
+      });
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          (window as unknown as { __csp: string[] }).__csp ??= [];
+          (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+          console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error' && m.text().startsWith('CSP violation')) guard.problems.push(m.text());
+      });
+      page.on('pageerror', (e) => guard.problems.push(`page error: ${e.message}`));
+      page.on('dialog', (d) => {
+        guard.problems.push(`dialog: ${d.type()} ${d.message()}`);
+        void d.dismiss();
+      });
+      await use(guard);
+      expect(guard.problems, 'requests to other origins, CSP violations, page errors, dialogs').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export function app(page: Page) {
+  return page.locator('.app');
+}
+
+/** Waits until the page says the current dump's tables and charts are on screen. */
+export async function waitReady(page: Page): Promise<void> {
+  await expect(app(page)).toHaveAttribute('data-status', 'ready');
+}
+
+export async function openFile(page: Page, path: string): Promise<void> {
+  await page.locator('input[type=file]').setInputFiles(path);
+}
+
+export async function showView(page: Page, name: 'Overview' | 'Regions' | 'Totals' | 'Threads'): Promise<void> {
+  await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+  await waitReady(page);
+}
+
+/** The `coreview --json` document for a core, as the CLI prints it. */
+export function cliJson(path: string): string {
+  return cli(path, '--json');
+}
+
+export function cli(path: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [join(ROOT, 'bin/coreview.mjs'), path, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** The region table's rendered rows, as the cells' text. */
+export async function regionRows(page: Page): Promise<string[][]> {
+  return page.getByTestId('region-table').locator('[role=row][data-index]').evaluateAll((rows) =>
+    rows
+      .map((r) => ({ top: r.getBoundingClientRect().top, cells: Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent ?? '') }))
+      .sort((a, b) => a.top - b.top)
+      .map((r) => r.cells),
+  );
+}

@@ -1,0 +1,85 @@
+/** Opening dumps three ways (input, drop, sample), progress and cancel, and the JSON download against the CLI. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { app, cli, cliJson, CORE, expect, openFile, OTHER_CORE, ROOT, test, waitReady } from './fixtures';
+
+test('opens a core with the file input and downloads exactly the CLI --json document', async ({ page }) => {
+  await page.goto('./');
+  await expect(app(page)).toHaveAttribute('data-status', 'idle');
+  await expect(app(page)).toHaveAttribute('data-scan', 'off');
+  await expect(page.getByText('nothing is uploaded')).toBeVisible();
+  await openFile(page, CORE);
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText(basename(CORE));
+  await expect(page.getByTestId('headline')).toContainText('Image 11.93 MiB of 12.21 MiB — 98 % — in 22 regions');
+  await expect(page.getByText('SIGSEGV')).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  expect(download.suggestedFilename()).toBe('elfutils-testfile-backtrace-demangle.json');
+  const text = readFileSync(await download.path(), 'utf8');
+  const expected = cliJson(CORE);
+  expect(JSON.parse(text)).toEqual(JSON.parse(expected));
+  expect(text).toBe(expected);
+});
+
+test('opens a core dropped anywhere on the window', async ({ page }) => {
+  await page.goto('./');
+  const bytes = [...readFileSync(OTHER_CORE)];
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name));
+      return dt;
+    },
+    { bytes, name: basename(OTHER_CORE) },
+  );
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+  await expect(page.locator('.drop-overlay')).toBeVisible();
+  await expect(page.locator('.drop-target')).toContainText('Drop the core dump');
+  await page.dispatchEvent('main', 'dragover', { dataTransfer });
+  await page.dispatchEvent('main', 'drop', { dataTransfer });
+  await expect(page.locator('.drop-overlay')).toBeHidden();
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText(basename(OTHER_CORE));
+});
+
+test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s', async ({ page }) => {
+  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { pid: number; threads: number; workerThreads: number };
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText('sample.core');
+  await expect(page.getByText(String(facts.pid), { exact: false }).first()).toBeVisible();
+  await page.getByRole('tab', { name: /^Threads/ }).click();
+  await waitReady(page);
+  await expect(page.getByTestId('stack-summary')).toContainText(`${facts.threads} threads`);
+  await expect(page.getByTestId('stack-summary')).toContainText(`${facts.workerThreads} × 8.00 MiB`);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  const core = join(mkdtempSync(join(tmpdir(), 'coreview-sample-')), 'sample.core');
+  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
+  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--json'));
+});
+
+test('shows progress, cancels, and opens another dump without reloading', async ({ page }) => {
+  await page.goto('./');
+  await openFile(page, CORE);
+  await waitReady(page);
+  // The sample takes a moment to gunzip (257 MiB): long enough to see progress and cancel it.
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await expect(app(page)).toHaveAttribute('data-status', 'loading');
+  const progress = page.getByRole('status', { name: 'Loading' });
+  await expect(progress).toContainText('Opening sample.core');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText(basename(CORE));
+
+  await openFile(page, OTHER_CORE);
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText(basename(OTHER_CORE));
+  await openFile(page, CORE);
+  await waitReady(page);
+  await expect(page.locator('.topbar .file')).toContainText(basename(CORE));
+});

@@ -1,0 +1,129 @@
+/** The views: sorting and filtering the region table, totals leading to regions, threads to their stacks, the hash. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, cli, CORE, expect, openFile, regionRows, ROOT, showView, test, waitReady } from './fixtures';
+
+test('sorts and filters the region table; an address selects its region; the hash keeps it all', async ({ page }) => {
+  await page.goto('./');
+  await openFile(page, CORE);
+  await waitReady(page);
+  await showView(page, 'Regions');
+  const table = page.getByTestId('region-table');
+  await expect(page.getByText('30 of 30 regions')).toBeVisible();
+
+  const size = table.getByRole('columnheader', { name: 'Size', exact: true });
+  await size.getByRole('button').click();
+  await expect(size).toHaveAttribute('aria-sort', 'descending');
+  expect((await regionRows(page))[0]?.[3]).toBe('2.00mb');
+  await size.getByRole('button').click();
+  await expect(size).toHaveAttribute('aria-sort', 'ascending');
+  expect((await regionRows(page))[0]?.[3]).toBe('4.00kb');
+
+  const start = table.getByRole('columnheader', { name: 'StartAddr' });
+  await start.getByRole('button').click();
+  await expect(start).toHaveAttribute('aria-sort', 'ascending');
+  expect((await regionRows(page))[0]?.[1]).toBe('000000400000');
+
+  await page.getByLabel('Kind').selectOption('Stack');
+  await expect(page.getByText('1 of 30 regions')).toBeVisible();
+  expect((await regionRows(page)).map((r) => r[0])).toEqual(['Stack']);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  await page.getByLabel('Path or address').fill('libc-2.18');
+  await expect(page.getByText('4 of 30 regions')).toBeVisible();
+  for (const row of await regionRows(page)) expect(row[9]).toBe('/usr/lib64/libc-2.18.so');
+
+  await page.getByLabel('Path or address').fill('0x37b3db4010');
+  await expect(page.getByText('30 of 30 regions')).toBeVisible();
+  const selected = table.locator('[role=row][aria-selected=true]');
+  await expect(selected).toHaveCount(1);
+  await expect(selected.locator('[role=gridcell]').nth(1)).toHaveText('0037b3db4000');
+  await expect(page.getByRole('region', { name: 'Selected region' })).toContainText('libc-2.18.so');
+
+  // A teammate opening the link with the same dump lands on the same view.
+  const url = page.url();
+  expect(url).toContain('v=regions');
+  expect(url).toContain('sort=start.asc');
+  expect(url).toContain('sel=0x37b3db4000');
+  const other = await page.context().newPage();
+  await other.goto(url);
+  await openFile(other, CORE);
+  await waitReady(other);
+  await expect(other.getByRole('tab', { name: /^Regions/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(other.getByLabel('Path or address')).toHaveValue('0x37b3db4010');
+  await expect(other.getByTestId('region-table').getByRole('columnheader', { name: 'StartAddr' })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(other.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]').nth(1)).toHaveText('0037b3db4000');
+  await other.close();
+});
+
+test('the totals match the CLI; clicking a kind filters the region table', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('./');
+  await openFile(page, CORE);
+  await waitReady(page);
+  await showView(page, 'Totals');
+  await expect(page.getByTestId('kind-chart').locator('svg')).toBeVisible();
+  await expect(page.getByTestId('kind-totals')).toContainText('12,800,000');
+
+  await page.getByRole('button', { name: 'Copy as text' }).click();
+  await expect(page.getByText('Copied')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cli(CORE, '--summary'));
+
+  await page.getByTestId('kind-totals').getByRole('button', { name: 'Stack' }).click();
+  await waitReady(page);
+  await expect(page.getByRole('tab', { name: /^Regions/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Kind')).toHaveValue('Stack');
+  expect((await regionRows(page)).map((r) => r[0])).toEqual(['Stack']);
+
+  // The chart's bars lead to the same place.
+  await showView(page, 'Totals');
+  await page.getByTestId('kind-chart').locator('.recharts-bar-rectangle').nth(2).click();
+  await waitReady(page);
+  await expect(page.getByLabel('Kind')).toHaveValue('PAGE_READWRITE');
+});
+
+test('threads: the stack-size chart, and a thread opens its stack in the region table', async ({ page }) => {
+  // The sample is regenerated from time to time: take its tids from its facts file.
+  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { tids: number[]; threads: number };
+  const tid = String(facts.tids[4]);
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await waitReady(page);
+  await showView(page, 'Threads');
+  await expect(page.getByTestId('stack-chart')).toContainText('32 × 8.00 MiB = 256.00 MiB');
+  const threads = page.getByTestId('thread-table');
+  const stackSize = threads.getByRole('columnheader', { name: 'Stack Size' });
+  await stackSize.getByRole('button').click();
+  await expect(stackSize).toHaveAttribute('aria-sort', 'descending');
+  await page.getByRole('searchbox', { name: 'Filter', exact: true }).fill(tid);
+  await expect(page.getByText(`1 of ${facts.threads} threads`)).toBeVisible();
+  await threads.locator('[role=row][data-index]').first().click();
+  await expect(page.getByRole('region', { name: `Thread ${tid}` })).toContainText('libc.so.6+0x');
+  await page.getByRole('button', { name: 'Show stack region' }).click();
+  await waitReady(page);
+  const selected = page.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]');
+  await expect(selected.nth(0)).toHaveText('Stack');
+  await expect(selected.nth(8)).toHaveText(tid);
+  await expect(page).toHaveURL(new RegExp(`tid=${tid}`));
+
+  // …and back: the selected region names its thread.
+  await page.getByRole('button', { name: `Show thread ${tid}` }).click();
+  await waitReady(page);
+  await expect(page.getByRole('tab', { name: /^Threads/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('thread-table').locator('[role=row][aria-selected=true]')).toContainText(tid);
+});
+
+test('heuristic kinds show their evidence on hover and on keyboard focus', async ({ page }) => {
+  await page.goto('./#v=regions&kind=Heap');
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await waitReady(page);
+  await expect(app(page)).toHaveAttribute('data-status', 'ready');
+  const badge = page.getByTestId('region-table').getByRole('img', { name: 'heuristic' }).first();
+  await badge.focus();
+  await expect(page.getByRole('tooltip')).toContainText('brk-heap-after-executable');
+  await expect(badge).toHaveAttribute('aria-describedby', 'coreview-tooltip');
+  await badge.blur();
+  await expect(page.getByRole('tooltip')).toBeHidden();
+  await badge.hover();
+  await expect(page.getByRole('tooltip')).toContainText('where brk() places the heap');
+});

@@ -1,0 +1,50 @@
+/**
+ * e2e against the production build, served as static files under a sub-path (/coreview/) on a free port, in
+ * Debian's Chromium (Playwright cannot download its own browser here). `npm run test:e2e`.
+ */
+import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const chromium = process.env.COREVIEW_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The config is evaluated again in every test worker process: the first evaluation picks a free port and puts it
+ * in the environment, which the workers inherit, so all of them agree on the server's URL.
+ */
+function freePort(): string {
+  const script = 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+}
+process.env.COREVIEW_E2E_PORT ??= freePort();
+const port = process.env.COREVIEW_E2E_PORT;
+export const BASE_PATH = '/coreview/';
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}${BASE_PATH}`,
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    launchOptions: {
+      ...(existsSync(chromium) ? { executablePath: chromium } : {}),
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: `npm run build && node scripts/serve-static.mjs --dir dist --base ${BASE_PATH} --port ${port}`,
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,130 @@
+/**
+ * The page's handle on the engine: which dump is on screen, in which worker it lives, and the one load in flight.
+ * It owns no React state; useEngine turns its results into a LoadState.
+ *
+ * A loaded dump is pinned to the worker that analysed it (the Analysis and its bigints stay there). If that worker
+ * is lost, an export loads the same File again on a live worker and retries once: the page keeps the File, so
+ * nothing the user sees is lost with a worker.
+ */
+import * as Comlink from 'comlink';
+import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult } from '../../workers/engine-protocol';
+import { EnginePool, WorkerLostError } from '../../workers/pool';
+
+interface Current {
+  readonly id: DumpId;
+  readonly slot: number;
+  readonly generation: number;
+  readonly file: Blob;
+  readonly name: string;
+}
+
+export type LoadOutcome = LoadResult | { readonly ok: false; readonly cancelled: true };
+
+export class EngineSession {
+  private nextId = 1;
+  private current: Current | undefined;
+  private inFlight: { readonly id: DumpId; readonly slot: number; cancelled: boolean } | undefined;
+
+  constructor(private readonly pool: EnginePool) {}
+
+  /** Analyses `file`; the dump on screen stays loaded until this one succeeds. */
+  async load(file: Blob, name: string, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
+    this.cancel();
+    const id = this.nextId++;
+    const slot = this.pool.pickSlot(this.current?.slot);
+    const generation = this.pool.generation(slot);
+    const flight = { id, slot, cancelled: false };
+    this.inFlight = flight;
+    let result: LoadResult;
+    try {
+      result = await this.pool.run<LoadResult>(slot, (api) => api.load(id, file, name, Comlink.proxy(onProgress)));
+    } catch (e) {
+      if (flight.cancelled) return { ok: false, cancelled: true };
+      return { ok: false, failure: lostFailure(e) };
+    } finally {
+      if (this.inFlight === flight) this.inFlight = undefined;
+    }
+    if (flight.cancelled) {
+      void this.release({ id, slot, generation });
+      return { ok: false, cancelled: true };
+    }
+    if (result.ok) {
+      if (this.current !== undefined) void this.release(this.current);
+      this.current = { id, slot, generation, file, name };
+    }
+    return result;
+  }
+
+  /** Fetches and gunzips the sample in a worker (the main thread only renders). */
+  async fetchSample(url: string, name: string, onProgress: (p: LoadProgress) => void): Promise<FetchResult | { readonly ok: false; readonly cancelled: true }> {
+    this.cancel();
+    const slot = this.pool.pickSlot(this.current?.slot);
+    const flight = { id: -1, slot, cancelled: false };
+    this.inFlight = flight;
+    try {
+      return await this.pool.run<FetchResult>(slot, (api) => api.fetchGzip(url, name, Comlink.proxy(onProgress)));
+    } catch (e) {
+      if (flight.cancelled) return { ok: false, cancelled: true };
+      return { ok: false, failure: lostFailure(e) };
+    } finally {
+      if (this.inFlight === flight) this.inFlight = undefined;
+    }
+  }
+
+  /** Stops the load in flight by replacing its worker: the header pass has no other way to be interrupted. */
+  cancel(): void {
+    const flight = this.inFlight;
+    if (flight === undefined) return;
+    flight.cancelled = true;
+    this.inFlight = undefined;
+    this.pool.recycle(flight.slot);
+  }
+
+  /** An export of the dump on screen; reloads it on a live worker if its worker was lost. */
+  async exportText(request: ExportRequest): Promise<string> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const d = this.current;
+      if (d === undefined) throw new Error('no dump is loaded');
+      if (this.pool.generation(d.slot) === d.generation) {
+        try {
+          const result = await this.pool.run<ExportResult>(d.slot, (api) => api.exportText(d.id, request));
+          if (result.ok) return result.text;
+        } catch (e) {
+          if (!(e instanceof WorkerLostError)) throw e;
+        }
+      }
+      await this.reload(d);
+    }
+    throw new Error('the engine worker was lost twice while exporting; try again');
+  }
+
+  /** The id of the dump on screen (for views that need to know a new one arrived). */
+  get currentId(): DumpId | undefined {
+    return this.current?.id;
+  }
+
+  private async reload(d: Current): Promise<void> {
+    const slot = this.pool.pickSlot();
+    const generation = this.pool.generation(slot);
+    const result = await this.pool.run<LoadResult>(slot, (api) => api.load(d.id, d.file, d.name));
+    if (!result.ok) throw new Error(`could not reload ${d.name}: ${result.failure.message}`);
+    if (this.current === d) this.current = { ...d, slot, generation };
+  }
+
+  private async release(d: { id: DumpId; slot: number; generation: number }): Promise<void> {
+    if (this.pool.generation(d.slot) !== d.generation) return;
+    try {
+      await this.pool.run(d.slot, (api) => api.release(d.id));
+    } catch (e) {
+      // A worker lost meanwhile took the dump with it: nothing left to release.
+      if (!(e instanceof WorkerLostError)) throw e;
+    }
+  }
+}
+
+function lostFailure(e: unknown): LoadFailure {
+  if (e instanceof WorkerLostError) return { kind: 'worker', message: `${e.message}; it has been replaced — open the dump again` };
+  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+export type { AnalysisView };

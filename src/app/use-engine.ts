@@ -1,0 +1,135 @@
+/**
+ * React's view of the engine: the LoadState (idle → loading → ready | error, keeping the previous analysis on
+ * screen), open/sample/cancel actions, exports, and a notice when a worker died and was replaced.
+ */
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import type { AnalysisView, ExportRequest, LoadProgress, LoadState } from '../../workers/engine-protocol';
+import { EnginePool, WorkerLostError } from '../../workers/pool';
+import { EngineSession } from './engine-session';
+
+export const SAMPLE_URL = 'sample/sample.core.gz';
+export const SAMPLE_NAME = 'sample.core';
+
+function createWorker(): Worker {
+  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'coreview-engine' });
+}
+
+/** The header pass needs one worker; the scans to come fan out over all of them. */
+function poolSize(): number {
+  return Math.min(4, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)));
+}
+
+export function shownAnalysis(state: LoadState): AnalysisView | undefined {
+  switch (state.status) {
+    case 'ready':
+      return state.view;
+    case 'loading':
+    case 'error':
+      return state.previous;
+    case 'idle':
+      return undefined;
+  }
+}
+
+export interface Engine {
+  readonly state: LoadState;
+  readonly notice: string | undefined;
+  readonly open: (file: File) => void;
+  readonly openSample: () => void;
+  readonly cancel: () => void;
+  readonly dismiss: () => void;
+  readonly exportText: (request: ExportRequest) => Promise<string>;
+  readonly crashWorkerForTest: () => void;
+}
+
+export function useEngine(): Engine {
+  const [state, setState] = useState<LoadState>({ status: 'idle' });
+  const [notice, setNotice] = useState<string | undefined>();
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  // Only the latest open may change the state: an older one that resolves late (cancelled, replaced) is ignored.
+  const token = useRef(0);
+
+  // Created on first use and disposed on unmount. Not in useMemo: StrictMode (dev) unmounts and remounts once,
+  // and a pool disposed by that first cleanup would be reused dead.
+  const engineRef = useRef<{ readonly pool: EnginePool; readonly session: EngineSession }>(undefined);
+  const engine = useCallback(() => {
+    if (engineRef.current === undefined) {
+      const pool = new EnginePool(poolSize(), createWorker, { onWorkerLost: (_slot, message) => setNotice(`${message}. It was replaced.`) });
+      engineRef.current = { pool, session: new EngineSession(pool) };
+    }
+    return engineRef.current;
+  }, []);
+  useEffect(() => {
+    // Start the workers now, so the first dump does not wait for them to load.
+    engine();
+    return () => {
+      engineRef.current?.pool.dispose();
+      engineRef.current = undefined;
+    };
+  }, [engine]);
+
+  const progress = useCallback((mine: number) => (p: LoadProgress) => {
+    if (token.current !== mine) return;
+    setState((s) => (s.status === 'loading' ? { ...s, progress: p } : s));
+  }, []);
+
+  const loadFile = useCallback(
+    async (file: File, mine: number) => {
+      const previous = shownAnalysis(stateRef.current);
+      setState({ status: 'loading', name: file.name, size: file.size, previous });
+      const outcome = await engine().session.load(file, file.name, progress(mine));
+      if (token.current !== mine) return;
+      // A transition lets React render the new dump's views in slices that yield to input, instead of one long
+      // task on the main thread (100k regions: the virtualizer's measurements alone take ~20 ms).
+      if (outcome.ok) startTransition(() => setState({ status: 'ready', view: outcome.view }));
+      else if ('cancelled' in outcome) setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
+      else setState({ status: 'error', name: file.name, failure: outcome.failure, previous });
+    },
+    [engine, progress],
+  );
+
+  const open = useCallback(
+    (file: File) => {
+      const mine = ++token.current;
+      setNotice(undefined);
+      void loadFile(file, mine);
+    },
+    [loadFile],
+  );
+
+  const openSample = useCallback(() => {
+    const mine = ++token.current;
+    setNotice(undefined);
+    const previous = shownAnalysis(stateRef.current);
+    setState({ status: 'loading', name: SAMPLE_NAME, previous });
+    const url = new URL(SAMPLE_URL, document.baseURI).href;
+    void engine().session.fetchSample(url, SAMPLE_NAME, progress(mine)).then((result) => {
+      if (token.current !== mine) return;
+      if (result.ok) void loadFile(result.file, mine);
+      else if ('cancelled' in result) setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
+      else setState({ status: 'error', name: SAMPLE_NAME, failure: result.failure, previous });
+    });
+  }, [engine, progress, loadFile]);
+
+  const cancel = useCallback(() => engine().session.cancel(), [engine]);
+
+  const dismiss = useCallback(() => {
+    setNotice(undefined);
+    setState((s) => (s.status !== 'error' ? s : s.previous === undefined ? { status: 'idle' } : { status: 'ready', view: s.previous }));
+  }, []);
+
+  const exportText = useCallback((request: ExportRequest) => engine().session.exportText(request), [engine]);
+
+  const crashWorkerForTest = useCallback(() => {
+    const { pool } = engine();
+    for (let slot = 0; slot < pool.size; slot++) {
+      void pool.run(slot, (api) => api.crashForTest()).catch((e: unknown) => {
+        // Losing the worker is the point of the call; anything else is a bug worth seeing.
+        if (!(e instanceof WorkerLostError)) throw e;
+      });
+    }
+  }, [engine]);
+
+  return { state, notice, open, openSample, cancel, dismiss, exportText, crashWorkerForTest };
+}

@@ -1,0 +1,162 @@
+/**
+ * The first screen after a load: the process (name, arguments, pid, signal, fault address), the dump (arch,
+ * producer and why we think so, warnings), the runtime, and the headline of the totals — the one number an
+ * analyst looks for first ("Stack 6.28 GiB of 7.34 GiB — 85 % — in 789 regions").
+ */
+import type { ReactNode } from 'react';
+import type { AnalysisView } from '../../workers/engine-protocol';
+import { groupedBytes, humanSize } from '../core/format/size';
+import { HeuristicBadge } from './common/HeuristicBadge';
+import { kindColor } from './common/kind-colors';
+import { useReportReady } from './common/use-report-ready';
+
+export interface OverviewViewProps {
+  readonly view: AnalysisView;
+  readonly onPickKind: (kind: string) => void;
+  readonly onShowView: (view: 'regions' | 'threads' | 'totals') => void;
+}
+
+function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }): ReactNode {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+export function OverviewView({ view, onPickKind, onShowView }: OverviewViewProps): ReactNode {
+  const { process: p, dump: d, modules } = view.overview;
+  const totals = view.totals;
+  const all = totals.reduce((a, t) => a + t.size, 0);
+  const top = totals[0];
+  useReportReady(`${view.id}:overview`);
+  return (
+    <div className="view overview-view">
+      {top !== undefined && (
+        <section className="headline" aria-label="Where the memory is">
+          <p data-testid="headline">
+            <strong>{top.kind}</strong> {humanSize(top.size)} of {humanSize(all)} — {Math.round(top.percent)} % — in {groupedBytes(top.count)} region
+            {top.count === 1 ? '' : 's'}
+            {top.heuristic && <HeuristicBadge text={`Some ${top.kind} regions are classified by a heuristic; see the region table for the evidence.`} />}
+          </p>
+          <div className="share-bar" role="list" aria-label="Virtual size by memory kind">
+            {totals
+              .filter((t) => t.percent >= 0.5)
+              .map((t) => (
+                <button
+                  key={t.kind}
+                  type="button"
+                  role="listitem"
+                  className="share"
+                  style={{ flexGrow: t.size, background: kindColor(t.kind) }}
+                  title={`${t.kind}: ${humanSize(t.size)} (${t.percent.toFixed(1)} %) — show these regions`}
+                  aria-label={`${t.kind} ${humanSize(t.size)}, ${t.percent.toFixed(1)} percent`}
+                  onClick={() => onPickKind(t.kind)}
+                >
+                  {t.percent >= 8 ? t.kind : ''}
+                </button>
+              ))}
+          </div>
+        </section>
+      )}
+      <div className="cards">
+        <section className="card" aria-labelledby="process-title">
+          <h2 id="process-title">Process</h2>
+          <dl>
+            <Fact label="Name">{p.name ?? <span className="muted">not recorded</span>}</Fact>
+            {p.args !== undefined && p.args !== '' && <Fact label="Arguments"><span className="mono wrap">{p.args}</span></Fact>}
+            {p.executable !== undefined && <Fact label="Executable"><span className="path">{p.executable}</span></Fact>}
+            <Fact label="PID">{p.pid ?? '?'}{p.ppid !== undefined && <span className="muted"> (parent {p.ppid})</span>}</Fact>
+            {p.uid !== undefined && <Fact label="UID">{p.uid}</Fact>}
+            <Fact label="Signal">
+              {p.signal === undefined ? (
+                <span className="muted">none (a live snapshot, e.g. gcore)</span>
+              ) : (
+                <>
+                  {p.signalName ?? `signal ${p.signal}`}
+                  {p.signalCode !== undefined && <span className="muted"> (code {p.signalCode})</span>}
+                </>
+              )}
+            </Fact>
+            {p.faultAddress !== undefined && <Fact label="Fault address"><span className="mono">{p.faultAddress}</span></Fact>}
+            {p.runtime !== undefined && (
+              <Fact label="Runtime">
+                {p.runtime.name} {p.runtime.version ?? ''} <span className="muted">({p.runtime.evidence})</span>
+              </Fact>
+            )}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="dump-title">
+          <h2 id="dump-title">Dump</h2>
+          <dl>
+            <Fact label="File">
+              <span className="path">{view.fileName}</span> <span className="muted">({humanSize(d.size)})</span>
+            </Fact>
+            <Fact label="Machine">
+              {d.arch}, {d.bits}-bit, {d.endian}-endian, {d.os}
+            </Fact>
+            <Fact label="Written by">
+              {d.producer.name} <span className="muted">— {d.producer.evidence}</span>
+            </Fact>
+            <Fact label="Contents">
+              <button type="button" className="link" onClick={() => onShowView('regions')}>
+                {groupedBytes(view.regions.count)} regions
+              </button>
+              {' · '}
+              <button type="button" className="link" onClick={() => onShowView('threads')}>
+                {groupedBytes(view.threads.length)} threads
+              </button>
+              {' · '}
+              {modules.length} modules · {d.notes} notes · {d.programHeaders} program headers
+            </Fact>
+            <Fact label="Read">
+              {humanSize(d.bytesRead)} of headers and notes in {view.analyzeMs.toFixed(0)} ms <span className="muted">(the header pass never reads the memory itself)</span>
+            </Fact>
+          </dl>
+        </section>
+      </div>
+      <section className="card" aria-labelledby="warnings-title">
+        <h2 id="warnings-title">Warnings</h2>
+        {d.warnings.length === 0 ? (
+          <p className="muted">None: the dump is complete and every note parsed.</p>
+        ) : (
+          <ul className="warnings">
+            {d.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-labelledby="modules-title">
+        <h2 id="modules-title">Modules ({modules.length})</h2>
+        {modules.length === 0 ? (
+          <p className="muted">No ELF images found in the dump's memory.</p>
+        ) : (
+          <div className="scroll-x">
+            <table className="static-table modules">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">Start</th>
+                  <th scope="col" className="num">End</th>
+                  <th scope="col">Path</th>
+                  <th scope="col">Build ID</th>
+                </tr>
+              </thead>
+              <tbody>
+                {modules.map((m) => (
+                  <tr key={`${m.start}-${m.path}`}>
+                    <td className="num mono">{m.start}</td>
+                    <td className="num mono">{m.end}</td>
+                    <td className="path">{m.path}</td>
+                    <td className="mono muted">{m.buildId ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

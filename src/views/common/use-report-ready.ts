@@ -1,0 +1,15 @@
+/**
+ * `data-status="ready"` is a promise to tests and the benchmark: the tables and charts of the current dump are on
+ * screen. Each view reports readiness for (dump id, view) after the commit that rendered its content; the app
+ * says "ready" only when the report matches what it is showing.
+ */
+import { createContext, useContext, useEffect } from 'react';
+
+export const ReadyContext = createContext<(key: string) => void>(() => undefined);
+
+export function useReportReady(key: string, rendered = true): void {
+  const report = useContext(ReadyContext);
+  useEffect(() => {
+    if (rendered) report(key);
+  }, [key, rendered, report]);
+}

@@ -1,0 +1,71 @@
+/** The selected region in full: what the row abbreviates, the heuristic behind its kind, and its thread. */
+import type { ReactNode } from 'react';
+import type { RegionColumns } from '../../../workers/engine-protocol';
+import { hexAddress, windbgAddress } from '../../core/format/address';
+import { groupedBytes, humanSize } from '../../core/format/size';
+
+export interface RegionDetailProps {
+  readonly cols: RegionColumns;
+  readonly index: number;
+  readonly bits: 32 | 64;
+  readonly onShowThread: (tid: number) => void;
+}
+
+export function RegionDetail({ cols, index, bits, onShowThread }: RegionDetailProps): ReactNode {
+  const start = cols.start[index] ?? 0n;
+  const end = cols.end[index] ?? 0n;
+  const size = cols.size[index] ?? 0;
+  const inDump = cols.inDump[index] ?? 0;
+  const image = cols.images[cols.image[index] ?? -1];
+  const tid = cols.tid[index] ?? -1;
+  const heuristic = cols.heuristics[cols.heuristic[index] ?? -1];
+  return (
+    <section className="detail" aria-label="Selected region">
+      <dl>
+        <dt>Range</dt>
+        <dd className="mono">
+          {windbgAddress(start, bits)} – {windbgAddress(end - 1n, bits)}
+        </dd>
+        <dt>Size</dt>
+        <dd>
+          {humanSize(size)} <span className="muted">({groupedBytes(size)} bytes)</span>
+        </dd>
+        <dt>In dump</dt>
+        <dd>
+          {humanSize(inDump)}
+          {inDump < size && <span className="muted"> — {humanSize(size - inDump)} mapped but not in the dump (unknown, not zeros)</span>}
+          {cols.truncated[index] === 1 && <span className="warn"> — the dump file ends inside this region</span>}
+          {inDump > 0 && <span className="muted"> at file offset {hexAddress(BigInt(cols.dumpOffset[index] ?? 0))}</span>}
+        </dd>
+        <dt>Access</dt>
+        <dd className="mono">
+          {cols.permsTable[cols.perms[index] ?? 0]} · {cols.protects[cols.protect[index] ?? 0]} · {cols.types[cols.type[index] ?? 0]} · {cols.states[cols.state[index] ?? 0]}
+        </dd>
+        {image !== undefined && (
+          <>
+            <dt>Image</dt>
+            <dd className="path">{image}</dd>
+          </>
+        )}
+        {heuristic !== undefined && (
+          <>
+            <dt>Kind</dt>
+            <dd>
+              {cols.kinds[cols.kind[index] ?? 0]} is a guess — heuristic <code>{heuristic.name}</code>: {heuristic.evidence}
+            </dd>
+          </>
+        )}
+        {tid >= 0 && (
+          <>
+            <dt>Thread</dt>
+            <dd>
+              <button type="button" className="link" onClick={() => onShowThread(tid)}>
+                Show thread {tid}
+              </button>
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}

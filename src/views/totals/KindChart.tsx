@@ -1,0 +1,51 @@
+/**
+ * The per-kind totals as horizontal bars (largest first, as the table), labelled with the size and share so the
+ * chart reads without hovering. Clicking a bar filters the region table by that kind.
+ */
+import { useRef, type ReactNode } from 'react';
+import { Bar, BarChart, Cell, LabelList, XAxis, YAxis } from 'recharts';
+import type { KindTotal } from '../../core/model/types';
+import { humanSize } from '../../core/format/size';
+import { kindColor } from '../common/kind-colors';
+import { sizeTicks, tickSize } from '../common/size-ticks';
+import { useElementWidth } from '../common/use-element-width';
+import { useReportReady } from '../common/use-report-ready';
+
+const BAR = 26;
+
+/** "79.3 %", and "< 0.1 %" rather than a misleading "0.0 %" for a kind that is there but small. */
+export function shareText(percent: number): string {
+  return percent > 0 && percent < 0.05 ? '< 0.1 %' : `${percent.toFixed(1)} %`;
+}
+
+export function KindChart({ totals, readyKey, onPick }: { readonly totals: readonly KindTotal[]; readonly readyKey: string; readonly onPick: (kind: string) => void }): ReactNode {
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref);
+  const data = totals.map((t) => ({ kind: t.heuristic ? `${t.kind}?` : t.kind, raw: t.kind, size: t.size, label: `${humanSize(t.size)} · ${shareText(t.percent)}` }));
+  const narrow = width < 500;
+  const ticks = sizeTicks(Math.max(0, ...data.map((d) => d.size)), narrow ? 2 : 4);
+  // Room on the right for the value labels, but never most of a narrow window.
+  const right = Math.min(130, Math.round(width * 0.38));
+  const labelWidth = Math.min(narrow ? 112 : 150, 12 + (narrow ? 6.8 : 7.5) * Math.max(4, ...data.map((d) => d.kind.length)));
+  useReportReady(readyKey, width > 0 || totals.length === 0);
+  return (
+    <div ref={ref} className="chart" data-testid="kind-chart" role="figure" aria-label="Virtual size per memory kind">
+      {totals.length === 0 ? (
+        <p className="empty">No memory regions to chart.</p>
+      ) : (
+        width > 0 && (
+          <BarChart layout="vertical" width={width} height={data.length * BAR + 36} data={data} margin={{ top: 4, right, bottom: 4, left: 4 }}>
+            <XAxis type="number" tickFormatter={tickSize} ticks={ticks} domain={[0, ticks[ticks.length - 1] ?? 0]} fontSize={11} />
+            <YAxis type="category" dataKey="kind" width={labelWidth} fontSize={narrow ? 11 : 12} interval={0} />
+            <Bar dataKey="size" isAnimationActive={false} cursor="pointer" onClick={(_, index) => onPick(data[index]?.raw ?? '')} minPointSize={2}>
+              {data.map((d) => (
+                <Cell key={d.raw} fill={kindColor(d.raw)} />
+              ))}
+              <LabelList dataKey="label" position="right" fontSize={11} fill="currentColor" />
+            </Bar>
+          </BarChart>
+        )
+      )}
+    </div>
+  );
+}

@@ -83,8 +83,10 @@ function rid(bytes: Uint8Array, start: number, length: number): { at: number; te
 
 /** The best identification from memory clues, else from library paths. */
 export function identifyOs(clues: readonly OsClue[], regions: readonly Pick<Region, 'start'>[], files: readonly FileMapping[]): OsIdentification | undefined {
+  // Lowest address first, so the answer does not depend on the order workers finished in (CLI and page agree).
+  const ordered = [...clues].sort((a, b) => a.regionIndex - b.regionIndex || a.regionOffset - b.regionOffset);
   for (const source of ['os-release', 'dotnet-rid'] as const) {
-    const clue = clues.find((c) => c.source === source);
+    const clue = ordered.find((c) => c.source === source);
     const region = clue === undefined ? undefined : regions[clue.regionIndex];
     if (clue === undefined || region === undefined) continue;
     const name = source === 'os-release' ? clue.text : describeRid(clue.text);

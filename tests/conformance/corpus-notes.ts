@@ -1,13 +1,14 @@
 /**
  * Test helper: a deliberately small, independent ELF core reader for the conformance tests (it does not use
  * the engine's ELF code, so a bug there cannot hide a bug here), plus parsers for the oracle text files.
- * Reads the corpus in place (COREVIEW_CORPUS or /work/shared/corpus); nothing is copied into the repository.
+ * Reads the corpus in place (COREVIEW_CORPUS, else ../shared/corpus beside the repository); nothing is copied into it.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-export const CORPUS_DIR = process.env.COREVIEW_CORPUS ?? '/work/shared/corpus';
+export const CORPUS_DIR = process.env.COREVIEW_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 export const ORACLE_DIR = join(CORPUS_DIR, 'oracle');
 
 export interface CorpusNote {

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeFileSource } from '../core/io/node-file-source';
-import { censusChunk } from '../core/scan/census';
+import { censusChunkWithRanges } from '../core/scan/census';
 import { osCluesInChunk } from '../core/scan/identify-os';
-import { readExactly } from '../core/scan/scan-common';
 import { searchChunk } from '../core/scan/search';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
 
@@ -19,13 +18,26 @@ port.on('message', (job: ScanJob) => {
   void handle(job).then((reply) => port.postMessage(reply));
 });
 
+/** Slice buffers, reused: one per job in flight (the pool keeps two in flight per worker). */
+const spare: Uint8Array[] = [];
+
 async function handle(job: ScanJob): Promise<ScanReply> {
+  const buffer = spare.pop() ?? new Uint8Array(0);
+  const slice = buffer.length >= job.item.length ? buffer : new Uint8Array(job.item.length);
   try {
     const source = await sourcePromise;
-    const bytes = await readExactly(source, job.item.fileOffset, job.item.length);
-    if (job.kind === 'census') return { kind: 'census', id: job.id, partial: censusChunk(bytes, job.item), clues: osCluesInChunk(bytes, job.item) };
+    const got = await source.readInto(slice.subarray(0, job.item.length), job.item.fileOffset);
+    if (got !== job.item.length) throw new Error(`short read at ${job.item.fileOffset}: wanted ${job.item.length} bytes, got ${got}`);
+    const bytes = slice.subarray(0, got);
+    if (job.kind === 'census') {
+      const { partial, touched } = censusChunkWithRanges(bytes, job.item);
+      return { kind: 'census', id: job.id, partial, clues: osCluesInChunk(bytes, job.item, touched) };
+    }
+    // Hits carry copies of their context bytes, so the buffer can be reused once this returns.
     return { kind: 'search', id: job.id, hits: searchChunk(bytes, job.pattern, job.item, job.limit) };
   } catch (e) {
     return { kind: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) };
+  } finally {
+    spare.push(slice);
   }
 }

@@ -95,8 +95,28 @@ export function planCensusChunks(regions: readonly ScanRegion[], options: Census
   return items;
 }
 
-/** Scans one item's bytes (exactly `item.length` of them, read at `item.fileOffset`). */
-export function censusChunk(bytes: Uint8Array, item: CensusItem): CensusPartial {
+/** A range [from, to) of an item's bytes. */
+export type ByteRange = readonly [number, number];
+
+/**
+ * censusChunk, plus the item's touched bytes as merged ranges: later passes over the same slice (the OS clues)
+ * then look only where there is data — a few MB of a multi-GB dump of zero-filled stacks.
+ */
+export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem): { partial: CensusPartial; touched: ByteRange[] } {
+  const touched: [number, number][] = [];
+  const partial = censusChunk(bytes, item, (from, to) => {
+    const last = touched[touched.length - 1];
+    if (last !== undefined && last[1] === from) last[1] = to;
+    else touched.push([from, to]);
+  });
+  return { partial, touched };
+}
+
+/**
+ * Scans one item's bytes (exactly `item.length` of them, read at `item.fileOffset`). `onTouched` hears each
+ * touched page's byte range within `bytes`, in order.
+ */
+export function censusChunk(bytes: Uint8Array, item: CensusItem, onTouched?: (from: number, to: number) => void): CensusPartial {
   assert(bytes.length === item.length, `census item wants ${item.length} bytes, got ${bytes.length}`);
   const { pageSize, regionOffset, pageIndexBase } = item;
   const lastPage = Math.floor((regionOffset + item.length - 1) / pageSize);
@@ -114,6 +134,7 @@ export function censusChunk(bytes: Uint8Array, item: CensusItem): CensusPartial 
       else ownedTouched += 1;
       lowestTouchedPage ??= page;
       highestTouchedPage = page;
+      onTouched?.(pos, segmentEnd);
     }
     pos = segmentEnd;
     page += 1;
@@ -187,11 +208,13 @@ export async function runCensus(
 
 /**
  * "Any non-zero byte in bytes[from, to)?" — ORs 32-bit words over the 4-byte-aligned middle and falls back to
- * single bytes for the unaligned edges. Uint32Array rather than BigUint64Array: measured ~1.6× faster (DESIGN §2),
- * and alignment is taken from the underlying buffer so a subarray at any byteOffset still gets the word loop.
+ * single bytes for the unaligned edges. Int32Array rather than BigUint64Array (DESIGN §2: ~1.6× faster), eight
+ * words ORed per test with an early exit: measured 5.2–5.5 GB/s on one core here, against 2.5 GB/s for a
+ * word-at-a-time OR (and Float64Array would be faster still but reads 0x8000000000000000 as -0 === 0).
+ * Alignment is taken from the underlying buffer so a subarray at any byteOffset still gets the word loop.
  */
 class NonZeroScanner {
-  private readonly words: Uint32Array;
+  private readonly words: Int32Array;
   /** Index in `bytes` of the first byte of words[0]. */
   private readonly head: number;
 
@@ -199,7 +222,7 @@ class NonZeroScanner {
     this.head = (4 - (bytes.byteOffset & 3)) & 3;
     const wordCount = Math.floor((bytes.length - this.head) / 4);
     // Too short for one aligned word: an empty view (its offset must still be aligned, so don't make one there).
-    this.words = wordCount > 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + this.head, wordCount) : new Uint32Array(0);
+    this.words = wordCount > 0 ? new Int32Array(bytes.buffer, bytes.byteOffset + this.head, wordCount) : new Int32Array(0);
   }
 
   any(from: number, to: number): boolean {
@@ -208,14 +231,14 @@ class NonZeroScanner {
     const w1 = Math.min(words.length, Math.floor((to - head) / 4));
     if (w1 <= w0) return anyByte(bytes, from, to);
     if (anyByte(bytes, from, head + 4 * w0)) return true;
-    // OR blocks of 256 words (1 KiB) without a branch per word; stop at the first block that is non-zero.
     let w = w0;
-    while (w < w1) {
-      const stop = Math.min(w1, w + 256);
-      let acc = 0;
-      for (; w < stop; w++) acc |= words[w] ?? 0;
-      if (acc !== 0) return true;
+    // Indices stay below w1 <= words.length, so every read is in bounds; `?? 0` only satisfies the type checker.
+    for (const stop8 = w1 - 7; w < stop8; w += 8) {
+      if (((words[w] ?? 0) | (words[w + 1] ?? 0) | (words[w + 2] ?? 0) | (words[w + 3] ?? 0) | (words[w + 4] ?? 0) | (words[w + 5] ?? 0) | (words[w + 6] ?? 0) | (words[w + 7] ?? 0)) !== 0) {
+        return true;
+      }
     }
+    for (; w < w1; w++) if ((words[w] ?? 0) !== 0) return true;
     return anyByte(bytes, head + 4 * w1, to);
   }
 }

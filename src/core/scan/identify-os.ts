@@ -8,7 +8,7 @@
  * is missed, which is acceptable because such strings occur many times in a live process.
  */
 import type { FileMapping, Region } from '../model/types';
-import type { CensusItem } from './census';
+import type { ByteRange, CensusItem } from './census';
 import { compilePattern, findMatches, type CompiledPattern } from './search-pattern';
 
 export type OsSource = 'os-release' | 'dotnet-rid' | 'library-paths';
@@ -49,17 +49,31 @@ function osProbes(): readonly Probe[] {
 const RID = /(?:^|[^a-z0-9.])((?:centos|rhel|ol|fedora|ubuntu|debian|alpine|opensuse|sles|amzn|mariner|azurelinux|rocky|almalinux|linuxmint|tizen)\.\d+(?:\.\d+)?)-(?:x64|arm64)$/;
 const CLUES_PER_SLICE = 8;
 
-/** Memory clues in one census slice (the same bytes the census just scanned). */
-export function osCluesInChunk(bytes: Uint8Array, item: CensusItem): OsClue[] {
+/**
+ * Memory clues in one census slice (the same bytes the census just scanned). `ranges`: where to look — the
+ * slice's touched pages from censusChunkWithRanges (strings live in non-zero pages; scanning all of a mostly-zero
+ * slice for three patterns ran at ~600 MB/s, slower than the census itself). Default: the whole slice.
+ */
+export function osCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges: readonly ByteRange[] = [[0, bytes.length]]): OsClue[] {
   const clues: OsClue[] = [];
+  for (const [from, to] of ranges) {
+    if (clues.length >= CLUES_PER_SLICE) break;
+    collectClues(bytes.subarray(from, to), from, item, clues);
+  }
+  return clues;
+}
+
+function collectClues(bytes: Uint8Array, base: number, item: CensusItem, clues: OsClue[]): void {
   for (const probe of osProbes()) {
+    if (clues.length >= CLUES_PER_SLICE) return;
     findMatches(bytes, probe.pattern, 0, bytes.length, (start) => {
       const clue = probe.source === 'os-release' ? prettyName(bytes, start, probe.pattern.length) : rid(bytes, start, probe.pattern.length);
-      if (clue !== undefined) clues.push({ source: probe.source, regionIndex: item.regionIndex, regionOffset: item.regionOffset + clue.at, text: clue.text });
+      if (clue !== undefined) {
+        clues.push({ source: probe.source, regionIndex: item.regionIndex, regionOffset: item.regionOffset + base + clue.at, text: clue.text });
+      }
       return clues.length < CLUES_PER_SLICE;
     });
   }
-  return clues;
 }
 
 function prettyName(bytes: Uint8Array, start: number, length: number): { at: number; text: string } | undefined {

@@ -70,6 +70,8 @@ function headerPass(label, core) {
   const ours = time('node', [coreview, core, '--json']);
   const readelf = time('readelf', ['-W', '-l', '-n', core]);
   row(`${label}: coreview --json`, ours, 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
+  // Context for the ratio: the part of coreview's time that is Node itself starting (no coreview code at all).
+  row(`${label}: (node -e 0: startup alone)`, time('node', ['-e', '0']), 'ms', 'readelf -W -l -n', readelf);
   if (have('eu-readelf')) row(`${label}: coreview --json`, ours, 'ms', 'eu-readelf -n', time('eu-readelf', ['-n', core]));
   const doc = JSON.parse(spawnSync('node', [coreview, core, '--json'], { maxBuffer: 1 << 30 }).stdout.toString());
   const size = statSync(core).size;

@@ -1,6 +1,7 @@
 import { PT_LOAD } from '../elf/constants';
 import type { ProgramHeader } from '../elf/program-headers';
 import type { ByteSource } from '../io/byte-source';
+import { byStart, rangeIndexAt } from './region-index';
 
 interface LoadedRange {
   readonly start: bigint;
@@ -29,22 +30,12 @@ export class DumpMemory {
         offset: p.offset,
         present: Math.max(0, Math.min(p.filesz, Number(p.memsz > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : p.memsz), source.size - p.offset)),
       }))
-      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+      .sort(byStart);
   }
 
-  /** The range holding `address`, by binary search over the sorted segments. */
+  /** The range holding `address` (PT_LOADs of a core do not overlap; see regions.ts for the malformed case). */
   private find(address: bigint): LoadedRange | undefined {
-    let lo = 0;
-    let hi = this.ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = this.ranges[mid];
-      if (r === undefined) return undefined;
-      if (address < r.start) hi = mid - 1;
-      else if (address >= r.end) lo = mid + 1;
-      else return r;
-    }
-    return undefined;
+    return this.ranges[rangeIndexAt(this.ranges, address)];
   }
 
   /**

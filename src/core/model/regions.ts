@@ -1,6 +1,7 @@
 import { PT_LOAD } from '../elf/constants';
 import type { ProgramHeader } from '../elf/program-headers';
 import { permsFromFlags, protectName } from './protection';
+import { byStart, firstEndingAfter } from './region-index';
 import type { FileMapping, Region } from './types';
 
 const MAX_U64 = (1n << 64n) - 1n;
@@ -22,7 +23,7 @@ export function buildRegions(
   const loads = phdrs
     .filter((p) => p.type === PT_LOAD)
     .sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : a.index - b.index));
-  const sortedFiles = [...files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sortedFiles = [...files].sort(byStart);
   const regions: Region[] = [];
   let prevEnd = 0n;
   let truncatedSegments = 0;
@@ -67,16 +68,16 @@ export function addUnsegmentedFiles(
   files: readonly FileMapping[],
   permsOf: (file: FileMapping) => string,
 ): Region[] {
-  const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sorted = [...regions].sort(byStart);
   const extra: Region[] = [];
   // Files by address, each starting no lower than where the previous one ended: NT_FILE entries that overlap
   // (a corrupt note) used to yield overlapping regions — bytes counted twice and a region list that the binary
   // searches (regionIndexAt) cannot rely on — and re-walked the same regions per file, quadratically.
-  const byStart = [...files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const filesByStart = [...files].sort(byStart);
   let covered = 0n;
-  for (const f of byStart) {
+  for (const f of filesByStart) {
     let cursor = f.start > covered ? f.start : covered;
-    for (let i = firstRegionEndingAfter(sorted, cursor); i < sorted.length && cursor < f.end; i++) {
+    for (let i = firstEndingAfter(sorted, cursor); i < sorted.length && cursor < f.end; i++) {
       const r = sorted[i];
       if (r === undefined || r.start >= f.end) break;
       if (r.start > cursor) extra.push(fileOnlyRegion(f, cursor, r.start, permsOf(f)));
@@ -86,38 +87,33 @@ export function addUnsegmentedFiles(
     if (f.end > covered) covered = f.end;
   }
   if (extra.length === 0) return sorted;
-  return [...sorted, ...extra].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  return [...sorted, ...extra].sort(byStart);
 }
 
 function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint, perms: string): Region {
+  return newRegion(start, end, perms, { dumpOffset: 0, inDump: 0, truncated: false, segment: -1 }, file);
+}
+
+/** A region before classification: kind '' until classify.ts names it; typed by whether a file backs it. */
+function newRegion(
+  start: bigint,
+  end: bigint,
+  perms: string,
+  dump: Pick<Region, 'dumpOffset' | 'inDump' | 'truncated' | 'segment'>,
+  file?: FileMapping,
+): Region {
   return {
     start,
     end,
     size: Number(end - start),
     kind: '',
-    type: 'MEM_MAPPED',
+    type: file ? 'MEM_MAPPED' : 'MEM_PRIVATE',
     state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
     protect: protectName(perms),
     perms,
-    image: file.path,
-    fileOffset: Number(file.fileOffset + (start - file.start)),
-    dumpOffset: 0,
-    inDump: 0,
-    truncated: false,
-    segment: -1,
+    ...dump,
+    ...(file ? { image: file.path, fileOffset: Number(file.fileOffset + (start - file.start)) } : {}),
   };
-}
-
-function firstRegionEndingAfter(regions: readonly Region[], address: bigint): number {
-  let lo = 0;
-  let hi = regions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const r = regions[mid];
-    if (r !== undefined && r.end <= address) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 interface Segment {
@@ -147,36 +143,13 @@ function pushPieces(out: Region[], seg: Segment, files: readonly FileMapping[]):
 }
 
 function piece(seg: Segment, start: bigint, end: bigint, file?: FileMapping): Region {
-  const perms = permsFromFlags(seg.ph.flags);
   const into = Number(start - seg.start);
   const size = Number(end - start);
-  const region: Region = {
-    start,
-    end,
-    size,
-    kind: '',
-    type: file ? 'MEM_MAPPED' : 'MEM_PRIVATE',
-    state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
-    protect: protectName(perms),
-    perms,
+  const dump = {
     dumpOffset: seg.dumpOffset + into,
     inDump: Math.max(0, Math.min(size, seg.present - into)),
     truncated: Math.min(size, seg.expected - into) > Math.max(0, seg.present - into),
     segment: seg.ph.index,
   };
-  if (file) Object.assign(region, { image: file.path, fileOffset: Number(file.fileOffset + (start - file.start)) });
-  return region;
-}
-
-/** Index of the first file mapping whose end is above `address` (mappings sorted by start, non-overlapping). */
-function firstEndingAfter(files: readonly FileMapping[], address: bigint): number {
-  let lo = 0;
-  let hi = files.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const f = files[mid];
-    if (f !== undefined && f.end <= address) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return newRegion(start, end, permsFromFlags(seg.ph.flags), dump, file);
 }

@@ -4,7 +4,6 @@
  * addresses into lower-case `0x…` strings at the edge.
  */
 import type { Endian, WordBits } from '../elf/binary-view';
-import type { OsIdentification } from '../scan/identify-os';
 
 export type MemoryType = 'MEM_IMAGE' | 'MEM_MAPPED' | 'MEM_PRIVATE';
 /**
@@ -124,6 +123,20 @@ export interface NoteInfo {
 export interface Producer {
   readonly name: 'kernel' | 'gdb gcore' | 'createdump' | 'unknown' | string;
   readonly evidence: string;
+}
+
+/** Where the OS name came from (scan/identify-os.ts): memory text, a .NET RID, or library paths. */
+export type OsSource = 'os-release' | 'dotnet-rid' | 'library-paths';
+
+export interface OsIdentification {
+  readonly name: string;
+  readonly source: OsSource;
+  /** What was found, quoted. */
+  readonly evidence: string;
+  /** Where, for the hex view (memory clues only). */
+  readonly address?: bigint;
+  /** Every identification is a heuristic: shown as such. */
+  readonly heuristic: 'identify-os';
 }
 
 export interface ProcessInfo {

@@ -7,11 +7,11 @@
  * Memory clues are collected while the census reads each slice (no extra pass); a clue that straddles two slices
  * is missed, which is acceptable because such strings occur many times in a live process.
  */
-import type { FileMapping, Region } from '../model/types';
+import type { FileMapping, OsIdentification, OsSource, Region } from '../model/types';
+
+export type { OsIdentification, OsSource } from '../model/types';
 import type { ByteRange, CensusItem } from './census';
 import { compilePattern, findMatches, type CompiledPattern } from './search-pattern';
-
-export type OsSource = 'os-release' | 'dotnet-rid' | 'library-paths';
 
 /** A place in memory that names the OS. Plain data: it is posted from workers. */
 export interface OsClue {
@@ -20,17 +20,6 @@ export interface OsClue {
   /** Offset of the clue's text from the region start. */
   readonly regionOffset: number;
   readonly text: string;
-}
-
-export interface OsIdentification {
-  readonly name: string;
-  readonly source: OsSource;
-  /** What was found, quoted. */
-  readonly evidence: string;
-  /** Where, for the hex view (memory clues only). */
-  readonly address?: bigint;
-  /** Every identification is a heuristic: shown as such. */
-  readonly heuristic: 'identify-os';
 }
 
 type Probe = { readonly source: OsClue['source']; readonly pattern: CompiledPattern };

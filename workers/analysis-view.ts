@@ -5,7 +5,8 @@
 import { hexAddress } from '../src/core/format/address';
 import type { Analysis, Region } from '../src/core/model/types';
 import { signalName } from '../src/core/notes/siginfo';
-import type { AnalysisView, DumpId, OverviewFacts, RegionColumns, ThreadRow } from './engine-protocol';
+import type { OsIdentification } from '../src/core/scan/identify-os';
+import type { AnalysisView, DumpId, OsView, OverviewFacts, RegionColumns, ThreadRow } from './engine-protocol';
 
 /** A sorted string table and each value's code in it (sorted so code order is string order). */
 function dictionary(values: readonly (string | undefined)[]): { table: string[]; code: Map<string, number> } {
@@ -133,6 +134,7 @@ function overviewFacts(a: Analysis): OverviewFacts {
       signalCode: p.signalCode,
       faultAddress: p.faultAddress === undefined ? undefined : hexAddress(p.faultAddress),
       runtime: p.runtime === undefined ? undefined : { ...p.runtime },
+      os: osView(p.os),
     },
     dump: {
       size: d.size,
@@ -150,6 +152,18 @@ function overviewFacts(a: Analysis): OverviewFacts {
     },
     modules: a.modules.map((m) => ({ path: m.path, start: hexAddress(m.start), end: hexAddress(m.end), buildId: m.buildId })),
   };
+}
+
+/** The engine's OS identification as the page shows it (the address as `0x…`). */
+export function osView(os: OsIdentification | undefined): OsView | undefined {
+  if (os === undefined) return undefined;
+  return { name: os.name, source: os.source, evidence: os.evidence, ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}) };
+}
+
+/** Back to the engine's form, for jsonDocumentText: the same fields, so the JSON is the CLI's. */
+export function osIdentification(os: OsView | undefined): OsIdentification | undefined {
+  if (os === undefined) return undefined;
+  return { name: os.name, source: os.source, evidence: os.evidence, ...(os.address !== undefined ? { address: BigInt(os.address) } : {}), heuristic: 'identify-os' };
 }
 
 export function analysisView(id: DumpId, fileName: string, a: Analysis, analyzeMs: number): AnalysisView {

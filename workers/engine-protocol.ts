@@ -1,16 +1,24 @@
 /**
  * The one interface between the page and an engine worker (comlink). Everything that crosses it is structured-
- * cloneable: no bigint objects of the model, no classes. Large per-region data travels as transferred typed arrays
- * (RegionColumns), so the main thread receives 100k regions without a per-row object or a per-row copy.
+ * cloneable: no classes, bigints only as plain values. Large per-region data travels as transferred typed arrays
+ * (RegionColumns, CensusBatch), so the main thread receives 100k regions without a per-row object or copy.
  *
- * Later additions (the memory-scan UI) go here as more methods on EngineApi, in the same style:
- *   census(id, items: CensusItem[]) → CensusPartial[]      (a pool fans a plan out over every worker)
- *   search(id, query: SearchQuery, items: SearchItem[]) → SearchHit[]
- *   readMemory(id, address: bigint, length: number) → { bytes, present }
+ * Memory scans (census, search, the raw-read benchmark) fan out over the pool without the page in the loop:
+ *   - the page gives the dump's File to every worker once (`attach`; a File is disk-backed, nothing is copied);
+ *   - for each scan it links the other workers to the one holding the analysis (the *coordinator*) with a
+ *     MessageChannel each (`servePeer` on the peer, the other ends passed to `startScan`);
+ *   - the coordinator plans the items, hands them out (2 in flight per worker, itself included: `runJob`), merges
+ *     the partials and sends the page small batched events (every ~150 ms), then the end.
  * A worker that does not hold the dump answers { ok: false, reason: 'not-loaded' } and the page attaches it first.
  */
 import type { DumpErrorCode } from '../src/core/errors';
-import type { ImageTotal, KindTotal } from '../src/core/model/types';
+import type { CensusItem, CensusPartial } from '../src/core/scan/census';
+import type { OsClue } from '../src/core/scan/identify-os';
+import type { SearchHit, SearchItem } from '../src/core/scan/search';
+import type { CompiledPattern, PatternError, SearchQuery } from '../src/core/scan/search-pattern';
+import type { AnalysisView, OsView } from './analysis-types';
+
+export type * from './analysis-types';
 
 /** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
 export type DumpId = number;
@@ -45,14 +53,28 @@ export type LoadResult = { readonly ok: true; readonly view: AnalysisView } | { 
 
 export type FetchResult = { readonly ok: true; readonly file: File } | { readonly ok: false; readonly failure: LoadFailure };
 
-/** The text exports, each the CLI's exact text for the same rows. `rows` are region/thread indices in display order. */
+/**
+ * The census as the page holds it, for an export: touched bytes per region index (NaN where the census is not in),
+ * whether every region's census is in, and the OS the scan's memory clues name. The page is the source of truth:
+ * it keeps what it has shown even when the worker that computed it is gone.
+ */
+export interface CensusExport {
+  readonly touched: Float64Array;
+  readonly complete: boolean;
+  readonly os?: OsView;
+}
+
+/**
+ * The text exports, each the CLI's exact text for the same rows. `rows` are region/thread indices in display order.
+ * With `census`, the JSON is `coreview --scan --json`'s (complete) and the tables get the CLI's Touched column.
+ */
 export type ExportRequest =
-  | { readonly kind: 'json' }
-  | { readonly kind: 'regions-text'; readonly rows?: Uint32Array }
+  | { readonly kind: 'json'; readonly census?: CensusExport }
+  | { readonly kind: 'regions-text'; readonly rows?: Uint32Array; readonly census?: CensusExport }
   | { readonly kind: 'regions-csv'; readonly rows?: Uint32Array }
-  | { readonly kind: 'totals-text' }
+  | { readonly kind: 'totals-text'; readonly census?: CensusExport }
   | { readonly kind: 'image-totals-text' }
-  | { readonly kind: 'threads-text'; readonly rows?: Uint32Array };
+  | { readonly kind: 'threads-text'; readonly rows?: Uint32Array; readonly census?: CensusExport };
 
 export type ExportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: 'not-loaded' };
 
@@ -66,6 +88,139 @@ export interface EngineApi {
   exportText(id: DumpId, request: ExportRequest): Promise<ExportResult>;
   /** Test hook: an uncaught error inside the worker, as a crash would raise, so the pool's replacement is testable. */
   crashForTest(): void;
+
+  /** Keeps `file` as dump `id` for scan reads (no header pass): how the other pool workers get the dump. */
+  attach(id: DumpId, file: Blob): void;
+  /** Serves this same API on `port`, for the coordinator of one scan; the coordinator's release closes it. */
+  servePeer(port: MessagePort): void;
+  /** One work item over the dump's bytes (called by a coordinator, over a peer port or in its own worker). */
+  runJob(id: DumpId, job: ScanJob): Promise<ScanJobResult>;
+  /**
+   * Runs a scan of dump `id` (this worker must hold its analysis) over itself and `peers`. Events stream to
+   * `onEvent` (the last one is awaited before this resolves); a search that reaches its limit resolves and waits
+   * for searchMore or cancelScan.
+   */
+  startScan(id: DumpId, scanId: ScanId, request: ScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
+  /** Raises a paused search's limit and carries on; resolves like startScan. */
+  searchMore(scanId: ScanId, limit: number): Promise<ScanEnd>;
+  /** Stops handing out work and sends no more events; items already in flight finish and are dropped. */
+  cancelScan(scanId: ScanId): void;
+  /** The page saw a peer worker die: its items in flight are lost (reported, not retried). */
+  peerLost(scanId: ScanId, slot: number): void;
+  /** Virtual memory for the hex view, through a page cache in this worker (which must hold the analysis). */
+  readMemory(id: DumpId, address: bigint, length: number): Promise<MemoryResult>;
+  /** Test/benchmark hook: work in flight in this worker right now, and jobs run since it started. */
+  scanStats(): ScanStats;
+}
+
+/** Chosen by the page (monotonic), like DumpId. */
+export type ScanId = number;
+
+/** Measurement knobs (URL flags, the benchmark); defaults: 16 MiB slices (the CLI's), 2 jobs in flight per worker. */
+export interface ScanTuning {
+  readonly sliceSize?: number;
+  readonly depth?: number;
+}
+
+/** `read-only`: the census's reads and nothing else — the baseline the census speed is measured against. */
+export type ScanRequest =
+  | { readonly kind: 'census'; readonly tuning?: ScanTuning }
+  | { readonly kind: 'search'; readonly query: SearchQuery; readonly limit: number; readonly tuning?: ScanTuning }
+  | { readonly kind: 'read-only'; readonly tuning?: ScanTuning };
+
+export interface PeerPort {
+  readonly slot: number;
+  readonly port: MessagePort;
+}
+
+export type ScanJob =
+  | { readonly kind: 'census'; readonly item: CensusItem }
+  | { readonly kind: 'search'; readonly item: SearchItem; readonly pattern: CompiledPattern; readonly limit: number }
+  | { readonly kind: 'read'; readonly fileOffset: number; readonly length: number };
+
+/** `failed`: the bytes could not be read (file gone, not attached); the item's region is reported missing. */
+export type ScanJobResult =
+  | { readonly kind: 'census'; readonly partial: CensusPartial; readonly clues: readonly OsClue[] }
+  | { readonly kind: 'search'; readonly hits: readonly SearchHit[] }
+  | { readonly kind: 'read'; readonly bytes: number }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface ScanProgress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly itemsDone: number;
+  readonly itemsTotal: number;
+  readonly elapsedMs: number;
+  /** Workers taking part (the coordinator included). */
+  readonly workers: number;
+}
+
+/**
+ * What arrived since the last batch. Regions and threads: indices whose census just completed, with their values.
+ * Kinds and images: the running sums, aligned with AnalysisView.totals / imageTotals (small: replaced whole).
+ */
+export interface CensusBatch {
+  readonly regions: Uint32Array;
+  readonly touched: Float64Array;
+  readonly threads: Uint32Array;
+  readonly threadTouched: Float64Array;
+  /** Stack top minus the deepest touched page below it (0 when none is touched). */
+  readonly threadDepth: Float64Array;
+  /** That page's address; 0 when none. */
+  readonly threadHighWater: BigUint64Array;
+  /** 1 when part of the stack region is not in the dump: the mark is what the dumped pages show. */
+  readonly threadPartial: Uint8Array;
+  readonly kindTouched: Float64Array;
+  /** Regions of each kind whose census is not in yet. */
+  readonly kindPending: Uint32Array;
+  readonly imageTouched: Float64Array;
+  readonly imagePending: Uint32Array;
+}
+
+/** One search hit, ready to show: the context as printable text split around the match. */
+export interface SearchHitRow {
+  readonly address: bigint;
+  readonly regionIndex: number;
+  readonly before: string;
+  readonly match: string;
+  readonly after: string;
+}
+
+export type ScanEvent =
+  | { readonly kind: 'census'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly batch: CensusBatch }
+  | { readonly kind: 'hits'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly hits: readonly SearchHitRow[] }
+  | { readonly kind: 'progress'; readonly scanId: ScanId; readonly progress: ScanProgress };
+
+/**
+ * How a scan ended. `failures`: one line per lost worker or unreadable slice; a census with failures is not
+ * complete and the regions without a result are the missing ones.
+ */
+export type ScanEnd =
+  | { readonly ok: true; readonly kind: 'census'; readonly complete: boolean; readonly os?: OsView; readonly progress: ScanProgress; readonly failures: readonly string[] }
+  | { readonly ok: true; readonly kind: 'search'; readonly limitReached: boolean; readonly hits: number; readonly progress: ScanProgress; readonly failures: readonly string[] }
+  | { readonly ok: true; readonly kind: 'read-only'; readonly progress: ScanProgress; readonly failures: readonly string[] }
+  | { readonly ok: true; readonly kind: 'cancelled' }
+  | { readonly ok: false; readonly reason: 'not-loaded' }
+  | { readonly ok: false; readonly reason: 'pattern'; readonly error: PatternError };
+
+/** A pointer-sized word of a read that lands in a mapped region: the hex view links it there. */
+export interface PointerLink {
+  /** Offset of the word in the read. */
+  readonly offset: number;
+  readonly target: bigint;
+  readonly region: number;
+  /** "libc.so.6+0x8aeec" in an image, else the region's kind ("Stack", "Heap?"). */
+  readonly label: string;
+}
+
+export type MemoryResult =
+  | { readonly ok: true; readonly address: bigint; readonly bytes: Uint8Array; readonly present: Uint8Array; readonly links: readonly PointerLink[] }
+  | { readonly ok: false; readonly reason: 'not-loaded' };
+
+export interface ScanStats {
+  readonly inFlight: number;
+  readonly jobsDone: number;
+  readonly scansRunning: number;
 }
 
 /** The load state the page shows. `previous` keeps the last good analysis on screen while loading or after a failure. */
@@ -74,115 +229,3 @@ export type LoadState =
   | { readonly status: 'loading'; readonly name: string; readonly size?: number; readonly progress?: LoadProgress; readonly previous?: AnalysisView }
   | { readonly status: 'ready'; readonly view: AnalysisView }
   | { readonly status: 'error'; readonly name: string; readonly failure: LoadFailure; readonly previous?: AnalysisView };
-
-/** Facts for the Overview, already formatted where the format is the engine's (hex addresses). */
-export interface OverviewFacts {
-  readonly process: {
-    readonly name?: string;
-    readonly args?: string;
-    readonly pid?: number;
-    readonly ppid?: number;
-    readonly uid?: number;
-    readonly executable?: string;
-    readonly signal?: number;
-    readonly signalName?: string;
-    readonly signalCode?: number;
-    readonly faultAddress?: string;
-    readonly runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
-  };
-  readonly dump: {
-    readonly size: number;
-    readonly arch: string;
-    readonly bits: 32 | 64;
-    readonly endian: 'little' | 'big';
-    readonly os: string;
-    readonly pageSize: number;
-    readonly producer: { readonly name: string; readonly evidence: string };
-    readonly programHeaders: number;
-    readonly loadSegments: number;
-    readonly notes: number;
-    readonly bytesRead: number;
-    readonly warnings: readonly string[];
-  };
-  readonly modules: readonly ModuleRow[];
-}
-
-export interface ModuleRow {
-  readonly path: string;
-  readonly start: string;
-  readonly end: string;
-  readonly buildId?: string;
-}
-
-/**
- * The region table, struct-of-arrays; index i is region i of the engine's Analysis.regions.
- * - start/end: BigUint64Array, end exclusive; formatted only for the rows on screen.
- * - startRank/endRank: position of the region in start/end address order (PT_LOADs need not be sorted): address
- *   sort keys as plain numbers, so sorting 100k rows never compares bigints.
- * - size, inDump: bytes (Float64Array: exact up to 2^53).
- * - kind, type, state, protect, image: codes into the matching string table. Each table is sorted, so comparing
- *   codes compares the strings and a sort by kind or image is a numeric sort. image is -1 for anonymous memory.
- * - tid: -1 when no thread's stack is in the region.
- * - heuristic: index into `heuristics` (one entry per tagged region: evidence is per region), -1 when the kind is a
- *   fact rather than a guess.
- * - truncated: 1 when the dump file ends inside the region's bytes.
- */
-export interface RegionColumns {
-  readonly count: number;
-  readonly start: BigUint64Array;
-  readonly end: BigUint64Array;
-  readonly startRank: Uint32Array;
-  /** Position in end-address order (the same as startRank unless regions overlap). */
-  readonly endRank: Uint32Array;
-  readonly size: Float64Array;
-  readonly inDump: Float64Array;
-  readonly kind: Uint16Array;
-  readonly kinds: readonly string[];
-  readonly type: Uint8Array;
-  readonly types: readonly string[];
-  readonly state: Uint8Array;
-  readonly states: readonly string[];
-  readonly protect: Uint16Array;
-  readonly protects: readonly string[];
-  readonly image: Int32Array;
-  readonly images: readonly string[];
-  readonly tid: Int32Array;
-  readonly heuristic: Int32Array;
-  readonly heuristics: readonly { readonly name: string; readonly evidence: string }[];
-  readonly truncated: Uint8Array;
-  readonly dumpOffset: Float64Array;
-  /** "rwx" with dashes, as in /proc/PID/maps: a code into `permsTable`. */
-  readonly perms: Uint8Array;
-  readonly permsTable: readonly string[];
-  /** Hex digits of the highest address (end − 1), so the address columns can be sized without a pass over bigints. */
-  readonly addressDigits: number;
-}
-
-export interface ThreadRow {
-  readonly tid: number;
-  readonly signal: number;
-  /** "SIGSEGV", or "" when the thread carries no signal. */
-  readonly signalName: string;
-  readonly crashed: boolean;
-  readonly pc?: string;
-  readonly pcSymbol?: string;
-  readonly sp?: string;
-  readonly stackStart?: string;
-  readonly stackEnd?: string;
-  readonly stackSize?: number;
-  readonly stackUsed?: number;
-  readonly stackRegion?: number;
-  readonly registers: readonly { readonly name: string; readonly value: string }[];
-}
-
-export interface AnalysisView {
-  readonly id: DumpId;
-  readonly fileName: string;
-  /** Wall time of the header pass in the worker. */
-  readonly analyzeMs: number;
-  readonly overview: OverviewFacts;
-  readonly regions: RegionColumns;
-  readonly totals: readonly KindTotal[];
-  readonly imageTotals: readonly ImageTotal[];
-  readonly threads: readonly ThreadRow[];
-}

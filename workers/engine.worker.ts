@@ -1,6 +1,8 @@
 /**
  * An engine worker: runs the header pass over a File and keeps the Analysis (with its bigints) here, so the page
- * receives only the compact AnalysisView and asks for exports by dump id. See engine-protocol.ts for the API.
+ * receives only the compact AnalysisView and asks for exports by dump id. Every worker also runs scan jobs over
+ * files it holds; the one holding a dump's analysis coordinates its scans (scan-coordinator.ts) and serves its hex
+ * view (memory-view.ts). See engine-protocol.ts for the API.
  */
 import * as Comlink from 'comlink';
 import { analyzeCore } from '../src/core/analyze';
@@ -10,14 +12,19 @@ import { jsonDocumentText } from '../src/core/format/json-document';
 import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } from '../src/core/format/maddress-text';
 import { BlobSource } from '../src/core/io/byte-source';
 import type { Analysis } from '../src/core/model/types';
-import { analysisView, regionBuffers } from './analysis-view';
-import type { DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult } from './engine-protocol';
+import { analysisView, osIdentification, regionBuffers } from './analysis-view';
+import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, ScanEnd } from './engine-protocol';
 import { fetchGzip } from './fetch-gzip';
+import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
+import { cancelScan, peerLost, scansRunning, searchMore, startScan } from './scan-coordinator';
+import { attachFile, detachFile, executorStats, runJob } from './scan-executor';
 
 interface Loaded {
   readonly analysis: Analysis;
   readonly name: string;
   readonly file: Blob;
+  /** Created on the first hex-view read. */
+  memory?: MemoryAccess;
 }
 
 const loaded = new Map<DumpId, Loaded>();
@@ -46,21 +53,49 @@ function pick<T>(items: readonly T[], rows: Uint32Array | undefined): T[] {
   return out;
 }
 
+/** The census as the CLI's formatters take it: touched bytes per region index, undefined where not in. */
+function regionTouched(census: CensusExport | undefined): (number | undefined)[] | undefined {
+  return census === undefined ? undefined : Array.from(census.touched, (v) => (Number.isNaN(v) ? undefined : v));
+}
+
+/** Sums per kind, as `coreview --scan --summary` makes them; a kind with a region not in yet prints "?". */
+function touchedByKind(a: Analysis, touched: readonly (number | undefined)[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  const unknown = new Set<string>();
+  a.regions.forEach((r, i) => {
+    const t = touched[i];
+    if (t === undefined) unknown.add(r.kind);
+    sums.set(r.kind, (sums.get(r.kind) ?? 0) + (t ?? 0));
+  });
+  for (const kind of unknown) sums.delete(kind);
+  return sums;
+}
+
 function exportText(d: Loaded, request: ExportRequest): string {
   const a = d.analysis;
   switch (request.kind) {
-    case 'json':
-      return jsonDocumentText(a, d.name);
-    case 'regions-text':
-      return `${regionTableText(pick(a.regions, request.rows), a.dump.bits)}\n`;
+    case 'json': {
+      const c = request.census;
+      const touched = regionTouched(c);
+      if (c === undefined || touched === undefined) return jsonDocumentText(a, d.name);
+      const os = osIdentification(c.os);
+      return jsonDocumentText(a, d.name, { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}) });
+    }
+    case 'regions-text': {
+      const touched = regionTouched(request.census);
+      const rows = request.rows ?? Uint32Array.from(a.regions.keys());
+      return `${regionTableText(pick(a.regions, rows), a.dump.bits, touched === undefined ? undefined : Array.from(rows, (i) => touched[i]))}\n`;
+    }
     case 'regions-csv':
       return regionsCsv(pick(a.regions, request.rows));
-    case 'totals-text':
-      return `${kindTotalsText(a.totals)}\n`;
+    case 'totals-text': {
+      const touched = regionTouched(request.census);
+      return `${kindTotalsText(a.totals, touched === undefined ? undefined : touchedByKind(a, touched))}\n`;
+    }
     case 'image-totals-text':
       return `${imageTotalsText(a.imageTotals)}\n`;
     case 'threads-text':
-      return `${threadTableText(pick(a.threads, request.rows))}\n`;
+      return `${threadTableText(pick(a.threads, request.rows), regionTouched(request.census))}\n`;
   }
 }
 
@@ -75,12 +110,14 @@ const api: EngineApi = {
       return { ok: false, failure: failureOf(e, name) };
     }
     loaded.set(id, { analysis, name, file });
+    attachFile(id, file);
     const view = analysisView(id, name, analysis, performance.now() - started);
     return Comlink.transfer({ ok: true, view }, regionBuffers(view.regions));
   },
 
   release(id) {
     loaded.delete(id);
+    detachFile(id);
   },
 
   fetchGzip(url, name, onProgress) {
@@ -97,6 +134,47 @@ const api: EngineApi = {
     setTimeout(() => {
       throw new Error('coreview: worker crash requested by a test');
     });
+  },
+
+  attach(id, file) {
+    attachFile(id, file);
+  },
+
+  servePeer(port) {
+    Comlink.expose(api, port);
+  },
+
+  runJob(id, job) {
+    return runJob(id, job);
+  },
+
+  async startScan(id, scanId, request, peers, onEvent): Promise<ScanEnd> {
+    const d = loaded.get(id);
+    if (d === undefined) return { ok: false, reason: 'not-loaded' };
+    return startScan(d, id, scanId, request, peers, onEvent);
+  },
+
+  searchMore(scanId, limit) {
+    return searchMore(scanId, limit);
+  },
+
+  cancelScan(scanId) {
+    cancelScan(scanId);
+  },
+
+  peerLost(scanId, slot) {
+    peerLost(scanId, slot);
+  },
+
+  async readMemory(id, address, length): Promise<MemoryResult> {
+    const d = loaded.get(id);
+    if (d === undefined) return { ok: false, reason: 'not-loaded' };
+    d.memory ??= memoryAccess(d.analysis, d.file);
+    return readForView(d.analysis, d.memory, address, length);
+  },
+
+  scanStats() {
+    return executorStats(scansRunning());
   },
 };
 

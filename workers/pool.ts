@@ -38,6 +38,7 @@ export type WorkerFactory = () => Worker;
 
 export class EnginePool {
   private readonly slots: Slot[] = [];
+  private readonly lostListeners = new Set<(slot: number, message: string) => void>();
   private disposed = false;
 
   constructor(
@@ -96,6 +97,12 @@ export class EnginePool {
     if (!this.disposed) this.slots[slot] = this.spawn(slot, old.generation + 1);
   }
 
+  /** Also told when a worker dies on its own (after it was replaced): a running scan must drop its peer. */
+  onWorkerLost(listener: (slot: number, message: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const s of this.slots) {
@@ -113,6 +120,7 @@ export class EnginePool {
       if (this.slots[index] !== slot || this.disposed) return;
       this.recycle(index, 'crashed', message);
       this.events.onWorkerLost?.(index, message);
+      for (const listener of this.lostListeners) listener(index, message);
     };
     worker.addEventListener('error', (e: ErrorEvent) => {
       e.preventDefault();

@@ -7,10 +7,11 @@
  * nothing the user sees is lost with a worker.
  */
 import * as Comlink from 'comlink';
-import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult } from '../../workers/engine-protocol';
+import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 
-interface Current {
+/** The dump on screen: its id, the pool slot (and that slot's generation) holding its analysis, and its File. */
+export interface Current {
   readonly id: DumpId;
   readonly slot: number;
   readonly generation: number;
@@ -101,6 +102,32 @@ export class EngineSession {
   /** The id of the dump on screen (for views that need to know a new one arrived). */
   get currentId(): DumpId | undefined {
     return this.current?.id;
+  }
+
+  /** The dump on screen, on a live worker: loaded again first if the worker holding it was lost. */
+  async liveDump(): Promise<Current> {
+    const d = this.current;
+    if (d === undefined) throw new Error('no dump is loaded');
+    if (this.pool.generation(d.slot) === d.generation) return d;
+    await this.reload(d);
+    const now = this.current;
+    if (now === undefined) throw new Error('no dump is loaded');
+    return now;
+  }
+
+  /** Memory for the hex view, from the worker holding the dump (its PageCache); retried once if that worker died. */
+  async readMemory(address: bigint, length: number): Promise<MemoryResult> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const d = await this.liveDump();
+      try {
+        const result = await this.pool.run<MemoryResult>(d.slot, (api) => api.readMemory(d.id, address, length));
+        if (result.ok) return result;
+        await this.reload(d);
+      } catch (e) {
+        if (!(e instanceof WorkerLostError)) throw e;
+      }
+    }
+    throw new Error('the engine worker was lost twice while reading memory; try again');
   }
 
   private async reload(d: Current): Promise<void> {

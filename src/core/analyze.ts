@@ -109,7 +109,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
   if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
   if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
-    warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a truncated or corrupt note is skipped)');
+    warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)');
   }
 
   const process = bsd ? bsdProcess(bsd.process) : buildProcess(notes, header.machine, executable, execfnText, files);

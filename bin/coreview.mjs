@@ -17,7 +17,9 @@ function newestSource(dir) {
   return newest;
 }
 
-const stale = !existsSync(bundle) || (existsSync(join(root, 'src')) && newestSource(join(root, 'src')) > statSync(bundle).mtimeMs);
+// Only the engine and the CLI go into the bundle: edits to the web app must not trigger a rebuild.
+const sources = ['src/core', 'src/cli'].map((d) => join(root, d)).filter((d) => existsSync(d));
+const stale = !existsSync(bundle) || sources.some((d) => newestSource(d) > statSync(bundle).mtimeMs);
 if (stale) {
   const { buildCli } = await import(pathToFileURL(join(root, 'scripts/build-cli.mjs')).href);
   await buildCli();

@@ -63,11 +63,31 @@ export async function waitReady(page: Page): Promise<void> {
   await expect(app(page)).toHaveAttribute('data-status', 'ready');
 }
 
+/** Waits until every region's census is in and shown (the census runs by itself after a dump opens). */
+export async function waitScanDone(page: Page, timeout?: number): Promise<void> {
+  await expect(app(page)).toHaveAttribute('data-scan', 'done', timeout === undefined ? {} : { timeout });
+}
+
+/**
+ * Column positions in the region table, as the page shows them with the census on (the default): the CLI's
+ * `--scan` order, Touched after In Dump.
+ */
+export const REGION_COL = { kind: 0, start: 1, end: 2, size: 3, type: 4, state: 5, protect: 6, inDump: 7, touched: 8, tid: 9, image: 10 } as const;
+
+/** Turns the census off in the settings menu (saved in this browser profile). */
+export async function turnCensusOff(page: Page): Promise<void> {
+  await page.getByText('Settings', { exact: true }).click();
+  const box = page.getByLabel('Scan memory after opening a dump');
+  await box.uncheck();
+  await expect(box).not.toBeChecked();
+  await page.getByText('Settings', { exact: true }).click();
+}
+
 export async function openFile(page: Page, path: string): Promise<void> {
   await page.locator('input[type=file]').setInputFiles(path);
 }
 
-export async function showView(page: Page, name: 'Overview' | 'Regions' | 'Totals' | 'Threads'): Promise<void> {
+export async function showView(page: Page, name: 'Overview' | 'Regions' | 'Totals' | 'Threads' | 'Search' | 'Memory'): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
   await waitReady(page);
 }

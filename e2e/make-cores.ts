@@ -10,8 +10,8 @@ import { join } from 'node:path';
 
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
 const NT_FILE = 0x46494c45;
-const PT_LOAD = 1;
-const PT_NOTE = 4;
+export const PT_LOAD = 1;
+export const PT_NOTE = 4;
 
 const align4 = (n: number) => (n + 3) & ~3;
 
@@ -57,7 +57,7 @@ function patchNames(bytes: Uint8Array, view: DataView, desc: number, descsz: num
 }
 
 /** Little-endian byte writer for building a core. */
-class Writer {
+export class Writer {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
   constructor(size: number) {
@@ -78,7 +78,7 @@ class Writer {
   }
 }
 
-function note(name: string, type: number, desc: Uint8Array): Uint8Array {
+export function note(name: string, type: number, desc: Uint8Array): Uint8Array {
   const n = new TextEncoder().encode(`${name}\0`);
   const out = new Writer(12 + align4(n.length) + align4(desc.length));
   out.u32(0, n.length);
@@ -100,7 +100,7 @@ export interface BigCore {
   readonly tid: number;
 }
 
-const GiB = 1024 ** 3;
+export const GiB = 1024 ** 3;
 
 /**
  * A > 4 GiB core: PN_XNUM with `fillers` no-access PT_LOADs (p_filesz 0: "not in dump"), then an image and a

@@ -3,15 +3,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { app, cli, cliJson, CORE, expect, openFile, OTHER_CORE, ROOT, test, waitReady } from './fixtures';
+import { app, cli, cliJson, CORE, expect, openFile, OTHER_CORE, ROOT, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
 
 test('opens a core with the file input and downloads exactly the CLI --json document', async ({ page }) => {
   await page.goto('./');
   await expect(app(page)).toHaveAttribute('data-status', 'idle');
   await expect(app(page)).toHaveAttribute('data-scan', 'off');
   await expect(page.getByText('nothing is uploaded')).toBeVisible();
+  // With the census off only the header pass runs, and the JSON is `--json`'s (scan.spec.ts covers `--scan --json`).
+  await turnCensusOff(page);
   await openFile(page, CORE);
   await waitReady(page);
+  await expect(app(page)).toHaveAttribute('data-scan', 'off');
   await expect(page.locator('.topbar .file')).toContainText(basename(CORE));
   await expect(page.getByTestId('headline')).toContainText('Image 11.93 MiB of 12.21 MiB — 98 % — in 22 regions');
   await expect(page.getByText('SIGSEGV')).toBeVisible();
@@ -45,7 +48,7 @@ test('opens a core dropped anywhere on the window', async ({ page }) => {
   await expect(page.locator('.topbar .file')).toContainText(basename(OTHER_CORE));
 });
 
-test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s', async ({ page }) => {
+test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({ page }) => {
   const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { pid: number; threads: number; workerThreads: number };
   await page.goto('./');
   await page.getByRole('button', { name: 'Open sample dump' }).click();
@@ -57,10 +60,12 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
   await expect(page.getByTestId('stack-summary')).toContainText(`${facts.threads} threads`);
   await expect(page.getByTestId('stack-summary')).toContainText(`${facts.workerThreads} × 8.00 MiB`);
 
+  // The census ran by itself: once it is done, the JSON is `coreview --scan --json`'s, byte for byte.
+  await waitScanDone(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
   const core = join(mkdtempSync(join(tmpdir(), 'coreview-sample-')), 'sample.core');
   writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--json'));
+  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--scan', '--json'));
 });
 
 test('shows progress, cancels, and opens another dump without reloading', async ({ page }) => {

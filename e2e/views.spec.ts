@@ -1,7 +1,7 @@
 /** The views: sorting and filtering the region table, totals leading to regions, threads to their stacks, the hash. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, cli, CORE, expect, openFile, regionRows, ROOT, showView, test, waitReady } from './fixtures';
+import { app, cli, CORE, expect, openFile, REGION_COL, regionRows, ROOT, showView, test, waitReady, waitScanDone } from './fixtures';
 
 test('sorts and filters the region table; an address selects its region; the hash keeps it all', async ({ page }) => {
   await page.goto('./');
@@ -31,7 +31,7 @@ test('sorts and filters the region table; an address selects its region; the has
 
   await page.getByLabel('Path or address').fill('libc-2.18');
   await expect(page.getByText('4 of 30 regions')).toBeVisible();
-  for (const row of await regionRows(page)) expect(row[9]).toBe('/usr/lib64/libc-2.18.so');
+  for (const row of await regionRows(page)) expect(row[REGION_COL.image]).toBe('/usr/lib64/libc-2.18.so');
 
   await page.getByLabel('Path or address').fill('0x37b3db4010');
   await expect(page.getByText('30 of 30 regions')).toBeVisible();
@@ -65,9 +65,11 @@ test('the totals match the CLI; clicking a kind filters the region table', async
   await expect(page.getByTestId('kind-chart').locator('svg')).toBeVisible();
   await expect(page.getByTestId('kind-totals')).toContainText('12,800,000');
 
+  // Once the census is in, the copied totals are `coreview --scan --summary`'s, Touched column and all.
+  await waitScanDone(page);
   await page.getByRole('button', { name: 'Copy as text' }).click();
   await expect(page.getByText('Copied')).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cli(CORE, '--summary'));
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cli(CORE, '--scan', '--summary'));
 
   await page.getByTestId('kind-totals').getByRole('button', { name: 'Stack' }).click();
   await waitReady(page);
@@ -102,8 +104,8 @@ test('threads: the stack-size chart, and a thread opens its stack in the region 
   await page.getByRole('button', { name: 'Show stack region' }).click();
   await waitReady(page);
   const selected = page.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]');
-  await expect(selected.nth(0)).toHaveText('Stack');
-  await expect(selected.nth(8)).toHaveText(tid);
+  await expect(selected.nth(REGION_COL.kind)).toHaveText('Stack');
+  await expect(selected.nth(REGION_COL.tid)).toHaveText(tid);
   await expect(page).toHaveURL(new RegExp(`tid=${tid}`));
 
   // …and back: the selected region names its thread.

@@ -3,10 +3,19 @@
 // longest main-thread task meanwhile (the main thread only renders: target < 50 ms), and the JS heap after the
 // load (target < 100 MB). scripts/bench.mjs calls benchBrowser(); run alone:
 //
-//   node scripts/bench-browser.mjs <core>... [--base-url http://host/coreview/]
+//   node scripts/bench-browser.mjs <core>... [--base-url http://host/coreview/] [--census] [--workers N]
+//                                   [--slice MiB] [--depth N] [--rounds N]
 //
 // `sample` as the core clicks "Open sample dump" (fetch + gunzip in a worker + analysis) instead of a file.
 // Without a base URL it serves dist/ itself (building it first if missing) under /coreview/ on a free port.
+//
+// With { census: true } it also measures the memory census against its baseline, in the same page and run: the
+// page opens the dump with the census off (?census=off), then, `rounds` times (default 2): a raw read — the same
+// workers reading the same slices of the same file without computing (window.__coreview.rawRead, the engine's
+// read-only scan) — and a census, timed in the page from its start to data-scan="done" (every region in AND
+// rendered). Both run while the file is in the OS page cache (the first round warms it); the figures are each
+// kind's best round. The JS heap is measured (after a GC) before and after the census: it must not grow with the
+// dump's size. workers / slice / depth go to the page as its URL flags (see src/app/settings.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -37,12 +46,62 @@ async function withServer(baseUrl, run) {
   }
 }
 
+async function heapUsed(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+/** Census vs raw read, both timed in the page (see the header). */
+async function benchCensus(context, page, rounds) {
+  const heapBeforeCensus = await heapUsed(context, page);
+  let best = { censusMBps: 0, rawReadMBps: 0 };
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    const raw = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const p = await window.__coreview.rawRead();
+      return { bytes: p.bytesTotal, ms: performance.now() - t0, workers: p.workers, failures: p.failures };
+    });
+    if (raw.failures.length > 0) throw new Error(`raw read failed: ${raw.failures.join('; ')}`);
+    const census = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const root = document.querySelector('[data-scan]');
+          let t0 = 0;
+          const observer = new MutationObserver(() => {
+            const scan = root.getAttribute('data-scan');
+            if (scan === 'done') {
+              observer.disconnect();
+              resolve({ ms: performance.now() - t0 });
+            } else if (scan === 'incomplete') {
+              observer.disconnect();
+              reject(new Error(document.querySelector('[data-testid=census-incomplete]')?.textContent ?? 'census incomplete'));
+            }
+          });
+          observer.observe(root, { attributes: true, attributeFilter: ['data-scan'] });
+          t0 = performance.now();
+          window.__coreview.startCensus();
+        }),
+    );
+    const mb = raw.bytes / 1e6;
+    const r = { rawReadMBps: +(mb / (raw.ms / 1000)).toFixed(0), censusMBps: +(mb / (census.ms / 1000)).toFixed(0), rawMs: Math.round(raw.ms), censusMs: Math.round(census.ms), workers: raw.workers, bytes: raw.bytes };
+    runs.push(r);
+    best = { censusMBps: Math.max(best.censusMBps, r.censusMBps), rawReadMBps: Math.max(best.rawReadMBps, r.rawReadMBps) };
+  }
+  const heapAfterCensus = await heapUsed(context, page);
+  const last = runs[runs.length - 1];
+  return { ...best, ratio: +(best.censusMBps / best.rawReadMBps).toFixed(2), workers: last?.workers, scannedBytes: last?.bytes, heapBeforeCensus, heapAfterCensus, runs };
+}
+
 /**
  * @param {string} corePath a core file, or 'sample' for the page's sample button
- * @param {{ baseUrl?: string, timeoutMs?: number }} options
- * @returns {Promise<{ msToRows: number, longestTaskMs: number, heapBytes: number }>}
+ * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, workers?: number, slice?: number, depth?: number, rounds?: number }} options
+ * @returns {Promise<{ msToRows: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
-export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000 } = {}) {
+export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2 } = {}) {
   return withServer(baseUrl, async (url) => {
     const browser = await chromium.launch({ ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}), args: ARGS });
     try {
@@ -50,7 +109,13 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000 } = 
       // No service worker: it would only add its install traffic to the first load being measured.
       await context.addInitScript(observeLongTasks);
       const page = await context.newPage();
-      await page.goto(`${url}#v=regions`);
+      // The census is off in both modes: a load-only run measures the header pass alone (as it did before the
+      // census existed), and a census run starts it itself, after its raw-read baseline.
+      const flags = new URLSearchParams({ census: 'off' });
+      if (workers !== undefined) flags.set('workers', String(workers));
+      if (slice !== undefined) flags.set('slice', String(slice));
+      if (depth !== undefined) flags.set('depth', String(depth));
+      await page.goto(`${url}?${flags}#v=regions`);
       await page.waitForSelector('[data-status=idle]');
       // Let the page's own start-up settle so its tasks are not counted against the load.
       await page.waitForTimeout(300);
@@ -71,10 +136,11 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000 } = 
       // Let a trailing task finish and be reported before reading the list.
       await page.waitForTimeout(200);
       const longestTaskMs = await page.evaluate((since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)), t0);
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      return { msToRows, longestTaskMs: Math.round(longestTaskMs), heapBytes: usedSize };
+      const heapBytes = await heapUsed(context, page);
+      const load = { msToRows, longestTaskMs: Math.round(longestTaskMs), heapBytes };
+      if (!census) return load;
+      page.setDefaultTimeout(timeoutMs);
+      return { ...load, ...(await benchCensus(context, page, rounds)) };
     } finally {
       await browser.close();
     }
@@ -83,15 +149,21 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000 } = 
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const at = args.indexOf('--base-url');
-  const baseUrl = at >= 0 ? args[at + 1] : undefined;
-  const cores = args.filter((a, i) => a !== '--base-url' && (at < 0 || i !== at + 1));
+  const valued = new Set(['--base-url', '--workers', '--slice', '--depth', '--rounds']);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const num = (name) => (opt(name) === undefined ? undefined : Number(opt(name)));
+  const cores = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   if (cores.length === 0) {
-    console.error('usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL]');
+    console.error('usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census] [--workers N] [--slice MiB] [--depth N] [--rounds N]');
     process.exit(2);
   }
+  const options = { baseUrl: opt('--base-url'), census: args.includes('--census'), workers: num('--workers'), slice: num('--slice'), depth: num('--depth'), rounds: num('--rounds') };
   for (const core of cores) {
-    const r = await benchBrowser(core, { baseUrl });
-    console.log(JSON.stringify({ core, ...r, heapMB: +(r.heapBytes / 1024 / 1024).toFixed(1) }));
+    const r = await benchBrowser(core, options);
+    const mb = (b) => (b === undefined ? undefined : +(b / 1024 / 1024).toFixed(1));
+    console.log(JSON.stringify({ core, ...r, heapMB: mb(r.heapBytes), heapBeforeCensusMB: mb(r.heapBeforeCensus), heapAfterCensusMB: mb(r.heapAfterCensus) }));
   }
 }

@@ -9,7 +9,8 @@
  *     MessageChannel each (`servePeer` on the peer, the other ends passed to `startScan`);
  *   - the coordinator plans the items, hands them out (2 in flight per worker, itself included: `runJob`), merges
  *     the partials and sends the page small batched events (every ~150 ms), then the end.
- * A worker that does not hold the dump answers { ok: false, reason: 'not-loaded' } and the page attaches it first.
+ * A worker that does not hold the dump's analysis answers { ok: false, reason: 'not-loaded' } (exports, scans, memory
+ * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
 import type { DumpErrorCode } from '../src/core/errors';
 import type { CensusItem, CensusPartial } from '../src/core/scan/census';

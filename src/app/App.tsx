@@ -1,36 +1,48 @@
 /**
- * The page: header (open, sample, download, status), the privacy line, progress/error panels, the tabs and the
- * views. It holds the view state (mirrored in the URL hash) and routes between views; it parses nothing.
+ * The page: top bar (open, sample, download, settings), the privacy line, progress/error/census panels, the tabs
+ * and the views. It holds the view state (mirrored in the URL hash) and routes between views; it parses nothing.
+ *
+ * Test hooks on the root element: data-status (idle | loading | ready | error: "ready" once the current view of
+ * the current dump is on screen) and data-scan (off | running | done | incomplete: "done" once every region's
+ * census is in and rendered; "off" with no census for the dump on screen — none open, or the census turned off).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { OverviewView } from '../views/OverviewView';
+import { HexView } from '../views/hex/HexView';
 import { RegionsView } from '../views/regions/RegionsView';
 import { prepareRegions, regionAt } from '../views/regions/region-model';
+import { SearchView } from '../views/search/SearchView';
 import { ThreadsView } from '../views/threads/ThreadsView';
 import { TotalsView } from '../views/totals/TotalsView';
-import { DownloadButton } from '../views/common/ExportButtons';
+import { CensusContext } from '../views/common/census-context';
 import { ReadyContext } from '../views/common/use-report-ready';
 import { TooltipProvider } from '../views/common/Tooltip';
 import { hexAddress } from '../core/format/address';
-import { humanSize } from '../core/format/size';
-import { VIEWS, type ViewName, type ViewState } from './hash-state';
+import { CensusPanel } from './CensusPanel';
+import { censusExport, type CensusState } from './census-data';
+import type { HexMode, ViewState } from './hash-state';
 import { ErrorPanel, Notice, ProgressPanel, WarningsNote } from './StatusPanels';
-import { Welcome } from './Welcome';
+import { useTestHooks } from './test-hooks';
+import { TopBar } from './TopBar';
+import { useCensus } from './use-census';
 import { shownAnalysis, useEngine } from './use-engine';
 import { useFileDrop } from './use-file-drop';
+import { useSearch } from './use-search';
+import { useSettings } from './use-settings';
 import { useViewState } from './use-view-state';
+import { ViewTabs } from './ViewTabs';
+import { Welcome } from './Welcome';
 
-const TAB_LABELS: Record<ViewName, string> = { overview: 'Overview', regions: 'Regions', totals: 'Totals', threads: 'Threads' };
-
-declare global {
-  interface Window {
-    /** Test hooks (e2e): harmless in production, they only touch this page's own workers. */
-    __coreview?: { crashWorker: () => void };
-  }
+function scanAttribute(c: CensusState | undefined, shown: string | undefined): 'off' | 'running' | 'done' | 'incomplete' {
+  if (c === undefined) return 'off';
+  if (c.status === 'running') return 'running';
+  if (c.status === 'done') return shown === `${c.dumpId}:${c.version}` ? 'done' : 'running';
+  return 'incomplete';
 }
 
 export function App(): ReactNode {
-  const engine = useEngine();
+  const { flags, settings, setAutoCensus } = useSettings();
+  const engine = useEngine(flags);
   const { state, open } = engine;
   const [vs, setVs] = useViewState();
   const [renderedKey, setRenderedKey] = useState<string>();
@@ -39,10 +51,16 @@ export function App(): ReactNode {
   const dragging = useFileDrop(open);
   const view = shownAnalysis(state);
   const prepared = useMemo(() => (view === undefined ? undefined : prepareRegions(view.regions)), [view]);
+  const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning);
+  const search = useSearch(engine.scans, view?.id, flags.tuning);
+  useTestHooks(engine, census.start, flags.tuning);
 
+  // "done" only after the commit that rendered the final batch: effects run once it is on screen.
+  const [shownCensus, setShownCensus] = useState<string>();
+  const c = census.state;
   useEffect(() => {
-    window.__coreview = { crashWorker: engine.crashWorkerForTest };
-  }, [engine.crashWorkerForTest]);
+    if (c?.status === 'done') setShownCensus(`${c.dumpId}:${c.version}`);
+  }, [c]);
   useEffect(() => {
     document.title = view === undefined ? 'coreview' : `${view.fileName} — coreview`;
   }, [view]);
@@ -58,9 +76,9 @@ export function App(): ReactNode {
   const regionHex = useCallback((i: number) => (prepared === undefined ? undefined : hexAddress(prepared.cols.start[i] ?? 0n)), [prepared]);
   const pickKind = useCallback((kind: string) => update({ view: 'regions', regionFilter: { text: '', kind }, region: undefined }), [update]);
   const pickImage = useCallback((image: string) => update({ view: 'regions', regionFilter: { text: image }, region: undefined }), [update]);
-  const showStack = useCallback(
+  const showRegion = useCallback(
     (region: number) => {
-      // Clear the filters so the stack is in the table, then scroll to it.
+      // Clear the filters so the region is in the table, then scroll to it.
       update({ view: 'regions', regionFilter: { text: '' }, region: regionHex(region) });
       setScrollKey((k) => k + 1);
     },
@@ -73,49 +91,25 @@ export function App(): ReactNode {
     },
     [update],
   );
+  const showMemory = useCallback(
+    (address: bigint, mode?: HexMode, highlight?: number) => setVs((s) => ({ ...s, view: 'memory', memoryAt: hexAddress(address), hexMode: mode ?? s.hexMode, highlight })),
+    [setVs],
+  );
+  const followPointer = useCallback((address: bigint) => showMemory(address), [showMemory]);
+  const showHit = useCallback((address: bigint, length: number) => showMemory(address, 'bytes', length), [showMemory]);
+  const getJson = useCallback(() => engine.exportText({ kind: 'json', census: censusExport(c) }), [engine, c]);
 
   const expected = view === undefined ? undefined : `${view.id}:${vs.view}`;
   const status = state.status === 'ready' ? (renderedKey === expected ? 'ready' : 'loading') : state.status;
-  const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
+  const touchedColumn = settings.autoCensus || c !== undefined;
+  const bits = view?.overview.dump.bits ?? 64;
 
   return (
     <ReadyContext.Provider value={setRenderedKey}>
       <TooltipProvider>
-        <div className="app" data-status={status} data-scan="off">
-          <header className="topbar">
-            <span className="brand">coreview</span>
-            <span className="file" title={view?.fileName}>
-              {view === undefined ? <span className="muted">no dump open</span> : view.fileName}
-              {view !== undefined && <span className="muted"> · {humanSize(view.overview.dump.size)}</span>}
-            </span>
-            <span className="actions">
-              <input
-                ref={fileInput}
-                type="file"
-                className="visually-hidden"
-                id="open-file"
-                aria-label="Open a core dump"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  // Reset so choosing the same file again still fires a change.
-                  e.target.value = '';
-                  if (file !== undefined) open(file);
-                }}
-              />
-              <button type="button" onClick={() => fileInput.current?.click()}>
-                Open dump…
-              </button>
-              <button type="button" onClick={engine.openSample}>
-                Open sample dump
-              </button>
-              {view !== undefined && (
-                <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={() => engine.exportText({ kind: 'json' })} />
-              )}
-            </span>
-          </header>
-          <p className="privacy">
-            Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.
-          </p>
+        <div className="app" data-status={status} data-scan={scanAttribute(c, shownCensus)}>
+          <TopBar ref={fileInput} view={view} onFile={open} onSample={engine.openSample} getJson={getJson} autoCensus={settings.autoCensus} onAutoCensus={setAutoCensus} />
+          <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
           {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
           {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
           {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
@@ -123,34 +117,13 @@ export function App(): ReactNode {
             state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
           ) : (
             <main className="main">
-              <nav className="tabs" role="tablist" aria-label="Views">
-                {VIEWS.map((v) => (
-                  <button
-                    key={v}
-                    type="button"
-                    role="tab"
-                    id={`tab-${v}`}
-                    aria-selected={vs.view === v}
-                    aria-controls="view-panel"
-                    tabIndex={vs.view === v ? 0 : -1}
-                    onClick={() => update({ view: v })}
-                    onKeyDown={(e) => {
-                      const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-                      if (step === 0) return;
-                      const next = VIEWS[(VIEWS.indexOf(vs.view) + step + VIEWS.length) % VIEWS.length] ?? 'overview';
-                      update({ view: next });
-                      document.getElementById(`tab-${next}`)?.focus();
-                    }}
-                  >
-                    {TAB_LABELS[v]}
-                    {v === 'regions' && <span className="tab-count">{view.regions.count}</span>}
-                    {v === 'threads' && <span className="tab-count">{view.threads.length}</span>}
-                  </button>
-                ))}
-              </nav>
+              {state.status !== 'loading' && <CensusPanel state={c} regions={view.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
+              <ViewTabs view={view} current={vs.view} onPick={(v) => update({ view: v })} />
               {view.overview.dump.warnings.length > 0 && <WarningsNote warnings={view.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
-              <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-                {vs.view === 'overview' && <OverviewView view={view} onPickKind={pickKind} onShowView={(v) => update({ view: v })} />}
+              <CensusContext.Provider value={c}>
+              {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
+              <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
+                {vs.view === 'overview' && <OverviewView view={view} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
                 {vs.view === 'regions' && (
                   <RegionsView
                     view={view}
@@ -163,10 +136,13 @@ export function App(): ReactNode {
                     onSort={(regionSort) => update({ regionSort })}
                     onSelect={(i) => update({ region: regionHex(i) })}
                     onShowThread={showThread}
+                    onShowMemory={followPointer}
                     exportText={engine.exportText}
+                    census={c}
+                    touchedColumn={touchedColumn}
                   />
                 )}
-                {vs.view === 'totals' && <TotalsView view={view} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
+                {vs.view === 'totals' && <TotalsView view={view} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
                 {vs.view === 'threads' && (
                   <ThreadsView
                     view={view}
@@ -177,11 +153,28 @@ export function App(): ReactNode {
                     onText={(threadText) => update({ threadText })}
                     onSort={(threadSort) => update({ threadSort })}
                     onSelect={(thread) => update({ thread })}
-                    onShowStack={showStack}
+                    onShowStack={showRegion}
+                    onShowMemory={followPointer}
                     exportText={engine.exportText}
+                    census={c}
+                    censusColumns={touchedColumn}
+                  />
+                )}
+                {vs.view === 'search' && <SearchView view={view} search={search} onShowHit={showHit} />}
+                {vs.view === 'memory' && (
+                  <HexView
+                    view={view}
+                    prepared={prepared}
+                    address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
+                    mode={vs.hexMode ?? 'pointers'}
+                    highlight={vs.highlight}
+                    onNavigate={followPointer}
+                    onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
+                    readMemory={engine.readMemory}
                   />
                 )}
               </div>
+              </CensusContext.Provider>
             </main>
           )}
           {dragging && (

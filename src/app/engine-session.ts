@@ -104,6 +104,10 @@ export class EngineSession {
     return this.current?.id;
   }
 
+  get currentSlot(): number | undefined {
+    return this.current?.slot;
+  }
+
   /** The dump on screen, on a live worker: loaded again first if the worker holding it was lost. */
   async liveDump(): Promise<Current> {
     const d = this.current;

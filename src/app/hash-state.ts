@@ -2,11 +2,15 @@
  * The view in the URL hash, so a link opens the same view, filters, sort and selection on the same dump:
  *   #v=regions&kind=Stack&type=MEM_PRIVATE&state=MEM_COMMIT&prot=PAGE_READWRITE&q=libc&sort=size.desc&sel=0x7f…
  *   #v=threads&tq=recv&tsort=stackSize.desc&tid=1234
+ *   #v=memory&at=0x7f42d2d6dfa0&hx=bytes&hl=6       (the hex view: address, db view, 6 bytes marked)
  * Defaults are left out. Regions are named by start address and threads by tid (not by row index), so the link
  * survives a different row order. Pure functions: tested in hash-state.test.ts.
  */
-export const VIEWS = ['overview', 'regions', 'totals', 'threads'] as const;
+export const VIEWS = ['overview', 'regions', 'totals', 'threads', 'search', 'memory'] as const;
 export type ViewName = (typeof VIEWS)[number];
+
+/** The hex view's form: WinDbg's `dp` (pointer-sized words) or `db` (bytes and ASCII). */
+export type HexMode = 'pointers' | 'bytes';
 
 export interface SortSpec {
   readonly column: string;
@@ -31,6 +35,11 @@ export interface ViewState {
   readonly threadText: string;
   readonly threadSort?: SortSpec;
   readonly thread?: number;
+  /** The hex view's address, `0x…`. */
+  readonly memoryAt?: string;
+  readonly hexMode?: HexMode;
+  /** Bytes marked from memoryAt (a search match). */
+  readonly highlight?: number;
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = { view: 'overview', regionFilter: { text: '' }, threadText: '' };
@@ -51,6 +60,8 @@ export function parseHash(hash: string): ViewState {
   const view = (VIEWS as readonly string[]).includes(v ?? '') ? (v as ViewName) : 'overview';
   const tid = Number(p.get('tid') ?? '');
   const region = nonEmpty(p.get('sel'));
+  const at = nonEmpty(p.get('at'));
+  const hl = Number(p.get('hl') ?? '');
   return {
     view,
     regionFilter: {
@@ -65,6 +76,9 @@ export function parseHash(hash: string): ViewState {
     threadText: p.get('tq') ?? '',
     threadSort: parseSort(p.get('tsort')),
     thread: p.get('tid') !== null && Number.isSafeInteger(tid) ? tid : undefined,
+    memoryAt: at !== undefined && /^0x[0-9a-f]{1,16}$/i.test(at) ? at.toLowerCase() : undefined,
+    hexMode: p.get('hx') === 'bytes' ? 'bytes' : undefined,
+    highlight: p.get('hl') !== null && Number.isInteger(hl) && hl > 0 && hl <= 65536 ? hl : undefined,
   };
 }
 
@@ -82,6 +96,9 @@ export function formatHash(s: ViewState): string {
   if (s.threadText !== '') p.set('tq', s.threadText);
   if (s.threadSort !== undefined) p.set('tsort', `${s.threadSort.column}.${s.threadSort.desc ? 'desc' : 'asc'}`);
   if (s.thread !== undefined) p.set('tid', String(s.thread));
+  if (s.memoryAt !== undefined) p.set('at', s.memoryAt);
+  if (s.hexMode === 'bytes') p.set('hx', 'bytes');
+  if (s.highlight !== undefined) p.set('hl', String(s.highlight));
   const text = p.toString();
   return text === '' ? '' : `#${text}`;
 }

@@ -2,21 +2,18 @@
  * React's view of the engine: the LoadState (idle → loading → ready | error, keeping the previous analysis on
  * screen), open/sample/cancel actions, exports, and a notice when a worker died and was replaced.
  */
-import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisView, ExportRequest, LoadProgress, LoadState } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 import { EngineSession } from './engine-session';
+import { ScanSession } from './scan-session';
+import { poolSize, type UrlFlags } from './settings';
 
 export const SAMPLE_URL = 'sample/sample.core.gz';
 export const SAMPLE_NAME = 'sample.core';
 
 function createWorker(): Worker {
   return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'coreview-engine' });
-}
-
-/** The header pass needs one worker; the scans to come fan out over all of them. */
-function poolSize(): number {
-  return Math.min(4, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)));
 }
 
 export function shownAnalysis(state: LoadState): AnalysisView | undefined {
@@ -39,10 +36,17 @@ export interface Engine {
   readonly cancel: () => void;
   readonly dismiss: () => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
-  readonly crashWorkerForTest: () => void;
+  readonly readMemory: EngineSession['readMemory'];
+  /** The scans of the dump on screen (census, search), over the whole pool. */
+  readonly scans: () => ScanSession;
+  /** Test hook: crashes one worker (the slot), or all of them. */
+  readonly crashWorkerForTest: (slot?: number) => void;
+  readonly poolSize: number;
+  /** The pool slot holding the dump on screen. */
+  readonly coordinatorSlot: () => number | undefined;
 }
 
-export function useEngine(): Engine {
+export function useEngine(flags: UrlFlags): Engine {
   const [state, setState] = useState<LoadState>({ status: 'idle' });
   const [notice, setNotice] = useState<string | undefined>();
   const stateRef = useRef(state);
@@ -52,14 +56,16 @@ export function useEngine(): Engine {
 
   // Created on first use and disposed on unmount. Not in useMemo: StrictMode (dev) unmounts and remounts once,
   // and a pool disposed by that first cleanup would be reused dead.
-  const engineRef = useRef<{ readonly pool: EnginePool; readonly session: EngineSession }>(undefined);
+  const engineRef = useRef<{ readonly pool: EnginePool; readonly session: EngineSession; readonly scans: ScanSession }>(undefined);
+  const size = poolSize(flags, navigator.hardwareConcurrency);
   const engine = useCallback(() => {
     if (engineRef.current === undefined) {
-      const pool = new EnginePool(poolSize(), createWorker, { onWorkerLost: (_slot, message) => setNotice(`${message}. It was replaced.`) });
-      engineRef.current = { pool, session: new EngineSession(pool) };
+      const pool = new EnginePool(size, createWorker, { onWorkerLost: (_slot, message) => setNotice(`${message}. It was replaced.`) });
+      const session = new EngineSession(pool);
+      engineRef.current = { pool, session, scans: new ScanSession(pool, session) };
     }
     return engineRef.current;
-  }, []);
+  }, [size]);
   useEffect(() => {
     // Start the workers now, so the first dump does not wait for them to load.
     engine();
@@ -120,10 +126,13 @@ export function useEngine(): Engine {
   }, []);
 
   const exportText = useCallback((request: ExportRequest) => engine().session.exportText(request), [engine]);
+  const readMemory = useCallback((address: bigint, length: number) => engine().session.readMemory(address, length), [engine]);
+  const scans = useCallback(() => engine().scans, [engine]);
 
-  const crashWorkerForTest = useCallback(() => {
+  const crashWorkerForTest = useCallback((only?: number) => {
     const { pool } = engine();
     for (let slot = 0; slot < pool.size; slot++) {
+      if (only !== undefined && slot !== only) continue;
       void pool.run(slot, (api) => api.crashForTest()).catch((e: unknown) => {
         // Losing the worker is the point of the call; anything else is a bug worth seeing.
         if (!(e instanceof WorkerLostError)) throw e;
@@ -131,5 +140,10 @@ export function useEngine(): Engine {
     }
   }, [engine]);
 
-  return { state, notice, open, openSample, cancel, dismiss, exportText, crashWorkerForTest };
+  const coordinatorSlot = useCallback(() => engine().session.currentSlot, [engine]);
+
+  return useMemo(
+    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, scans, crashWorkerForTest, poolSize: size, coordinatorSlot }),
+    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, scans, crashWorkerForTest, size, coordinatorSlot],
+  );
 }

@@ -1,19 +1,56 @@
 /**
  * The first screen after a load: the process (name, arguments, pid, signal, fault address), the dump (arch,
- * producer and why we think so, warnings), the runtime, and the headline of the totals — the one number an
- * analyst looks for first ("Stack 6.28 GiB of 7.34 GiB — 85 % — in 789 regions").
+ * producer and why we think so, the distribution, warnings), the runtime, and the headline of the totals — the one
+ * number an analyst looks for first ("Stack 6.28 GiB of 7.34 GiB — 85 % — in 789 regions") with what the census
+ * says of it ("6.28 GiB reserved · 6.28 GiB in dump · 12.4 MiB touched").
  */
 import type { ReactNode } from 'react';
-import type { AnalysisView } from '../../workers/engine-protocol';
+import type { AnalysisView, OsView } from '../../workers/engine-protocol';
+import type { CensusState } from '../app/census-data';
 import { groupedBytes, humanSize } from '../core/format/size';
 import { HeuristicBadge } from './common/HeuristicBadge';
 import { kindColor } from './common/kind-colors';
+import { KindUsage } from './common/KindUsage';
 import { useReportReady } from './common/use-report-ready';
 
 export interface OverviewViewProps {
   readonly view: AnalysisView;
+  readonly census?: CensusState;
   readonly onPickKind: (kind: string) => void;
   readonly onShowView: (view: 'regions' | 'threads' | 'totals') => void;
+  readonly onShowMemory?: (address: bigint) => void;
+}
+
+const OS_SOURCES: Record<OsView['source'], string> = {
+  'os-release': 'os-release text in memory',
+  'dotnet-rid': 'a .NET runtime identifier in memory',
+  'library-paths': 'the paths of the mapped libraries',
+};
+
+/** The distribution, said to be a guess, with where it was found and a link to that memory. */
+function OsFact({ os, census, onShowMemory }: { readonly os: OsView | undefined; readonly census?: CensusState; readonly onShowMemory?: (address: bigint) => void }): ReactNode {
+  const pending = census?.status === 'running' ? ' The memory census is looking for better evidence…' : '';
+  if (os === undefined) return <span className="muted">unknown{pending === '' ? ' (no os-release text, .NET RID or telling library path found)' : ` —${pending}`}</span>;
+  const address = os.address;
+  return (
+    <span data-testid="os-fact">
+      {os.name} <HeuristicBadge text={`Heuristic identify-os, from ${OS_SOURCES[os.source]}: ${os.evidence}`} />
+      <span className="muted">
+        {' '}
+        — a guess from {OS_SOURCES[os.source]}: <span className="mono wrap">{os.evidence}</span>
+        {address !== undefined && ' at '}
+      </span>
+      {address !== undefined &&
+        (onShowMemory === undefined ? (
+          <span className="mono">{address}</span>
+        ) : (
+          <button type="button" className="link mono" onClick={() => onShowMemory(BigInt(address))} title="Show this memory in the hex view">
+            {address}
+          </button>
+        ))}
+      {pending !== '' && <span className="muted">.{pending}</span>}
+    </span>
+  );
 }
 
 function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }): ReactNode {
@@ -25,7 +62,7 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-export function OverviewView({ view, onPickKind, onShowView }: OverviewViewProps): ReactNode {
+export function OverviewView({ view, census, onPickKind, onShowView, onShowMemory }: OverviewViewProps): ReactNode {
   const { process: p, dump: d, modules } = view.overview;
   const totals = view.totals;
   const all = totals.reduce((a, t) => a + t.size, 0);
@@ -39,6 +76,9 @@ export function OverviewView({ view, onPickKind, onShowView }: OverviewViewProps
             <strong>{top.kind}</strong> {humanSize(top.size)} of {humanSize(all)} — {Math.round(top.percent)} % — in {groupedBytes(top.count)} region
             {top.count === 1 ? '' : 's'}
             {top.heuristic && <HeuristicBadge text={`Some ${top.kind} regions are classified by a heuristic; see the region table for the evidence.`} />}
+          </p>
+          <p className="usage-line">
+            <KindUsage total={top} index={0} census={census} testId="headline-usage" />
           </p>
           <div className="share-bar" role="list" aria-label="Virtual size by memory kind">
             {totals
@@ -95,6 +135,9 @@ export function OverviewView({ view, onPickKind, onShowView }: OverviewViewProps
             </Fact>
             <Fact label="Machine">
               {d.arch}, {d.bits}-bit, {d.endian}-endian, {d.os}
+            </Fact>
+            <Fact label="Distribution">
+              <OsFact os={census?.os ?? p.os} census={census} onShowMemory={onShowMemory} />
             </Fact>
             <Fact label="Written by">
               {d.producer.name} <span className="muted">— {d.producer.evidence}</span>

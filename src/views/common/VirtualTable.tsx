@@ -1,34 +1,71 @@
 /**
- * A virtualized, keyboard-navigable table (ARIA grid) for up to millions of rows: only the rows on screen are
- * rendered (@tanstack/react-virtual), so cells are formatted lazily. Sorting and filtering happen outside; the
- * table gets the row order (`rows`: data indices in display order) and renders `column.cell(dataIndex)`.
+ * A virtualized, keyboard-navigable table (ARIA grid) for up to millions of rows. @tanstack/react-table owns the
+ * table model — column definitions (ColumnDef), header groups, the sorting state, cell rendering (flexRender) and
+ * column visibility — while @tanstack/react-virtual decides which rows exist: the table is fed only the data
+ * indices of the virtual window, so no per-row object is ever made for the 100k rows that are not on screen.
+ *
+ * Sorting and filtering stay outside (manualSorting): the views sort typed arrays (region-model.ts,
+ * thread-model.ts) and pass the row order as `rows` (data indices in display order). A header click goes through
+ * react-table's toggle (first direction per column: sortDescFirst; no "unsorted" third state) to `onSort`.
  *
  * Keyboard: the grid is one tab stop; ↑/↓/PgUp/PgDn/Home/End move the selection, Enter activates the row.
  */
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowData, type SortingState, type Updater, type VisibilityState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { SortSpec } from '../../app/hash-state';
 
-export interface TableColumn {
+declare module '@tanstack/react-table' {
+  // The layout of a grid column; the type parameters must match react-table's own declaration.
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** A CSS grid track: "9rem", "minmax(12rem, 1fr)". */
+    readonly width: string;
+    readonly align?: 'left' | 'right';
+    readonly mono?: boolean;
+    /** Hover text for the header, e.g. what the column means. */
+    readonly hint?: string;
+  }
+}
+
+/** A column over data indices (the row's `original` is its index into the view's arrays). */
+export type GridColumn = ColumnDef<number, number>;
+
+export interface GridColumnSpec {
   readonly id: string;
   readonly title: string;
-  readonly align?: 'left' | 'right';
-  /** A CSS grid track: "9rem", "minmax(12rem, 1fr)". */
   readonly width: string;
-  readonly sortable?: boolean;
-  /** Hover text for the header, e.g. what the column means. */
-  readonly hint?: string;
+  readonly align?: 'left' | 'right';
   readonly mono?: boolean;
+  readonly hint?: string;
+  readonly sortable?: boolean;
+  /** The first click sorts descending (numbers: largest first). */
+  readonly descFirst?: boolean;
   readonly cell: (dataIndex: number) => ReactNode;
+}
+
+/** The ColumnDef for a column spec: the accessor is the data index itself (sorting happens outside). */
+export function gridColumn(spec: GridColumnSpec): GridColumn {
+  const { id, title, width, align, mono, hint, cell } = spec;
+  return {
+    id,
+    header: title,
+    accessorFn: (dataIndex) => dataIndex,
+    cell: (ctx) => cell(ctx.row.original),
+    enableSorting: spec.sortable === true,
+    sortDescFirst: spec.descFirst === true,
+    meta: { width, ...(align !== undefined ? { align } : {}), ...(mono !== undefined ? { mono } : {}), ...(hint !== undefined ? { hint } : {}) },
+  };
 }
 
 export interface VirtualTableProps {
   readonly label: string;
-  readonly columns: readonly TableColumn[];
+  readonly columns: readonly GridColumn[];
   /** Data indices in display order. */
   readonly rows: ArrayLike<number>;
   readonly sort?: SortSpec;
-  readonly onSort?: (columnId: string) => void;
+  readonly onSort?: (sort: SortSpec) => void;
+  /** Columns hidden by id (false); everything else is shown. */
+  readonly columnVisibility?: VisibilityState;
   readonly selected?: number;
   readonly onSelect?: (dataIndex: number) => void;
   readonly onActivate?: (dataIndex: number) => void;
@@ -44,8 +81,8 @@ const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 28;
 
 /** The table's narrowest width: the sum of each track's rem minimum, so narrow windows scroll sideways. */
-function minWidthRem(columns: readonly TableColumn[]): number {
-  return columns.reduce((sum, c) => sum + Number(/([\d.]+)rem/.exec(c.width)?.[1] ?? 6), 0);
+function minWidthRem(widths: readonly string[]): number {
+  return widths.reduce((sum, w) => sum + Number(/([\d.]+)rem/.exec(w)?.[1] ?? 6), 0);
 }
 
 function indexOf(rows: ArrayLike<number>, value: number | undefined): number {
@@ -55,11 +92,9 @@ function indexOf(rows: ArrayLike<number>, value: number | undefined): number {
 }
 
 export function VirtualTable(props: VirtualTableProps): ReactNode {
-  const { columns, rows, sort, onSort, selected, onSelect, onActivate } = props;
+  const { rows, sort, onSort, selected, onSelect, onActivate } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const id = useId();
-  const template = columns.map((c) => c.width).join(' ');
-  const minWidth = `${minWidthRem(columns)}rem`;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -70,6 +105,43 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
     // jsdom and the first paint have no layout yet: render a screenful rather than nothing.
     initialRect: { width: 1000, height: 600 },
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  // The rows react-table sees: the window only. A new array only when the window moves: react-table rebuilds its
+  // row model (and would queue auto-resets) whenever `data` changes identity.
+  const windowRows = useMemo(() => {
+    const out: number[] = [];
+    for (let i = first; i <= last; i++) {
+      const dataIndex = rows[i];
+      if (dataIndex !== undefined) out.push(dataIndex);
+    }
+    return out;
+  }, [rows, first, last]);
+  const sorting: SortingState = sort === undefined ? [] : [{ id: sort.column, desc: sort.desc }];
+  const onSortingChange = (updater: Updater<SortingState>) => {
+    const first = (typeof updater === 'function' ? updater(sorting) : updater)[0];
+    if (first !== undefined) onSort?.({ column: first.id, desc: first.desc });
+  };
+  const table = useReactTable<number>({
+    data: windowRows,
+    columns: props.columns as GridColumn[],
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (dataIndex) => String(dataIndex),
+    manualSorting: true,
+    // No pagination, expansion or grouping here: nothing must reset state behind the view's back (each reset is a
+    // state update, and with a moving window a re-render loop).
+    autoResetAll: false,
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+    state: { sorting, columnVisibility: props.columnVisibility ?? {} },
+    onSortingChange,
+  });
+  const leaves = table.getVisibleLeafColumns();
+  const widths = leaves.map((c) => c.columnDef.meta?.width ?? '6rem');
+  const template = widths.join(' ');
+  const minWidth = `${minWidthRem(widths)}rem`;
+  const rowsById = table.getRowModel().rowsById;
 
   const position = indexOf(rows, props.scrollTo);
   useEffect(() => {
@@ -112,38 +184,45 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
       role="grid"
       aria-label={props.label}
       aria-rowcount={rows.length + 1}
-      aria-colcount={columns.length}
+      aria-colcount={leaves.length}
       aria-activedescendant={selectedPos >= 0 ? `${id}-r${selectedPos}` : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
       data-testid={props.testId}
     >
-      <div className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEADER_HEIGHT, minWidth }}>
-        {columns.map((c) => {
-          const sorted = sort?.column === c.id ? (sort.desc ? 'descending' : 'ascending') : c.sortable ? 'none' : undefined;
-          return (
-            <div key={c.id} role="columnheader" aria-sort={sorted} className={`vtable-th ${c.align === 'right' ? 'num' : ''}`} title={c.hint}>
-              {c.sortable && onSort ? (
-                <button type="button" className="sort-button" onClick={() => onSort(c.id)}>
-                  {c.title}
-                  <span className="sort-mark" aria-hidden="true">
-                    {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
-                  </span>
-                </button>
-              ) : (
-                c.title
-              )}
-            </div>
-          );
-        })}
-      </div>
+      {table.getHeaderGroups().map((group) => (
+        <div key={group.id} className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEADER_HEIGHT, minWidth }}>
+          {group.headers.map((h) => {
+            const meta = h.column.columnDef.meta;
+            const canSort = h.column.getCanSort() && onSort !== undefined;
+            const dir = h.column.getIsSorted();
+            const sorted = dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : h.column.getCanSort() ? 'none' : undefined;
+            const title = flexRender(h.column.columnDef.header, h.getContext());
+            return (
+              <div key={h.id} role="columnheader" aria-sort={sorted} className={`vtable-th ${meta?.align === 'right' ? 'num' : ''}`} title={meta?.hint}>
+                {canSort ? (
+                  <button type="button" className="sort-button" onClick={h.column.getToggleSortingHandler()}>
+                    {title}
+                    <span className="sort-mark" aria-hidden="true">
+                      {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
+                    </span>
+                  </button>
+                ) : (
+                  title
+                )}
+              </div>
+            );
+          })}
+        </div>
+      ))}
       {rows.length === 0 ? (
         <div className="vtable-empty">{props.empty ?? 'No rows.'}</div>
       ) : (
         <div className="vtable-body" style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, minWidth }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const dataIndex = rows[item.index];
-            if (dataIndex === undefined) return undefined;
+            const row = dataIndex === undefined ? undefined : rowsById[String(dataIndex)];
+            if (dataIndex === undefined || row === undefined) return undefined;
             const isSelected = dataIndex === selected;
             return (
               <div
@@ -158,11 +237,14 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
                 onClick={() => onSelect?.(dataIndex)}
                 onDoubleClick={() => onActivate?.(dataIndex)}
               >
-                {columns.map((c) => (
-                  <div key={c.id} role="gridcell" className={`vtable-td ${c.align === 'right' ? 'num' : ''} ${c.mono ? 'mono' : ''}`}>
-                    {c.cell(dataIndex)}
-                  </div>
-                ))}
+                {row.getVisibleCells().map((cell) => {
+                  const meta = cell.column.columnDef.meta;
+                  return (
+                    <div key={cell.id} role="gridcell" className={`vtable-td ${meta?.align === 'right' ? 'num' : ''} ${meta?.mono ? 'mono' : ''}`}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </div>
+                  );
+                })}
               </div>
             );
           })}

@@ -1,16 +1,20 @@
 /**
  * Every region, SOS `!maddress` columns first (Memory Kind, StartAddr, EndAddr-1, Size, Type, State, Protect,
- * Image) plus bytes in dump and thread id. Filtering and sorting are region-model.ts; this file only wires them.
+ * Image) plus bytes in dump, touched bytes (the census, filling in as it runs), thread id and a hex-view action.
+ * Filtering and sorting are region-model.ts; this file only wires them.
  */
 import { useMemo, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest } from '../../../workers/engine-protocol';
-import { nextSort, type RegionFilter, type SortSpec } from '../../app/hash-state';
+import { censusExport, type CensusState } from '../../app/census-data';
+import type { RegionFilter, SortSpec } from '../../app/hash-state';
 import { hexAddress, tableAddress } from '../../core/format/address';
 import { maddressSize } from '../../core/format/size';
+import { RegionTouchedCell } from '../common/TouchedCell';
 import { CopyButton, DownloadButton } from '../common/ExportButtons';
 import { KindLabel } from '../common/HeuristicBadge';
+import { useNarrow } from '../common/use-narrow';
 import { useReportReady } from '../common/use-report-ready';
-import { VirtualTable, type TableColumn } from '../common/VirtualTable';
+import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
 import { RegionDetail } from './RegionDetail';
 import { RegionFilters } from './RegionFilters';
 import { filterRegions, interpretText, NUMERIC_REGION_COLUMNS, sortRegions, type PreparedRegions } from './region-model';
@@ -28,7 +32,14 @@ export interface RegionsViewProps {
   readonly onSelect: (index: number) => void;
   readonly onShowThread: (tid: number) => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
+  /** Opens the hex view; without it there is no Memory column. */
+  readonly onShowMemory?: (address: bigint) => void;
+  /** The census of this dump, when one ran; `touchedColumn` shows its column (also before it has started). */
+  readonly census?: CensusState;
+  readonly touchedColumn?: boolean;
 }
+
+const NO_MEMORY = () => undefined;
 
 /** Wide enough for the longest address in the table (12 hex digits usually, 16 for kernel-half addresses). */
 function addressWidth(p: PreparedRegions, bits: 32 | 64): string {
@@ -36,44 +47,68 @@ function addressWidth(p: PreparedRegions, bits: 32 | 64): string {
   return `${(digits * 0.56 + 1.6).toFixed(1)}rem`;
 }
 
-function regionColumns(p: PreparedRegions, bits: 32 | 64): TableColumn[] {
+function regionColumns(p: PreparedRegions, bits: 32 | 64, onShowMemory: (address: bigint) => void): GridColumn[] {
   const c = p.cols;
   const address = addressWidth(p, bits);
+  const num = { align: 'right' as const, sortable: true };
   return [
-    {
+    gridColumn({
       id: 'kind',
       title: 'Memory Kind',
       width: 'minmax(10.5rem, 1fr)',
       sortable: true,
       cell: (i) => <KindLabel kind={c.kinds[c.kind[i] ?? 0] ?? ''} heuristic={c.heuristics[c.heuristic[i] ?? -1]} />,
-    },
-    { id: 'start', title: 'StartAddr', width: address, align: 'right', mono: true, sortable: true, cell: (i) => tableAddress(c.start[i] ?? 0n, bits) },
-    { id: 'end', title: 'EndAddr-1', width: address, align: 'right', mono: true, sortable: true, cell: (i) => tableAddress((c.end[i] ?? 1n) - 1n, bits) },
-    { id: 'size', title: 'Size', width: '6rem', align: 'right', sortable: true, cell: (i) => maddressSize(c.size[i] ?? 0) },
-    { id: 'type', title: 'Type', width: '9rem', sortable: true, cell: (i) => c.types[c.type[i] ?? 0] },
-    { id: 'state', title: 'State', width: '9rem', sortable: true, cell: (i) => c.states[c.state[i] ?? 0] },
-    { id: 'protect', title: 'Protect', width: '12.5rem', sortable: true, cell: (i) => c.protects[c.protect[i] ?? 0] },
-    {
+    }),
+    gridColumn({ id: 'start', title: 'StartAddr', width: address, mono: true, ...num, cell: (i) => tableAddress(c.start[i] ?? 0n, bits) }),
+    gridColumn({ id: 'end', title: 'EndAddr-1', width: address, mono: true, ...num, cell: (i) => tableAddress((c.end[i] ?? 1n) - 1n, bits) }),
+    gridColumn({ id: 'size', title: 'Size', width: '6rem', ...num, cell: (i) => maddressSize(c.size[i] ?? 0) }),
+    gridColumn({ id: 'type', title: 'Type', width: '9rem', sortable: true, cell: (i) => c.types[c.type[i] ?? 0] }),
+    gridColumn({ id: 'state', title: 'State', width: '9rem', sortable: true, cell: (i) => c.states[c.state[i] ?? 0] }),
+    gridColumn({ id: 'protect', title: 'Protect', width: '12.5rem', sortable: true, cell: (i) => c.protects[c.protect[i] ?? 0] }),
+    gridColumn({
       id: 'inDump',
       title: 'In Dump',
       width: '6rem',
-      align: 'right',
-      sortable: true,
+      ...num,
       hint: 'Bytes of the region present in the dump file; the rest is mapped but unknown (not zeros)',
       cell: (i) => <span className={c.inDump[i] === 0 ? 'muted' : c.truncated[i] === 1 ? 'warn' : undefined}>{maddressSize(c.inDump[i] ?? 0)}</span>,
-    },
-    { id: 'tid', title: 'Tid', width: '4.5rem', align: 'right', sortable: true, cell: (i) => ((c.tid[i] ?? -1) < 0 ? '' : c.tid[i]) },
-    { id: 'image', title: 'Image', width: 'minmax(14rem, 3fr)', sortable: true, cell: (i) => <span className="path">{c.images[c.image[i] ?? -1] ?? ''}</span> },
-  ];
+    }),
+    gridColumn({
+      id: 'touched',
+      title: 'Touched',
+      width: '6rem',
+      ...num,
+      hint: 'Census: bytes of the dumped 4 KiB pages that hold any non-zero byte',
+      cell: (i) => <RegionTouchedCell index={i} size={c.size[i] ?? 0} inDump={c.inDump[i] ?? 0} />,
+    }),
+    gridColumn({ id: 'tid', title: 'Tid', width: '4.5rem', ...num, cell: (i) => ((c.tid[i] ?? -1) < 0 ? '' : c.tid[i]) }),
+    gridColumn({ id: 'image', title: 'Image', width: 'minmax(14rem, 3fr)', sortable: true, cell: (i) => <span className="path">{c.images[c.image[i] ?? -1] ?? ''}</span> }),
+    gridColumn({
+      id: 'memory',
+      title: 'Memory',
+      width: '4.5rem',
+      cell: (i) => (
+        <button type="button" className="row-action" tabIndex={-1} title="Show this region's memory (hex view)" onClick={() => onShowMemory(c.start[i] ?? 0n)}>
+          hex
+        </button>
+      ),
+    }),
+  ].map((col) => ({ ...col, sortDescFirst: NUMERIC_REGION_COLUMNS.has(col.id ?? '') }));
 }
 
 export function RegionsView(props: RegionsViewProps): ReactNode {
   const { view, prepared, filter, sort, selected } = props;
   const bits = view.overview.dump.bits;
-  const columns = useMemo(() => regionColumns(prepared, bits), [prepared, bits]);
+  const census = props.census;
+  const version = census?.version ?? -1;
+  const showMemory = props.onShowMemory ?? NO_MEMORY;
+  // Stable while the census streams in: the Touched cells read it from CensusContext.
+  const columns = useMemo(() => regionColumns(prepared, bits, showMemory), [prepared, bits, showMemory]);
   const filtered = useMemo(() => filterRegions(prepared, filter), [prepared, filter]);
-  const rows = useMemo(() => sortRegions(prepared, filtered, sort), [prepared, filtered, sort]);
+  const byTouched = sort?.column === 'touched';
+  const rows = useMemo(() => sortRegions(prepared, filtered, sort, census?.data.touched), [prepared, filtered, sort, census?.data.touched, byTouched ? version : 0]);
   const query = useMemo(() => interpretText(prepared, filter.text), [prepared, filter.text]);
+  const narrow = useNarrow();
   useReportReady(`${view.id}:regions`);
 
   const textNote =
@@ -92,9 +127,9 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
     <div className="view regions-view">
       <RegionFilters cols={prepared.cols} filter={filter} onChange={onFilter} shown={rows.length} textNote={textNote} />
       <div className="toolbar">
-        <CopyButton getText={() => props.exportText({ kind: 'regions-text', rows })} />
+        <CopyButton getText={() => props.exportText({ kind: 'regions-text', rows, census: censusExport(census) })} />
         <DownloadButton label="Download CSV" fileName={`${stem}-regions.csv`} type="text/csv" getText={() => props.exportText({ kind: 'regions-csv', rows })} />
-        <span className="muted hint">Heuristic kinds carry a “?”: hover or focus it for the evidence.</span>
+        <span className="muted hint">Heuristic kinds carry a “?”: hover or focus it for the evidence. Enter or a double click shows a region’s memory.</span>
       </div>
       <VirtualTable
         label="Regions"
@@ -102,14 +137,19 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
         columns={columns}
         rows={rows}
         sort={sort}
-        onSort={(column) => props.onSort(nextSort(sort, column, NUMERIC_REGION_COLUMNS.has(column)))}
+        onSort={props.onSort}
+        // On a phone, Type and State give way so that Touched is in sight.
+        columnVisibility={{ touched: props.touchedColumn === true, memory: props.onShowMemory !== undefined, type: !narrow, state: !narrow }}
+        onActivate={(i) => props.onShowMemory?.(prepared.cols.start[i] ?? 0n)}
         selected={selected}
         onSelect={props.onSelect}
         scrollTo={selected}
         scrollKey={props.scrollKey}
         empty={prepared.cols.count === 0 ? 'This dump has no memory regions (no PT_LOAD segments).' : 'No region matches these filters.'}
       />
-      {selected !== undefined && selected < prepared.cols.count && <RegionDetail cols={prepared.cols} index={selected} bits={bits} onShowThread={props.onShowThread} />}
+      {selected !== undefined && selected < prepared.cols.count && (
+        <RegionDetail cols={prepared.cols} index={selected} bits={bits} census={census} onShowThread={props.onShowThread} onShowMemory={props.onShowMemory} />
+      )}
     </div>
   );
 }

@@ -7,11 +7,11 @@ import type { RegionColumns } from '../../../workers/engine-protocol';
 import { parseAddress } from '../../core/format/address';
 import type { RegionFilter, SortSpec } from '../../app/hash-state';
 
-export const REGION_COLUMN_IDS = ['kind', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', 'tid', 'image'] as const;
+export const REGION_COLUMN_IDS = ['kind', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', 'touched', 'tid', 'image'] as const;
 export type RegionColumnId = (typeof REGION_COLUMN_IDS)[number];
 
 /** Columns whose first click sorts largest first. Addresses and names sort ascending first. */
-export const NUMERIC_REGION_COLUMNS: ReadonlySet<string> = new Set(['size', 'inDump', 'tid']);
+export const NUMERIC_REGION_COLUMNS: ReadonlySet<string> = new Set(['size', 'inDump', 'touched', 'tid']);
 
 /** Computed once per dump: the address order and lower-cased string tables for the text filter. */
 export interface PreparedRegions {
@@ -94,8 +94,11 @@ export function filterRegions(p: PreparedRegions, filter: RegionFilter): Uint32A
   return out.subarray(0, n);
 }
 
-/** The sort key of each region for a column; NaN marks "no value" (anonymous image, no thread), always sorted last. */
-function sortKeys(c: RegionColumns, column: RegionColumnId): ArrayLike<number> {
+/**
+ * The sort key of each region for a column; NaN marks "no value" (anonymous image, no thread, census not in),
+ * always sorted last. `touched` is the census's column (NaN until a region's result arrives).
+ */
+function sortKeys(c: RegionColumns, column: RegionColumnId, touched: Float64Array | undefined): ArrayLike<number> {
   switch (column) {
     case 'kind':
       return c.kind;
@@ -113,6 +116,8 @@ function sortKeys(c: RegionColumns, column: RegionColumnId): ArrayLike<number> {
       return c.protect;
     case 'inDump':
       return c.inDump;
+    case 'touched':
+      return touched ?? new Float64Array(c.count).fill(NaN);
     case 'tid':
       return Float64Array.from(c.tid, (t) => (t < 0 ? NaN : t));
     case 'image':
@@ -128,9 +133,9 @@ export function isRegionColumn(id: string): id is RegionColumnId {
  * Rows in the order of `sort` (ties by address); `rows` must be in address order (filterRegions' output), which
  * is kept as is when there is no sort. Returns a new array; never sorts `rows` in place.
  */
-export function sortRegions(p: PreparedRegions, rows: Uint32Array, sort: SortSpec | undefined): Uint32Array {
+export function sortRegions(p: PreparedRegions, rows: Uint32Array, sort: SortSpec | undefined, touched?: Float64Array): Uint32Array {
   if (sort === undefined || !isRegionColumn(sort.column) || (sort.column === 'start' && !sort.desc)) return rows;
-  const keys = sortKeys(p.cols, sort.column);
+  const keys = sortKeys(p.cols, sort.column, touched);
   const rank = p.cols.startRank;
   const dir = sort.desc ? -1 : 1;
   const present: number[] = [];

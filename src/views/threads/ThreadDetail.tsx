@@ -1,12 +1,49 @@
-/** The selected thread: where it stopped, its stack region, and its registers as the dump recorded them. */
+/**
+ * The selected thread: where it stopped, its stack region and (from the census) how much of it was ever touched
+ * and its high-water mark, links into the hex view (sp, the mark), and its registers as the dump recorded them.
+ */
 import type { ReactNode } from 'react';
 import type { ThreadRow } from '../../../workers/engine-protocol';
+import type { CensusState } from '../../app/census-data';
+import { parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
 import { usedPercent } from './thread-model';
 
-export function ThreadDetail({ thread, onShowStack }: { readonly thread: ThreadRow; readonly onShowStack: (region: number) => void }): ReactNode {
+export interface ThreadDetailProps {
+  readonly thread: ThreadRow;
+  /** The thread's index (census arrays are per index). */
+  readonly index: number;
+  readonly census?: CensusState;
+  readonly onShowStack: (region: number) => void;
+  readonly onShowMemory?: (address: bigint) => void;
+}
+
+function HighWater({ census, index, onShowMemory }: { readonly census: CensusState; readonly index: number; readonly onShowMemory?: (address: bigint) => void }): ReactNode {
+  const d = census.data;
+  const touched = d.threadTouched[index] ?? NaN;
+  if (Number.isNaN(touched)) return <span className="muted">{census.status === 'running' ? 'scanning…' : 'unknown: the census stopped before this stack'}</span>;
+  const depth = d.threadDepth[index] ?? 0;
+  const mark = d.threadHighWater[index] ?? 0n;
+  return (
+    <>
+      {humanSize(touched)} touched · high-water mark {depth === 0 ? 'none (no touched page below the top)' : <>{humanSize(depth)} below the top</>}
+      {mark !== 0n && onShowMemory !== undefined && (
+        <>
+          {' '}
+          <button type="button" className="link mono" onClick={() => onShowMemory(mark)}>
+            0x{mark.toString(16)}
+          </button>
+        </>
+      )}
+      {d.threadPartial[index] === 1 && <span className="muted"> — part of the stack is not in the dump: this is what the dumped pages show</span>}
+    </>
+  );
+}
+
+export function ThreadDetail({ thread, index, census, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
+  const sp = thread.sp === undefined ? undefined : parseAddress(thread.sp);
   return (
     <section className="detail" aria-label={`Thread ${thread.tid}`}>
       <dl>
@@ -19,6 +56,15 @@ export function ThreadDetail({ thread, onShowStack }: { readonly thread: ThreadR
         <dt>PC</dt>
         <dd className="mono">
           {thread.pc ?? '?'} {thread.pcSymbol !== undefined && <span className="muted">{thread.pcSymbol}</span>}
+        </dd>
+        <dt>SP</dt>
+        <dd>
+          <span className="mono">{thread.sp ?? '?'}</span>{' '}
+          {sp !== undefined && onShowMemory !== undefined && (
+            <button type="button" onClick={() => onShowMemory(sp)}>
+              Show memory at sp
+            </button>
+          )}
         </dd>
         <dt>Stack</dt>
         <dd>
@@ -38,6 +84,14 @@ export function ThreadDetail({ thread, onShowStack }: { readonly thread: ThreadR
             <span className="muted">sp {thread.sp ?? '?'} is in no region of the dump</span>
           )}
         </dd>
+        {census !== undefined && region !== undefined && (
+          <>
+            <dt>Census</dt>
+            <dd>
+              <HighWater census={census} index={index} onShowMemory={onShowMemory} />
+            </dd>
+          </>
+        )}
       </dl>
       {thread.registers.length > 0 && (
         <details className="registers">

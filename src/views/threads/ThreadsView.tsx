@@ -1,14 +1,17 @@
 /**
- * One row per thread (tid, signal, pc as module+offset, sp, stack size, used depth, % used), the stack-size
- * distribution and what the stacks add up to. Selecting a thread shows its detail; Enter, a double click or
- * "Show stack region" opens its stack in the region table.
+ * One row per thread (tid, signal, pc as module+offset, sp, stack size, used depth, % used, and from the census
+ * the stack's touched bytes and high-water depth), the stack-size distribution and what the stacks add up to.
+ * Selecting a thread shows its detail; Enter, a double click or "Show stack region" opens its stack in the region
+ * table.
  */
 import { useMemo, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest } from '../../../workers/engine-protocol';
-import { nextSort, type SortSpec } from '../../app/hash-state';
+import { censusExport, type CensusState } from '../../app/census-data';
+import type { SortSpec } from '../../app/hash-state';
 import { groupedBytes, humanSize, maddressSize } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 import { CopyButton } from '../common/ExportButtons';
-import { VirtualTable, type TableColumn } from '../common/VirtualTable';
+import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
 import { StackSizeChart } from './StackSizeChart';
 import { ThreadDetail } from './ThreadDetail';
 import { filterThreads, NUMERIC_THREAD_COLUMNS, sortThreads, stackDistribution, usedPercent } from './thread-model';
@@ -23,13 +26,25 @@ export interface ThreadsViewProps {
   readonly onSort: (sort: SortSpec) => void;
   readonly onSelect: (tid: number) => void;
   readonly onShowStack: (region: number) => void;
+  readonly onShowMemory?: (address: bigint) => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
+  readonly census?: CensusState;
+  /** Show the census columns (also before the census has started). */
+  readonly censusColumns?: boolean;
 }
 
 export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const { view, text, sort } = props;
   const threads = view.threads;
-  const rows = useMemo(() => sortThreads(threads, filterThreads(threads, text), sort), [threads, text, sort]);
+  const census = props.census;
+  const version = census?.version ?? -1;
+  const byCensus = sort?.column === 'stackTouched' || sort?.column === 'peakDepth';
+  const threadCensus = census === undefined ? undefined : { touched: census.data.threadTouched, depth: census.data.threadDepth };
+  const rows = useMemo(
+    () => sortThreads(threads, filterThreads(threads, text), sort, threadCensus),
+    // The census arrays change in place: re-sort on a new batch only when sorting by a census column.
+    [threads, text, sort, census?.data, byCensus ? version : 0],
+  );
   const buckets = useMemo(() => stackDistribution(threads), [threads]);
   const selected = useMemo(() => {
     const i = threads.findIndex((t) => t.tid === props.selectedTid);
@@ -38,41 +53,61 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const stackTotal = useMemo(() => threads.reduce((a, t) => a + (t.stackSize ?? 0), 0), [threads]);
   const addressSpace = useMemo(() => view.totals.reduce((a, t) => a + t.size, 0), [view.totals]);
 
-  const columns: TableColumn[] = useMemo(
-    () => [
-      { id: 'tid', title: 'Tid', width: '6rem', align: 'right', sortable: true, cell: (i) => threads[i]?.tid },
-      {
-        id: 'signal',
-        title: 'Signal',
-        width: '11rem',
-        sortable: true,
-        cell: (i) => {
-          const t = threads[i];
-          return t === undefined ? '' : (
-            <>
-              {t.signalName}
-              {t.crashed && <span className="tag crash">crashed</span>}
-            </>
-          );
-        },
-      },
-      { id: 'pc', title: 'PC', width: 'minmax(14rem, 2fr)', mono: true, sortable: true, cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?' },
-      { id: 'sp', title: 'SP', width: '9.5rem', align: 'right', mono: true, sortable: true, cell: (i) => threads[i]?.sp ?? '?' },
-      { id: 'stackSize', title: 'Stack Size', width: '6.5rem', align: 'right', sortable: true, cell: (i) => size(threads[i]?.stackSize) },
-      { id: 'stackUsed', title: 'Used', width: '6rem', align: 'right', sortable: true, hint: 'Stack top minus sp: how deep the thread is', cell: (i) => size(threads[i]?.stackUsed) },
-      {
-        id: 'usedPercent',
-        title: '% Used',
-        width: '5.5rem',
-        align: 'right',
-        sortable: true,
-        cell: (i) => {
-          const t = threads[i];
-          const p = t === undefined ? undefined : usedPercent(t);
-          return p === undefined ? '' : `${p.toFixed(1)} %`;
-        },
-      },
-    ],
+  const columns: GridColumn[] = useMemo(
+    () =>
+      [
+        gridColumn({ id: 'tid', title: 'Tid', width: '6rem', align: 'right', sortable: true, cell: (i) => threads[i]?.tid }),
+        gridColumn({
+          id: 'signal',
+          title: 'Signal',
+          width: '11rem',
+          sortable: true,
+          cell: (i) => {
+            const t = threads[i];
+            return t === undefined ? '' : (
+              <>
+                {t.signalName}
+                {t.crashed && <span className="tag crash">crashed</span>}
+              </>
+            );
+          },
+        }),
+        gridColumn({ id: 'pc', title: 'PC', width: 'minmax(14rem, 2fr)', mono: true, sortable: true, cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?' }),
+        gridColumn({ id: 'sp', title: 'SP', width: '9.5rem', align: 'right', mono: true, sortable: true, cell: (i) => threads[i]?.sp ?? '?' }),
+        gridColumn({ id: 'stackSize', title: 'Stack Size', width: '6.5rem', align: 'right', sortable: true, cell: (i) => size(threads[i]?.stackSize) }),
+        gridColumn({ id: 'stackUsed', title: 'Used', width: '6rem', align: 'right', sortable: true, hint: 'Stack top minus sp: how deep the thread is', cell: (i) => size(threads[i]?.stackUsed) }),
+        gridColumn({
+          id: 'usedPercent',
+          title: '% Used',
+          width: '5.5rem',
+          align: 'right',
+          sortable: true,
+          cell: (i) => {
+            const t = threads[i];
+            const p = t === undefined ? undefined : usedPercent(t);
+            return p === undefined ? '' : `${p.toFixed(1)} %`;
+          },
+        }),
+        gridColumn({
+          id: 'stackTouched',
+          title: 'Touched',
+          width: '6rem',
+          align: 'right',
+          sortable: true,
+          hint: 'Census: bytes of the stack region in pages holding non-zero data',
+          cell: (i) => <ThreadCensusCell index={i} region={threads[i]?.stackRegion} value="touched" />,
+        }),
+        gridColumn({
+          id: 'peakDepth',
+          title: 'High-water',
+          width: '7.5rem',
+          align: 'right',
+          sortable: true,
+          hint: 'Census: stack top minus the deepest touched page — the deepest the stack has ever been, to a page',
+          cell: (i) => <ThreadCensusCell index={i} region={threads[i]?.stackRegion} value="depth" />,
+        }),
+      ].map((c) => ({ ...c, sortDescFirst: NUMERIC_THREAD_COLUMNS.has(c.id ?? '') })),
+    // Stable while the census streams in: the census cells read it from CensusContext.
     [threads],
   );
   const top = buckets[0];
@@ -94,6 +129,7 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
               </>
             )}
           </p>
+          {census !== undefined && <StackCensusLine census={census} stackTotal={stackTotal} />}
         </header>
         <StackSizeChart buckets={buckets} readyKey={`${view.id}:threads`} />
       </section>
@@ -105,7 +141,7 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         <span className="count">
           {groupedBytes(rows.length)} of {groupedBytes(threads.length)} threads
         </span>
-        <CopyButton getText={() => props.exportText({ kind: 'threads-text', rows: Uint32Array.from(rows) })} />
+        <CopyButton getText={() => props.exportText({ kind: 'threads-text', rows: Uint32Array.from(rows), census: censusExport(census) })} />
       </div>
       <VirtualTable
         label="Threads"
@@ -113,7 +149,8 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         columns={columns}
         rows={rows}
         sort={sort}
-        onSort={(column) => props.onSort(nextSort(sort, column, NUMERIC_THREAD_COLUMNS.has(column)))}
+        onSort={props.onSort}
+        columnVisibility={{ stackTouched: props.censusColumns === true, peakDepth: props.censusColumns === true }}
         selected={selected}
         onSelect={(i) => {
           const t = threads[i];
@@ -128,11 +165,45 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         rowClass={(i) => (threads[i]?.crashed ? 'crashed' : undefined)}
         empty={threads.length === 0 ? 'The dump lists no threads (no NT_PRSTATUS notes).' : 'No thread matches the filter.'}
       />
-      {thread !== undefined && <ThreadDetail thread={thread} onShowStack={props.onShowStack} />}
+      {thread !== undefined && selected !== undefined && (
+        <ThreadDetail thread={thread} index={selected} census={census} onShowStack={props.onShowStack} onShowMemory={props.onShowMemory} />
+      )}
     </div>
   );
 }
 
 function size(bytes: number | undefined): string {
   return bytes === undefined ? '' : maddressSize(bytes);
+}
+
+/** What the census says about all stacks together: how little of them was ever used. */
+function StackCensusLine({ census, stackTotal }: { readonly census: CensusState; readonly stackTotal: number }): ReactNode {
+  const d = census.data;
+  let touched = 0;
+  let deepest = 0;
+  let known = 0;
+  d.threadTouched.forEach((t, i) => {
+    if (Number.isNaN(t)) return;
+    known++;
+    touched += t;
+    deepest = Math.max(deepest, d.threadDepth[i] ?? 0);
+  });
+  return (
+    <p className="summary" data-testid="stack-touched">
+      Census: {humanSize(touched)} of the stacks’ {humanSize(stackTotal)} hold non-zero bytes
+      {known > 0 && <> · deepest high-water mark {humanSize(deepest)}</>}
+      {census.status === 'running' && <span className="muted"> (scanning…)</span>}
+      {(census.status === 'failed' || census.status === 'cancelled') && <span className="warn"> (incomplete)</span>}
+    </p>
+  );
+}
+
+/** A census value of a thread's stack: "…" while scanning, "?" if the census stopped first; "*" when partial. */
+function ThreadCensusCell({ index, region, value: which }: { readonly index: number; readonly region: number | undefined; readonly value: 'touched' | 'depth' }): ReactNode {
+  const census = useCensusState();
+  const value = which === 'touched' ? census?.data.threadTouched[index] : census?.data.threadDepth[index];
+  const partial = which === 'depth' && census?.data.threadPartial[index] === 1;
+  if (region === undefined) return '';
+  if (value === undefined || Number.isNaN(value)) return census?.status === 'running' ? <span className="muted">…</span> : census === undefined ? '' : <span className="warn">?</span>;
+  return partial ? <span title="Part of the stack is not in the dump: this is what the dumped pages show">{maddressSize(value)}*</span> : maddressSize(value);
 }

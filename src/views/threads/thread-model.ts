@@ -5,8 +5,14 @@
 import type { ThreadRow } from '../../../workers/engine-protocol';
 import type { SortSpec } from '../../app/hash-state';
 
-export const THREAD_COLUMN_IDS = ['tid', 'signal', 'pc', 'sp', 'stackSize', 'stackUsed', 'usedPercent'] as const;
-export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set(['stackSize', 'stackUsed', 'usedPercent']);
+export const THREAD_COLUMN_IDS = ['tid', 'signal', 'pc', 'sp', 'stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth'] as const;
+export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set(['stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth']);
+
+/** The census columns per thread index (NaN until in): stack touched bytes and high-water depth. */
+export interface ThreadCensus {
+  readonly touched: Float64Array;
+  readonly depth: Float64Array;
+}
 
 export function usedPercent(t: ThreadRow): number | undefined {
   return t.stackSize === undefined || t.stackUsed === undefined || t.stackSize === 0 ? undefined : (t.stackUsed / t.stackSize) * 100;
@@ -32,7 +38,7 @@ function hexKey(v: string | undefined): string | undefined {
   return v === undefined ? undefined : v.replace(/^0x/, '').padStart(16, '0');
 }
 
-function key(t: ThreadRow, column: string): number | string | undefined {
+function key(t: ThreadRow, i: number, column: string, census: ThreadCensus | undefined): number | string | undefined {
   switch (column) {
     case 'tid':
       return t.tid;
@@ -48,16 +54,27 @@ function key(t: ThreadRow, column: string): number | string | undefined {
       return t.stackUsed;
     case 'usedPercent':
       return usedPercent(t);
+    case 'stackTouched':
+      return present(census?.touched[i]);
+    case 'peakDepth':
+      return present(census?.depth[i]);
     default:
       return undefined;
   }
 }
 
+function present(v: number | undefined): number | undefined {
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
 /** Sorted copy of `rows`; threads without a value for the column go last; ties keep the dump's order. */
-export function sortThreads(threads: readonly ThreadRow[], rows: readonly number[], sort: SortSpec | undefined): number[] {
+export function sortThreads(threads: readonly ThreadRow[], rows: readonly number[], sort: SortSpec | undefined, census?: ThreadCensus): number[] {
   if (sort === undefined) return [...rows];
   const dir = sort.desc ? -1 : 1;
-  const keyed = rows.map((i) => ({ i, k: threads[i] === undefined ? undefined : key(threads[i], sort.column) }));
+  const keyed = rows.map((i) => {
+    const t = threads[i];
+    return { i, k: t === undefined ? undefined : key(t, i, sort.column, census) };
+  });
   keyed.sort((a, b) => {
     if (a.k === undefined || b.k === undefined) return a.k === b.k ? a.i - b.i : a.k === undefined ? 1 : -1;
     const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : String(a.k) < String(b.k) ? -1 : String(a.k) > String(b.k) ? 1 : 0;

@@ -1,0 +1,198 @@
+/**
+ * The touched-page census: it runs by itself after the header pass, fills the tables in, and its results are the
+ * CLI's (`coreview --scan --json`, byte for byte); it can be cancelled (workers idle, no more events), survives a
+ * worker dying mid-scan (partial results stay, marked incomplete), and can be turned off.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
+import { app, cli, CORE, expect, openFile, REGION_COL, regionRows, ROOT, showView, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
+import { bigCensusCore } from './make-scan-cores';
+
+interface CliDocument {
+  readonly totals: readonly { readonly kind: string; readonly touched: number }[];
+  readonly threads: readonly { readonly tid: number; readonly stackTouched?: number }[];
+  readonly process: { readonly os?: { readonly name: string; readonly address?: string } };
+}
+
+/** Records every data-scan value the root element takes, from the first paint on. */
+async function recordScanStates(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __scanStates: string[] }).__scanStates = seen;
+    new MutationObserver(() => {
+      const v = document.querySelector('[data-scan]')?.getAttribute('data-scan');
+      if (v !== null && v !== undefined && seen[seen.length - 1] !== v) seen.push(v);
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-scan'], childList: true });
+  });
+}
+
+const scanStates = (page: Page) => page.evaluate(() => (window as unknown as { __scanStates: string[] }).__scanStates);
+
+/** The per-kind touched bytes the Totals view shows, from each cell's data-bytes. */
+async function pageTouched(page: Page): Promise<Record<string, number>> {
+  await showView(page, 'Totals');
+  const cells = page.getByTestId('kind-totals').locator('td[data-testid^="touched-"]:not([data-testid="touched-total"])');
+  return Object.fromEntries(
+    await cells.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-testid')?.replace(/^touched-/, '') ?? '', Number(td.getAttribute('data-bytes'))])),
+  ) as Record<string, number>;
+}
+
+async function downloadJson(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  return readFileSync(await download.path(), 'utf8');
+}
+
+function sampleCore(): string {
+  const core = join(mkdtempSync(join(tmpdir(), 'coreview-scan-')), 'sample.core');
+  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
+  return core;
+}
+
+test('a corpus core: data-scan goes running → done; touched per kind, region and thread are the CLI’s; JSON is --scan --json', async ({ page }) => {
+  await recordScanStates(page);
+  await page.goto('./');
+  await openFile(page, CORE);
+  await waitReady(page);
+  await waitScanDone(page);
+  expect(await scanStates(page)).toEqual(['off', 'running', 'done']);
+
+  const expected = cli(CORE, '--scan', '--json');
+  const doc = JSON.parse(expected) as CliDocument;
+  expect(await pageTouched(page)).toEqual(Object.fromEntries(doc.totals.map((t) => [t.kind, t.touched])));
+  await expect(page.getByTestId('totals-usage')).toContainText('Image: 11.93 MiB reserved · 120.00 KiB in dump (11.82 MiB not in dump) · 120.00 KiB touched');
+
+  // Per region: the Touched column (regions with nothing in the dump say "—", never 0).
+  await showView(page, 'Regions');
+  const rows = await regionRows(page);
+  expect(rows.some((r) => r[REGION_COL.touched] === '120.00kb' || r[REGION_COL.touched] === '8.00kb')).toBe(true);
+  for (const r of rows) if (r[REGION_COL.inDump] === '0b') expect(r[REGION_COL.touched]).toBe('—');
+
+  // Per thread: the stack's touched bytes, as `--scan --threads` prints them.
+  await showView(page, 'Threads');
+  const thread = doc.threads[0];
+  expect(thread?.stackTouched).toBe(8192);
+  await expect(page.getByTestId('thread-table').locator('[role=row][data-index]').first()).toContainText('8.00kb');
+  await page.getByTestId('thread-table').locator('[role=row][data-index]').first().click();
+  await expect(page.getByRole('region', { name: `Thread ${thread?.tid}` })).toContainText('high-water mark');
+
+  expect(await downloadJson(page)).toBe(expected);
+});
+
+test('the sample: totals and headline from the census, the OS from memory with a link to it, JSON is --scan --json', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await waitReady(page);
+  await waitScanDone(page);
+  const core = sampleCore();
+  const expected = cli(core, '--scan', '--json');
+  const doc = JSON.parse(expected) as CliDocument;
+  const stack = doc.totals.find((t) => t.kind === 'Stack');
+  await expect(page.getByTestId('headline-usage')).toHaveAttribute('data-bytes', String(stack?.touched));
+  await expect(page.getByTestId('headline-usage')).toContainText('Stack: 256.13 MiB reserved · 256.13 MiB in dump · 276.00 KiB touched');
+
+  const os = doc.process.os;
+  expect(os?.name).toBe('CentOS Linux 7 (Core)');
+  await expect(page.getByTestId('os-fact')).toContainText('CentOS Linux 7 (Core)');
+  await expect(page.getByTestId('os-fact')).toContainText('a guess from os-release text in memory');
+  await page.getByTestId('os-fact').getByRole('button', { name: os?.address ?? '?' }).click();
+  await waitReady(page);
+  await expect(page.getByRole('tab', { name: /^Memory/ })).toHaveAttribute('aria-selected', 'true');
+  await page.getByLabel('Bytes (db)').check();
+  await expect(page.getByTestId('hex-rows').locator('.hex-row.target')).toContainText('PRETTY_NAME');
+
+  expect(await pageTouched(page)).toEqual(Object.fromEntries(doc.totals.map((t) => [t.kind, t.touched])));
+  expect(await downloadJson(page)).toBe(expected);
+  rmSync(dirname(core), { recursive: true, force: true });
+});
+
+test('cancel stops the census: no more events, every worker idle; the JSON says the census is incomplete', async ({ page }) => {
+  test.setTimeout(90_000);
+  const big = bigCensusCore(2 * 1024 ** 3);
+  try {
+    await page.goto('./');
+    await openFile(page, big.path);
+    await waitReady(page);
+    const progress = page.getByTestId('census-progress');
+    await expect(progress).toContainText('MB/s');
+    await page.getByRole('status', { name: 'Memory census' }).getByRole('button', { name: 'Cancel' }).click();
+    await expect(app(page)).toHaveAttribute('data-scan', 'incomplete');
+    await expect(page.getByTestId('census-incomplete')).toContainText('Census incomplete: cancelled');
+
+    // Work already handed out finishes (a slice read or two per worker); then nothing runs and nothing arrives.
+    await expect.poll(async () => ((await page.evaluate(() => window.__coreview?.scanStats())) ?? []).every((s) => s.inFlight === 0 && s.scansRunning === 0), { timeout: 10_000 }).toBe(true);
+    const before = await page.evaluate(async () => ({ events: window.__coreview?.scanEvents(), jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone) }));
+    await page.waitForTimeout(1000);
+    const after = await page.evaluate(async () => ({ events: window.__coreview?.scanEvents(), jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone) }));
+    expect(after).toEqual(before);
+
+    const json = JSON.parse(await downloadJson(page)) as { dump: { census?: string } };
+    expect(json.dump.census).toBe('incomplete');
+    // …and it can be run again, to the end.
+    await page.getByTestId('census-incomplete').getByRole('button', { name: 'Scan again' }).click();
+    await waitScanDone(page, 60_000);
+    await expect(page.getByTestId('headline-usage')).toContainText('touched');
+  } finally {
+    rmSync(big.path, { force: true });
+  }
+});
+
+test('a worker that dies mid-census: reported and replaced, the partial census stays, marked incomplete', async ({ page }) => {
+  test.setTimeout(90_000);
+  const big = bigCensusCore(2 * 1024 ** 3);
+  try {
+    await page.goto('./');
+    await openFile(page, big.path);
+    await waitReady(page);
+    await expect(page.getByTestId('census-progress')).toContainText('MB/s');
+    // Crash a worker that is not the coordinator (the one holding the analysis): the others carry on.
+    await page.evaluate(() => {
+      const hooks = window.__coreview;
+      const coordinator = hooks?.coordinatorSlot();
+      hooks?.crashWorker(coordinator === 0 ? 1 : 0);
+    });
+    await expect(page.getByTestId('worker-notice')).toContainText('was replaced');
+    await expect(app(page)).toHaveAttribute('data-scan', 'incomplete', { timeout: 60_000 });
+    const note = page.getByTestId('census-incomplete');
+    await expect(note).toContainText('Census incomplete');
+    await expect(note).toContainText('stopped');
+    await expect(note).toContainText('1 of 1 regions not scanned');
+    await expect(note.getByRole('button', { name: /^Stack 7e0000000000/ })).toBeVisible();
+
+    await showView(page, 'Regions');
+    expect((await regionRows(page))[0]?.[REGION_COL.touched]).toBe('?');
+    const json = JSON.parse(await downloadJson(page)) as { dump: { census?: string }; regions: { touched?: number }[] };
+    expect(json.dump.census).toBe('incomplete');
+    expect(json.regions[0]?.touched).toBeUndefined();
+  } finally {
+    rmSync(big.path, { force: true });
+  }
+});
+
+test('with the census turned off: data-scan is off, no Touched column, the setting is kept; ?census=on overrides it', async ({ page }) => {
+  await page.goto('./');
+  await turnCensusOff(page);
+  await openFile(page, CORE);
+  await waitReady(page);
+  await expect(app(page)).toHaveAttribute('data-scan', 'off');
+  await showView(page, 'Regions');
+  await expect(page.getByTestId('region-table').getByRole('columnheader', { name: 'Touched' })).toHaveCount(0);
+  await expect(page.getByTestId('census-panel')).toContainText('Memory census off');
+
+  await page.reload();
+  await page.getByText('Settings', { exact: true }).click();
+  await expect(page.getByLabel('Scan memory after opening a dump')).not.toBeChecked();
+  await page.getByText('Settings', { exact: true }).click();
+  await openFile(page, CORE);
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  await expect(app(page)).toHaveAttribute('data-scan', 'off');
+  await page.getByTestId('census-panel').getByRole('button', { name: 'Scan memory' }).click();
+  await waitScanDone(page);
+
+  await page.goto('./?census=on');
+  await openFile(page, CORE);
+  await waitScanDone(page);
+});

@@ -1,0 +1,52 @@
+/** The top bar: the open dump's name and size, open / sample / download, and the settings. */
+import { forwardRef, type ReactNode } from 'react';
+import type { AnalysisView } from '../../workers/engine-protocol';
+import { humanSize } from '../core/format/size';
+import { DownloadButton } from '../views/common/ExportButtons';
+import { SettingsMenu } from './SettingsMenu';
+
+export interface TopBarProps {
+  readonly view: AnalysisView | undefined;
+  readonly onFile: (file: File) => void;
+  readonly onSample: () => void;
+  readonly getJson: () => Promise<string>;
+  readonly autoCensus: boolean;
+  readonly onAutoCensus: (on: boolean) => void;
+}
+
+export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar({ view, onFile, onSample, getJson, autoCensus, onAutoCensus }, fileInput): ReactNode {
+  const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
+  const input = typeof fileInput === 'function' ? undefined : fileInput;
+  return (
+    <header className="topbar">
+      <span className="brand">coreview</span>
+      <span className="file" title={view?.fileName}>
+        {view === undefined ? <span className="muted">no dump open</span> : view.fileName}
+        {view !== undefined && <span className="muted"> · {humanSize(view.overview.dump.size)}</span>}
+      </span>
+      <span className="actions">
+        <input
+          ref={fileInput}
+          type="file"
+          className="visually-hidden"
+          id="open-file"
+          aria-label="Open a core dump"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            // Reset so choosing the same file again still fires a change.
+            e.target.value = '';
+            if (file !== undefined) onFile(file);
+          }}
+        />
+        <button type="button" onClick={() => input?.current?.click()}>
+          Open dump…
+        </button>
+        <button type="button" onClick={onSample}>
+          Open sample dump
+        </button>
+        {view !== undefined && <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />}
+        <SettingsMenu autoCensus={autoCensus} onAutoCensus={onAutoCensus} />
+      </span>
+    </header>
+  );
+});

@@ -1,0 +1,97 @@
+/**
+ * The census as the page holds it while it streams in: typed arrays per region and per thread (NaN until a
+ * value arrives), and the running sums per kind and per image, aligned with AnalysisView.totals / imageTotals.
+ * applyBatch writes a batch in place (O(batch), never O(regions)); views re-render from `version`.
+ */
+import type { AnalysisView, CensusBatch, CensusExport, DumpId, OsView, ScanProgress } from '../../workers/engine-protocol';
+
+export interface CensusData {
+  /** Touched bytes per region; NaN = not in (yet). */
+  readonly touched: Float64Array;
+  readonly threadTouched: Float64Array;
+  readonly threadDepth: Float64Array;
+  readonly threadHighWater: BigUint64Array;
+  readonly threadPartial: Uint8Array;
+  kindTouched: Float64Array;
+  kindPending: Uint32Array;
+  imageTouched: Float64Array;
+  imagePending: Uint32Array;
+  regionsDone: number;
+}
+
+/** running → done (every region in, and shown) | cancelled | failed (a worker or a read failed: incomplete). */
+export type CensusStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface CensusState {
+  readonly dumpId: DumpId;
+  readonly status: CensusStatus;
+  readonly data: CensusData;
+  /** Bumped by every batch: what memoized views depend on (the arrays change in place). */
+  readonly version: number;
+  readonly progress?: ScanProgress;
+  readonly os?: OsView;
+  readonly failures: readonly string[];
+}
+
+export function createCensusData(view: Pick<AnalysisView, 'regions' | 'threads' | 'totals' | 'imageTotals'>): CensusData {
+  const threads = view.threads.length;
+  return {
+    touched: new Float64Array(view.regions.count).fill(NaN),
+    threadTouched: new Float64Array(threads).fill(NaN),
+    threadDepth: new Float64Array(threads).fill(NaN),
+    threadHighWater: new BigUint64Array(threads),
+    threadPartial: new Uint8Array(threads),
+    kindTouched: new Float64Array(view.totals.length),
+    kindPending: Uint32Array.from(view.totals, (t) => t.count),
+    imageTouched: new Float64Array(view.imageTotals.length),
+    imagePending: Uint32Array.from(view.imageTotals, (t) => t.count),
+    regionsDone: 0,
+  };
+}
+
+export function applyBatch(data: CensusData, batch: CensusBatch): void {
+  batch.regions.forEach((region, k) => {
+    if (Number.isNaN(data.touched[region] ?? 0)) data.regionsDone++;
+    data.touched[region] = batch.touched[k] ?? NaN;
+  });
+  batch.threads.forEach((thread, k) => {
+    data.threadTouched[thread] = batch.threadTouched[k] ?? NaN;
+    data.threadDepth[thread] = batch.threadDepth[k] ?? NaN;
+    data.threadHighWater[thread] = batch.threadHighWater[k] ?? 0n;
+    data.threadPartial[thread] = batch.threadPartial[k] ?? 0;
+  });
+  if (batch.kindTouched.length === data.kindTouched.length) {
+    data.kindTouched = batch.kindTouched;
+    data.kindPending = batch.kindPending;
+  }
+  if (batch.imageTouched.length === data.imageTouched.length) {
+    data.imageTouched = batch.imageTouched;
+    data.imagePending = batch.imagePending;
+  }
+}
+
+/** Regions without a census result, in index order (after a cancel or a failure: the missing ones). */
+export function missingRegions(data: CensusData, limit = Number.POSITIVE_INFINITY): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < data.touched.length && out.length < limit; i++) if (Number.isNaN(data.touched[i] ?? NaN)) out.push(i);
+  return out;
+}
+
+/** What an export takes: nothing before the census ran (the JSON is `--json`), else what is in and whether all is. */
+export function censusExport(state: CensusState | undefined): CensusExport | undefined {
+  if (state === undefined) return undefined;
+  const complete = state.status === 'done';
+  return { touched: state.data.touched, complete, ...(complete && state.os !== undefined ? { os: state.os } : {}) };
+}
+
+/** A kind's (or image's) touched bytes so far, and whether every one of its regions is in. */
+export function kindSoFar(data: CensusData | undefined, kind: number): { readonly bytes: number; readonly complete: boolean } | undefined {
+  if (data === undefined) return undefined;
+  return { bytes: data.kindTouched[kind] ?? 0, complete: (data.kindPending[kind] ?? 1) === 0 };
+}
+
+/** Per-kind value for a kind index: undefined while some of its regions are not in. */
+export function kindValue(data: CensusData | undefined, kind: number): number | undefined {
+  if (data === undefined || (data.kindPending[kind] ?? 1) > 0) return undefined;
+  return data.kindTouched[kind];
+}

@@ -1,0 +1,71 @@
+/**
+ * The census of the dump on screen, as React state: started automatically when a dump opens (unless the setting is
+ * off), fed by the coordinator's batched events (a few a second: each one an O(batch) write into typed arrays and
+ * one re-render of what is on screen), cancelled when the user asks or another dump starts loading.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AnalysisView, ScanTuning } from '../../workers/engine-protocol';
+import { applyBatch, createCensusData, type CensusState } from './census-data';
+import type { ScanHandle, ScanSession } from './scan-session';
+
+export interface Census {
+  /** The census of the dump on screen; undefined when none ran for it. */
+  readonly state: CensusState | undefined;
+  readonly start: () => void;
+  readonly cancel: () => void;
+}
+
+export function useCensus(scans: () => ScanSession, view: AnalysisView | undefined, auto: boolean, loading: boolean, tuning: ScanTuning): Census {
+  const [state, setState] = useState<CensusState>();
+  const handle = useRef<ScanHandle>(undefined);
+
+  const start = useCallback(() => {
+    if (view === undefined) return;
+    handle.current?.cancel();
+    const data = createCensusData(view);
+    const mine = (s: CensusState | undefined): s is CensusState => s?.data === data;
+    setState({ dumpId: view.id, status: 'running', data, version: 0, failures: [] });
+    const h = scans().start({ kind: 'census', tuning }, (event) => {
+      if (event.kind !== 'census') return;
+      applyBatch(data, event.batch);
+      setState((s) => (mine(s) ? { ...s, version: s.version + 1, progress: event.progress } : s));
+    });
+    handle.current = h;
+    void h.end.then((end) =>
+      setState((s) => {
+        if (!mine(s)) return s;
+        if (!end.ok) return { ...s, status: 'failed', failures: [end.reason === 'lost' ? `${end.message}; it has been replaced` : `the census could not start (${end.reason})`] };
+        if (end.kind === 'cancelled') return { ...s, status: 'cancelled' };
+        if (end.kind !== 'census') return s;
+        return { ...s, status: end.complete ? 'done' : 'failed', version: s.version + 1, progress: end.progress, failures: end.failures, ...(end.os !== undefined ? { os: end.os } : {}) };
+      }),
+    );
+  }, [scans, view, tuning]);
+
+  const cancel = useCallback(() => {
+    handle.current?.cancel();
+    handle.current = undefined;
+    setState((s) => (s?.status === 'running' ? { ...s, status: 'cancelled' } : s));
+  }, []);
+
+  // A new dump on screen: its own census (the previous one is cancelled by start()).
+  const viewId = view?.id;
+  const started = useRef<number>(undefined);
+  useEffect(() => {
+    if (viewId === undefined || started.current === viewId) return;
+    started.current = viewId;
+    if (auto) start();
+    else {
+      handle.current?.cancel();
+      handle.current = undefined;
+    }
+    // Only a new dump starts a census; `auto` and `start` changing must not start another.
+  }, [viewId]);
+
+  // Opening another dump: stop scanning this one (its workers are needed, and the page is about to move on).
+  useEffect(() => {
+    if (loading) cancel();
+  }, [loading, cancel]);
+
+  return { state: state !== undefined && state.dumpId === viewId ? state : undefined, start, cancel };
+}

@@ -1,0 +1,129 @@
+/**
+ * What the page renders of one dump (the AnalysisView and its parts), as the worker builds it in analysis-view.ts.
+ * Part of the engine protocol (engine-protocol.ts re-exports it); a file of its own only to keep both short.
+ */
+import type { ImageTotal, KindTotal } from '../src/core/model/types';
+import type { OsSource } from '../src/core/scan/identify-os';
+import type { DumpId } from './engine-protocol';
+
+/** The OS as the page shows it: Analysis.process.os or a scan's identifyOs, the address as `0x…`. */
+export interface OsView {
+  readonly name: string;
+  readonly source: OsSource;
+  readonly evidence: string;
+  readonly address?: string;
+}
+
+/** Facts for the Overview, already formatted where the format is the engine's (hex addresses). */
+export interface OverviewFacts {
+  readonly process: {
+    readonly name?: string;
+    readonly args?: string;
+    readonly pid?: number;
+    readonly ppid?: number;
+    readonly uid?: number;
+    readonly executable?: string;
+    readonly signal?: number;
+    readonly signalName?: string;
+    readonly signalCode?: number;
+    readonly faultAddress?: string;
+    readonly runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
+    /** The header pass's guess from library paths; a census may find better evidence in memory. */
+    readonly os?: OsView;
+  };
+  readonly dump: {
+    readonly size: number;
+    readonly arch: string;
+    readonly bits: 32 | 64;
+    readonly endian: 'little' | 'big';
+    readonly os: string;
+    readonly pageSize: number;
+    readonly producer: { readonly name: string; readonly evidence: string };
+    readonly programHeaders: number;
+    readonly loadSegments: number;
+    readonly notes: number;
+    readonly bytesRead: number;
+    readonly warnings: readonly string[];
+  };
+  readonly modules: readonly ModuleRow[];
+}
+
+export interface ModuleRow {
+  readonly path: string;
+  readonly start: string;
+  readonly end: string;
+  readonly buildId?: string;
+}
+
+/**
+ * The region table, struct-of-arrays; index i is region i of the engine's Analysis.regions.
+ * - start/end: BigUint64Array, end exclusive; formatted only for the rows on screen.
+ * - startRank/endRank: position of the region in start/end address order (PT_LOADs need not be sorted): address
+ *   sort keys as plain numbers, so sorting 100k rows never compares bigints.
+ * - size, inDump: bytes (Float64Array: exact up to 2^53).
+ * - kind, type, state, protect, image: codes into the matching string table. Each table is sorted, so comparing
+ *   codes compares the strings and a sort by kind or image is a numeric sort. image is -1 for anonymous memory.
+ * - tid: -1 when no thread's stack is in the region.
+ * - heuristic: index into `heuristics` (one entry per tagged region: evidence is per region), -1 when the kind is a
+ *   fact rather than a guess.
+ * - truncated: 1 when the dump file ends inside the region's bytes.
+ */
+export interface RegionColumns {
+  readonly count: number;
+  readonly start: BigUint64Array;
+  readonly end: BigUint64Array;
+  readonly startRank: Uint32Array;
+  /** Position in end-address order (the same as startRank unless regions overlap). */
+  readonly endRank: Uint32Array;
+  readonly size: Float64Array;
+  readonly inDump: Float64Array;
+  readonly kind: Uint16Array;
+  readonly kinds: readonly string[];
+  readonly type: Uint8Array;
+  readonly types: readonly string[];
+  readonly state: Uint8Array;
+  readonly states: readonly string[];
+  readonly protect: Uint16Array;
+  readonly protects: readonly string[];
+  readonly image: Int32Array;
+  readonly images: readonly string[];
+  readonly tid: Int32Array;
+  readonly heuristic: Int32Array;
+  readonly heuristics: readonly { readonly name: string; readonly evidence: string }[];
+  readonly truncated: Uint8Array;
+  readonly dumpOffset: Float64Array;
+  /** "rwx" with dashes, as in /proc/PID/maps: a code into `permsTable`. */
+  readonly perms: Uint8Array;
+  readonly permsTable: readonly string[];
+  /** Hex digits of the highest address (end − 1), so the address columns can be sized without a pass over bigints. */
+  readonly addressDigits: number;
+}
+
+export interface ThreadRow {
+  readonly tid: number;
+  readonly signal: number;
+  /** "SIGSEGV", or "" when the thread carries no signal. */
+  readonly signalName: string;
+  readonly crashed: boolean;
+  readonly pc?: string;
+  readonly pcSymbol?: string;
+  readonly sp?: string;
+  readonly stackStart?: string;
+  readonly stackEnd?: string;
+  readonly stackSize?: number;
+  readonly stackUsed?: number;
+  readonly stackRegion?: number;
+  readonly registers: readonly { readonly name: string; readonly value: string }[];
+}
+
+export interface AnalysisView {
+  readonly id: DumpId;
+  readonly fileName: string;
+  /** Wall time of the header pass in the worker. */
+  readonly analyzeMs: number;
+  readonly overview: OverviewFacts;
+  readonly regions: RegionColumns;
+  readonly totals: readonly KindTotal[];
+  readonly imageTotals: readonly ImageTotal[];
+  readonly threads: readonly ThreadRow[];
+}

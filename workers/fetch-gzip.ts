@@ -35,7 +35,11 @@ export async function fetchGzip(url: string, name: string, onProgress?: (p: Load
   try {
     // TS's DOM lib types DecompressionStream's writable side as BufferSource, which Uint8Array chunks are.
     const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
-    const reader = response.body.pipeThrough(counter).pipeThrough(gunzip).getReader();
+    // A server that labels the .gz `Content-Encoding: gzip` (Vite's dev server does) has the browser gunzip it
+    // already: then the body is the core itself.
+    const decoded = response.headers.get('content-encoding')?.toLowerCase().includes('gzip') === true;
+    const counted = response.body.pipeThrough(counter);
+    const reader = (decoded ? counted : counted.pipeThrough(gunzip)).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;

@@ -54,6 +54,18 @@ export function App(): ReactNode {
   const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning);
   const search = useSearch(engine.scans, view?.id, flags.tuning);
   useTestHooks(engine, census.start, flags.tuning);
+  // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
+  // that React's development double mount, which closes and recreates the worker pool, does not open it twice.
+  const sampleOpened = useRef(false);
+  const { openSample } = engine;
+  useEffect(() => {
+    if (!flags.openSample || sampleOpened.current) return undefined;
+    const timer = setTimeout(() => {
+      sampleOpened.current = true;
+      openSample();
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [flags.openSample, openSample]);
 
   // "done" only after the commit that rendered the final batch: effects run once it is on screen.
   const [shownCensus, setShownCensus] = useState<string>();

@@ -11,6 +11,8 @@ describe('settings', () => {
     expect(parseFlags('?census=off&workers=3&slice=32&depth=4')).toEqual({ census: false, workers: 3, tuning: { sliceSize: 32 * 1024 * 1024, depth: 4 } });
     expect(parseFlags('?census=maybe&workers=99&slice=0&depth=x')).toEqual({ tuning: {} });
     expect(parseFlags('')).toEqual({ tuning: {} });
+    expect(parseFlags('?open=sample')).toEqual({ openSample: true, tuning: {} });
+    expect(parseFlags('?open=elsewhere')).toEqual({ tuning: {} });
   });
 
   it('keeps the census setting in storage; a URL flag wins for one load without being saved', () => {

@@ -5,6 +5,7 @@
  *   ?workers=N       engine workers, 1..8 (default: twice navigator.hardwareConcurrency, clamped to 2..4)
  *   ?slice=N         scan slice size in MiB, 1..256 (default 16: the CLI's, so OS clues are found the same way)
  *   ?depth=N         scan jobs in flight per worker, 1..8 (default 2)
+ *   ?open=sample     open the bundled sample dump as the page loads (`npm start` opens the app so)
  * Pure parsing here (tested); the hook that holds the setting is useSettings.
  */
 import type { ScanTuning } from '../../workers/engine-protocol';
@@ -18,6 +19,7 @@ const KEY = 'coreview.settings';
 
 export interface UrlFlags {
   readonly census?: boolean;
+  readonly openSample?: boolean;
   readonly workers?: number;
   readonly tuning: ScanTuning;
 }
@@ -36,6 +38,7 @@ export function parseFlags(search: string): UrlFlags {
   const depth = intFlag(p, 'depth', 1, 8);
   return {
     ...(census === 'off' || census === 'on' ? { census: census === 'on' } : {}),
+    ...(p.get('open') === 'sample' ? { openSample: true } : {}),
     ...(intFlag(p, 'workers', 1, 8) !== undefined ? { workers: intFlag(p, 'workers', 1, 8) } : {}),
     tuning: { ...(slice !== undefined ? { sliceSize: slice * 1024 * 1024 } : {}), ...(depth !== undefined ? { depth } : {}) },
   };

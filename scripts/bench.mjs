@@ -124,10 +124,14 @@ if (only === 'all' || only === 'browser') {
   const { benchBrowser } = await import('./bench-browser.mjs');
   for (const [label, dump] of [['kernel core', kernel], ['gcore', gcore]]) {
     const readelf = baselines[label === 'gcore' ? 'gcore' : 'kernel'] ?? time('readelf', ['-W', '-l', '-n', dump.core]);
-    const b = await benchBrowser(dump.core, {});
+    // The census is measured on the gcore, whose stacks are on disk in full (the kernel core's are sparse).
+    const b = await benchBrowser(dump.core, { census: label === 'gcore' });
     row(`${label}: browser to rows`, b.msToRows, 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
     console.log(`${label}: longest main-thread task ${b.longestTaskMs.toFixed(0)} ms (target < 50), JS heap ${(b.heapBytes / 1048576).toFixed(1)} MB (target < 100)`);
-    if (b.censusMBps !== undefined) row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, { kind: 'min', value: 0.8 });
+    if (b.censusMBps !== undefined) {
+      row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, { kind: 'min', value: 0.8 });
+      console.log(`${label}: JS heap ${(b.heapBeforeCensus / 1048576).toFixed(1)} MB before the census, ${(b.heapAfterCensus / 1048576).toFixed(1)} MB after`);
+    }
   }
 }
 if (only === 'all' || only === 'census') cliCensus('gcore', gcore.core);

@@ -20,7 +20,7 @@ export const USAGE = `usage: coreview <core> [options]
       --utf16         … as UTF-16LE       --hex   … as hex bytes ("de ad be ef")
       -i              case-insensitive    --limit N  stop after N hits (default 100)
   --dump <addr> [len] WinDbg-style pointer view of memory (len bytes, default 256); --bytes for a byte view
-  --workers N         worker threads for --scan and --search (default: CPU count)
+  --workers N         worker threads for --scan and --search (default: twice the CPU count, 2 to 4)
   --help, --version
 `;
 

@@ -4,6 +4,15 @@ import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
 
 type JobInput = ScanJob extends infer J ? (J extends ScanJob ? Omit<J, 'id'> : never) : never;
 
+/**
+ * Twice the CPU count, 2..4 (as the page's pool): a worker waits on its read about as long as it scans, so two per
+ * core keep the cores busy. Measured on the 6.8 GB gcore (2 cores, page cache): 2 workers 2.37 s, 3 1.55 s,
+ * 4 1.50 s, against 1.44 s for a plain sequential read of the file.
+ */
+function defaultWorkers(): number {
+  return Math.max(2, Math.min(4, 2 * availableParallelism()));
+}
+
 export interface PoolOptions {
   readonly path: string;
   readonly workers?: number;
@@ -17,7 +26,7 @@ export interface PoolOptions {
  */
 export async function runScanJobs(jobs: readonly JobInput[], options: PoolOptions, onReply: (reply: ScanReply) => boolean): Promise<void> {
   if (jobs.length === 0) return;
-  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), jobs.length));
+  const count = Math.max(1, Math.min(options.workers ?? defaultWorkers(), jobs.length));
   const depth = options.depth ?? 2;
   const workerData: ScanWorkerData = { path: options.path };
   const workers = Array.from({ length: count }, () => new Worker(new URL('./scan-worker.js', import.meta.url), { workerData }));

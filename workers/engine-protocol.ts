@@ -72,7 +72,7 @@ export interface CensusExport {
 export type ExportRequest =
   | { readonly kind: 'json'; readonly census?: CensusExport }
   | { readonly kind: 'regions-text'; readonly rows?: Uint32Array; readonly census?: CensusExport }
-  | { readonly kind: 'regions-csv'; readonly rows?: Uint32Array }
+  | { readonly kind: 'regions-csv'; readonly rows?: Uint32Array; readonly census?: CensusExport }
   | { readonly kind: 'totals-text'; readonly census?: CensusExport }
   | { readonly kind: 'image-totals-text' }
   | { readonly kind: 'threads-text'; readonly rows?: Uint32Array; readonly census?: CensusExport };

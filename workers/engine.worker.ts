@@ -86,8 +86,11 @@ function exportText(d: Loaded, request: ExportRequest): string {
       const rows = request.rows ?? Uint32Array.from(a.regions.keys());
       return `${regionTableText(pick(a.regions, rows), a.dump.bits, touched === undefined ? undefined : Array.from(rows, (i) => touched[i]))}\n`;
     }
-    case 'regions-csv':
-      return regionsCsv(pick(a.regions, request.rows));
+    case 'regions-csv': {
+      const touched = regionTouched(request.census);
+      const rows = request.rows ?? Uint32Array.from(a.regions.keys());
+      return regionsCsv(pick(a.regions, rows), touched === undefined ? undefined : Array.from(rows, (i) => touched[i]));
+    }
     case 'totals-text': {
       const touched = regionTouched(request.census);
       return `${kindTotalsText(a.totals, touched === undefined ? undefined : touchedByKind(a, touched))}\n`;

@@ -9,10 +9,13 @@ function field(value: string | number | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function regionsCsv(regions: readonly Region[]): string {
-  const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', 'tid', 'image', 'fileOffset'];
-  const rows = regions.map((r) =>
-    [r.kind, r.heuristic?.name, hexAddress(r.start), hexAddress(r.end), r.size, r.type, r.state, r.protect, r.inDump, r.tid, r.image, r.fileOffset].map(field).join(','),
+/** `touched`: census bytes per row (index into `regions`), as the Touched column of the tables; adds a column. */
+export function regionsCsv(regions: readonly Region[], touched?: readonly (number | undefined)[]): string {
+  const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', ...(touched ? ['touched'] : []), 'tid', 'image', 'fileOffset'];
+  const rows = regions.map((r, i) =>
+    [r.kind, r.heuristic?.name, hexAddress(r.start), hexAddress(r.end), r.size, r.type, r.state, r.protect, r.inDump, ...(touched ? [touched[i]] : []), r.tid, r.image, r.fileOffset]
+      .map(field)
+      .join(','),
   );
   return `${[header.join(','), ...rows].join('\r\n')}\r\n`;
 }

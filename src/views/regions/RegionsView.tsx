@@ -128,7 +128,7 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
       <RegionFilters cols={prepared.cols} filter={filter} onChange={onFilter} shown={rows.length} textNote={textNote} />
       <div className="toolbar">
         <CopyButton getText={() => props.exportText({ kind: 'regions-text', rows, census: censusExport(census) })} />
-        <DownloadButton label="Download CSV" fileName={`${stem}-regions.csv`} type="text/csv" getText={() => props.exportText({ kind: 'regions-csv', rows })} />
+        <DownloadButton label="Download CSV" fileName={`${stem}-regions.csv`} type="text/csv" getText={() => props.exportText({ kind: 'regions-csv', rows, census: censusExport(census) })} />
         <span className="muted hint">Heuristic kinds carry a “?”: hover or focus it for the evidence. Enter or a double click shows a region’s memory.</span>
       </div>
       <VirtualTable

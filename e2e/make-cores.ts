@@ -76,6 +76,16 @@ export class Writer {
   text(at: number, s: string): void {
     this.bytes.set(new TextEncoder().encode(s), at);
   }
+  /** An ELF64 program header at `at` (alignment: a page for PT_LOAD, 4 for notes). */
+  phdr64(at: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number): void {
+    this.u32(at, type);
+    this.u32(at + 4, flags);
+    this.u64(at + 8, offset);
+    this.u64(at + 16, vaddr);
+    this.u64(at + 32, filesz);
+    this.u64(at + 40, memsz);
+    this.u64(at + 48, type === PT_LOAD ? 4096 : 4);
+  }
 }
 
 export function note(name: string, type: number, desc: Uint8Array): Uint8Array {
@@ -153,16 +163,8 @@ export function bigSparseCore(fillers = 99_998): BigCore {
   head.u16(58, 64);
   head.u16(60, 1);
   head.u32(shoff + 44, phnum); // sh_info
-  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) => {
-    const at = phoff + i * 56;
-    head.u32(at, type);
-    head.u32(at + 4, flags);
-    head.u64(at + 8, offset);
-    head.u64(at + 16, vaddr);
-    head.u64(at + 32, filesz);
-    head.u64(at + 40, memsz);
-    head.u64(at + 48, type === PT_LOAD ? 4096 : 4);
-  };
+  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) =>
+    head.phdr64(phoff + i * 56, type, flags, offset, vaddr, filesz, memsz);
   phdr(0, PT_NOTE, 0, notesAt, 0n, notesLength, 0);
   for (let i = 0; i < fillers; i++) phdr(1 + i, PT_LOAD, i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 6, 0, 0x2_0000_0000n + BigInt(i) * 0x10000n, 0, 0x1000 * (1 + (i % 7)));
   phdr(1 + fillers, PT_LOAD, 5, imageOffset, imageStart, 0x1000, 0x1000);

@@ -86,16 +86,8 @@ export function bigCensusCore(size = GiB): BigCensusCore {
   head.u16(52, 64);
   head.u16(54, 56);
   head.u16(56, 2);
-  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) => {
-    const at = phoff + i * 56;
-    head.u32(at, type);
-    head.u32(at + 4, flags);
-    head.u64(at + 8, offset);
-    head.u64(at + 16, vaddr);
-    head.u64(at + 32, filesz);
-    head.u64(at + 40, memsz);
-    head.u64(at + 48, type === PT_LOAD ? 4096 : 4);
-  };
+  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) =>
+    head.phdr64(phoff + i * 56, type, flags, offset, vaddr, filesz, memsz);
   phdr(0, PT_NOTE, 0, notesAt, 0n, notesLength, 0);
   phdr(1, PT_LOAD, 6, dataOffset, regionStart, size, size);
   let at = notesAt;

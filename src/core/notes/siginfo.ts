@@ -9,8 +9,14 @@ export interface Siginfo {
   readonly faultAddress?: bigint;
 }
 
-/** Signals whose siginfo carries si_addr (the faulting address). */
-const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]); // SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV
+/** Signals whose siginfo carries si_addr (the faulting address): SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV. */
+const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
+/** MIPS, SPARC, Alpha and PA-RISC keep the older numbering: SIGBUS is 10 there (7 is SIGEMT). */
+const FAULT_SIGNALS_OLD_NUMBERING = new Set([4, 5, 8, 10, 11]);
+
+function oldSignalNumbering(machine: number): boolean {
+  return machine === EM.MIPS || machine === EM.SPARCV9 || machine === EM.SPARC || machine === EM.ALPHA || machine === EM.PARISC;
+}
 /** si_code of a signal the kernel sends on its own behalf (include/uapi/asm-generic/siginfo.h). */
 const SI_KERNEL = 0x80;
 
@@ -30,7 +36,8 @@ export function parseSiginfo(desc: Uint8Array, v: BinaryView, machine: number): 
   // si_code > 0 means the kernel raised it (a real fault); <= 0 is kill()/tgkill()/queue, where si_addr is not set.
   // SI_KERNEL (0x80, e.g. the SIGTRAP of int3 under x86, or a GP fault's SIGSEGV) is laid out as a kill, not a fault:
   // kernel/signal.c siginfo_layout() takes the fault layout only for SI_USER < si_code < SI_KERNEL.
-  const hasAddress = FAULT_SIGNALS.has(signo) && code > 0 && code < SI_KERNEL && desc.length >= preamble + view.wordSize;
+  const faultSignals = oldSignalNumbering(machine) ? FAULT_SIGNALS_OLD_NUMBERING : FAULT_SIGNALS;
+  const hasAddress = faultSignals.has(signo) && code > 0 && code < SI_KERNEL && desc.length >= preamble + view.wordSize;
   return { signo, code, errno, ...(hasAddress ? { faultAddress: view.word(preamble) } : {}) };
 }
 
@@ -68,10 +75,11 @@ const SIGNAL_NAMES: Record<number, string> = {
   31: 'SIGSYS',
 };
 
-/** Linux x86/arm/generic numbering; other architectures (mips, sparc, alpha, hppa) renumber some signals. */
+/** Linux's generic numbering; on MIPS, SPARC, Alpha and PA-RISC only the signals they number alike are named. */
 export function signalName(signo: number, machine: number): string | undefined {
   if (signo === 0) return undefined;
-  const generic = machine !== EM.MIPS && machine !== EM.SPARCV9 && machine !== EM.SPARC && machine !== EM.ALPHA && machine !== EM.PARISC;
-  if (generic || signo <= 9 || signo === 11 || signo === 13 || signo === 14 || signo === 15) return SIGNAL_NAMES[signo];
+  if (!oldSignalNumbering(machine)) return SIGNAL_NAMES[signo] ?? `signal ${signo}`;
+  if (signo === 10) return 'SIGBUS';
+  if (signo <= 6 || signo === 8 || signo === 9 || signo === 11 || signo === 13 || signo === 14 || signo === 15) return SIGNAL_NAMES[signo];
   return `signal ${signo}`;
 }

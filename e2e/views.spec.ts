@@ -120,12 +120,15 @@ test('heuristic kinds show their evidence on hover and on keyboard focus', async
   await page.getByRole('button', { name: 'Open sample dump' }).click();
   await waitReady(page);
   await expect(app(page)).toHaveAttribute('data-status', 'ready');
+  // Let the census finish first: its batches re-render the rows, which can swap the badge under the pointer.
+  await expect(app(page)).toHaveAttribute('data-scan', 'done', { timeout: 60_000 });
   const badge = page.getByTestId('region-table').getByRole('img', { name: 'heuristic' }).first();
   await badge.focus();
   await expect(page.getByRole('tooltip')).toContainText('brk-heap-after-executable');
   await expect(badge).toHaveAttribute('aria-describedby', 'coreview-tooltip');
   await badge.blur();
   await expect(page.getByRole('tooltip')).toBeHidden();
+  await page.mouse.move(0, 0); // start the hover from elsewhere, so the pointer really enters the badge
   await badge.hover();
   await expect(page.getByRole('tooltip')).toContainText('where brk() places the heap');
 });

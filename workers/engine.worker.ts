@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { analyzeCore } from '../src/core/analyze';
 import { isDumpError } from '../src/core/errors';
 import { regionsCsv } from '../src/core/format/csv';
+import { completeKindSums } from '../src/core/format/touched';
 import { jsonDocumentText } from '../src/core/format/json-document';
 import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } from '../src/core/format/maddress-text';
 import { BlobSource } from '../src/core/io/byte-source';
@@ -58,19 +59,6 @@ function regionTouched(census: CensusExport | undefined): (number | undefined)[]
   return census === undefined ? undefined : Array.from(census.touched, (v) => (Number.isNaN(v) ? undefined : v));
 }
 
-/** Sums per kind, as `coreview --scan --summary` makes them; a kind with a region not in yet prints "?". */
-function touchedByKind(a: Analysis, touched: readonly (number | undefined)[]): Map<string, number> {
-  const sums = new Map<string, number>();
-  const unknown = new Set<string>();
-  a.regions.forEach((r, i) => {
-    const t = touched[i];
-    if (t === undefined) unknown.add(r.kind);
-    sums.set(r.kind, (sums.get(r.kind) ?? 0) + (t ?? 0));
-  });
-  for (const kind of unknown) sums.delete(kind);
-  return sums;
-}
-
 function exportText(d: Loaded, request: ExportRequest): string {
   const a = d.analysis;
   switch (request.kind) {
@@ -93,7 +81,7 @@ function exportText(d: Loaded, request: ExportRequest): string {
     }
     case 'totals-text': {
       const touched = regionTouched(request.census);
-      return `${kindTotalsText(a.totals, touched === undefined ? undefined : touchedByKind(a, touched))}\n`;
+      return `${kindTotalsText(a.totals, touched === undefined ? undefined : completeKindSums(a.regions, touched))}\n`;
     }
     case 'image-totals-text':
       return `${imageTotalsText(a.imageTotals)}\n`;

@@ -1,6 +1,7 @@
 import type { ByteSource } from '../core/io/byte-source';
 import type { Analysis } from '../core/model/types';
 import { jsonDocumentText } from '../core/format/json-document';
+import { completeKindSums } from '../core/format/touched';
 import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
 import { parseAddress, windbgAddress } from '../core/format/address';
 import { identifyOs, type OsClue, type OsIdentification } from '../core/scan/identify-os';
@@ -26,18 +27,17 @@ export async function runMemoryCommand(
   if (options.mode === 'search' && options.search) return search(options, path, analysis, print);
   if (options.mode === 'dump' && options.dump) return dump(options.dump, source, analysis, print);
   const { touched, os } = await census(path, source, analysis, options.workers);
-  const touchedByKind = new Map<string, number>();
-  analysis.regions.forEach((r, i) => touchedByKind.set(r.kind, (touchedByKind.get(r.kind) ?? 0) + (touched[i] ?? 0)));
+  const kindSums = completeKindSums(analysis.regions, touched);
   switch (options.mode) {
     case 'json':
       return print(jsonDocumentText(analysis, name, { regionTouched: touched, complete: true, ...(os ? { os } : {}) }));
     case 'threads':
       return print(`${threadTableText(analysis.threads, touched)}\n`);
     case 'summary':
-      return print(`${kindTotalsText(analysis.totals, touchedByKind)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''}`);
+      return print(`${kindTotalsText(analysis.totals, kindSums)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''}`);
     default:
       return print(
-        `${overviewText(analysis, os ?? analysis.process.os)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, touched)}\n\n${kindTotalsText(analysis.totals, touchedByKind)}\n`,
+        `${overviewText(analysis, os ?? analysis.process.os)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, touched)}\n\n${kindTotalsText(analysis.totals, kindSums)}\n`,
       );
   }
 }

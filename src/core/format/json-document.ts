@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/types';
 import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress } from './address';
+import { touchedByKind } from './touched';
 
 /** Touched-page census results to merge into the document (`--scan`), by region index. */
 export interface CensusForDocument {
@@ -19,10 +20,7 @@ export interface CensusForDocument {
  */
 export function toJsonDocument(a: Analysis, fileName: string, census?: CensusForDocument): object {
   const touched = (i: number) => census?.regionTouched[i];
-  const kindTouched = new Map<string, number>();
-  if (census) {
-    a.regions.forEach((r, i) => kindTouched.set(r.kind, (kindTouched.get(r.kind) ?? 0) + (touched(i) ?? 0)));
-  }
+  const kindTouched = census ? touchedByKind(a.regions, census.regionTouched).sums : new Map<string, number>();
   return {
     format: 'coreview',
     version: 1,

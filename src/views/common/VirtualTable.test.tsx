@@ -1,17 +1,11 @@
 // @vitest-environment jsdom
+import '../test/jsdom-layout';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SortSpec } from '../../app/hash-state';
 import { gridColumn, VirtualTable } from './VirtualTable';
 
-globalThis.ResizeObserver ??= class {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-} as unknown as typeof ResizeObserver;
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
 
 const N = 100_000;
 const cellCalls = { count: 0 };

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import '../test/jsdom-layout';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalysisView, MemoryResult } from '../../../workers/engine-protocol';
@@ -6,13 +7,6 @@ import { prepareRegions } from '../regions/region-model';
 import { COLS } from '../test/regions-fixture';
 import { HexView } from './HexView';
 
-globalThis.ResizeObserver ??= class {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-} as unknown as typeof ResizeObserver;
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
 
 const VIEW = { id: 1, overview: { dump: { bits: 64, endian: 'little' } }, regions: COLS } as unknown as AnalysisView;
 

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import '../test/jsdom-layout';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,15 +10,6 @@ import { COLS } from '../test/regions-fixture';
 import { prepareRegions } from './region-model';
 import { RegionsView } from './RegionsView';
 
-// jsdom has no layout: the virtualizer renders from its initialRect, and ResizeObserver is absent.
-globalThis.ResizeObserver ??= class {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-} as unknown as typeof ResizeObserver;
-// …and every element measures 0×0, so the virtualizer would show no rows: give elements a screenful of size.
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
 
 const VIEW = {
   id: 1,

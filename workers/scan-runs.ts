@@ -9,7 +9,7 @@
 import type { OsClue } from '../src/core/scan/identify-os';
 import { identifyOs } from '../src/core/scan/identify-os';
 import { planCensusChunks, type CensusItem } from '../src/core/scan/census';
-import { planSearchChunks, type SearchHit } from '../src/core/scan/search';
+import { hitText, planSearchChunks, type SearchHit } from '../src/core/scan/search';
 import { compilePattern, type SearchQuery } from '../src/core/scan/search-pattern';
 import { osView } from './analysis-view';
 import { BATCH_INTERVAL_MS, BatchTimer } from './batch-timer';
@@ -263,9 +263,7 @@ export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery,
   return { end: done.promise, cancel: () => (stop(), done.resolve({ ok: true, kind: 'cancelled' })), close: stop, more };
 }
 
-/** The context as printable ASCII around the match, as `coreview --search` prints it ('.' for other bytes). */
+/** A hit as the page lists it: the CLI's context text (hitText), with the address and region to link to. */
 export function hitRow(hit: SearchHit, patternLength: number): SearchHitRow {
-  const text = (from: number, to: number) => Array.from(hit.context.subarray(from, to), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const m = hit.matchIndex;
-  return { address: hit.address, regionIndex: hit.regionIndex, before: text(0, m), match: text(m, m + patternLength), after: text(m + patternLength, hit.context.length) };
+  return { address: hit.address, regionIndex: hit.regionIndex, ...hitText(hit, patternLength) };
 }

@@ -8,7 +8,7 @@ import { identifyOs, type OsClue, type OsIdentification } from '../core/scan/ide
 import { mergeCensus, planCensusChunks, type CensusPartial } from '../core/scan/census';
 import { formatBytes, formatPointers } from '../core/scan/hex-format';
 import { findRegion, readMemory } from '../core/scan/memory-reader';
-import { planSearchChunks, type SearchHit } from '../core/scan/search';
+import { hitText, planSearchChunks, type SearchHit } from '../core/scan/search';
 import { compilePattern } from '../core/scan/search-pattern';
 import type { CliOptions } from './args';
 import { runScanJobs } from './scan-pool';
@@ -102,10 +102,7 @@ async function search(options: CliOptions, path: string, analysis: Analysis, pri
 
 function hitLine(hit: SearchHit, analysis: Analysis, patternLength: number): string {
   const region = analysis.regions[hit.regionIndex];
-  const printable = (bytes: Uint8Array) => Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const before = printable(hit.context.subarray(0, hit.matchIndex));
-  const match = printable(hit.context.subarray(hit.matchIndex, hit.matchIndex + patternLength));
-  const after = printable(hit.context.subarray(hit.matchIndex + patternLength));
+  const { before, match, after } = hitText(hit, patternLength);
   return `${windbgAddress(hit.address, analysis.dump.bits)}  ${(region?.kind ?? '?').padEnd(14)}  ${region?.image ?? '-'}  ${before}[${match}]${after}`;
 }
 

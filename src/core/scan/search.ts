@@ -180,3 +180,10 @@ export async function runSearch(
   }
   return { ok: true, hits, limitReached: false, bytesDone, bytesTotal };
 }
+
+/** A hit's context as printable ASCII ('.' for other bytes), split around the match: how the CLI and the page show it. */
+export function hitText(hit: Pick<SearchHit, 'context' | 'matchIndex'>, patternLength: number): { before: string; match: string; after: string } {
+  const text = (from: number, to: number) => Array.from(hit.context.subarray(from, to), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+  const m = hit.matchIndex;
+  return { before: text(0, m), match: text(m, m + patternLength), after: text(m + patternLength, hit.context.length) };
+}

@@ -6,8 +6,9 @@ type JobInput = ScanJob extends infer J ? (J extends ScanJob ? Omit<J, 'id'> : n
 
 /**
  * Twice the CPU count, 2..4 (as the page's pool): a worker waits on its read about as long as it scans, so two per
- * core keep the cores busy. Measured on the 6.8 GB gcore (2 cores, page cache): 2 workers 2.37 s, 3 1.55 s,
- * 4 1.50 s, against 1.44 s for a plain sequential read of the file.
+ * core keep the cores busy. `npm run bench -- --only census` prints the rate per worker count: on this 2-core
+ * machine, quiet, 2–4 workers were within noise of each other (0.86–0.90× a sequential read, 1 worker 0.64×);
+ * with other work running, 3–4 workers finished in 1.5 s where 2 took 2.4 s.
  */
 function defaultWorkers(): number {
   return Math.max(2, Math.min(4, 2 * availableParallelism()));

@@ -209,8 +209,9 @@ export async function runCensus(
 /**
  * "Any non-zero byte in bytes[from, to)?" — ORs 32-bit words over the 4-byte-aligned middle and falls back to
  * single bytes for the unaligned edges. Int32Array rather than BigUint64Array (DESIGN §2: ~1.6× faster), eight
- * words ORed per test with an early exit: measured 5.2–5.5 GB/s on one core here, against 2.5 GB/s for a
- * word-at-a-time OR (and Float64Array would be faster still but reads 0x8000000000000000 as -0 === 0).
+ * words ORed per test with an early exit, about twice the rate of a word-at-a-time OR in a throwaway comparison
+ * (Float64Array would be faster still but reads 0x8000000000000000 as -0 === 0). `npm run bench -- --only census`
+ * prints this loop's rate over zero pages next to Node's native memcmp.
  * Alignment is taken from the underlying buffer so a subarray at any byteOffset still gets the word loop.
  */
 class NonZeroScanner {

@@ -98,7 +98,7 @@ export function cliJson(path: string): string {
 }
 
 export function cli(path: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [join(ROOT, 'bin/coreview.mjs'), path, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(process.execPath, [join(ROOT, 'bin/coreview.cjs'), path, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
 
 /** The region table's rendered rows, as the cells' text. */

@@ -26,7 +26,7 @@ const option = (name, fallback) => {
 const threads = Number(option('threads', '800'));
 const runs = Number(option('runs', '5'));
 const only = option('only', 'all');
-const coreview = join(root, 'bin/coreview.mjs');
+const coreview = join(root, 'bin/coreview.cjs');
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -5,12 +5,13 @@ import { censusChunk, mergeCensus, planCensusChunks } from '../src/core/scan/cen
 import { stackHighWater, touchedTotals } from '../src/core/scan/census-summary';
 import { prng, randomLayout, sprinkle } from '../tests/unit/scan-layout';
 import { CensusMerger } from './census-merger';
+import { RegisterSet } from '../src/core/model/registers';
 
 function analysisOf(regions: Region[]) {
   const threads: Thread[] = regions
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => r.kind === 'Stack')
-    .map(({ r, i }, k) => ({ tid: 100 + k, signal: 0, crashed: false, registers: [], sp: r.end - 16n, stackRegion: i, stackStart: r.start, stackEnd: r.end, stackSize: r.size }));
+    .map(({ r, i }, k) => ({ tid: 100 + k, signal: 0, crashed: false, registers: RegisterSet.EMPTY, sp: r.end - 16n, stackRegion: i, stackStart: r.start, stackEnd: r.end, stackSize: r.size }));
   return { regions, threads, totals: kindTotals(regions), imageTotals: imageTotals(regions) };
 }
 

@@ -67,7 +67,7 @@ function exportText(d: Loaded, request: ExportRequest): string {
       const touched = regionTouched(c);
       if (c === undefined || touched === undefined) return jsonDocumentText(a, d.name);
       const os = osIdentification(c.os);
-      return jsonDocumentText(a, d.name, { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}) });
+      return jsonDocumentText(a, d.name, { census: { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}) } });
     }
     case 'regions-text': {
       const touched = regionTouched(request.census);

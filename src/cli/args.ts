@@ -4,6 +4,8 @@ export interface CliOptions {
   readonly mode: 'table' | 'summary' | 'threads' | 'json' | 'search' | 'dump';
   readonly images: boolean;
   readonly scan: boolean;
+  /** --registers: each thread's registers in the JSON document. */
+  readonly registers: boolean;
   readonly search?: { readonly text: string; readonly kind: 'ascii' | 'utf16le' | 'hex'; readonly caseInsensitive: boolean; readonly limit: number };
   readonly dump?: { readonly address: string; readonly length: number; readonly bytes: boolean };
   readonly workers?: number;
@@ -15,6 +17,7 @@ export const USAGE = `usage: coreview <core> [options]
   --summary           only the per-kind totals (add --images for per-image totals)
   --threads           one line per thread
   --json              the whole analysis as one JSON document
+      --registers     … with each thread's general registers by name
   --scan              count touched (non-zero) pages per region (with --json or the tables)
   --search <text>     search dumped memory for an ASCII string
       --utf16         … as UTF-16LE       --hex   … as hex bytes ("de ad be ef")
@@ -31,6 +34,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   let mode: CliOptions['mode'] = 'table';
   let images = false;
   let scan = false;
+  let registers = false;
   let search: { text: string; kind: 'ascii' | 'utf16le' | 'hex'; caseInsensitive: boolean; limit: number } | undefined;
   let searchKind: 'ascii' | 'utf16le' | 'hex' = 'ascii';
   let caseInsensitive = false;
@@ -69,6 +73,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
         break;
       case '--scan':
         scan = true;
+        break;
+      case '--registers':
+        registers = true;
         break;
       case '--search':
         setMode('search');
@@ -109,7 +116,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   if (file === undefined) throw new UsageError('no core file given');
   if (search) search = { ...search, kind: searchKind, caseInsensitive, limit };
   if (dump) dump = { ...dump, bytes };
-  return { file, mode, images, scan, ...(search ? { search } : {}), ...(dump ? { dump } : {}), ...(workers !== undefined ? { workers } : {}) };
+  if (registers && (mode as CliOptions['mode']) !== 'json') throw new UsageError('--registers goes with --json');
+  return { file, mode, images, scan, registers, ...(search ? { search } : {}), ...(dump ? { dump } : {}), ...(workers !== undefined ? { workers } : {}) };
 }
 
 function positiveInt(text: string, what: string): number {

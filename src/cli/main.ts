@@ -5,7 +5,7 @@ import { jsonDocumentText } from '../core/format/json-document';
 import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
 import { NodeFileSource } from '../core/io/node-file-source';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
-import { runMemoryCommand } from './memory-commands';
+import { writeOut } from './output';
 
 declare const COREVIEW_VERSION: string;
 
@@ -32,11 +32,13 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const w of analysis.dump.warnings) process.stderr.write(`coreview: warning: ${w}\n`);
     const name = basename(options.file);
     if (options.mode === 'search' || options.mode === 'dump' || options.scan) {
+      // Loaded only when asked for: the scan code and node:worker_threads are dead weight for the header pass.
+      const { runMemoryCommand } = await import('./memory-commands');
       return await runMemoryCommand(options, options.file, source, analysis, name, print);
     }
     switch (options.mode) {
       case 'json':
-        return print(jsonDocumentText(analysis, name));
+        return print(jsonDocumentText(analysis, name, { registers: options.registers }));
       case 'threads':
         return print(`${threadTableText(analysis.threads)}\n`);
       case 'summary':
@@ -59,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 function print(text: string): number {
-  process.stdout.write(text);
+  writeOut(text);
   return 0;
 }
 
@@ -67,11 +69,6 @@ function fail(message: string): number {
   process.stderr.write(`coreview: error: ${message.trimEnd()}\n`);
   return 2;
 }
-
-// `coreview core | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-});
 
 main(process.argv.slice(2)).then(
   (code) => {

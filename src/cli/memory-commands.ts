@@ -30,7 +30,7 @@ export async function runMemoryCommand(
   const kindSums = completeKindSums(analysis.regions, touched);
   switch (options.mode) {
     case 'json':
-      return print(jsonDocumentText(analysis, name, { regionTouched: touched, complete: true, ...(os ? { os } : {}) }));
+      return print(jsonDocumentText(analysis, name, { census: { regionTouched: touched, complete: true, ...(os ? { os } : {}) }, registers: options.registers }));
     case 'threads':
       return print(`${threadTableText(analysis.threads, touched)}\n`);
     case 'summary':

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
 
@@ -30,7 +31,7 @@ export async function runScanJobs(jobs: readonly JobInput[], options: PoolOption
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkers(), jobs.length));
   const depth = options.depth ?? 2;
   const workerData: ScanWorkerData = { path: options.path };
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./scan-worker.js', import.meta.url), { workerData }));
+  const workers = Array.from({ length: count }, () => new Worker(join(__dirname, 'scan-worker.cjs'), { workerData }));
   const done = new Map<number, ScanReply>();
   let next = 0;
   let delivered = 0;

@@ -96,19 +96,19 @@ function checkRegisters(
   let compared = 0;
   for (const [name, v] of theirs) {
     if (name === 'fpvalid') continue;
-    const mine = value.registers.find((r) => r.name === (aliases[name] ?? name));
+    const mine = value.registers.list().find((r) => r.name === (aliases[name] ?? name));
     if (!mine) {
       if (requireAll) report.problems.push(`${oracle} prints register ${name}, which the ${value.arch} layout lacks`);
       continue;
     }
     const known = `${core.name} ${oracle} ${name}`;
     if (known in KNOWN_ORACLE_ERRORS) {
-      report.known.push(`${known} (oracle 0x${mask(v, mine.size).toString(16)}, parsed 0x${mine.value.toString(16)})`);
+      report.known.push(`${known} (oracle 0x${mask(v, mine.size).toString(16)}, parsed ${mine.hex})`);
       continue;
     }
     compared++;
-    if (mine.value !== mask(v, mine.size)) {
-      report.problems.push(`${name}: ${oracle} 0x${mask(v, mine.size).toString(16)}, parsed 0x${mine.value.toString(16)}`);
+    if (BigInt(mine.hex) !== mask(v, mine.size)) {
+      report.problems.push(`${name}: ${oracle} 0x${mask(v, mine.size).toString(16)}, parsed ${mine.hex}`);
     }
   }
   if (compared > 0) report.oracles.add(oracle);
@@ -132,7 +132,7 @@ function checkCore(core: CorpusCore): NoteReport[] {
     }
     const v = r.value;
     if (r.warning) report.problems.push(`warning: ${r.warning}`);
-    if (v.registers.length === 0 || v.pc === undefined || v.sp === undefined) report.problems.push('no registers/pc/sp');
+    if (v.registers.count === 0 || v.pc === undefined || v.sp === undefined) report.problems.push('no registers/pc/sp');
 
     const bytes = raw[i];
     if (bytes) {

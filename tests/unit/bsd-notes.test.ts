@@ -57,8 +57,8 @@ describe('parseBsdNotes', () => {
       [2, 11, true, 0x200c10n, 0x7f7ff7704f90n],
       [1, 0, false, 0x7f7ff783f2dan, 0x7f7fffffe038n],
     ]);
-    expect(r?.threads[0]?.registers.find((x) => x.name === 'rcx')?.value).toBe(0xcccn);
-    expect(r?.threads[0]?.registers).toHaveLength(26);
+    expect(r?.threads[0]?.registers.list().find((x) => x.name === 'rcx')?.hex).toBe('0xccc');
+    expect(r?.threads[0]?.registers.count).toBe(26);
   });
 
   it('gives a process-directed signal (cpi_siglwp 0) to every LWP, the first one written being the crashed one', () => {
@@ -78,7 +78,7 @@ describe('parseBsdNotes', () => {
   it('keeps threads but no registers for a machine without a known register layout', () => {
     const r = parseBsdNotes(netbsdCore(2), { machine: EM.I386, bits: 32, endian: 'little' });
     expect(r?.threads.map((t) => t.tid)).toEqual([2, 1]);
-    expect(r?.threads.every((t) => t.registers.length === 0 && t.pc === undefined)).toBe(true);
+    expect(r?.threads.every((t) => t.registers.count === 0 && t.pc === undefined)).toBe(true);
     expect(r?.warnings).toEqual(['registers unknown for NetBSD i386 thread notes']);
   });
 
@@ -108,8 +108,9 @@ describe('parseBsdNotes', () => {
     expect(r?.os).toBe('OpenBSD');
     expect(r?.process).toMatchObject({ pid: 5370, ppid: 8267, name: 'sparc64_insn_jmp.bin', signal: 11 });
     expect(r?.threads[0]).toMatchObject({ tid: 229157, signal: 11, crashed: true, pc: 0xa06ed006d4n, sp: 0xfffffe849aea75e1n + 2047n });
-    expect(r?.threads[0]?.registers.find((x) => x.name === 'o6')?.value).toBe(0xfffffe849aea75e1n);
-    expect(r?.threads[1]).toMatchObject({ tid: 100001, signal: 0, crashed: false, registers: [] });
+    expect(r?.threads[0]?.registers.list().find((x) => x.name === 'o6')?.hex).toBe('0xfffffe849aea75e1');
+    expect(r?.threads[1]).toMatchObject({ tid: 100001, signal: 0, crashed: false });
+    expect(r?.threads[1]?.registers.count).toBe(0);
     expect(r?.warnings.join()).toMatch(/register note of 100 bytes \(expected 288\)/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The `coreview` command end to end: spawn `node bin/coreview.mjs` on synthetic cores written to a temp dir.
+ * The `coreview` command end to end: spawn `node bin/coreview.cjs` on synthetic cores written to a temp dir.
  * Contract: exit 0 (warnings on stderr) for anything that parses; exit 2 with ONE line `coreview: error: <why>`
  * for input that is not a readable core or a bad command line; never a stack trace.
  */
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ET_EXEC, ascii, coreBuilder, truncate } from '../helpers/core-builder';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
-const BIN = join(import.meta.dirname, '../../bin/coreview.mjs');
+const BIN = join(import.meta.dirname, '../../bin/coreview.cjs');
 let dir = '';
 
 interface Run {
@@ -81,6 +81,16 @@ describe('readable cores: exit 0', () => {
     ]);
     expect(doc.modules.map((m: { buildId?: string }) => m.buildId)).toEqual([SAMPLE.exeBuildId, SAMPLE.libcBuildId, 'f00d']);
     expect(doc.totals.reduce((n: number, t: { size: number }) => n + t.size, 0)).toBe(0x2d000);
+    expect(doc.threads[0].registers).toBeUndefined();
+  });
+
+  it('--json --registers adds each thread\'s registers by name', () => {
+    const r = coreview(file('core.4242', sampleCore()), '--json', '--registers');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc.threads[0].registers)).toHaveLength(27);
+    expect(doc.threads[0].registers).toMatchObject({ rip: '0x401234', rsp: doc.threads[0].sp });
+    expect(coreview(file('core.4242', sampleCore()), '--registers').stderr.split('\n')[0]).toBe('coreview: error: --registers goes with --json');
   });
 
   it('--summary prints only the per-kind totals', () => {

@@ -148,8 +148,10 @@ describe('JSON document (version 1 contract)', () => {
       stackSize: 0x10000,
       stackUsed: 0x1000,
     });
-    expect(doc.threads[0].registers.rip).toBe('0x401234');
-    expect(doc.threads[0].registers.rsp).toBe('0x7ffc0000f000');
+    // Registers become JSON as the text is written (RegisterSet.toJSON): read them back from the text.
+    const written = JSON.parse(jsonDocumentText(a, 'core', { registers: true }));
+    expect(written.threads[0].registers.rip).toBe('0x401234');
+    expect(written.threads[0].registers.rsp).toBe('0x7ffc0000f000');
     expect(doc.modules[0]).toMatchObject({ path: SAMPLE.exe, start: '0x400000', end: '0x403000', base: '0x0', buildId: SAMPLE.exeBuildId, headerInDump: true });
     expect(doc.auxv).toEqual([
       { type: 6, name: 'AT_PAGESZ', value: '0x1000' },
@@ -166,13 +168,13 @@ describe('JSON document (version 1 contract)', () => {
     expect(doc.threads[0]).toMatchObject({ tid: 3, pc: '0x0', sp: '0x0' });
     expect(doc.regions[0]).toMatchObject({ truncated: true, inDump: 0x1000 - 10 });
     const generic = await analyzeBytes(coreBuilder({ machine: 999 }).thread({ tid: 4 }).build());
-    expect((toJsonDocument(generic, 'y') as { threads: Record<string, unknown>[] }).threads[0]).toMatchObject({ tid: 4, pc: null, sp: null, registers: {} });
+    expect(JSON.parse(jsonDocumentText(generic, 'y', { registers: true })).threads[0]).toMatchObject({ tid: 4, pc: null, sp: null, registers: {} });
   });
 
   it('merges a page census when one is given', async () => {
     const a = await analyzeBytes(sampleCore());
     const touched = a.regions.map((r) => (r.kind === 'Stack' ? 0x1000 : undefined));
-    const doc = toJsonDocument(a, 'x', { regionTouched: touched, complete: false }) as {
+    const doc = toJsonDocument(a, 'x', { census: { regionTouched: touched, complete: false } }) as {
       dump: { census: string };
       totals: { kind: string; touched: number }[];
       threads: { stackTouched?: number }[];

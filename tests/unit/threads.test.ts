@@ -11,8 +11,8 @@ describe('threads', () => {
       [SAMPLE.crashedTid, 11, 0x401234n, SAMPLE.mainSp],
       [SAMPLE.otherTid, 11, 0x7f0000000100n, SAMPLE.threadSp],
     ]);
-    expect(a.threads[0]?.registers.find((r) => r.name === 'rip')).toEqual({ name: 'rip', value: 0x401234n, size: 8 });
-    expect(a.threads[0]?.registers).toHaveLength(27);
+    expect(a.threads[0]?.registers.list().find((r) => r.name === 'rip')).toEqual({ name: 'rip', hex: '0x401234', size: 8 });
+    expect(a.threads[0]?.registers.count).toBe(27);
   });
 
   it('reads i386 and aarch64 layouts', async () => {

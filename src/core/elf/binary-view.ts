@@ -58,6 +58,19 @@ export class BinaryView {
         throw new RangeError(`unsupported integer size ${size}`);
     }
   }
+  /**
+   * An unsigned value of `size` bytes (1, 2, 4 or 8) as lower-case `0x…` hex without leading zeros — the same
+   * text as `0x${uint(offset, size).toString(16)}`, without making a BigInt.
+   */
+  uintHex(offset: number, size: number): string {
+    if (size === 1) return `0x${this.u8(offset).toString(16)}`;
+    if (size === 2) return `0x${this.u16(offset).toString(16)}`;
+    if (size === 4) return `0x${this.u32(offset).toString(16)}`;
+    if (size !== 8) throw new RangeError(`unsupported integer size ${size}`);
+    const hi = this.u32(this.little ? offset + 4 : offset);
+    const lo = this.u32(this.little ? offset : offset + 4);
+    return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+  }
   /** A word of the core's class (4 or 8 bytes) as bigint. */
   word(offset: number): bigint {
     return this.bits === 64 ? this.u64(offset) : BigInt(this.u32(offset));

@@ -1,3 +1,4 @@
+import type { RegisterSet } from './registers';
 /**
  * The engine's result: what one core dump says about its process. Addresses are `bigint` (64-bit exact); sizes
  * and file offsets are `number` (exact up to 2^53 bytes). The JSON document (format/json-document.ts) turns
@@ -59,9 +60,11 @@ export interface Region {
   heuristic?: HeuristicTag;
 }
 
+/** One register as the dump recorded it, its value as the `0x…` text every consumer shows (no BigInt to make). */
 export interface Register {
   readonly name: string;
-  readonly value: bigint;
+  /** Lower-case `0x…` hex without leading zeros (the JSON document's address format). */
+  readonly hex: string;
   readonly size: number;
 }
 
@@ -73,7 +76,8 @@ export interface Thread {
   readonly crashed: boolean;
   readonly pc?: bigint;
   readonly sp?: bigint;
-  readonly registers: readonly Register[];
+  /** Decoded on demand (see RegisterSet). */
+  readonly registers: RegisterSet;
   /** pc as "module+0xoffset" when it falls in a module. */
   pcSymbol?: string;
   stackStart?: bigint;

@@ -10,7 +10,7 @@
  */
 import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { machineName } from '../elf/constants';
-import type { Register } from '../model/types';
+import { RegisterSet } from '../model/registers';
 import { netbsdRegisterLayout, openbsdRegisterLayout, type BsdRegisterLayout } from './arch/bsd';
 
 export interface BsdNote {
@@ -48,7 +48,7 @@ export interface BsdThread {
   readonly tid: number;
   signal: number;
   crashed: boolean;
-  registers: readonly Register[];
+  registers: RegisterSet;
   pc?: bigint;
   sp?: bigint;
 }
@@ -163,9 +163,9 @@ type ThreadRegisters = Pick<BsdThread, 'registers' | 'pc' | 'sp'>;
 
 function readRegisters(desc: Uint8Array, layout: BsdRegisterLayout, ctx: BsdContext): ThreadRegisters {
   const view = new BinaryView(desc, ctx.endian, ctx.bits);
-  const registers = layout.registers.map((s) => ({ name: s.name, value: view.uint(s.offset, s.size), size: s.size }));
-  const pc = registers.find((r) => r.name === layout.pc)?.value;
-  const sp = registers.find((r) => r.name === layout.sp)?.value;
+  const registers = new RegisterSet(view, 0, layout.registers);
+  const pc = registers.value(layout.pc);
+  const sp = registers.value(layout.sp);
   return {
     registers,
     ...(pc === undefined ? {} : { pc }),
@@ -198,7 +198,7 @@ export function parseBsdNotes(notes: readonly BsdNote[], ctx: BsdContext): BsdCo
       } else {
         let thread = threads.get(o.tid);
         if (!thread) {
-          thread = { tid: o.tid, signal: 0, crashed: false, registers: [] };
+          thread = { tid: o.tid, signal: 0, crashed: false, registers: RegisterSet.EMPTY };
           threads.set(o.tid, thread);
         }
         if (layout && note.type === layout.noteType) addRegisters(thread, note.desc, layout, ctx, `${os} ${layout.arch}`, warnings);

@@ -9,7 +9,7 @@ import { parseAuxv } from './auxv';
 import { parseFileNote, type FileNote } from './file-note';
 import { NT, noteTypeName } from './note-types';
 import { parsePrpsinfo, type Prpsinfo } from './prpsinfo';
-import { parsePrstatus, type ParsedPrstatus } from './prstatus';
+import { parsePrstatusAt, type ParsedPrstatus } from './prstatus';
 import { parseSiginfo, type Siginfo } from './siginfo';
 
 /** Everything the notes say, before it is combined with the memory map. */
@@ -45,7 +45,8 @@ function noteSegments(phdrs: readonly ProgramHeader[], fileSize: number, warn: (
   const taken: { ph: ProgramHeader; length: number }[] = [];
   let overlapping = 0;
   let ignored = 0;
-  for (const ph of phdrs) {
+  for (let i = 0; i < phdrs.length; i++) {
+    const ph = phdrs[i]!; // indexed: see collectNotes
     if (ph.type !== PT_NOTE) continue;
     if (taken.length + overlapping >= MAX_NOTE_SEGMENTS) {
       ignored++;
@@ -81,7 +82,10 @@ export async function collectNotes(
     if (length === 0) break;
     budget -= length;
     const segment = new BinaryView(await source.read(ph.offset, length), header.endian, header.bits);
-    for (const note of iterateNotes(segment, ph.offset, warn)) {
+    const notes = iterateNotes(segment, ph.offset, warn);
+    // Indexed loops over the per-thread lists: in code this cold, for…of allocates an iterator result per step.
+    for (let i = 0; i < notes.length; i++) {
+      const note = notes[i]!;
       out.owners.add(note.name);
       out.list.push({ name: note.name, type: note.type, typeName: noteTypeName(note.name, note.type), size: note.desc.length, offset: note.offset });
       if (note.name.startsWith('NetBSD-CORE') || note.name.startsWith('OpenBSD')) {
@@ -89,7 +93,7 @@ export async function collectNotes(
         continue;
       }
       if (note.name !== 'CORE' && note.name !== 'LINUX') continue;
-      dispatchCoreNote(note, out, ctx, wordView, warn);
+      dispatchCoreNote(note, segment, out, ctx, wordView, warn);
     }
   }
   return out;
@@ -97,6 +101,7 @@ export async function collectNotes(
 
 function dispatchCoreNote(
   note: RawNote,
+  segment: BinaryView,
   out: CollectedNotes,
   ctx: { machine: number; bits: 32 | 64; endian: 'little' | 'big'; flags: number },
   wordView: BinaryView,
@@ -107,7 +112,7 @@ function dispatchCoreNote(
   if (note.name !== 'CORE') return;
   switch (note.type) {
     case NT.PRSTATUS: {
-      const result = parsePrstatus(note.desc, ctx);
+      const result = parsePrstatusAt(segment, note.desc.byteOffset - segment.bytes.byteOffset, note.desc.length, ctx);
       if (!result.ok) {
         warn(`NT_PRSTATUS at offset ${note.offset}: ${result.error}`);
         return;

@@ -77,8 +77,11 @@ export class BinaryView {
   }
   /** A word that must fit a file offset or a count; values above 2^53 come back as Infinity (callers reject them). */
   wordNumber(offset: number): number {
-    const v = this.word(offset);
-    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(v);
+    if (this.bits === 32) return this.u32(offset);
+    // Two 32-bit halves, no BigInt: this runs for every program header of a core with thousands.
+    const hi = this.u32(this.little ? offset + 4 : offset);
+    const lo = this.u32(this.little ? offset : offset + 4);
+    return hi >= 0x200000 ? Infinity : hi * 0x100000000 + lo;
   }
   sub(offset: number, length: number): BinaryView {
     return new BinaryView(this.bytes.subarray(offset, offset + length), this.endian, this.bits);

@@ -2,8 +2,11 @@ import { PF_R, PF_W, PF_X } from '../elf/constants';
 
 /** "rwx" with dashes, as /proc/PID/maps writes it (without the p/s column, which a core does not record). */
 export function permsFromFlags(flags: number): string {
-  return `${flags & PF_R ? 'r' : '-'}${flags & PF_W ? 'w' : '-'}${flags & PF_X ? 'x' : '-'}`;
+  return PERMS[(flags & PF_R ? 4 : 0) | (flags & PF_W ? 2 : 0) | (flags & PF_X ? 1 : 0)]!;
 }
+
+/** The eight answers, made once (this runs for every mapping of a core with thousands). */
+const PERMS = ['---', '--x', '-w-', '-wx', 'r--', 'r-x', 'rw-', 'rwx'];
 
 /**
  * The Windows protection constant maddress prints for these permissions. Write without read does not exist on

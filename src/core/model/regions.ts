@@ -4,7 +4,7 @@ import { permsFromFlags, protectName } from './protection';
 import { byStart, firstEndingAfter } from './region-index';
 import type { FileMapping, Region } from './types';
 
-const MAX_U64 = (1n << 64n) - 1n;
+const ADDRESS_SPACE_END = 1n << 64n;
 
 /**
  * One region per PT_LOAD, split where NT_FILE mappings subdivide it (createdump merges adjacent mappings of the
@@ -20,21 +20,22 @@ export function buildRegions(
   fileSize: number,
   warn: (message: string) => void,
 ): Region[] {
-  const loads = phdrs
-    .filter((p) => p.type === PT_LOAD)
-    .sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : a.index - b.index));
+  const loads: ProgramHeader[] = [];
+  for (let i = 0; i < phdrs.length; i++) if (phdrs[i]!.type === PT_LOAD) loads.push(phdrs[i]!);
+  loads.sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : a.index - b.index));
   const sortedFiles = [...files].sort(byStart);
   const regions: Region[] = [];
   let prevEnd = 0n;
   let truncatedSegments = 0;
   let clipped = 0;
-  for (const ph of loads) {
+  for (let i = 0; i < loads.length; i++) {
+    const ph = loads[i]!; // indexed loops here: for…of allocates per step in code run once
     if (ph.memsz === 0n) continue;
     let start = ph.vaddr;
     let end = ph.vaddr + ph.memsz;
-    if (end > MAX_U64 + 1n) {
+    if (end > ADDRESS_SPACE_END) {
       warn(`PT_LOAD #${ph.index} at 0x${start.toString(16)} claims ${ph.memsz} bytes, past the top of the address space; clipped`);
-      end = MAX_U64 + 1n;
+      end = ADDRESS_SPACE_END;
     }
     if (start < prevEnd) {
       clipped++;
@@ -90,17 +91,27 @@ export function addUnsegmentedFiles(
   return [...sorted, ...extra].sort(byStart);
 }
 
+/** Fixes the number fields' representation up front: see the same line in elf/program-headers.ts. */
+newRegion(0n, 1n << 40n, '---', 0.5, 0.5, false, -1, { start: 0n, end: 0n, fileOffset: 1n << 40n, path: '' });
+
 function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint, perms: string): Region {
-  return newRegion(start, end, perms, { dumpOffset: 0, inDump: 0, truncated: false, segment: -1 }, file);
+  return newRegion(start, end, perms, 0, 0, false, -1, file);
 }
 
-/** A region before classification: kind '' until classify.ts names it; typed by whether a file backs it. */
+/**
+ * A region before classification: kind '' until classify.ts names it; typed by whether a file backs it. One
+ * object literal of one shape (image and fileOffset undefined without a file): it is made once per mapping,
+ * thousands of times, in code too cold for V8 to optimise the spreads and helper objects it used to be built from.
+ */
 function newRegion(
   start: bigint,
   end: bigint,
   perms: string,
-  dump: Pick<Region, 'dumpOffset' | 'inDump' | 'truncated' | 'segment'>,
-  file?: FileMapping,
+  dumpOffset: number,
+  inDump: number,
+  truncated: boolean,
+  segment: number,
+  file: FileMapping | undefined,
 ): Region {
   return {
     start,
@@ -111,8 +122,12 @@ function newRegion(
     state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
     protect: protectName(perms),
     perms,
-    ...dump,
-    ...(file ? { image: file.path, fileOffset: Number(file.fileOffset + (start - file.start)) } : {}),
+    image: file?.path,
+    fileOffset: file ? Number(file.fileOffset + (start - file.start)) : undefined,
+    dumpOffset,
+    inDump,
+    truncated,
+    segment,
   };
 }
 
@@ -135,21 +150,17 @@ function pushPieces(out: Region[], seg: Segment, files: readonly FileMapping[]):
     const from = f.start > cursor ? f.start : cursor;
     const to = f.end < seg.end ? f.end : seg.end;
     if (to <= from) continue;
-    if (from > cursor) out.push(piece(seg, cursor, from));
+    if (from > cursor) out.push(piece(seg, cursor, from, undefined));
     out.push(piece(seg, from, to, f));
     cursor = to;
   }
-  if (cursor < seg.end) out.push(piece(seg, cursor, seg.end));
+  if (cursor < seg.end) out.push(piece(seg, cursor, seg.end, undefined));
 }
 
 function piece(seg: Segment, start: bigint, end: bigint, file?: FileMapping): Region {
-  const into = Number(start - seg.start);
+  const into = start === seg.start ? 0 : Number(start - seg.start);
   const size = Number(end - start);
-  const dump = {
-    dumpOffset: seg.dumpOffset + into,
-    inDump: Math.max(0, Math.min(size, seg.present - into)),
-    truncated: Math.min(size, seg.expected - into) > Math.max(0, seg.present - into),
-    segment: seg.ph.index,
-  };
-  return newRegion(start, end, permsFromFlags(seg.ph.flags), dump, file);
+  const inDump = Math.max(0, Math.min(size, seg.present - into));
+  const truncated = Math.min(size, seg.expected - into) > Math.max(0, seg.present - into);
+  return newRegion(start, end, permsFromFlags(seg.ph.flags), seg.dumpOffset + into, inDump, truncated, seg.ph.index, file);
 }

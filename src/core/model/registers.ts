@@ -38,8 +38,12 @@ export class RegisterSet {
 
   /** The named register's value, for the two the engine computes with (pc and sp). */
   value(name: string): bigint | undefined {
-    const place = this.places.find((p) => p.name === name);
-    return place === undefined || this.view === undefined ? undefined : this.view.uint(this.base + place.offset, place.size);
+    if (this.view === undefined) return undefined;
+    for (let i = 0; i < this.places.length; i++) {
+      const p = this.places[i]!;
+      if (p.name === name) return this.view.uint(this.base + p.offset, p.size);
+    }
+    return undefined;
   }
 
   /**

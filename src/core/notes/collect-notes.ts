@@ -1,7 +1,7 @@
 import { BinaryView } from '../elf/binary-view';
 import { PT_NOTE } from '../elf/constants';
 import type { ElfHeader } from '../elf/header';
-import { iterateNotes, type RawNote } from '../elf/notes';
+import { visitNotes, type RawNote } from '../elf/notes';
 import type { ProgramHeader } from '../elf/program-headers';
 import type { ByteSource } from '../io/byte-source';
 import type { AuxvEntry, NoteInfo } from '../model/types';
@@ -82,39 +82,42 @@ export async function collectNotes(
     if (length === 0) break;
     budget -= length;
     const segment = new BinaryView(await source.read(ph.offset, length), header.endian, header.bits);
-    const notes = iterateNotes(segment, ph.offset, warn);
-    // Indexed loops over the per-thread lists: in code this cold, for…of allocates an iterator result per step.
-    for (let i = 0; i < notes.length; i++) {
-      const note = notes[i]!;
-      out.owners.add(note.name);
-      out.list.push({ name: note.name, type: note.type, typeName: noteTypeName(note.name, note.type), size: note.desc.length, offset: note.offset });
-      if (note.name.startsWith('NetBSD-CORE') || note.name.startsWith('OpenBSD')) {
-        out.bsdNotes.push(note);
-        continue;
+    // Owners come in runs ("CORE" then "LINUX" for each thread): the owner checks are made once per run.
+    let owner = '';
+    let bsd = false;
+    visitNotes(segment, ph.offset, warn, (name, type, descStart, descSize, offset) => {
+      if (name !== owner) {
+        owner = name;
+        bsd = name.startsWith('NetBSD-CORE') || name.startsWith('OpenBSD');
+        out.owners.add(name);
       }
-      if (note.name !== 'CORE' && note.name !== 'LINUX') continue;
-      dispatchCoreNote(note, segment, out, ctx, wordView, warn);
-    }
+      out.list.push({ name, type, typeName: noteTypeName(name, type), size: descSize, offset });
+      if (bsd) out.bsdNotes.push({ name, type, desc: segment.bytes.subarray(descStart, descStart + descSize), offset });
+      // LINUX-owned notes are per-thread register sets (NT_X86_XSTATE, …) whose numbers overlap CORE's; only a
+      // CORE-owned note is one of the process notes below (gdb writes NT_PRPSINFO etc. with owner CORE too).
+      else if (name === 'CORE') dispatchCoreNote(type, segment, descStart, descSize, offset, out, ctx, wordView, warn);
+    });
   }
   return out;
 }
 
 function dispatchCoreNote(
-  note: RawNote,
+  type: number,
   segment: BinaryView,
+  descStart: number,
+  descSize: number,
+  offset: number,
   out: CollectedNotes,
   ctx: { machine: number; bits: 32 | 64; endian: 'little' | 'big'; flags: number },
   wordView: BinaryView,
   warn: (message: string) => void,
 ): void {
-  // LINUX-owned notes are per-thread register sets (NT_X86_XSTATE, …) whose numbers overlap CORE's; only a
-  // CORE-owned note is one of the process notes below (gdb writes NT_PRPSINFO etc. with owner CORE too).
-  if (note.name !== 'CORE') return;
-  switch (note.type) {
+  const desc = segment.bytes.subarray(descStart, descStart + descSize);
+  switch (type) {
     case NT.PRSTATUS: {
-      const result = parsePrstatusAt(segment, note.desc.byteOffset - segment.bytes.byteOffset, note.desc.length, ctx);
+      const result = parsePrstatusAt(segment, descStart, descSize, ctx);
       if (!result.ok) {
-        warn(`NT_PRSTATUS at offset ${note.offset}: ${result.error}`);
+        warn(`NT_PRSTATUS at offset ${offset}: ${result.error}`);
         return;
       }
       if (result.warning !== undefined) warn(result.warning);
@@ -122,21 +125,21 @@ function dispatchCoreNote(
       return;
     }
     case NT.PRPSINFO: {
-      const info = parsePrpsinfo(note.desc, wordView);
-      if (info === undefined) warn(`NT_PRPSINFO of ${note.desc.length} bytes has no known layout; process facts come from other notes`);
+      const info = parsePrpsinfo(desc, wordView);
+      if (info === undefined) warn(`NT_PRPSINFO of ${descSize} bytes has no known layout; process facts come from other notes`);
       else out.prpsinfo ??= info;
       return;
     }
     case NT.SIGINFO: {
       out.siginfoCount += 1;
-      out.siginfo ??= parseSiginfo(note.desc, wordView, ctx.machine);
+      out.siginfo ??= parseSiginfo(desc, wordView, ctx.machine);
       return;
     }
     case NT.AUXV:
-      if (out.auxv.length === 0) out.auxv = parseAuxv(note.desc, wordView);
+      if (out.auxv.length === 0) out.auxv = parseAuxv(desc, wordView);
       return;
     case NT.FILE:
-      out.file ??= parseFileNote(note.desc, wordView, warn);
+      out.file ??= parseFileNote(desc, wordView, warn);
       return;
     default:
       return;

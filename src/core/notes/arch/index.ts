@@ -80,9 +80,16 @@ export function selectPrstatusLayout(
   flags: number,
   descSize: number,
 ): PrstatusLayout | undefined {
+  // Every thread of a core asks the same question: answer it once (800 threads, 800 identical lookups).
+  const last = lastSelection;
+  if (last !== undefined && last.machine === machine && last.bits === bits && last.flags === flags && last.descSize === descSize) return last.layout;
   const list = candidates(machine, bits, flags);
-  return list.find((l) => l.descSize === descSize) ?? list[0];
+  const layout = list.find((l) => l.descSize === descSize) ?? list[0];
+  lastSelection = { machine, bits, flags, descSize, layout };
+  return layout;
 }
+
+let lastSelection: { machine: number; bits: WordBits; flags: number; descSize: number; layout: PrstatusLayout | undefined } | undefined;
 
 /**
  * The header to read pid/signal from when no layout is known: the generic ILP32/LP64 one for the core's

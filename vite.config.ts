@@ -4,6 +4,7 @@
  *   index.html forbids; the tag is dropped in dev only (the built app runs under it, and e2e checks that).
  * - coreview-service-worker: after the build, writes dist/sw.js (stable name, so a registration survives
  *   rebuilds) with the list of built files and a hash of their contents; see SW_SOURCE for what it does.
+ * - coreview-compile-hints: see compileEagerly.
  */
 import react from '@vitejs/plugin-react';
 import { createHash } from 'node:crypto';
@@ -89,6 +90,25 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * Starts every built script with V8's explicit compile hint, `//# allFunctionsCalledOnLoad`: Chromium then compiles
+ * all of its functions as the script loads (while the page waits for a dump) instead of each on its first call.
+ * Without it, the first dump paid for compiling the views, react-table and the engine on the spot: in the
+ * 800-thread benchmark, setInputFiles → rows went from 131 to 115 ms (median of 10, same run; first render 47 → 39
+ * ms, worker 56 → 52 ms). Other engines ignore the comment. Added after minification, which would drop it.
+ */
+function compileEagerly(): Plugin {
+  return {
+    name: 'coreview-compile-hints',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk') chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+      }
+    },
+  };
+}
+
 function cspOnlyInBuild(): Plugin {
   return {
     name: 'coreview-csp-dev',
@@ -99,8 +119,8 @@ function cspOnlyInBuild(): Plugin {
 
 export default defineConfig({
   base: './',
-  plugins: [react(), cspOnlyInBuild(), serviceWorker()],
-  worker: { format: 'es' },
+  plugins: [react(), cspOnlyInBuild(), compileEagerly(), serviceWorker()],
+  worker: { format: 'es', plugins: () => [compileEagerly()] },
   build: {
     target: 'es2022',
     sourcemap: false,

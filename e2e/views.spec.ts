@@ -100,7 +100,13 @@ test('threads: the stack-size chart, and a thread opens its stack in the region 
   await page.getByRole('searchbox', { name: 'Filter', exact: true }).fill(tid);
   await expect(page.getByText(`1 of ${facts.threads} threads`)).toBeVisible();
   await threads.locator('[role=row][data-index]').first().click();
-  await expect(page.getByRole('region', { name: `Thread ${tid}` })).toContainText('libc.so.6+0x');
+  const detail = page.getByRole('region', { name: `Thread ${tid}` });
+  await expect(detail).toContainText('libc.so.6+0x');
+  // Registers come from the worker when the thread is shown: rsp is the sp shown above.
+  await detail.getByText('Registers (27)').click();
+  const sp = (await detail.locator('dt', { hasText: /^SP$/ }).locator('xpath=following-sibling::dd[1]/span[1]').textContent()) ?? '';
+  expect(sp).toMatch(/^0x[0-9a-f]+$/);
+  await expect(detail.locator('.register-grid')).toContainText(`rsp ${sp}`);
   await page.getByRole('button', { name: 'Show stack region' }).click();
   await waitReady(page);
   const selected = page.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]');

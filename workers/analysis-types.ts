@@ -113,7 +113,8 @@ export interface ThreadRow {
   readonly stackSize?: number;
   readonly stackUsed?: number;
   readonly stackRegion?: number;
-  readonly registers: readonly { readonly name: string; readonly value: string }[];
+  /** How many registers the dump holds for the thread (the values: EngineApi.threadRegisters). */
+  readonly registerCount: number;
 }
 
 export interface AnalysisView {

@@ -114,7 +114,7 @@ function threadRows(a: Analysis): ThreadRow[] {
     stackSize: t.stackSize,
     stackUsed: t.stackUsed,
     stackRegion: t.stackRegion,
-    registers: t.registers.list().map((r) => ({ name: r.name, value: r.hex })),
+    registerCount: t.registers.count,
   }));
 }
 

@@ -110,6 +110,11 @@ export interface EngineApi {
   peerLost(scanId: ScanId, slot: number): void;
   /** Virtual memory for the hex view, through a page cache in this worker (which must hold the analysis). */
   readMemory(id: DumpId, address: bigint, length: number): Promise<MemoryResult>;
+  /**
+   * One thread's registers, by its index in the view's threads. Asked for when a thread is shown, not sent with
+   * the view: every thread's would be ~21,600 objects to build and copy for an 800-thread core on every load.
+   */
+  threadRegisters(id: DumpId, thread: number): Promise<RegistersResult>;
   /** Test/benchmark hook: work in flight in this worker right now, and jobs run since it started. */
   scanStats(): ScanStats;
 }
@@ -213,6 +218,14 @@ export interface PointerLink {
   /** "libc.so.6+0x8aeec" in an image, else the region's kind ("Stack", "Heap?"). */
   readonly label: string;
 }
+
+export interface RegisterValue {
+  readonly name: string;
+  /** `0x…` hex, as the JSON document writes registers. */
+  readonly value: string;
+}
+
+export type RegistersResult = { readonly ok: true; readonly registers: readonly RegisterValue[] } | { readonly ok: false; readonly reason: 'not-loaded' };
 
 export type MemoryResult =
   | { readonly ok: true; readonly address: bigint; readonly bytes: Uint8Array; readonly present: Uint8Array; readonly links: readonly PointerLink[] }

@@ -14,7 +14,7 @@ import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } fro
 import { BlobSource } from '../src/core/io/byte-source';
 import type { Analysis } from '../src/core/model/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
-import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, ScanEnd } from './engine-protocol';
+import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegistersResult, ScanEnd } from './engine-protocol';
 import { fetchGzip } from './fetch-gzip';
 import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { cancelScan, peerLost, scansRunning, searchMore, startScan } from './scan-coordinator';
@@ -96,7 +96,7 @@ const api: EngineApi = {
     const report = (step: string, bytes: number) => onProgress?.({ phase: 'analyze', step, bytes, totalBytes: file.size, elapsedMs: performance.now() - started } satisfies LoadProgress);
     let analysis: Analysis;
     try {
-      analysis = await analyzeCore(new BlobSource(file), { onProgress: report });
+      analysis = await analyzeCore(new BlobSource(file, { synchronous: true }), { onProgress: report });
     } catch (e) {
       return { ok: false, failure: failureOf(e, name) };
     }
@@ -162,6 +162,13 @@ const api: EngineApi = {
     if (d === undefined) return { ok: false, reason: 'not-loaded' };
     d.memory ??= memoryAccess(d.analysis, d.file);
     return readForView(d.analysis, d.memory, address, length);
+  },
+
+  async threadRegisters(id, thread): Promise<RegistersResult> {
+    const d = loaded.get(id);
+    if (d === undefined) return { ok: false, reason: 'not-loaded' };
+    const registers = d.analysis.threads[thread]?.registers.list() ?? [];
+    return { ok: true, registers: registers.map((r) => ({ name: r.name, value: r.hex })) };
   },
 
   scanStats() {

@@ -168,6 +168,7 @@ export function App(): ReactNode {
                     onShowStack={showRegion}
                     onShowMemory={followPointer}
                     exportText={engine.exportText}
+                    loadRegisters={engine.threadRegisters}
                     census={c}
                     censusColumns={touchedColumn}
                   />

@@ -7,7 +7,7 @@
  * nothing the user sees is lost with a worker.
  */
 import * as Comlink from 'comlink';
-import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult } from '../../workers/engine-protocol';
+import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegisterValue, RegistersResult } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 
 /** The dump on screen: its id, the pool slot (and that slot's generation) holding its analysis, and its File. */
@@ -119,19 +119,33 @@ export class EngineSession {
     return now;
   }
 
-  /** Memory for the hex view, from the worker holding the dump (its PageCache); retried once if that worker died. */
-  async readMemory(address: bigint, length: number): Promise<MemoryResult> {
+  /** Memory for the hex view, from the worker holding the dump (its PageCache). */
+  readMemory(address: bigint, length: number): Promise<MemoryResult> {
+    return this.askHolder('reading memory', (d) => this.pool.run<MemoryResult>(d.slot, (api) => api.readMemory(d.id, address, length)));
+  }
+
+  /** One thread's registers (by its index in the view), from the worker holding the dump. */
+  async threadRegisters(thread: number): Promise<readonly RegisterValue[]> {
+    const result = await this.askHolder('reading registers', (d) => this.pool.run<RegistersResult>(d.slot, (api) => api.threadRegisters(d.id, thread)));
+    return result.ok ? result.registers : [];
+  }
+
+  /**
+   * A question only the worker holding the dump's analysis can answer. Its answer "not loaded" (the worker was
+   * replaced and lost the dump) or the worker dying meanwhile loads the dump again on a live worker and asks once more.
+   */
+  private async askHolder<R extends { readonly ok: boolean }>(what: string, ask: (d: Current) => Promise<R>): Promise<R> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const d = await this.liveDump();
       try {
-        const result = await this.pool.run<MemoryResult>(d.slot, (api) => api.readMemory(d.id, address, length));
+        const result = await ask(d);
         if (result.ok) return result;
         await this.reload(d);
       } catch (e) {
         if (!(e instanceof WorkerLostError)) throw e;
       }
     }
-    throw new Error('the engine worker was lost twice while reading memory; try again');
+    throw new Error(`the engine worker was lost twice while ${what}; try again`);
   }
 
   private async reload(d: Current): Promise<void> {

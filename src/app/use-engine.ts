@@ -37,6 +37,7 @@ export interface Engine {
   readonly dismiss: () => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
   readonly readMemory: EngineSession['readMemory'];
+  readonly threadRegisters: EngineSession['threadRegisters'];
   /** The scans of the dump on screen (census, search), over the whole pool. */
   readonly scans: () => ScanSession;
   /** Test hook: crashes one worker (the slot), or all of them. */
@@ -127,6 +128,7 @@ export function useEngine(flags: UrlFlags): Engine {
 
   const exportText = useCallback((request: ExportRequest) => engine().session.exportText(request), [engine]);
   const readMemory = useCallback((address: bigint, length: number) => engine().session.readMemory(address, length), [engine]);
+  const threadRegisters = useCallback((thread: number) => engine().session.threadRegisters(thread), [engine]);
   const scans = useCallback(() => engine().scans, [engine]);
 
   const crashWorkerForTest = useCallback((only?: number) => {
@@ -143,7 +145,7 @@ export function useEngine(flags: UrlFlags): Engine {
   const coordinatorSlot = useCallback(() => engine().session.currentSlot, [engine]);
 
   return useMemo(
-    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, scans, crashWorkerForTest, poolSize: size, coordinatorSlot }),
-    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, scans, crashWorkerForTest, size, coordinatorSlot],
+    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, poolSize: size, coordinatorSlot }),
+    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, size, coordinatorSlot],
   );
 }

@@ -1,4 +1,4 @@
-import type { Analysis, Region } from '../model/types';
+import type { Analysis, Region, Thread } from '../model/types';
 import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress } from './address';
 import { touchedByKind } from './touched';
@@ -80,20 +80,7 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       ...(census ? { touched: kindTouched.get(t.kind) ?? 0 } : {}),
     })),
     imageTotals: a.imageTotals.map((t) => ({ ...t })),
-    threads: a.threads.map((t) => ({
-      tid: t.tid,
-      signal: t.signal,
-      crashed: t.crashed,
-      pc: t.pc === undefined ? null : hexAddress(t.pc),
-      sp: t.sp === undefined ? null : hexAddress(t.sp),
-      ...(t.pcSymbol !== undefined ? { pcSymbol: t.pcSymbol } : {}),
-      ...(t.stackStart !== undefined ? { stackStart: hexAddress(t.stackStart) } : {}),
-      ...(t.stackEnd !== undefined ? { stackEnd: hexAddress(t.stackEnd) } : {}),
-      ...(t.stackSize !== undefined ? { stackSize: t.stackSize } : {}),
-      ...(t.stackUsed !== undefined ? { stackUsed: t.stackUsed } : {}),
-      ...(census && t.stackRegion !== undefined && touched(t.stackRegion) !== undefined ? { stackTouched: touched(t.stackRegion) } : {}),
-      ...(options.registers ? { registers: t.registers.byName() } : {}),
-    })),
+    threads: a.threads.map((t) => threadEntry(t, census && t.stackRegion !== undefined ? touched(t.stackRegion) : undefined, options.registers === true)),
     modules: a.modules.map((m) => ({
       path: m.path,
       start: hexAddress(m.start),
@@ -132,6 +119,25 @@ function regionEntry(r: Region, touched: number | undefined): Record<string, unk
   if (r.tid !== undefined) e.tid = r.tid;
   if (r.heuristic !== undefined) e.heuristic = r.heuristic;
   if (touched !== undefined) e.touched = touched;
+  return e;
+}
+
+/** One thread's entry, built like regionEntry (fixed key order, plain assignments). */
+function threadEntry(t: Thread, stackTouched: number | undefined, registers: boolean): Record<string, unknown> {
+  const e: Record<string, unknown> = {
+    tid: t.tid,
+    signal: t.signal,
+    crashed: t.crashed,
+    pc: t.pc === undefined ? null : hexAddress(t.pc),
+    sp: t.sp === undefined ? null : hexAddress(t.sp),
+  };
+  if (t.pcSymbol !== undefined) e.pcSymbol = t.pcSymbol;
+  if (t.stackStart !== undefined) e.stackStart = hexAddress(t.stackStart);
+  if (t.stackEnd !== undefined) e.stackEnd = hexAddress(t.stackEnd);
+  if (t.stackSize !== undefined) e.stackSize = t.stackSize;
+  if (t.stackUsed !== undefined) e.stackUsed = t.stackUsed;
+  if (stackTouched !== undefined) e.stackTouched = stackTouched;
+  if (registers) e.registers = t.registers.byName();
   return e;
 }
 

@@ -29,19 +29,45 @@ export class MemorySource implements ByteSource {
   }
 }
 
-/** A browser File/Blob (also Node's Blob). Slices are disk-backed; only the requested bytes are read. */
+/**
+ * A browser File/Blob (also Node's Blob). Slices are disk-backed; only the requested bytes are read.
+ *
+ * The File is sliced once, whole, up front and every read slices that Blob. In Chromium a File that reached a
+ * worker by postMessage re-checks its file on disk (a synchronous round trip to the browser process) on every
+ * `size` and `slice()`; a Blob made from it does not. With the header pass's dozen reads and hundreds of size
+ * checks that was a third of its time in the page.
+ */
 export class BlobSource implements ByteSource {
-  constructor(private readonly blob: Blob) {}
-  get size(): number {
-    return this.blob.size;
+  readonly size: number;
+  private readonly blob: Blob;
+  private readonly reader: SyncReader | undefined;
+
+  /**
+   * `synchronous`: read with FileReaderSync where there is one (workers), for a pass that reads one thing after
+   * another and has nothing to overlap the reads with — the header pass. In Chromium that took the 2.7 MB note
+   * segment of an 800-thread core in 6–13 ms instead of 10–33 ms, and each small read ~1 ms sooner. Scans keep
+   * asynchronous reads: a worker counts one slice while the next one arrives.
+   */
+  constructor(file: Blob, options: { readonly synchronous?: boolean } = {}) {
+    this.size = file.size;
+    this.blob = file.slice(0, this.size);
+    this.reader = options.synchronous === true && SyncReaderClass !== undefined ? new SyncReaderClass() : undefined;
   }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkReadArgs(offset, length);
-    const end = Math.min(this.blob.size, offset + length);
+    const end = Math.min(this.size, offset + length);
     if (offset >= end) return new Uint8Array(0);
-    return new Uint8Array(await this.blob.slice(offset, end).arrayBuffer());
+    const slice = this.blob.slice(offset, end);
+    return new Uint8Array(this.reader !== undefined ? this.reader.readAsArrayBuffer(slice) : await slice.arrayBuffer());
   }
 }
+
+/** FileReaderSync, a worker-only web API (absent on the page's main thread, in Node and in jsdom). */
+interface SyncReader {
+  readAsArrayBuffer(blob: Blob): ArrayBuffer;
+}
+const SyncReaderClass = (globalThis as { FileReaderSync?: new () => SyncReader }).FileReaderSync;
 
 /**
  * Counts what the engine reads, so the CLI and the benchmark can show that the header pass reads headers, notes

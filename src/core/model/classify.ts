@@ -31,7 +31,10 @@ const BRK_WINDOW = 1n << 30n;
 
 export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   const images = new Set(ctx.modules.map((m) => m.path));
-  for (const r of regions) {
+  // Indexed loops over regions and threads (thousands): in a process this short-lived the code runs cold, and
+  // for…of then costs an iterator call and a result object per step.
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i]!;
     if (r.image !== undefined) tagFileMapping(r, images);
   }
   tagVdso(regions, ctx);
@@ -41,7 +44,8 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   tagStackGuards(regions, ctx.permissionsLost);
   tagBrkHeap(regions, ctx);
   if (ctx.dotnet) tagGcHeap(regions);
-  for (const r of regions) {
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i]!;
     if (r.kind !== '') continue;
     r.kind = r.state === 'MEM_RESERVE' ? '[RESERVED]' : r.protect;
   }
@@ -93,7 +97,8 @@ function tagDiagInfo(regions: Region[], ctx: ClassifyContext): void {
 
 /** A region holding a thread's stack pointer is that thread's stack (a fact: the register says so). */
 function tagStacks(regions: Region[], ctx: ClassifyContext): void {
-  for (const t of ctx.threads) {
+  for (let i = 0; i < ctx.threads.length; i++) {
+    const t = ctx.threads[i]!;
     if (t.sp === undefined) continue;
     const r = regions[regionIndexAt(regions, t.sp)];
     if (r === undefined || r.image !== undefined || r.kind !== '' && r.kind !== 'Stack') continue;

@@ -21,6 +21,46 @@ const MAX_TABLE = 64 * 1024;
  */
 const PROBE_BUDGET = 64 * 1024 * 1024;
 
+/** Modules probed at once. */
+const PROBES_IN_FLIGHT = 8;
+
+/** The first page of an image, read in one go: its ELF header, program headers and build-id note all sit there. */
+const FIRST_PAGE = 4096;
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/**
+ * Reads of one image, served from its first page when they fall inside it (one read instead of three or four: in
+ * the page each read is a round trip to the browser's file reader) and from the dump otherwise.
+ */
+class ImageBytes {
+  private page: Uint8Array | undefined;
+
+  constructor(
+    private readonly memory: DumpMemory,
+    private readonly start: bigint,
+  ) {}
+
+  async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
+    this.page ??= (await this.memory.read(this.start, FIRST_PAGE)) ?? new Uint8Array(0);
+    const at = address - this.start;
+    if (at >= 0n && at + BigInt(length) <= BigInt(this.page.length)) return this.page.subarray(Number(at), Number(at) + length);
+    return this.memory.read(address, length);
+  }
+}
+
 /** Bytes left to probe with; `exhausted` once a read was refused. */
 interface ProbeBudget {
   remaining: number;
@@ -54,10 +94,9 @@ export async function findModules(
     if (list) list.push(f);
     else byPath.set(f.path, [f]);
   }
-  const modules: Module[] = [];
-  for (const [path, maps] of byPath) {
+  const probe = async ([path, maps]: [string, FileMapping[]]): Promise<Module | undefined> => {
     const first = maps.find((m) => m.fileOffset === 0n) ?? maps[0];
-    if (first === undefined) continue;
+    if (first === undefined) return undefined;
     const start = maps.reduce((lo, m) => (m.start < lo ? m.start : lo), first.start);
     const end = maps.reduce((hi, m) => (m.end > hi ? m.end : hi), first.end);
     // The ELF header is in every mapping of file offset 0, not only the first: a small executable's data segment
@@ -66,8 +105,8 @@ export async function findModules(
     for (const m of maps) {
       if (m.fileOffset === 0n) image ??= await readImage(memory, m.start, core, budget);
     }
-    if (image === undefined && !looksLikeElfPath(path)) continue;
-    modules.push({
+    if (image === undefined && !looksLikeElfPath(path)) return undefined;
+    return {
       path,
       start,
       end,
@@ -75,8 +114,12 @@ export async function findModules(
       headerInDump: image !== undefined,
       ...(image?.buildId !== undefined ? { buildId: image.buildId } : {}),
       ...(image?.loads !== undefined ? { loads: image.loads } : {}),
-    });
-  }
+    };
+  };
+  // Several modules at a time: in the page every read is a round trip to the browser's file reader, and one
+  // module after another was most of the header pass's time in a worker.
+  const found = await mapConcurrently([...byPath], PROBES_IN_FLIGHT, probe);
+  const modules = found.filter((m): m is Module => m !== undefined);
   if (budget.exhausted) warn(`module probing stopped after ${PROBE_BUDGET} bytes: some modules' program headers and build-ids were not read`);
   return modules;
 }
@@ -117,8 +160,9 @@ async function readImage(
   core: CoreShape,
   budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false },
 ): Promise<ImageFacts | undefined> {
-  if (!spend(budget, 64)) return undefined;
-  const head = await memory.read(start, 64);
+  if (!spend(budget, FIRST_PAGE)) return undefined;
+  const bytes = new ImageBytes(memory, start);
+  const head = await bytes.read(start, 64);
   if (head === undefined || head.length < 52) return undefined;
   if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return undefined;
   const bits: WordBits = head[4] === 2 ? 64 : 32;
@@ -135,7 +179,7 @@ async function readImage(
   const phnum = v.u16(bits === 64 ? 56 : 44);
   if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { base: start };
   if (!spend(budget, phnum * phentsize)) return { base: start };
-  const table = await memory.read(start + BigInt(phoff), phnum * phentsize);
+  const table = await bytes.read(start + BigInt(phoff), phnum * phentsize);
   if (table === undefined || table.length < phnum * phentsize) return { base: start };
   const t = new BinaryView(table, endian, bits);
   const phdr = (i: number) => {
@@ -162,9 +206,9 @@ async function readImage(
     if (noteBytes > MAX_TABLE || !spend(budget, 2 * Number(note.memsz))) break;
     // Also through the mapping the header was read from (file offset 0 at `start`): when only a data segment that
     // shares the file's first page was dumped, the note is there and not at its own address.
-    const bytes = (await memory.read(base + note.vaddr, Number(note.memsz))) ?? (await memory.read(start + BigInt(note.offset), Number(note.memsz)));
-    if (bytes === undefined) continue;
-    buildId = findBuildId(bytes, new BinaryView(bytes, endian, bits));
+    const notes = (await bytes.read(base + note.vaddr, Number(note.memsz))) ?? (await bytes.read(start + BigInt(note.offset), Number(note.memsz)));
+    if (notes === undefined) continue;
+    buildId = findBuildId(notes, new BinaryView(notes, endian, bits));
     if (buildId !== undefined) break;
   }
   const loadRanges = loads.map((p) => ({ fileOffset: p.offset, fileSize: p.filesz, perms: permsFromFlags(p.flags) }));

@@ -91,7 +91,12 @@ export function addUnsegmentedFiles(
   return [...sorted, ...extra].sort(byStart);
 }
 
-/** Fixes the number fields' representation up front: see the same line in elf/program-headers.ts. */
+/**
+ * One region made first with doubles in its number fields. V8 keeps one representation per field for all objects
+ * of a shape; dump offsets start small and pass 2^30 further into a large dump, and that switch from small
+ * integers to doubles deprecated the shape, so every region made before it was migrated (a copy) on its next
+ * touch. (Bundlers keep this call: newRegion is not side-effect free to them.)
+ */
 newRegion(0n, 1n << 40n, '---', 0.5, 0.5, false, -1, { start: 0n, end: 0n, fileOffset: 1n << 40n, path: '' });
 
 function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint, perms: string): Region {

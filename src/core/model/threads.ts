@@ -8,13 +8,20 @@ import type { Module, Region, Thread } from './types';
  * signal and the process-wide signal (NT_SIGINFO or the first cursig) matches.
  */
 export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: number | undefined): Thread[] {
+  // Every field present from the start (undefined until annotateThreads fills it): one object shape for all.
   return notes.map((n, i) => ({
     tid: n.tid,
     signal: n.signal,
     crashed: i === 0 && n.signal !== 0 && (processSignal === undefined || processSignal === n.signal),
     registers: n.registers,
-    ...(n.pc !== undefined ? { pc: n.pc } : {}),
-    ...(n.sp !== undefined ? { sp: n.sp } : {}),
+    pc: n.pc,
+    sp: n.sp,
+    pcSymbol: undefined,
+    stackStart: undefined,
+    stackEnd: undefined,
+    stackSize: undefined,
+    stackUsed: undefined,
+    stackRegion: undefined,
   }));
 }
 
@@ -23,7 +30,8 @@ export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: nu
  * but on PA-RISC (hppa), where the used part is sp − start.
  */
 export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[], stackGrowsUp = false): void {
-  for (const t of threads) {
+  for (let i = 0; i < threads.length; i++) {
+    const t = threads[i]!; // indexed: see classifyRegions
     if (t.pc !== undefined) {
       const m = moduleAt(t.pc, regions, modules);
       if (m !== undefined) t.pcSymbol = `${basename(m.path)}+0x${(t.pc - m.base).toString(16)}`;

@@ -4,7 +4,8 @@ import type { ImageTotal, KindTotal, Region } from './types';
 export function kindTotals(regions: readonly Region[]): KindTotal[] {
   const byKind = new Map<string, { count: number; size: number; inDump: number; heuristic: boolean }>();
   let all = 0;
-  for (const r of regions) {
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i]!; // indexed: see classifyRegions
     const t = byKind.get(r.kind) ?? { count: 0, size: 0, inDump: 0, heuristic: false };
     t.count += 1;
     t.size += r.size;
@@ -21,7 +22,8 @@ export function kindTotals(regions: readonly Region[]): KindTotal[] {
 /** Per-image totals (file-backed regions grouped by path), largest first. */
 export function imageTotals(regions: readonly Region[]): ImageTotal[] {
   const byImage = new Map<string, { count: number; size: number; inDump: number }>();
-  for (const r of regions) {
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i]!;
     if (r.image === undefined) continue;
     const t = byImage.get(r.image) ?? { count: 0, size: 0, inDump: 0 };
     t.count += 1;

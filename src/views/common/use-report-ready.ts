@@ -3,13 +3,15 @@
  * screen. Each view reports readiness for (dump id, view) after the commit that rendered its content; the app
  * says "ready" only when the report matches what it is showing.
  */
-import { createContext, useContext, useEffect } from 'react';
+import { createContext, useContext, useLayoutEffect } from 'react';
 
 export const ReadyContext = createContext<(key: string) => void>(() => undefined);
 
 export function useReportReady(key: string, rendered = true): void {
   const report = useContext(ReadyContext);
-  useEffect(() => {
+  // A layout effect: the report's re-render lands in the same frame as the content, so "ready" is not a frame
+  // (or, after a transition, several) behind what is on screen.
+  useLayoutEffect(() => {
     if (rendered) report(key);
   }, [key, rendered, report]);
 }

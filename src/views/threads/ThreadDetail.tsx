@@ -2,8 +2,8 @@
  * The selected thread: where it stopped, its stack region and (from the census) how much of it was ever touched
  * and its high-water mark, links into the hex view (sp, the mark), and its registers as the dump recorded them.
  */
-import type { ReactNode } from 'react';
-import type { ThreadRow } from '../../../workers/engine-protocol';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { RegisterValue, ThreadRow } from '../../../workers/engine-protocol';
 import type { CensusState } from '../../app/census-data';
 import { parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
@@ -14,6 +14,8 @@ export interface ThreadDetailProps {
   /** The thread's index (census arrays are per index). */
   readonly index: number;
   readonly census?: CensusState;
+  /** The thread's registers, from the worker holding the dump (not part of the view). */
+  readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
   readonly onShowStack: (region: number) => void;
   readonly onShowMemory?: (address: bigint) => void;
 }
@@ -40,7 +42,39 @@ function HighWater({ census, index, onShowMemory }: { readonly census: CensusSta
   );
 }
 
-export function ThreadDetail({ thread, index, census, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
+/** The registers of thread `index`, asked for when it is shown; a failed request says so in place of the values. */
+function Registers({ index, count, load }: { readonly index: number; readonly count: number; readonly load: (thread: number) => Promise<readonly RegisterValue[]> }): ReactNode {
+  const [got, setGot] = useState<{ readonly index: number; readonly registers?: readonly RegisterValue[]; readonly error?: string }>();
+  useEffect(() => {
+    let current = true;
+    load(index).then(
+      (registers) => current && setGot({ index, registers }),
+      (e: unknown) => current && setGot({ index, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [index, load]);
+  const shown = got?.index === index ? got : undefined;
+  return (
+    <details className="registers">
+      <summary>Registers ({count})</summary>
+      {shown === undefined && <p className="muted">reading…</p>}
+      {shown?.error !== undefined && <p className="muted">could not read the registers: {shown.error}</p>}
+      {shown?.registers !== undefined && (
+        <div className="register-grid">
+          {shown.registers.map((r) => (
+            <span key={r.name} className="mono">
+              <span className="muted">{r.name}</span> {r.value}
+            </span>
+          ))}
+        </div>
+      )}
+    </details>
+  );
+}
+
+export function ThreadDetail({ thread, index, census, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
   const sp = thread.sp === undefined ? undefined : parseAddress(thread.sp);
@@ -93,18 +127,7 @@ export function ThreadDetail({ thread, index, census, onShowStack, onShowMemory 
           </>
         )}
       </dl>
-      {thread.registers.length > 0 && (
-        <details className="registers">
-          <summary>Registers ({thread.registers.length})</summary>
-          <div className="register-grid">
-            {thread.registers.map((r) => (
-              <span key={r.name} className="mono">
-                <span className="muted">{r.name}</span> {r.value}
-              </span>
-            ))}
-          </div>
-        </details>
-      )}
+      {thread.registerCount > 0 && <Registers index={index} count={thread.registerCount} load={loadRegisters} />}
     </section>
   );
 }

@@ -5,7 +5,7 @@
  * table.
  */
 import { useMemo, type ReactNode } from 'react';
-import type { AnalysisView, ExportRequest } from '../../../workers/engine-protocol';
+import type { AnalysisView, ExportRequest, RegisterValue } from '../../../workers/engine-protocol';
 import { censusExport, type CensusState } from '../../app/census-data';
 import type { SortSpec } from '../../app/hash-state';
 import { groupedBytes, humanSize, maddressSize } from '../../core/format/size';
@@ -28,6 +28,8 @@ export interface ThreadsViewProps {
   readonly onShowStack: (region: number) => void;
   readonly onShowMemory?: (address: bigint) => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
+  /** A thread's registers, by its index (asked for when the thread is shown). */
+  readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
   readonly census?: CensusState;
   /** Show the census columns (also before the census has started). */
   readonly censusColumns?: boolean;
@@ -166,7 +168,14 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         empty={threads.length === 0 ? 'The dump lists no threads (no NT_PRSTATUS notes).' : 'No thread matches the filter.'}
       />
       {thread !== undefined && selected !== undefined && (
-        <ThreadDetail thread={thread} index={selected} census={census} onShowStack={props.onShowStack} onShowMemory={props.onShowMemory} />
+        <ThreadDetail
+          thread={thread}
+          index={selected}
+          census={census}
+          loadRegisters={props.loadRegisters}
+          onShowStack={props.onShowStack}
+          onShowMemory={props.onShowMemory}
+        />
       )}
     </div>
   );

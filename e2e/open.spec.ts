@@ -68,6 +68,20 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
   expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--scan', '--json'));
 });
 
+test('while the first dump is read, the workspace waits mounted but unseen; then it shows that dump', async ({ page }) => {
+  await page.goto('./#v=regions');
+  // The sample takes a moment to gunzip (257 MiB): long enough to look at the page while it loads.
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await expect(app(page)).toHaveAttribute('data-status', 'loading');
+  const workspace = page.locator('main.main');
+  await expect(workspace).toHaveClass(/premount/);
+  await expect(workspace).toBeHidden();
+  await expect(page.getByRole('status', { name: 'Loading' })).toBeVisible();
+  await waitReady(page);
+  await expect(workspace).not.toHaveClass(/premount/);
+  await expect(page.getByTestId('region-table').locator('[role=row][data-index]').first()).toBeVisible();
+});
+
 test('shows progress, cancels, and opens another dump without reloading', async ({ page }) => {
   await page.goto('./');
   await openFile(page, CORE);

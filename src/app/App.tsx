@@ -6,7 +6,7 @@
  * the current dump is on screen) and data-scan (off | running | done | incomplete: "done" once every region's
  * census is in and rendered; "off" with no census for the dump on screen — none open, or the census turned off).
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { OverviewView } from '../views/OverviewView';
 import { HexView } from '../views/hex/HexView';
 import { RegionsView } from '../views/regions/RegionsView';
@@ -32,6 +32,7 @@ import { useSettings } from './use-settings';
 import { useViewState } from './use-view-state';
 import { ViewTabs } from './ViewTabs';
 import { Welcome } from './Welcome';
+import { PREMOUNT_VIEW, premountable } from './premount';
 
 function scanAttribute(c: CensusState | undefined, shown: string | undefined): 'off' | 'running' | 'done' | 'incomplete' {
   if (c === undefined) return 'off';
@@ -50,7 +51,12 @@ export function App(): ReactNode {
   const fileInput = useRef<HTMLInputElement>(null);
   const dragging = useFileDrop(open);
   const view = shownAnalysis(state);
-  const prepared = useMemo(() => (view === undefined ? undefined : prepareRegions(view.regions)), [view]);
+  // The first dump of the page: the workspace is mounted, invisible, over an empty analysis while it is read —
+  // deferred, so React renders it in slices after the progress panel instead of in one long task.
+  const firstLoad = view === undefined && state.status === 'loading' && premountable(vs.view);
+  const premount = useDeferredValue(firstLoad) && firstLoad;
+  const workspace = view ?? (premount ? PREMOUNT_VIEW : undefined);
+  const prepared = useMemo(() => (workspace === undefined ? undefined : prepareRegions(workspace.regions)), [workspace]);
   const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning);
   const search = useSearch(engine.scans, view?.id, flags.tuning);
   useTestHooks(engine, census.start, flags.tuning);
@@ -125,20 +131,20 @@ export function App(): ReactNode {
           {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
           {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
           {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
-          {view === undefined || prepared === undefined ? (
+          {workspace === undefined || prepared === undefined ? (
             state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
           ) : (
-            <main className="main">
-              {state.status !== 'loading' && <CensusPanel state={c} regions={view.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
-              <ViewTabs view={view} current={vs.view} onPick={(v) => update({ view: v })} />
-              {view.overview.dump.warnings.length > 0 && <WarningsNote warnings={view.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
+            <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
+              {state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
+              <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
+              {workspace.overview.dump.warnings.length > 0 && <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
               <CensusContext.Provider value={c}>
               {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
               <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-                {vs.view === 'overview' && <OverviewView view={view} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
+                {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
                 {vs.view === 'regions' && (
                   <RegionsView
-                    view={view}
+                    view={workspace}
                     prepared={prepared}
                     filter={vs.regionFilter}
                     sort={vs.regionSort}
@@ -154,10 +160,10 @@ export function App(): ReactNode {
                     touchedColumn={touchedColumn}
                   />
                 )}
-                {vs.view === 'totals' && <TotalsView view={view} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
+                {vs.view === 'totals' && <TotalsView view={workspace} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
                 {vs.view === 'threads' && (
                   <ThreadsView
-                    view={view}
+                    view={workspace}
                     text={vs.threadText}
                     sort={vs.threadSort}
                     selectedTid={vs.thread}
@@ -173,10 +179,10 @@ export function App(): ReactNode {
                     censusColumns={touchedColumn}
                   />
                 )}
-                {vs.view === 'search' && <SearchView view={view} search={search} onShowHit={showHit} />}
+                {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showHit} />}
                 {vs.view === 'memory' && (
                   <HexView
-                    view={view}
+                    view={workspace}
                     prepared={prepared}
                     address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
                     mode={vs.hexMode ?? 'pointers'}

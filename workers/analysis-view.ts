@@ -82,6 +82,14 @@ export function regionColumns(regions: readonly Region[]): RegionColumns {
 /** Writes each region's position in the order of `key` (ties in region order) into `ranks`. */
 function rankBy(regions: readonly Region[], key: (r: Region) => bigint, ranks: Uint32Array): void {
   const keys = regions.map(key);
+  // The engine hands regions over sorted by start (and, as they do not overlap, by end): then each rank is the
+  // region's own index, and the sort — a comparator call per region, in a worker that has never run it — is skipped.
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! <= keys[i]!;
+  if (inOrder) {
+    for (let i = 0; i < ranks.length; i++) ranks[i] = i;
+    return;
+  }
   const order = Array.from({ length: regions.length }, (_, i) => i);
   order.sort((a, b) => {
     const x = keys[a] ?? 0n;

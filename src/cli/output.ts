@@ -17,6 +17,14 @@ function switchToStream(): void {
   });
 }
 
+/**
+ * True once output has gone through `process.stdout` (after an EAGAIN): its writes may still be queued, so the
+ * process must end by draining the event loop, not by process.exit().
+ */
+export function outputQueued(): boolean {
+  return viaStream;
+}
+
 export function writeOut(text: string): void {
   if (viaStream) {
     process.stdout.write(text);

@@ -57,17 +57,21 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   progress('modules');
   const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
   const execfn = auxvValue(notes.auxv, AT.EXECFN);
-  // An empty string (zeros where AT_EXECFN points) names nothing: it used to become the executable "".
-  const execfnText = execfn === undefined ? undefined : (await memory.readCString(execfn)) || undefined;
-  const executable = pickExecutable(files, execfnText, notes);
-  const modules: Module[] = await findModules(files, memory, core, warn);
   // Only a file mapping AT the vDSO's address makes it a named module: a module's start..end hull can enclose it
   // (ld.so's text and data straddle the vDSO in older layouts), which used to hide the vDSO and its build-id.
-  if (vdso !== undefined && !files.some((f) => vdso >= f.start && vdso < f.end)) {
-    const m = await probeModule(memory, vdso, '[vdso]', core);
-    if (m !== undefined) modules.push(m);
-  }
-  const diagBytes = header.bits === 64 ? await memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined;
+  const vdsoUnnamed = vdso !== undefined && !files.some((f) => vdso >= f.start && vdso < f.end);
+  // The small reads of memory that follow the notes do not depend on each other: issued together, so a source
+  // whose every read is a round trip (a File in the page) waits for one round instead of one per read.
+  const [execfnRaw, found, vdsoModule, diagBytes] = await Promise.all([
+    execfn === undefined ? undefined : memory.readCString(execfn),
+    findModules(files, memory, core, warn),
+    vdsoUnnamed ? probeModule(memory, vdso, '[vdso]', core) : undefined,
+    header.bits === 64 ? memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined,
+  ]);
+  // An empty string (zeros where AT_EXECFN points) names nothing: it used to become the executable "".
+  const execfnText = execfnRaw || undefined;
+  const executable = pickExecutable(files, execfnText, notes);
+  const modules: Module[] = vdsoModule === undefined ? found : [...found, vdsoModule];
   const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
 
   progress('regions');

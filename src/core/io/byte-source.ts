@@ -44,8 +44,9 @@ export class BlobSource implements ByteSource {
 
   /**
    * `synchronous`: read with FileReaderSync where there is one (workers), for a pass that reads one thing after
-   * another and has nothing to overlap the reads with — the header pass. In Chromium that took the 2.7 MB note
-   * segment of an 800-thread core in 6–13 ms instead of 10–33 ms, and each small read ~1 ms sooner. Scans keep
+   * another — the header pass. In Chromium that took the 2.7 MB note segment of an 800-thread core in 6–13 ms
+   * instead of 10–33 ms. Reads under SYNC_MIN stay asynchronous even then: each costs a round trip either way
+   * (~1 ms), and the header pass issues its small ones together (module pages), so they overlap. Scans keep
    * asynchronous reads: a worker counts one slice while the next one arrives.
    */
   constructor(file: Blob, options: { readonly synchronous?: boolean } = {}) {
@@ -59,9 +60,13 @@ export class BlobSource implements ByteSource {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return new Uint8Array(0);
     const slice = this.blob.slice(offset, end);
-    return new Uint8Array(this.reader !== undefined ? this.reader.readAsArrayBuffer(slice) : await slice.arrayBuffer());
+    const sync = this.reader !== undefined && end - offset >= SYNC_MIN;
+    return new Uint8Array(sync ? this.reader!.readAsArrayBuffer(slice) : await slice.arrayBuffer());
   }
 }
+
+/** Reads at least this long are synchronous in a `synchronous` BlobSource (see its constructor). */
+const SYNC_MIN = 16 * 1024;
 
 /** FileReaderSync, a worker-only web API (absent on the page's main thread, in Node and in jsdom). */
 interface SyncReader {

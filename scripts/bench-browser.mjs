@@ -155,10 +155,10 @@ function median(values) {
 /**
  * @param {string} corePath a core file, or 'sample' for the page's sample button
  * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number }} options
- *   loads: first loads to take the median of (default 7; each in a fresh context); the census runs in the last one
+ *   loads: first loads to take the median of (default 9; each in a fresh context); the census runs in the last one
  * @returns {Promise<{ msToRows: number, changeToRows: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
-export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 7 } = {}) {
+export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 9 } = {}) {
   return withServer(baseUrl, async (url) => {
     const browser = await chromium.launch({ ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}), args: ARGS });
     try {

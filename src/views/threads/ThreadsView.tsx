@@ -169,6 +169,8 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       />
       {thread !== undefined && selected !== undefined && (
         <ThreadDetail
+          // Keyed by dump: its registers are asked for again when another dump replaces this one.
+          key={props.view.id}
           thread={thread}
           index={selected}
           census={census}

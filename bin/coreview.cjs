@@ -7,6 +7,13 @@ const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
+const { setFlagsFromString } = require('node:v8');
+
+// V8 starts with a 1 MiB young generation and doubles it after each collection; a header pass allocates ~7 MB
+// that mostly stays alive, so it paid six young-generation collections (copying the same objects each time).
+// Growing by 8× instead takes three: ~30M fewer instructions of the ~320M that `coreview --json` runs itself on
+// an 800-thread core (callgrind). Set before the bundle is compiled, so its code cache matches these flags.
+setFlagsFromString('--semi-space-growth-factor=8');
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'build/cli/main.cjs');

@@ -1,12 +1,6 @@
 import type { BinaryView } from '../elf/binary-view';
+import type { RegisterSlot } from '../notes/arch/layout';
 import type { Register } from './types';
-
-/** Where one register sits in a register note: byte offset (from the set's base) and size. */
-export interface RegisterPlace {
-  readonly name: string;
-  readonly offset: number;
-  readonly size: number;
-}
 
 /**
  * A thread's general registers as the dump recorded them, decoded when first asked for. An 800-thread core holds
@@ -23,16 +17,16 @@ export class RegisterSet {
   constructor(
     private readonly view: BinaryView | undefined,
     private readonly base: number,
-    private readonly places: readonly RegisterPlace[],
+    private readonly slots: readonly RegisterSlot[],
   ) {}
 
   get count(): number {
-    return this.view === undefined ? 0 : this.places.length;
+    return this.view === undefined ? 0 : this.slots.length;
   }
 
   list(): readonly Register[] {
     if (this.decoded === undefined) {
-      this.decoded = this.view === undefined ? [] : this.places.map((p) => ({ name: p.name, hex: this.hex(p), size: p.size }));
+      this.decoded = this.view === undefined ? [] : this.slots.map((p) => ({ name: p.name, hex: this.hex(p), size: p.size }));
     }
     return this.decoded;
   }
@@ -40,8 +34,8 @@ export class RegisterSet {
   /** The named register's value, for the two the engine computes with (pc and sp). */
   value(name: string): bigint | undefined {
     if (this.view === undefined) return undefined;
-    for (let i = 0; i < this.places.length; i++) {
-      const p = this.places[i]!;
+    for (let i = 0; i < this.slots.length; i++) {
+      const p = this.slots[i]!;
       if (p.name === name) return this.view.uint(this.base + p.offset, p.size);
     }
     return undefined;
@@ -53,11 +47,11 @@ export class RegisterSet {
    */
   byName(): Record<string, string> {
     const out: Record<string, string> = {};
-    if (this.view !== undefined) for (const p of this.places) out[p.name] = this.hex(p);
+    if (this.view !== undefined) for (const p of this.slots) out[p.name] = this.hex(p);
     return out;
   }
 
-  private hex(place: RegisterPlace): string {
-    return this.view!.uintHex(this.base + place.offset, place.size);
+  private hex(slot: RegisterSlot): string {
+    return this.view!.uintHex(this.base + slot.offset, slot.size);
   }
 }

@@ -12,7 +12,7 @@
  * PN_XNUM 'end', as the kernel writes it]. Everything the engine validates can be broken on purpose: header
  * fields (`header`), program headers (`phdr`), note sizes and padding (`note`), and the file's length (`build`).
  */
-import { ByteWriter, align, ascii, type Bits, type Endian, type Num } from './byte-writer';
+import { ByteWriter, align, ascii, concatBytes, type Bits, type Endian, type Num } from './byte-writer';
 import {
   EM_386,
   EM_X86_64,
@@ -255,7 +255,7 @@ function layout(
   const placed: Placed[] = [];
   for (const chunks of noteSegments) {
     cursor = align(cursor, 4);
-    const bytes = concat(chunks);
+    const bytes = concatBytes(chunks);
     placed.push({ phdr: { type: PT_NOTE, offset: cursor, filesz: bytes.length, memsz: 0, align: 4 }, bytes });
     cursor += bytes.length;
   }
@@ -297,16 +297,6 @@ function layout(
   }
   applyOverrides(w, o.header ?? {});
   return w.bytes;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 function writeHeader(w: ByteWriter, h: CoreOptions & { machine: number; phoff: number; phnum: number; shoff: number; shnum: number }): void {

@@ -12,18 +12,7 @@ import { ByteWriter } from '../helpers/byte-writer';
 import { outcome } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 import { ShrinkingSource, SparseSource } from '../helpers/sparse-source';
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './scan-layout';
 
 /** Runs the engine with a time limit; returns the analysis, or undefined when it was rejected with a DumpError. */
 async function survive(input: Uint8Array | ByteSource, limitMs = 500): Promise<Analysis | undefined> {

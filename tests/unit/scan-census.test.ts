@@ -4,7 +4,8 @@ import type { Region } from '../../src/core/model/types';
 import type { CensusPartial, RegionCensus } from '../../src/core/scan/census';
 import { censusChunk, mergeCensus, planCensusChunks, runCensus } from '../../src/core/scan/census';
 import { stackHighWater, touchedTotals } from '../../src/core/scan/census-summary';
-import { MisalignedSource, concat, makeRegion, prng, randomLayout, sprinkle } from './scan-layout';
+import { concatBytes } from '../helpers/byte-writer';
+import { MisalignedSource, makeRegion, prng, randomLayout, sprinkle } from './scan-layout';
 
 const PAGE = 4096;
 
@@ -179,7 +180,7 @@ describe('census summaries', () => {
     const pages = Array.from({ length: 6 }, () => new Uint8Array(PAGE));
     (pages[1] as Uint8Array)[100] = 1;
     (pages[3] as Uint8Array)[0] = 1;
-    const file = concat(pages);
+    const file = concatBytes(pages);
     const stack = makeRegion({ start: 0x20000n, size: 4 * PAGE, inDump: 4 * PAGE, dumpOffset: 0, kind: 'Stack' });
     const empty = makeRegion({ start: 0x30000n, size: 2 * PAGE, inDump: 2 * PAGE, dumpOffset: 4 * PAGE });
     const partial = makeRegion({ start: 0x40000n, size: 4 * PAGE, inDump: 2 * PAGE, dumpOffset: 0 });

@@ -4,6 +4,7 @@
  */
 import type { ByteSource } from '../../src/core/io/byte-source';
 import type { MemoryKind, Region } from '../../src/core/model/types';
+import { concatBytes } from '../helpers/byte-writer';
 
 /** mulberry32: small, seeded, good enough for layouts. */
 export function prng(seed: number): () => number {
@@ -99,7 +100,7 @@ export function randomLayout(rand: () => number, options: LayoutOptions): Layout
     if (spec.inDump > 0) lastPlaced = i;
   }
   chunks.push(junk(rand, randInt(rand, 0, 100)));
-  let file = concat(chunks);
+  let file = concatBytes(chunks);
   const regions = specs.map((spec, i) =>
     makeRegion({
       ...spec,
@@ -134,16 +135,6 @@ export function sprinkle(rand: () => number, page: Uint8Array): void {
 function junk(rand: () => number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = randInt(rand, 1, 255);
-  return out;
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

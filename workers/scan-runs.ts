@@ -79,6 +79,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
+/**
+ * A scan's end, and its two ways to stop: close (no more work) and cancel (that, and end it as cancelled).
+ * `current` gives the end being waited for now (a search makes a new one each time it is asked for more).
+ */
+function runningScan(current: () => { promise: Promise<ScanEnd>; resolve: (end: ScanEnd) => void }, stop: () => void): RunningScan {
+  return { end: current().promise, cancel: () => (stop(), current().resolve({ ok: true, kind: 'cancelled' })), close: stop };
+}
+
 function itemAt<T>(items: readonly T[], i: number): T {
   const item = items[i];
   if (item === undefined) throw new RangeError(`no plan item ${i}`);
@@ -137,12 +145,11 @@ export function runCensusScan(ctx: ScanContext, d: HeldDump): RunningScan {
   // Regions with nothing in the dump are complete already: show them now, then scan the rest.
   ctx.send(...event());
   dispatcher.enqueue(items.keys());
-  const stop = () => {
+  return runningScan(() => done, () => {
     finished = true;
     dispatcher.stop();
     timer.cancel();
-  };
-  return { end: done.promise, cancel: () => (stop(), done.resolve({ ok: true, kind: 'cancelled' })), close: stop };
+  });
 }
 
 export function runReadOnlyScan(ctx: ScanContext, d: HeldDump): RunningScan {
@@ -171,12 +178,11 @@ export function runReadOnlyScan(ctx: ScanContext, d: HeldDump): RunningScan {
     },
   });
   dispatcher.enqueue(items.keys());
-  const stop = () => {
+  return runningScan(() => done, () => {
     finished = true;
     dispatcher.stop();
     timer.cancel();
-  };
-  return { end: done.promise, cancel: () => (stop(), done.resolve({ ok: true, kind: 'cancelled' })), close: stop };
+  });
 }
 
 export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery, firstLimit: number): RunningScan {
@@ -256,11 +262,14 @@ export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery,
     deliver();
     return done.promise;
   };
-  const stop = () => {
-    dispatcher.stop();
-    timer.cancel();
-  };
-  return { end: done.promise, cancel: () => (stop(), done.resolve({ ok: true, kind: 'cancelled' })), close: stop, more };
+  const scan = runningScan(
+    () => done,
+    () => {
+      dispatcher.stop();
+      timer.cancel();
+    },
+  );
+  return { ...scan, more };
 }
 
 /** A hit as the page lists it: the CLI's context text (hitText), with the address and region to link to. */

@@ -7,20 +7,10 @@ const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
-const { setFlagsFromString } = require('node:v8');
-
-// V8 starts with a 1 MiB young generation and doubles it after each collection; a header pass allocates ~7 MB
-// that mostly stays alive, so it paid six young-generation collections (copying the same objects each time).
-// Growing by 8× instead takes three: ~30M fewer instructions of the ~320M that `coreview --json` runs itself on
-// an 800-thread core (callgrind). Not for the memory scans: V8's flags are the whole process's, its worker
-// threads included, and there it measured ~3% slower. Set before the bundle is compiled: V8 accepts a code cache
-// only under the flags it was made with, hence one cache per kind of command.
-const scanning = process.argv.some((arg) => arg === '--scan' || arg === '--search');
-if (!scanning) setFlagsFromString('--semi-space-growth-factor=8');
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'build/cli/main.cjs');
-const codeCache = `${bundle}.v8-${process.version}${scanning ? '-scan' : ''}.cache`;
+const codeCache = `${bundle}.v8-${process.version}.cache`;
 
 function newestSource(dir) {
   let newest = 0;

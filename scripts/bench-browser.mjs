@@ -138,13 +138,29 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
     { polling: 'raf', timeout: timeoutMs },
   );
   // Both in the page's clock: t0 was read just before setInputFiles was sent, so msToRows includes Playwright
-  // delivering the file (~15 ms here) but not the harness noticing the rows; changeToRows is the page's own part.
-  const marks = await page.evaluate(() => window.__load);
+  // delivering the file but not the harness noticing the rows; changeToRows is the page's own part. The app's
+  // own mark (src/app/use-engine.ts) splits that into the worker's header pass, the trip there and back, and the
+  // render of the first screen.
+  const marks = await page.evaluate(() => {
+    const received = performance.getEntriesByName('coreview:analysis-received').at(-1);
+    return { ...window.__load, received: received?.startTime, analyzeMs: received?.detail?.analyzeMs };
+  });
   // Let a trailing task finish and be reported before reading the list.
   await page.waitForTimeout(200);
   const longestTaskMs = await page.evaluate((since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)), t0);
   const heapBytes = await heapUsed(context, page);
-  return { context, page, msToRows: marks.rows - t0, changeToRows: marks.change === undefined ? NaN : marks.rows - marks.change, longestTaskMs, heapBytes };
+  return {
+    context,
+    page,
+    msToRows: marks.rows - t0,
+    fileToChange: marks.change === undefined ? NaN : marks.change - t0,
+    changeToRows: marks.change === undefined ? NaN : marks.rows - marks.change,
+    analyzeMs: marks.analyzeMs ?? NaN,
+    messagesMs: marks.change === undefined || marks.received === undefined ? NaN : marks.received - marks.change - (marks.analyzeMs ?? 0),
+    renderMs: marks.received === undefined ? NaN : marks.rows - marks.received,
+    longestTaskMs,
+    heapBytes,
+  };
 }
 
 function median(values) {
@@ -156,7 +172,7 @@ function median(values) {
  * @param {string} corePath a core file, or 'sample' for the page's sample button
  * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number }} options
  *   loads: first loads to take the median of (default 9; each in a fresh context); the census runs in the last one
- * @returns {Promise<{ msToRows: number, changeToRows: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
+ * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
 export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 9 } = {}) {
   return withServer(baseUrl, async (url) => {
@@ -172,6 +188,10 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, cen
       const load = {
         msToRows: Math.round(median(runs.map((r) => r.msToRows))),
         changeToRows: Math.round(median(runs.map((r) => r.changeToRows))),
+        fileToChange: Math.round(median(runs.map((r) => r.fileToChange))),
+        analyzeMs: Math.round(median(runs.map((r) => r.analyzeMs))),
+        messagesMs: Math.round(median(runs.map((r) => r.messagesMs))),
+        renderMs: Math.round(median(runs.map((r) => r.renderMs))),
         // The worst of the runs: the target is on every load, not the typical one.
         longestTaskMs: Math.round(Math.max(...runs.map((r) => r.longestTaskMs))),
         heapBytes: median(runs.map((r) => r.heapBytes)),

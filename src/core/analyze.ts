@@ -51,8 +51,9 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const notes = await collectNotes(source, header, phdrs, warn);
   const os = detectOs(notes);
   const core = { bits: header.bits, endian: header.endian };
-  const memory = new DumpMemory(source, phdrs);
   const files: FileMapping[] = notes.file?.mappings ?? [];
+  const segmentRegions = buildRegions(phdrs, files, source.size, warn);
+  const memory = new DumpMemory(source, segmentRegions);
 
   progress('modules');
   const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
@@ -75,7 +76,6 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
 
   progress('regions');
-  const segmentRegions = buildRegions(phdrs, files, source.size, warn);
   const regions = addUnsegmentedFiles(segmentRegions, files, (f) => filePerms(f, modules));
   if (regions.length > segmentRegions.length) {
     warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; permissions taken from the image's program headers)`);

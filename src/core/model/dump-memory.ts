@@ -1,55 +1,39 @@
-import { PT_LOAD } from '../elf/constants';
-import type { ProgramHeader } from '../elf/program-headers';
 import type { ByteSource } from '../io/byte-source';
-import { byStart, rangeIndexAt } from './region-index';
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-interface LoadedRange {
-  readonly start: bigint;
-  readonly end: bigint;
-  readonly offset: number;
-  /** Bytes present in the file from `start` (p_filesz clamped to the file size). */
-  readonly present: number;
-}
+import { rangeIndexAt } from './region-index';
+import type { Region } from './types';
 
 /**
- * Reads the process's virtual memory from the dump's PT_LOAD segments — only the bytes that are really in the
- * file: past p_filesz (or past a truncated file's end) nothing is returned, never zeros.
+ * Reads the process's virtual memory for the header pass (module headers, AT_EXECFN, createdump's page) through
+ * the regions buildRegions made of the PT_LOADs — sorted, clipped where segments overlap, cut where NT_FILE
+ * subdivides one — rather than a second table of its own. Only the bytes really in the file come back: past a
+ * region's inDump (p_filesz, or a truncated file's end) nothing is returned, never zeros.
  */
 export class DumpMemory {
-  private readonly ranges: LoadedRange[];
-
   constructor(
     private readonly source: ByteSource,
-    phdrs: readonly ProgramHeader[],
-  ) {
-    const ranges: LoadedRange[] = [];
-    for (let i = 0; i < phdrs.length; i++) {
-      const p = phdrs[i]!; // indexed, not filter/map: one pass over thousands of headers in a cold process
-      if (p.type !== PT_LOAD || p.memsz <= 0n) continue;
-      const memsz = p.memsz > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(p.memsz);
-      ranges.push({ start: p.vaddr, end: p.vaddr + p.memsz, offset: p.offset, present: Math.max(0, Math.min(p.filesz, memsz, source.size - p.offset)) });
-    }
-    this.ranges = ranges.sort(byStart);
-  }
-
-  /** The range holding `address` (PT_LOADs of a core do not overlap; see regions.ts for the malformed case). */
-  private find(address: bigint): LoadedRange | undefined {
-    return this.ranges[rangeIndexAt(this.ranges, address)];
-  }
+    /** Sorted by start, not overlapping (buildRegions' output). */
+    private readonly regions: readonly Region[],
+  ) {}
 
   /**
    * Up to `length` contiguous bytes at `address`, stopping at the first byte not in the dump. Returns undefined
-   * when the first byte is not in the dump.
+   * when the first byte is not in the dump. A read runs on into the next region when that one continues this one
+   * in memory and in the file (another piece of the same PT_LOAD).
    */
   async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
-    const r = this.find(address);
-    if (r === undefined) return undefined;
-    const into = Number(address - r.start);
-    const available = r.present - into;
+    let at = rangeIndexAt(this.regions, address);
+    const first = this.regions[at];
+    if (first === undefined) return undefined;
+    const into = Number(address - first.start);
+    let available = first.inDump - into;
     if (available <= 0) return undefined;
-    const bytes = await this.source.read(r.offset + into, Math.min(length, available));
+    for (let r = first; available < length && r.inDump === r.size; ) {
+      const next = this.regions[++at];
+      if (next === undefined || next.start !== r.end || next.dumpOffset !== r.dumpOffset + r.size) break;
+      available += next.inDump;
+      r = next;
+    }
+    const bytes = await this.source.read(first.dumpOffset + into, Math.min(length, available));
     return bytes.length > 0 ? bytes : undefined;
   }
 

@@ -99,6 +99,45 @@ export function note(name: string, type: number, desc: Uint8Array): Uint8Array {
   return out.bytes;
 }
 
+/**
+ * The head of an x86_64 ELF64 core: the ELF header, `phnum` program headers (PN_XNUM, with the count in section
+ * header 0's sh_info, from 0xffff on) and the notes right after them. Returns the bytes to write at offset 0 and
+ * `phdr(i, …)`, which writes program header i; header 0 is the notes' PT_NOTE, already written.
+ */
+export function coreHead64(phnum: number, notes: readonly Uint8Array[]): { head: Writer; phdr: (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) => void } {
+  const notesLength = notes.reduce((a, n) => a + n.length, 0);
+  const xnum = phnum >= 0xffff;
+  const phoff = 64;
+  const shoff = phoff + phnum * 56;
+  const notesAt = xnum ? shoff + 64 : shoff;
+  const head = new Writer(notesAt + notesLength);
+  head.bytes.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
+  head.u16(16, 4); // ET_CORE
+  head.u16(18, 62); // EM_X86_64
+  head.u32(20, 1);
+  head.u64(32, phoff);
+  head.u16(52, 64);
+  head.u16(54, 56);
+  if (xnum) {
+    head.u64(40, shoff);
+    head.u16(56, 0xffff); // PN_XNUM: the real count is sh_info of section header 0
+    head.u16(58, 64);
+    head.u16(60, 1);
+    head.u32(shoff + 44, phnum); // sh_info
+  } else {
+    head.u16(56, phnum);
+  }
+  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) =>
+    head.phdr64(phoff + i * 56, type, flags, offset, vaddr, filesz, memsz);
+  phdr(0, PT_NOTE, 0, notesAt, 0n, notesLength, 0);
+  let at = notesAt;
+  for (const n of notes) {
+    head.bytes.set(n, at);
+    at += n.length;
+  }
+  return { head, phdr };
+}
+
 export interface BigCore {
   readonly path: string;
   readonly size: number;
@@ -144,36 +183,11 @@ export function bigSparseCore(fillers = 99_998): BigCore {
   file.u64(32, 0);
   file.text(40, imagePath);
   const notes = [note('CORE', 1, prstatus.bytes), note('CORE', 3, prpsinfo.bytes), note('CORE', NT_FILE, file.bytes)];
-  const notesLength = notes.reduce((a, n) => a + n.length, 0);
 
-  const phnum = 1 + fillers + 2;
-  const phoff = 64;
-  const shoff = phoff + phnum * 56;
-  const notesAt = shoff + 64;
-  const head = new Writer(notesAt + notesLength);
-  head.bytes.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  head.u16(16, 4); // ET_CORE
-  head.u16(18, 62); // EM_X86_64
-  head.u32(20, 1);
-  head.u64(32, phoff);
-  head.u64(40, shoff);
-  head.u16(52, 64);
-  head.u16(54, 56);
-  head.u16(56, 0xffff); // PN_XNUM: the real count is sh_info of section header 0
-  head.u16(58, 64);
-  head.u16(60, 1);
-  head.u32(shoff + 44, phnum); // sh_info
-  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) =>
-    head.phdr64(phoff + i * 56, type, flags, offset, vaddr, filesz, memsz);
-  phdr(0, PT_NOTE, 0, notesAt, 0n, notesLength, 0);
+  const { head, phdr } = coreHead64(1 + fillers + 2, notes);
   for (let i = 0; i < fillers; i++) phdr(1 + i, PT_LOAD, i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 6, 0, 0x2_0000_0000n + BigInt(i) * 0x10000n, 0, 0x1000 * (1 + (i % 7)));
   phdr(1 + fillers, PT_LOAD, 5, imageOffset, imageStart, 0x1000, 0x1000);
   phdr(2 + fillers, PT_LOAD, 6, stackOffset, stackStart, stackSize, stackSize);
-  let at = notesAt;
-  for (const n of notes) {
-    head.bytes.set(n, at);
-    at += n.length;
-  }
 
   // The image's first page: an ELF header with one PT_NOTE holding a GNU build-id, read back from past 4 GiB.
   const image = new Writer(0x200);

@@ -7,7 +7,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GiB, note, PT_LOAD, PT_NOTE, Writer } from './make-cores';
+import { coreHead64, GiB, note, PT_LOAD, Writer } from './make-cores';
 
 /** The PT_LOADs of a little-endian ELF64 core: where each one's bytes are in the file and in memory. */
 function loads(bytes: Uint8Array): { offset: number; vaddr: bigint; filesz: number; memsz: number }[] {
@@ -74,27 +74,8 @@ export function bigCensusCore(size = GiB): BigCensusCore {
   prpsinfo.u32(24, tid);
   prpsinfo.text(40, 'bigcensus');
   const notes = [note('CORE', 1, prstatus.bytes), note('CORE', 3, prpsinfo.bytes)];
-  const notesLength = notes.reduce((a, n) => a + n.length, 0);
-  const phoff = 64;
-  const notesAt = phoff + 2 * 56;
-  const head = new Writer(notesAt + notesLength);
-  head.bytes.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  head.u16(16, 4); // ET_CORE
-  head.u16(18, 62); // EM_X86_64
-  head.u32(20, 1);
-  head.u64(32, phoff);
-  head.u16(52, 64);
-  head.u16(54, 56);
-  head.u16(56, 2);
-  const phdr = (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) =>
-    head.phdr64(phoff + i * 56, type, flags, offset, vaddr, filesz, memsz);
-  phdr(0, PT_NOTE, 0, notesAt, 0n, notesLength, 0);
+  const { head, phdr } = coreHead64(2, notes);
   phdr(1, PT_LOAD, 6, dataOffset, regionStart, size, size);
-  let at = notesAt;
-  for (const n of notes) {
-    head.bytes.set(n, at);
-    at += n.length;
-  }
   const firstNeedle = { text: 'coreview-first-needle', offset: 0x2345 };
   const lastNeedle = { text: 'coreview-last-needle', offset: size - 0x3000 + 0x77 };
   const path = join(tmpdir(), `coreview-bigcensus-${process.pid}-${Date.now()}.core`);

@@ -108,15 +108,23 @@ test('the sample: totals and headline from the census, the OS from memory with a
   rmSync(dirname(core), { recursive: true, force: true });
 });
 
-test('cancel stops the census: no more events, every worker idle; the JSON says the census is incomplete', async ({ page }) => {
+/** Opens a 2 GiB census core and runs `body` once its census is under way; the core is deleted after. */
+async function duringBigCensus(page: Page, body: () => Promise<void>): Promise<void> {
   test.setTimeout(90_000);
   const big = bigCensusCore(2 * 1024 ** 3);
   try {
     await page.goto('./');
     await openFile(page, big.path);
     await waitReady(page);
-    const progress = page.getByTestId('census-progress');
-    await expect(progress).toContainText('MB/s');
+    await expect(page.getByTestId('census-progress')).toContainText('MB/s');
+    await body();
+  } finally {
+    rmSync(big.path, { force: true });
+  }
+}
+
+test('cancel stops the census: no more events, every worker idle; the JSON says the census is incomplete', async ({ page }) => {
+  await duringBigCensus(page, async () => {
     await page.getByRole('status', { name: 'Memory census' }).getByRole('button', { name: 'Cancel' }).click();
     await expect(app(page)).toHaveAttribute('data-scan', 'incomplete');
     await expect(page.getByTestId('census-incomplete')).toContainText('Census incomplete: cancelled');
@@ -134,19 +142,11 @@ test('cancel stops the census: no more events, every worker idle; the JSON says 
     await page.getByTestId('census-incomplete').getByRole('button', { name: 'Scan again' }).click();
     await waitScanDone(page, 60_000);
     await expect(page.getByTestId('headline-usage')).toContainText('touched');
-  } finally {
-    rmSync(big.path, { force: true });
-  }
+  });
 });
 
 test('a worker that dies mid-census: reported and replaced, the partial census stays, marked incomplete', async ({ page }) => {
-  test.setTimeout(90_000);
-  const big = bigCensusCore(2 * 1024 ** 3);
-  try {
-    await page.goto('./');
-    await openFile(page, big.path);
-    await waitReady(page);
-    await expect(page.getByTestId('census-progress')).toContainText('MB/s');
+  await duringBigCensus(page, async () => {
     // Crash a worker that is not the coordinator (the one holding the analysis): the others carry on.
     await page.evaluate(() => {
       const hooks = window.__coreview;
@@ -166,9 +166,7 @@ test('a worker that dies mid-census: reported and replaced, the partial census s
     const json = JSON.parse(await downloadJson(page)) as { dump: { census?: string }; regions: { touched?: number }[] };
     expect(json.dump.census).toBe('incomplete');
     expect(json.regions[0]?.touched).toBeUndefined();
-  } finally {
-    rmSync(big.path, { force: true });
-  }
+  });
 });
 
 test('with the census turned off: data-scan is off, no Touched column, the setting is kept; ?census=on overrides it', async ({ page }) => {

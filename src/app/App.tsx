@@ -15,13 +15,13 @@ import { SearchView } from '../views/search/SearchView';
 import { ThreadsView } from '../views/threads/ThreadsView';
 import { TotalsView } from '../views/totals/TotalsView';
 import { CensusContext } from '../views/common/census-context';
-import { ReadyContext } from '../views/common/use-report-ready';
 import { TooltipProvider } from '../views/common/Tooltip';
 import { hexAddress } from '../core/format/address';
 import { CensusPanel } from './CensusPanel';
 import { censusExport, type CensusState } from './census-data';
 import type { HexMode, ViewState } from './hash-state';
 import { ErrorPanel, Notice, ProgressPanel, WarningsNote } from './StatusPanels';
+import { StatusRoot } from './StatusRoot';
 import { useTestHooks } from './test-hooks';
 import { TopBar } from './TopBar';
 import { useCensus } from './use-census';
@@ -46,7 +46,6 @@ export function App(): ReactNode {
   const engine = useEngine(flags);
   const { state, open } = engine;
   const [vs, setVs] = useViewState();
-  const [renderedKey, setRenderedKey] = useState<string>();
   const [scrollKey, setScrollKey] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const dragging = useFileDrop(open);
@@ -118,91 +117,88 @@ export function App(): ReactNode {
   const getJson = useCallback(() => engine.exportText({ kind: 'json', census: censusExport(c) }), [engine, c]);
 
   const expected = view === undefined ? undefined : `${view.id}:${vs.view}`;
-  const status = state.status === 'ready' ? (renderedKey === expected ? 'ready' : 'loading') : state.status;
   const touchedColumn = settings.autoCensus || c !== undefined;
   const bits = view?.overview.dump.bits ?? 64;
 
   return (
-    <ReadyContext.Provider value={setRenderedKey}>
-      <TooltipProvider>
-        <div className="app" data-status={status} data-scan={scanAttribute(c, shownCensus)}>
-          <TopBar ref={fileInput} view={view} onFile={open} onSample={engine.openSample} getJson={getJson} autoCensus={settings.autoCensus} onAutoCensus={setAutoCensus} />
-          <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
-          {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
-          {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
-          {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
-          {workspace === undefined || prepared === undefined ? (
-            state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
-          ) : (
-            <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
-              {state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
-              <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
-              {workspace.overview.dump.warnings.length > 0 && <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
-              <CensusContext.Provider value={c}>
-              {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
-              <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-                {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
-                {vs.view === 'regions' && (
-                  <RegionsView
-                    view={workspace}
-                    prepared={prepared}
-                    filter={vs.regionFilter}
-                    sort={vs.regionSort}
-                    selected={selectedRegion}
-                    scrollKey={scrollKey}
-                    onFilter={(regionFilter, select) => update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })}
-                    onSort={(regionSort) => update({ regionSort })}
-                    onSelect={(i) => update({ region: regionHex(i) })}
-                    onShowThread={showThread}
-                    onShowMemory={followPointer}
-                    exportText={engine.exportText}
-                    census={c}
-                    touchedColumn={touchedColumn}
-                  />
-                )}
-                {vs.view === 'totals' && <TotalsView view={workspace} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
-                {vs.view === 'threads' && (
-                  <ThreadsView
-                    view={workspace}
-                    text={vs.threadText}
-                    sort={vs.threadSort}
-                    selectedTid={vs.thread}
-                    scrollKey={scrollKey}
-                    onText={(threadText) => update({ threadText })}
-                    onSort={(threadSort) => update({ threadSort })}
-                    onSelect={(thread) => update({ thread })}
-                    onShowStack={showRegion}
-                    onShowMemory={followPointer}
-                    exportText={engine.exportText}
-                    loadRegisters={engine.threadRegisters}
-                    census={c}
-                    censusColumns={touchedColumn}
-                  />
-                )}
-                {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showHit} />}
-                {vs.view === 'memory' && (
-                  <HexView
-                    view={workspace}
-                    prepared={prepared}
-                    address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
-                    mode={vs.hexMode ?? 'pointers'}
-                    highlight={vs.highlight}
-                    onNavigate={followPointer}
-                    onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
-                    readMemory={engine.readMemory}
-                  />
-                )}
-              </div>
-              </CensusContext.Provider>
-            </main>
-          )}
-          {dragging && (
-            <div className="drop-overlay" aria-hidden="true">
-              <div className="drop-target">Drop the core dump to open it — it stays on this computer</div>
+    <TooltipProvider>
+      <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c, shownCensus)}>
+        <TopBar ref={fileInput} view={view} onFile={open} onSample={engine.openSample} getJson={getJson} autoCensus={settings.autoCensus} onAutoCensus={setAutoCensus} />
+        <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
+        {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
+        {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
+        {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
+        {workspace === undefined || prepared === undefined ? (
+          state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
+        ) : (
+          <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
+            {state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
+            <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
+            {workspace.overview.dump.warnings.length > 0 && <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
+            <CensusContext.Provider value={c}>
+            {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
+            <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
+              {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
+              {vs.view === 'regions' && (
+                <RegionsView
+                  view={workspace}
+                  prepared={prepared}
+                  filter={vs.regionFilter}
+                  sort={vs.regionSort}
+                  selected={selectedRegion}
+                  scrollKey={scrollKey}
+                  onFilter={(regionFilter, select) => update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })}
+                  onSort={(regionSort) => update({ regionSort })}
+                  onSelect={(i) => update({ region: regionHex(i) })}
+                  onShowThread={showThread}
+                  onShowMemory={followPointer}
+                  exportText={engine.exportText}
+                  census={c}
+                  touchedColumn={touchedColumn}
+                />
+              )}
+              {vs.view === 'totals' && <TotalsView view={workspace} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
+              {vs.view === 'threads' && (
+                <ThreadsView
+                  view={workspace}
+                  text={vs.threadText}
+                  sort={vs.threadSort}
+                  selectedTid={vs.thread}
+                  scrollKey={scrollKey}
+                  onText={(threadText) => update({ threadText })}
+                  onSort={(threadSort) => update({ threadSort })}
+                  onSelect={(thread) => update({ thread })}
+                  onShowStack={showRegion}
+                  onShowMemory={followPointer}
+                  exportText={engine.exportText}
+                  loadRegisters={engine.threadRegisters}
+                  census={c}
+                  censusColumns={touchedColumn}
+                />
+              )}
+              {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showHit} />}
+              {vs.view === 'memory' && (
+                <HexView
+                  view={workspace}
+                  prepared={prepared}
+                  address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
+                  mode={vs.hexMode ?? 'pointers'}
+                  highlight={vs.highlight}
+                  onNavigate={followPointer}
+                  onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
+                  readMemory={engine.readMemory}
+                />
+              )}
             </div>
-          )}
-        </div>
-      </TooltipProvider>
-    </ReadyContext.Provider>
+            </CensusContext.Provider>
+          </main>
+        )}
+        {dragging && (
+          <div className="drop-overlay" aria-hidden="true">
+            <div className="drop-target">Drop the core dump to open it — it stays on this computer</div>
+          </div>
+        )}
+      </StatusRoot>
+    </TooltipProvider>
   );
 }

@@ -68,12 +68,17 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
   expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--scan', '--json'));
 });
 
-test('while the first dump is read, the workspace waits mounted but unseen; then it shows that dump', async ({ page }) => {
+test('until the first dump is shown, the workspace waits mounted but unseen; then it shows that dump', async ({ page }) => {
   await page.goto('./#v=regions');
+  const workspace = page.locator('main.main');
+  // Before any dump: the welcome screen is what is seen, and the empty workspace is already there behind it.
+  await expect(workspace).toHaveClass(/premount/);
+  await expect(workspace).toBeHidden();
+  await expect(page.getByRole('grid', { name: 'Regions' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Where did the memory go?' })).toBeVisible();
   // The sample takes a moment to gunzip (257 MiB): long enough to look at the page while it loads.
   await page.getByRole('button', { name: 'Open sample dump' }).click();
   await expect(app(page)).toHaveAttribute('data-status', 'loading');
-  const workspace = page.locator('main.main');
   await expect(workspace).toHaveClass(/premount/);
   await expect(workspace).toBeHidden();
   await expect(page.getByRole('status', { name: 'Loading' })).toBeVisible();

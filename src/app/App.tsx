@@ -50,10 +50,10 @@ export function App(): ReactNode {
   const fileInput = useRef<HTMLInputElement>(null);
   const dragging = useFileDrop(open);
   const view = shownAnalysis(state);
-  // The first dump of the page: the workspace is mounted, invisible, over an empty analysis while it is read —
-  // deferred, so React renders it in slices after the progress panel instead of in one long task.
-  const firstLoad = view === undefined && state.status === 'loading' && premountable(vs.view);
-  const premount = useDeferredValue(firstLoad) && firstLoad;
+  // Until the first dump is shown, the workspace waits mounted, unseen and inert, over an empty analysis (see
+  // premount.ts). Deferred from the first render, so the welcome screen paints first.
+  const noDumpYet = view === undefined && premountable(vs.view);
+  const premount = useDeferredValue(noDumpYet, false) && noDumpYet;
   const workspace = view ?? (premount ? PREMOUNT_VIEW : undefined);
   const prepared = useMemo(() => (workspace === undefined ? undefined : prepareRegions(workspace.regions)), [workspace]);
   const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning);
@@ -128,11 +128,10 @@ export function App(): ReactNode {
         {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
         {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
         {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
-        {workspace === undefined || prepared === undefined ? (
-          state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
-        ) : (
+        {view === undefined && state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />}
+        {workspace === undefined || prepared === undefined ? undefined : (
           <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
-            {state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
+            {!premount && state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
             <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
             {workspace.overview.dump.warnings.length > 0 && <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
             <CensusContext.Provider value={c}>

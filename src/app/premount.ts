@@ -1,10 +1,13 @@
 /**
- * The workspace over an empty analysis, mounted (invisibly) while the first dump of the page is read.
+ * The workspace over an empty analysis, mounted (unseen and inert) from the page's start until its first dump is
+ * shown.
  *
  * The first time the page shows a dump it pays for more than the dump: React's first mount of the tabs, filters
- * and tables, and Chromium's first style and layout of them (~40 ms on the benchmark machine, against ~12 ms for
- * the next dump). Mounted while the worker reads, that work overlaps the read; when the analysis arrives the same
- * components only take its data.
+ * and tables, and Chromium's first style and layout of them. Paid at the page's start, that work is done while
+ * the user picks a file; when the analysis arrives the same components only take its data. It used to be mounted
+ * when the first dump was picked, to overlap the worker's header pass — but on a two-core machine the main
+ * thread's work then slowed the worker and the browser's file reads it waits on (two builds compared in one run:
+ * the header pass of an 800-thread gcore core took a fifth less with the workspace mounted beforehand).
  */
 import type { AnalysisView, RegionColumns } from '../../workers/engine-protocol';
 import type { ViewName } from './hash-state';

@@ -123,7 +123,10 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
   if (depth !== undefined) flags.set('depth', String(depth));
   await page.goto(`${url}?${flags}#v=regions`);
   await page.waitForSelector('[data-status=idle]');
-  // Let the page's own start-up settle so its tasks are not counted against the load.
+  // The page is ready for a file once its empty workspace is mounted behind the welcome screen (src/app/premount.ts):
+  // what a user sees who takes longer than that to pick a file. Then its own start-up settles, so its tasks are not
+  // counted against the load.
+  await page.waitForSelector('main.premount', { state: 'attached' });
   await page.waitForTimeout(300);
   const t0 = await page.evaluate(() => performance.now());
   if (corePath === 'sample') await page.getByRole('button', { name: 'Open sample dump' }).click();

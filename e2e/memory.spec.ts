@@ -71,7 +71,9 @@ test('a region’s bytes not in the dump print as ????????, and a big region is 
   await expect(rows(page).locator('.hex-row').first()).toContainText('??-?? ?? ?? ?? ?? ?? ?? ??  ????????????????');
 
   await showView(page, 'Regions');
-  await page.getByLabel('Kind').selectOption('[RESERVED]');
+  // The malloc arena's no-access reservation (Heap, MEM_RESERVE): the largest region of the sample not in its dump.
+  await page.getByLabel('Kind').selectOption('Heap');
+  await page.getByLabel('State').selectOption('MEM_RESERVE');
   await page.getByTestId('region-table').locator('[role=row][data-index]').first().dblclick();
   await waitReady(page);
   await expect(page.getByText(/Showing 16\.00 MiB of this 63\.87 MiB region/)).toBeVisible();

@@ -7,6 +7,7 @@ import { collectNotes } from './notes/collect-notes';
 import { signalName } from './notes/siginfo';
 import { classifyRegions } from './model/classify';
 import { DumpMemory } from './model/dump-memory';
+import { findArenaHeaps } from './model/glibc-heaps';
 import { findModules, probeModule } from './model/modules';
 import { detectProducer } from './model/producer';
 import { addUnsegmentedFiles, buildRegions } from './model/regions';
@@ -63,11 +64,12 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const vdsoUnnamed = vdso !== undefined && !files.some((f) => vdso >= f.start && vdso < f.end);
   // The small reads of memory that follow the notes do not depend on each other: issued together, so a source
   // whose every read is a round trip (a File in the page) waits for one round instead of one per read.
-  const [execfnRaw, found, vdsoModule, diagBytes] = await Promise.all([
+  const [execfnRaw, found, vdsoModule, diagBytes, arenaHeaps] = await Promise.all([
     execfn === undefined ? undefined : memory.readCString(execfn),
     findModules(files, memory, core, warn),
     vdsoUnnamed ? probeModule(memory, vdso, '[vdso]', core) : undefined,
     header.bits === 64 ? memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined,
+    os === 'Linux' ? findArenaHeaps(segmentRegions, memory, core) : [],
   ]);
   // An empty string (zeros where AT_EXECFN points) names nothing: it used to become the executable "".
   const execfnText = execfnRaw || undefined;
@@ -101,6 +103,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     modules,
     dotnet,
     permissionsLost,
+    arenaHeaps,
     ...(vdso !== undefined ? { vdso } : {}),
     ...(execfn !== undefined ? { execfn } : {}),
     ...(executable !== undefined ? { executable } : {}),

@@ -212,6 +212,19 @@ for (const producer of ['kernel', 'gcore'] as const) {
       expect(regions.map((r) => r.kind)).toEqual(['Heap']);
     });
 
+    it("tags the malloc arena's 64 MiB reservation Heap (glibc-arena-heap-info), as maps lays it out", () => {
+      // threads.c's workers malloc, so glibc gives them an arena (M_ARENA_MAX 2: main + one): in maps, an anonymous
+      // read-write mapping at a 64 MiB-aligned address, then no-access up to the next 64 MiB boundary.
+      const window = 64n << 20n;
+      const head = maps.find((m) => m.path === '' && m.perms.startsWith('rw') && m.start % window === 0n);
+      expect(head).toBeDefined();
+      const start = head?.start ?? 0n;
+      const regions = regionsIn(analysis.regions, start, start + window);
+      expect(regions[0]?.start).toBe(start);
+      expect(regions.at(-1)?.end).toBe(start + window);
+      expect(regions.map((r) => [r.kind, r.heuristic?.name])).toEqual(regions.map(() => ['Heap', 'glibc-arena-heap-info']));
+    });
+
     it(`places the heap copy of "${RID}" at its heap address via the regions' dump offsets`, () => {
       // An independent search of the file: every hit must fall in a region's dumped bytes, and one of them must
       // translate (region.start + offset - region.dumpOffset) into the [heap] mapping, where threads.c put it.

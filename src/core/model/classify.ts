@@ -3,6 +3,7 @@
  * every kind below is derived. What rests on a fact (a register, a file name, an auxv entry) is plain; what rests
  * on a guess is a named heuristic, recorded on the region with its evidence and shown to the user as such.
  */
+import { tagArenaHeaps, type ArenaHeap } from './glibc-heaps';
 import { hex, regionIndexAt } from './region-index';
 import type { Module, Region } from './types';
 
@@ -21,6 +22,8 @@ export interface ClassifyContext {
   readonly dotnet: boolean;
   /** gdb's gcore writes every segment readable (PF_R), so no-access guard pages arrive as read-only. */
   readonly permissionsLost: boolean;
+  /** glibc malloc arena heaps found in the dump's memory (glibc-heaps.ts). */
+  readonly arenaHeaps?: readonly ArenaHeap[];
 }
 
 const X86_64_VSYSCALL = 0xffffffffff600000n;
@@ -43,6 +46,7 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   tagMainStackFromAuxv(regions, ctx);
   tagStackGuards(regions, ctx.permissionsLost);
   tagBrkHeap(regions, ctx);
+  if (ctx.arenaHeaps !== undefined) tagArenaHeaps(regions, ctx.arenaHeaps);
   if (ctx.dotnet) tagGcHeap(regions);
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i]!;

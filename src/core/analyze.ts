@@ -8,6 +8,8 @@ import { signalName } from './notes/siginfo';
 import { classifyRegions } from './model/classify';
 import { DumpMemory } from './model/dump-memory';
 import { findArenaHeaps } from './model/glibc-heaps';
+import { loadedImages } from './model/link-map';
+import { hex } from './model/region-index';
 import { findModules, probeModule } from './model/modules';
 import { detectProducer } from './model/producer';
 import { addUnsegmentedFiles, buildRegions } from './model/regions';
@@ -52,9 +54,18 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const notes = await collectNotes(source, header, phdrs, warn);
   const os = detectOs(notes);
   const core = { bits: header.bits, endian: header.endian };
-  const files: FileMapping[] = notes.file?.mappings ?? [];
-  const segmentRegions = buildRegions(phdrs, files, source.size, warn);
-  const memory = new DumpMemory(source, segmentRegions);
+  // NT_FILE's mappings; without the note, those of the loaded images the process's own records name (auxv, the
+  // link map: link-map.ts), which then split the regions as NT_FILE's would have (buildRegions warned already).
+  const noteFiles: FileMapping[] = notes.file?.mappings ?? [];
+  let files = noteFiles;
+  let segmentRegions = buildRegions(phdrs, files, source.size, warn);
+  let memory = new DumpMemory(source, segmentRegions);
+  const loaded = notes.file === undefined && os === 'Linux' ? await loadedImages(memory, segmentRegions, notes.auxv, core, await executableName(memory, notes)) : undefined;
+  if (loaded !== undefined && loaded.mappings.length > 0) {
+    files = loaded.mappings;
+    segmentRegions = buildRegions(phdrs, files, source.size, () => undefined);
+    memory = new DumpMemory(source, segmentRegions);
+  }
 
   progress('modules');
   const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
@@ -78,7 +89,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
 
   progress('regions');
-  const regions = addUnsegmentedFiles(segmentRegions, files, (f) => filePerms(f, modules));
+  const regions = addUnsegmentedFiles(segmentRegions, noteFiles, (f) => filePerms(f, modules));
   if (regions.length > segmentRegions.length) {
     warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; permissions taken from the image's program headers)`);
   }
@@ -104,6 +115,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     dotnet,
     permissionsLost,
     arenaHeaps,
+    ...(loaded !== undefined && loaded.mappings.length > 0 ? { imageEvidence: loaded.evidence } : {}),
     ...(vdso !== undefined ? { vdso } : {}),
     ...(execfn !== undefined ? { execfn } : {}),
     ...(executable !== undefined ? { executable } : {}),
@@ -115,7 +127,10 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   if (loadSegments === 0) warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
   if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
   if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
-  if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
+  if (loaded !== undefined && loaded.mappings.length > 0) {
+    const list = loaded.linkMap === undefined ? 'no link map (a static executable, or its pages are not in the dump)' : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
+    warn(`no usable NT_FILE note: ${loaded.evidence.size} loaded ELF image(s) are named from the process's own records (${list}) and placed by their program headers; other file mappings cannot be told from anonymous memory`);
+  } else if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
     warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)');
   }
 
@@ -143,9 +158,16 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     imageTotals: imageTotals(regions),
     threads,
     modules,
-    files,
+    files: noteFiles,
     auxv: notes.auxv,
   };
+}
+
+/** The executable's path for a link map, whose entry for it has no name: AT_EXECFN's string, else pr_fname. */
+async function executableName(memory: DumpMemory, notes: CollectedNotes): Promise<string> {
+  const execfn = auxvValue(notes.auxv, AT.EXECFN);
+  const path = execfn === undefined ? undefined : await memory.readCString(execfn);
+  return path || notes.prpsinfo?.fname || '[exe]';
 }
 
 /** Permissions of a file mapping without a segment: the image's PT_LOAD covering that file offset, else read-only. */

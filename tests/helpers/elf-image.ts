@@ -26,6 +26,8 @@ export interface ElfImageSpec {
   /** Owner/type of the note (default "GNU"/3): lets a test write a look-alike that is not a build-id. */
   readonly noteName?: string;
   readonly noteType?: number;
+  /** p_vaddr of a PT_DYNAMIC (the dynamic section itself is not written): for the link-map fallback. */
+  readonly dynamic?: bigint;
 }
 
 export function elfImage(spec: ElfImageSpec = {}): Uint8Array {
@@ -36,7 +38,7 @@ export function elfImage(spec: ElfImageSpec = {}): Uint8Array {
   const vaddr = spec.vaddr ?? 0n;
   const id = spec.buildId === undefined ? undefined : fromHex(spec.buildId);
   const name = spec.noteName ?? 'GNU';
-  const phnum = id === undefined ? 1 : 2;
+  const phnum = 1 + (id === undefined ? 0 : 1) + (spec.dynamic === undefined ? 0 : 1);
   const noteAt = align(ehsize + phnum * phentsize, 8);
   const noteSize = id === undefined ? 0 : 12 + align(name.length + 1, 4) + align(id.length, 4);
   const w = new ByteWriter(noteAt + noteSize, endian, bits);
@@ -45,6 +47,7 @@ export function elfImage(spec: ElfImageSpec = {}): Uint8Array {
   if (bits === 64) w.u64(32, ehsize).u16(52, ehsize).u16(54, phentsize).u16(56, phnum);
   else w.u32(28, ehsize).u16(40, ehsize).u16(42, phentsize).u16(44, phnum);
   writePhdr(w, ehsize, { type: 1, flags: 5, offset: 0, vaddr, size: BigInt(spec.size ?? 0x2000) });
+  if (spec.dynamic !== undefined) writePhdr(w, ehsize + (phnum - 1) * phentsize, { type: 2, flags: 6, offset: 0x1000, vaddr: spec.dynamic, size: 0x100n });
   if (id !== undefined) {
     writePhdr(w, ehsize + phentsize, { type: 4, flags: 4, offset: noteAt, vaddr: vaddr + BigInt(noteAt), size: BigInt(noteSize) });
     w.u32(noteAt, name.length + 1).u32(noteAt + 4, id.length).u32(noteAt + 8, spec.noteType ?? 3);

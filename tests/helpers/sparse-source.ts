@@ -39,3 +39,24 @@ export class ShrinkingSource implements ByteSource {
     return this.bytes.slice(offset, Math.min(offset + length, this.shortAfter, this.size));
   }
 }
+
+/** Another source with some of its bytes replaced (a note's type changed, say), without copying a large file. */
+export class PatchedSource implements ByteSource {
+  constructor(
+    private readonly inner: ByteSource,
+    private readonly at: number,
+    private readonly patch: Uint8Array,
+  ) {}
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const bytes = await this.inner.read(offset, length);
+    const from = Math.max(offset, this.at);
+    const to = Math.min(offset + bytes.length, this.at + this.patch.length);
+    if (from < to) bytes.set(this.patch.subarray(from - this.at, to - this.at), from - offset);
+    return bytes;
+  }
+}

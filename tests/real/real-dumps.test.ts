@@ -16,6 +16,7 @@ import { makeDump, type MadeDump } from '../../scripts/dumps/make-dump.mjs';
 import { analyzeCore } from '../../src/core/analyze';
 import { NodeFileSource } from '../../src/core/io/node-file-source';
 import type { Analysis, Region } from '../../src/core/model/types';
+import { PatchedSource } from '../helpers/sparse-source';
 import { hex, omittedBy, parseMaps, permsInCore, type Mapping, type Producer } from './proc-maps';
 
 const WORKERS = 6;
@@ -223,6 +224,36 @@ for (const producer of ['kernel', 'gcore'] as const) {
       expect(regions[0]?.start).toBe(start);
       expect(regions.at(-1)?.end).toBe(start + window);
       expect(regions.map((r) => [r.kind, r.heuristic?.name])).toEqual(regions.map(() => ['Heap', 'glibc-arena-heap-info']));
+    });
+
+    it('without its NT_FILE note, names the loaded images from the link map as NT_FILE did', async () => {
+      // The same core with NT_FILE's type changed to one nobody reads: the engine must fall back to ld.so's list.
+      const note = analysis.dump.notes.find((n) => n.name === 'CORE' && n.typeName === 'NT_FILE');
+      expect(note).toBeDefined();
+      const type = new Uint8Array(4);
+      new DataView(type.buffer).setUint32(0, 0x46494c00, true);
+      const source = await NodeFileSource.open(dump.core);
+      let blind: Analysis;
+      try {
+        blind = await analyzeCore(new PatchedSource(source, (note?.offset ?? 0) + 8, type));
+      } finally {
+        await source.close();
+      }
+      expect(blind.dump.warnings.some((w) => w.includes("named from the process's own records (the dynamic linker's link map at"))).toBe(true);
+      // Names by their last part: ld.so's path may differ from the kernel's (/lib vs /usr/lib with a merged /usr).
+      const base = (path: string | undefined) => path?.slice(path.lastIndexOf('/') + 1) ?? '';
+      const placed = new Set(blind.modules.map((m) => base(m.path)));
+      expect([...placed]).toEqual(expect.arrayContaining(['threads', 'libc.so.6']));
+      // Where an image's pages are in the dump, the link map gives it its NT_FILE ranges (gcore leaves out
+      // unmodified read-only pages, ld.so's header among them: such an image can be named but not placed).
+      const images = (a: Analysis) =>
+        a.regions
+          .filter((r) => r.kind === 'Image' && r.inDump > 0 && placed.has(base(r.image)))
+          .map((r) => `${hex(r.start)}-${hex(r.end)} ${base(r.image)}`);
+      expect(images(blind)).toEqual(images(analysis));
+      const modules = (a: Analysis) => a.modules.filter((m) => placed.has(base(m.path))).map((m) => `${hex(m.start)} ${base(m.path)} ${m.buildId}`);
+      expect(modules(blind)).toEqual(modules(analysis));
+      expect(blind.regions.find((r) => r.kind === 'Image')?.heuristic?.name).toBe('image-without-nt-file');
     });
 
     it(`places the heap copy of "${RID}" at its heap address via the regions' dump offsets`, () => {

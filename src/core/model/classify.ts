@@ -22,6 +22,8 @@ export interface ClassifyContext {
   readonly dotnet: boolean;
   /** gdb's gcore writes every segment readable (PF_R), so no-access guard pages arrive as read-only. */
   readonly permissionsLost: boolean;
+  /** Without NT_FILE: where each image's mappings were found instead (link-map.ts), by path. */
+  readonly imageEvidence?: ReadonlyMap<string, string>;
   /** glibc malloc arena heaps found in the dump's memory (glibc-heaps.ts). */
   readonly arenaHeaps?: readonly ArenaHeap[];
 }
@@ -38,7 +40,7 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   // for…of then costs an iterator call and a result object per step.
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i]!;
-    if (r.image !== undefined) tagFileMapping(r, images);
+    if (r.image !== undefined) tagFileMapping(r, images, ctx.imageEvidence);
   }
   tagVdso(regions, ctx);
   tagDiagInfo(regions, ctx);
@@ -55,8 +57,16 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   }
 }
 
-function tagFileMapping(r: Region, images: ReadonlySet<string>): void {
+function tagFileMapping(r: Region, images: ReadonlySet<string>, imageEvidence: ReadonlyMap<string, string> | undefined): void {
   const path = r.image ?? '';
+  const found = imageEvidence?.get(path);
+  if (found !== undefined) {
+    // No NT_FILE: the image is named by the process's records, and this range derived from its program headers.
+    r.type = 'MEM_IMAGE';
+    r.kind = 'Image';
+    r.heuristic = { name: 'image-without-nt-file', evidence: `no NT_FILE note: ${path} is ${found}, and this range is one of its PT_LOADs` };
+    return;
+  }
   if (path.startsWith('/memfd:doublemapper')) {
     // .NET's W^X scheme maps JIT code twice through a memfd it names "doublemapper" (coreclr's doublemapping.cpp).
     r.kind = 'CLRCode';

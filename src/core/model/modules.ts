@@ -154,14 +154,27 @@ interface ImageFacts {
   readonly loads?: Module['loads'];
 }
 
-async function readImage(
-  memory: DumpMemory,
-  start: bigint,
-  core: CoreShape,
-  budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false },
-): Promise<ImageFacts | undefined> {
+/** A program header of an image in memory, as the module readers need it. */
+export interface ImagePhdr {
+  readonly type: number;
+  readonly flags: number;
+  readonly offset: number;
+  readonly vaddr: bigint;
+  readonly filesz: number;
+  readonly memsz: bigint;
+}
+
+interface ImageHeaders {
+  readonly type: number;
+  readonly bits: WordBits;
+  readonly endian: Endian;
+  /** Undefined when the table is implausible or not in the dump: the header alone is known. */
+  readonly phdrs?: readonly ImagePhdr[];
+}
+
+/** The ELF header at `start` (an executable or a shared object) and its program headers, from the dump's memory. */
+async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, budget: ProbeBudget): Promise<ImageHeaders | undefined> {
   if (!spend(budget, FIRST_PAGE)) return undefined;
-  const bytes = new ImageBytes(memory, start);
   const head = await bytes.read(start, 64);
   if (head === undefined || head.length < 52) return undefined;
   if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return undefined;
@@ -177,18 +190,41 @@ async function readImage(
   const phoff = bits === 64 ? Number(v.u64(32)) : v.u32(28);
   const phentsize = v.u16(bits === 64 ? 54 : 42);
   const phnum = v.u16(bits === 64 ? 56 : 44);
-  if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { base: start };
-  if (!spend(budget, phnum * phentsize)) return { base: start };
+  if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { type, bits, endian };
+  if (!spend(budget, phnum * phentsize)) return { type, bits, endian };
   const table = await bytes.read(start + BigInt(phoff), phnum * phentsize);
-  if (table === undefined || table.length < phnum * phentsize) return { base: start };
+  if (table === undefined || table.length < phnum * phentsize) return { type, bits, endian };
+  return { type, bits, endian, phdrs: parseImagePhdrs(table, phnum, endian, bits) };
+}
+
+/** `count` program headers of an image (ELF32 or ELF64 layout) from their table's bytes. */
+export function parseImagePhdrs(table: Uint8Array, count: number, endian: Endian, bits: WordBits): ImagePhdr[] {
   const t = new BinaryView(table, endian, bits);
-  const phdr = (i: number) => {
-    const at = i * phentsize;
+  const size = bits === 64 ? 56 : 32;
+  return Array.from({ length: Math.min(count, Math.floor(table.length / size)) }, (_, i) => {
+    const at = i * size;
     return bits === 64
       ? { type: t.u32(at), flags: t.u32(at + 4), offset: Number(t.u64(at + 8)), vaddr: t.u64(at + 16), filesz: Number(t.u64(at + 32)), memsz: t.u64(at + 40) }
       : { type: t.u32(at), flags: t.u32(at + 24), offset: t.u32(at + 4), vaddr: BigInt(t.u32(at + 8)), filesz: t.u32(at + 16), memsz: BigInt(t.u32(at + 20)) };
-  };
-  const phdrs = Array.from({ length: phnum }, (_, i) => phdr(i));
+  });
+}
+
+/** The program headers of the image whose ELF header is at `address` in memory, if it is there. */
+export async function imageHeadersAt(memory: DumpMemory, address: bigint, core: CoreShape): Promise<Pick<ImageHeaders, 'type' | 'phdrs'> | undefined> {
+  return readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false });
+}
+
+async function readImage(
+  memory: DumpMemory,
+  start: bigint,
+  core: CoreShape,
+  budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false },
+): Promise<ImageFacts | undefined> {
+  const bytes = new ImageBytes(memory, start);
+  const headers = await readHeaders(bytes, start, core, budget);
+  if (headers === undefined) return undefined;
+  const { type, bits, endian, phdrs } = headers;
+  if (phdrs === undefined) return { base: start };
   const loads = phdrs.filter((p) => p.type === PT_LOAD);
   const firstLoad = loads[0];
   // Load bias: 0 for ET_EXEC (absolute addresses, whichever mapping the header was read from); else where the first

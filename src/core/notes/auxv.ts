@@ -3,6 +3,8 @@ import type { AuxvEntry } from '../model/types';
 
 export const AT = {
   NULL: 0,
+  PHDR: 3,
+  PHNUM: 5,
   PAGESZ: 6,
   BASE: 7,
   ENTRY: 9,

@@ -212,15 +212,18 @@ function archName(machine: string, bits: 32 | 64): string {
 
 /**
  * The executable: the NT_FILE image whose name matches AT_EXECFN (the path given to execve, maybe relative) or
- * pr_fname; else the first file mapped at offset 0 (the kernel lists mappings by address, the executable lowest).
+ * pr_fname; else the file mapped where AT_ENTRY (its entry point) lies; else AT_EXECFN's path, else the first file
+ * mapped at offset 0 (the kernel lists mappings by address, the executable usually lowest).
  */
 function pickExecutable(files: readonly FileMapping[], execfn: string | undefined, notes: CollectedNotes): string | undefined {
   const atZero = files.filter((f) => f.fileOffset === 0n);
   const wanted = execfn !== undefined ? basename(execfn) : undefined;
   const fname = notes.prpsinfo?.fname;
+  const entry = auxvValue(notes.auxv, AT.ENTRY);
   const match =
     atZero.find((f) => wanted !== undefined && basename(f.path) === wanted) ??
-    atZero.find((f) => fname !== undefined && fname.length > 0 && basename(f.path).startsWith(fname));
+    atZero.find((f) => fname !== undefined && fname.length > 0 && basename(f.path).startsWith(fname)) ??
+    files.find((f) => entry !== undefined && entry >= f.start && entry < f.end);
   return match?.path ?? execfn ?? atZero[0]?.path;
 }
 

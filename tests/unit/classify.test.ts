@@ -108,6 +108,26 @@ describe('heap', () => {
     expect(a.regions[1]?.kind).toBe('Heap');
   });
 
+  it('without a name to match, takes the image holding AT_ENTRY for the executable (not the lowest one)', async () => {
+    // A library mapped below the executable, and a process name that matches neither file.
+    const a = await analyzeBytes(
+      coreBuilder()
+        .prpsinfo({ pid: 9, fname: 'renamed', psargs: 'renamed' })
+        .auxv([[9, 0x40000100n]]) // AT_ENTRY
+        .file([
+          { start: 0x10000000n, end: 0x10001000n, path: '/lib/libfirst.so' },
+          { start: 0x40000000n, end: 0x40001000n, path: '/opt/app/server' },
+        ])
+        .load({ vaddr: 0x10000000n, size: 0x1000, flags: 'r-x', data: elfImage({ size: 0x1000 }) })
+        .load({ vaddr: 0x10001000n, size: 0x1000 })
+        .load({ vaddr: 0x40000000n, size: 0x1000, flags: 'r-x', data: elfImage({ size: 0x1000 }) })
+        .load({ vaddr: 0x40001000n, size: 0x1000 })
+        .build(),
+    );
+    expect(a.process.executable).toBe('/opt/app/server');
+    expect(a.regions.map((r) => r.kind)).toEqual(['Image', 'PAGE_READWRITE', 'Image', 'Heap']);
+  });
+
   it('finds no heap more than 1 GiB past the executable or past the next file mapping', async () => {
     const far = await analyzeBytes(
       coreBuilder()

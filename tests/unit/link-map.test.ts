@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../helpers/byte-writer';
 import { ET_EXEC, coreBuilder, elfImage, type CoreBuilder } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
+import { prng } from './scan-layout';
 
 const AT_PHDR = 3;
 const AT_PHNUM = 5;
@@ -75,5 +76,22 @@ describe('images without NT_FILE', () => {
   it('a link map running into unreadable memory ends there', async () => {
     const a = await analyzeBytes(linkMapCore({ libNext: 0x123456789000n }).build());
     expect(a.modules.map((m) => m.path)).toEqual(['[exe]', LIB_PATH]);
+  });
+
+  it("survives corrupt records: any word of the executable's headers, dynamic section, r_debug or link_maps", async () => {
+    const good = linkMapCore({ libNext: 0n }).build();
+    const rand = prng(11);
+    for (let round = 0; round < 200; round++) {
+      const bytes = good.slice();
+      // Overwrite a few 8-byte words of the first four loads (the last 0x15000 bytes of the file, the stack last)
+      // with random values, all-ones or small numbers.
+      for (let k = 0; k < 3; k++) {
+        const at = bytes.length - 0x15000 + Math.floor(rand() * (0x4000 / 8)) * 8;
+        const value = [BigInt(Math.floor(rand() * 2 ** 32)) * 0x10001n, 0xffffffffffffffffn, BigInt(Math.floor(rand() * 64))][k % 3] ?? 0n;
+        new DataView(bytes.buffer).setBigUint64(at, value & 0xffffffffffffffffn, true);
+      }
+      const a = await analyzeBytes(bytes);
+      expect(a.regions.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -106,10 +106,14 @@ async function readLinkMap(memory: DumpMemory, exe: { bias: bigint; phdrs: reado
   return { rDebug, objects: links.map((l, i) => ({ bias: l.bias, name: names[i] ?? '', dynamic: l.dynamic })) };
 }
 
+/** No image maps more than this from its file in one PT_LOAD: a larger p_filesz is a corrupt header. */
+const MAX_SEGMENT = 2 ** 32;
+const ADDRESS_END = 1n << 64n;
+
 /** A mapping per PT_LOAD of an image loaded at `bias`: its file-backed pages, as the kernel maps them. */
 function loadMappings(path: string, bias: bigint, phdrs: readonly ImagePhdr[]): FileMapping[] {
   return phdrs
-    .filter((p) => p.type === PT_LOAD && p.filesz > 0)
+    .filter((p) => p.type === PT_LOAD && p.filesz > 0 && p.filesz <= MAX_SEGMENT && bias + p.vaddr >= 0n && bias + p.vaddr + BigInt(p.filesz) < ADDRESS_END)
     .map((p) => ({
       start: (bias + p.vaddr) & ~PAGE,
       end: (bias + p.vaddr + BigInt(p.filesz) + PAGE) & ~PAGE,

@@ -177,7 +177,7 @@ function median(values) {
  *   loads: first loads to take the median of (default 9; each in a fresh context); the census runs in the last one
  * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
-export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 9 } = {}) {
+export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 9, between } = {}) {
   return withServer(baseUrl, async (url) => {
     const browser = await chromium.launch({ ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}), args: ARGS });
     try {
@@ -186,6 +186,12 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, cen
         const run = await loadOnce(browser, url, corePath, { timeoutMs, workers, slice, depth });
         runs.push(run);
         if (i < loads - 1) await run.context.close();
+        // A baseline the caller measures at the same moments as the loads (bench.mjs: one readelf run), once the
+        // browser has settled as it does before each load: right after one, its teardown would slow the baseline.
+        if (between !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          between();
+        }
       }
       const last = runs[runs.length - 1];
       const load = {

@@ -3,7 +3,7 @@
 //
 //   header pass  `coreview --json`  vs `readelf -W -l -n` and `eu-readelf -n`      target ≤ 1.0× readelf
 //   bytes read by the header pass (must be headers + notes + module pages, not the dump)
-//   browser      setInputFiles → region table rows  vs readelf; longest main-thread task; JS heap
+//   browser      setInputFiles → region table rows  vs readelf run between the loads; longest main-thread task; JS heap
 //   census       `coreview --scan` MB/s  vs a plain sequential read of the file in Node   target ≥ 0.8×
 //                (also per worker count, and the census's inner loop alone vs Node's native memcmp)
 //   browser census MB/s vs the raw read rate of the same workers                          target ≥ 0.8×
@@ -33,14 +33,20 @@ function median(values) {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Wall time of one run of a whole command (ms), output discarded. */
+function timeOnce(command, argv, env = process.env) {
+  const t0 = performance.now();
+  const r = spawnSync(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, env });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
 /** Wall time of a whole command (ms), median of `runs`, output discarded. */
 function time(command, argv, env = process.env) {
   const samples = [];
   for (let i = 0; i < runs + 1; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, env });
-    const ms = performance.now() - t0;
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+    const ms = timeOnce(command, argv, env);
     if (i > 0) samples.push(ms); // the first run warms the page cache and the binaries
   }
   return median(samples);
@@ -132,19 +138,23 @@ function cliCensus(label, core) {
 const kernel = await dumpFor('kernel');
 const gcore = await dumpFor('gcore');
 console.log(`\ncoreview bench — ${threads} threads, ${runs} runs each (median), ${new Date().toISOString()}\n`);
-const baselines = {};
 if (only === 'all' || only === 'header') {
-  baselines.kernel = headerPass('kernel core', kernel.core);
-  baselines.gcore = headerPass('gcore', gcore.core);
+  headerPass('kernel core', kernel.core);
+  headerPass('gcore', gcore.core);
 }
 if (only === 'all' || only === 'browser') {
   const { benchBrowser } = await import('./bench-browser.mjs');
   for (const [label, dump] of [['kernel core', kernel], ['gcore', gcore]]) {
-    const readelf = baselines[label === 'gcore' ? 'gcore' : 'kernel'] ?? time('readelf', ['-W', '-l', '-n', dump.core]);
+    // The baseline runs between the page loads (one readelf after each): the machine's speed drifts within
+    // seconds, and a baseline measured minutes earlier, in the header section, compared loads with another machine.
+    const readelfRuns = [];
+    const readelfArgs = ['-W', '-l', '-n', dump.core];
+    timeOnce('readelf', readelfArgs); // warms the page cache and the binary, as time() does
     // The census is measured on the gcore, whose stacks are on disk in full (the kernel core's are sparse).
-    const b = await benchBrowser(dump.core, { census: label === 'gcore' });
-    row(`${label}: browser, setInputFiles → rows`, b.msToRows, 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
-    row(`${label}: (the page's part: change event → rows)`, b.changeToRows, 'ms', 'readelf -W -l -n', readelf);
+    const b = await benchBrowser(dump.core, { census: label === 'gcore', between: () => readelfRuns.push(timeOnce('readelf', readelfArgs)) });
+    const readelf = median(readelfRuns);
+    row(`${label}: browser, setInputFiles → rows`, b.msToRows, 'ms', 'readelf, between the loads', readelf, { kind: 'max', value: 1.0 });
+    row(`${label}: (the page's part: change event → rows)`, b.changeToRows, 'ms', 'readelf, between the loads', readelf);
     console.log(
       `${label}: medians — file handed to the page ${b.fileToChange} ms, header pass in the worker ${b.analyzeMs} ms, ` +
         `to the worker and back ${b.messagesMs} ms, first screen rendered ${b.renderMs} ms`,

@@ -128,7 +128,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
   if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
   if (loaded !== undefined && loaded.mappings.length > 0) {
-    const list = loaded.linkMap === undefined ? 'no link map (a static executable, or its pages are not in the dump)' : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
+    const list = loaded.linkMap === undefined ? "the executable's program headers only: no link map — a static executable, or its pages are not in the dump" : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
     warn(`no usable NT_FILE note: ${loaded.evidence.size} loaded ELF image(s) are named from the process's own records (${list}) and placed by their program headers; other file mappings cannot be told from anonymous memory`);
   } else if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
     warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)');

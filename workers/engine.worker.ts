@@ -98,7 +98,7 @@ const api: EngineApi = {
     const started = performance.now();
     const totalBytes = file.size;
     // Each report is a message to the page and a render there: only a pass slow enough for someone to watch it
-    // reports its steps (an 800-thread core's whole pass takes ~60 ms; six reports cost it ~5).
+    // reports its steps (an 800-thread core's whole pass is over well before PROGRESS_AFTER_MS; see npm run bench).
     const report = (step: string, bytes: number) => {
       const elapsedMs = performance.now() - started;
       if (elapsedMs >= PROGRESS_AFTER_MS) onProgress?.({ phase: 'analyze', step, bytes, totalBytes, elapsedMs } satisfies LoadProgress);

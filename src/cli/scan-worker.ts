@@ -3,6 +3,7 @@ import { NodeFileSource } from '../core/io/node-file-source';
 import { censusChunkWithRanges } from '../core/scan/census';
 import { osCluesInChunk } from '../core/scan/identify-os';
 import { searchChunk } from '../core/scan/search';
+import { memcmpNonZeroTest } from './memcmp-zero-test';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
 
 /**
@@ -30,7 +31,7 @@ async function handle(job: ScanJob): Promise<ScanReply> {
     if (got !== job.item.length) throw new Error(`short read at ${job.item.fileOffset}: wanted ${job.item.length} bytes, got ${got}`);
     const bytes = slice.subarray(0, got);
     if (job.kind === 'census') {
-      const { partial, touched } = censusChunkWithRanges(bytes, job.item);
+      const { partial, touched } = censusChunkWithRanges(bytes, job.item, memcmpNonZeroTest);
       return { kind: 'census', id: job.id, partial, clues: osCluesInChunk(bytes, job.item, touched) };
     }
     // Hits carry copies of their context bytes, so the buffer can be reused once this returns.

@@ -99,16 +99,32 @@ export function planCensusChunks(regions: readonly ScanRegion[], options: Census
 export type ByteRange = readonly [number, number];
 
 /**
+ * The census's one question, "any non-zero byte in bytes[from, to)?", prepared once per slice. The default is
+ * portable JavaScript (NonZeroScanner); a host with a native comparison can pass its own (the CLI: Node's memcmp).
+ */
+export type NonZeroTest = (bytes: Uint8Array) => (from: number, to: number) => boolean;
+
+export const wordNonZeroTest: NonZeroTest = (bytes) => {
+  const scanner = new NonZeroScanner(bytes);
+  return (from, to) => scanner.any(from, to);
+};
+
+/**
  * censusChunk, plus the item's touched bytes as merged ranges: later passes over the same slice (the OS clues)
  * then look only where there is data — a few MB of a multi-GB dump of zero-filled stacks.
  */
-export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem): { partial: CensusPartial; touched: ByteRange[] } {
+export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem, nonZero: NonZeroTest = wordNonZeroTest): { partial: CensusPartial; touched: ByteRange[] } {
   const touched: [number, number][] = [];
-  const partial = censusChunk(bytes, item, (from, to) => {
-    const last = touched[touched.length - 1];
-    if (last !== undefined && last[1] === from) last[1] = to;
-    else touched.push([from, to]);
-  });
+  const partial = censusChunk(
+    bytes,
+    item,
+    (from, to) => {
+      const last = touched[touched.length - 1];
+      if (last !== undefined && last[1] === from) last[1] = to;
+      else touched.push([from, to]);
+    },
+    nonZero,
+  );
   return { partial, touched };
 }
 
@@ -116,11 +132,11 @@ export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem): { pa
  * Scans one item's bytes (exactly `item.length` of them, read at `item.fileOffset`). `onTouched` hears each
  * touched page's byte range within `bytes`, in order.
  */
-export function censusChunk(bytes: Uint8Array, item: CensusItem, onTouched?: (from: number, to: number) => void): CensusPartial {
+export function censusChunk(bytes: Uint8Array, item: CensusItem, onTouched?: (from: number, to: number) => void, nonZero: NonZeroTest = wordNonZeroTest): CensusPartial {
   assert(bytes.length === item.length, `census item wants ${item.length} bytes, got ${bytes.length}`);
   const { pageSize, regionOffset, pageIndexBase } = item;
   const lastPage = Math.floor((regionOffset + item.length - 1) / pageSize);
-  const scanner = new NonZeroScanner(bytes);
+  const any = nonZero(bytes);
   let ownedTouched = 0;
   const sharedTouched: number[] = [];
   let lowestTouchedPage: number | undefined;
@@ -129,7 +145,7 @@ export function censusChunk(bytes: Uint8Array, item: CensusItem, onTouched?: (fr
   let pos = 0;
   while (pos < bytes.length) {
     const segmentEnd = Math.min(bytes.length, (page + 1) * pageSize - regionOffset);
-    if (scanner.any(pos, segmentEnd)) {
+    if (any(pos, segmentEnd)) {
       if (page === pageIndexBase || page === lastPage) sharedTouched.push(page);
       else ownedTouched += 1;
       lowestTouchedPage ??= page;

@@ -64,7 +64,7 @@ const PN_XNUM_CORES = /^(elfutils-testfile-phdrs|rizin-more-than-65535-segments)
 const MIPS_CORES = /^(lldb-linux-mips.*|rizin-core-linux-mips.*)$/;
 
 /** Cores without NT_FILE whose images the process's records (auxv, the link map) do not place either. */
-const UNPLACED_IMAGE_CORES = /^(elfutils-testfile6[16]|go-hello-world-core|lldb-netbsd-.*|rizin-core-openbsd-sparc64)$/;
+const UNPLACED_IMAGE_CORES = /^(elfutils-testfile66|lldb-netbsd-.*|rizin-core-openbsd-sparc64)$/;
 
 const KNOWN: readonly Known[] = [
   // --- the oracle is wrong
@@ -129,7 +129,7 @@ const KNOWN: readonly Known[] = [
     field: /^module@/,
     kind: 'engine gap',
     reason:
-      "no NT_FILE note, and the engine's fallback (the executable at AT_PHDR, the link map, ld.so at AT_BASE) does not reach these images: a static executable whose program headers are not dumped at AT_PHDR, a link-map entry whose name is not in the dump, BSD cores (no link map read); eu-unstrip also scans every dumped page for ELF headers",
+      "no NT_FILE note, and the engine's fallback (the executable at AT_PHDR or by its entry point, the link map, ld.so at AT_BASE) does not reach these images: a link-map entry whose name is not in the dump and an AT_BASE that is not ld.so's (testfile66), BSD cores (no link map read); eu-unstrip also scans every dumped page for ELF headers",
   },
 ];
 
@@ -762,7 +762,8 @@ function checkModules(c: Checks, a: Analysis, name: string, o: Oracles): void {
   // Ours for an eu-unstrip start address: the module starting there, else a module no eu-unstrip line starts at one
   // of whose own NT_FILE mappings holds it (eu-unstrip starts a module where it found the ELF header, which for
   // some executables is their second mapping, also at file offset 0).
-  const mappingsOf = (m: Module) => a.files.filter((f) => f.path === m.path);
+  // Without NT_FILE, an image's mappings are its own range (placed by its PT_LOADs).
+  const mappingsOf = (m: Module) => (a.files.length > 0 ? a.files.filter((f) => f.path === m.path) : [m]);
   const buildId = (m: Module | undefined) => (m === undefined ? NONE : (m.buildId ?? '-'));
   const starts = new Set<bigint>();
   for (const s of sources) for (const m of s.modules) starts.add(m.start);

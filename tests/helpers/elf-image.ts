@@ -28,6 +28,8 @@ export interface ElfImageSpec {
   readonly noteType?: number;
   /** p_vaddr of a PT_DYNAMIC (the dynamic section itself is not written): for the link-map fallback. */
   readonly dynamic?: bigint;
+  /** e_entry (default 0). */
+  readonly entry?: bigint;
 }
 
 export function elfImage(spec: ElfImageSpec = {}): Uint8Array {
@@ -44,8 +46,8 @@ export function elfImage(spec: ElfImageSpec = {}): Uint8Array {
   const w = new ByteWriter(noteAt + noteSize, endian, bits);
   w.put(0, '\x7fELF').u8(4, bits === 64 ? 2 : 1).u8(5, endian === 'little' ? 1 : 2).u8(6, 1);
   w.u16(16, spec.type ?? ET_DYN).u16(18, spec.machine ?? (bits === 64 ? EM_X86_64 : EM_386)).u32(20, 1);
-  if (bits === 64) w.u64(32, ehsize).u16(52, ehsize).u16(54, phentsize).u16(56, phnum);
-  else w.u32(28, ehsize).u16(40, ehsize).u16(42, phentsize).u16(44, phnum);
+  if (bits === 64) w.u64(24, spec.entry ?? 0n).u64(32, ehsize).u16(52, ehsize).u16(54, phentsize).u16(56, phnum);
+  else w.u32(24, spec.entry ?? 0n).u32(28, ehsize).u16(40, ehsize).u16(42, phentsize).u16(44, phnum);
   writePhdr(w, ehsize, { type: 1, flags: 5, offset: 0, vaddr, size: BigInt(spec.size ?? 0x2000) });
   if (spec.dynamic !== undefined) writePhdr(w, ehsize + (phnum - 1) * phentsize, { type: 2, flags: 6, offset: 0x1000, vaddr: spec.dynamic, size: 0x100n });
   if (id !== undefined) {

@@ -11,6 +11,7 @@ import { prng } from './scan-layout';
 
 const AT_PHDR = 3;
 const AT_PHNUM = 5;
+const AT_ENTRY = 9;
 const DT_DEBUG = 21;
 const LIB = 0x7f0000000000n;
 const LIB_PATH = '/usr/lib/libdemo.so.1';
@@ -71,6 +72,26 @@ describe('images without NT_FILE', () => {
       expect(a.modules.map((m) => m.path)).toEqual(['[exe]']);
       expect(a.regions[2]?.kind).toBe('PAGE_EXECUTE_READ');
     }
+  });
+
+  it('finds the executable by its entry point in a dumped copy of its first page when AT_PHDR was not dumped', async () => {
+    // A small executable maps its file's first page twice; here only the second mapping's bytes are in the dump.
+    const header = elfImage({ type: ET_EXEC, vaddr: 0x400000n, size: 0x1000, entry: 0x400100n });
+    const core = (entry: bigint) =>
+      coreBuilder()
+        .auxv([
+          [AT_PHDR, 0x400040n],
+          [AT_PHNUM, 1n],
+          [AT_ENTRY, entry],
+        ])
+        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', filesz: 0 })
+        .load({ vaddr: 0x401000n, size: 0x1000, flags: 'r--', data: header })
+        .build();
+    const a = await analyzeBytes(core(0x400100n));
+    expect(a.regions[0]).toMatchObject({ kind: 'Image', image: '[exe]', heuristic: { name: 'image-without-nt-file' } });
+    // Another entry point: that header is not the executable's.
+    const other = await analyzeBytes(core(0x400200n));
+    expect(other.regions[0]?.image).toBeUndefined();
   });
 
   it('a link map running into unreadable memory ends there', async () => {

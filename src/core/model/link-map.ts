@@ -3,6 +3,7 @@
  * the note, and the kernel drops it above ~65k mappings): what gdb and eu-unstrip fall back on too.
  *
  *   AT_PHDR, AT_PHNUM    auxv: the executable's program headers, in memory; PT_PHDR gives its load bias
+ *   AT_ENTRY             auxv: its entry point, which picks out its ELF header when AT_PHDR's page was not dumped
  *   AT_BASE              auxv: where the program interpreter (ld.so) was loaded; PT_INTERP names it
  *   PT_DYNAMIC, DT_DEBUG the executable's dynamic section points at r_debug, which ld.so fills in at start-up
  *   r_debug.r_map        the dynamic linker's list of loaded objects: l_addr (load bias), l_name, l_ld, l_next
@@ -13,7 +14,7 @@
  * read, and at MAX_OBJECTS against a loop.
  */
 import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
-import { PT_LOAD } from '../elf/constants';
+import { ET_DYN, ET_EXEC, PT_LOAD } from '../elf/constants';
 import { AT, auxvValue } from '../notes/auxv';
 import type { DumpMemory } from './dump-memory';
 import { imageHeadersAt, parseImagePhdrs, type ImagePhdr } from './modules';
@@ -54,17 +55,48 @@ export interface LoadedImages {
   readonly linkMap?: { readonly rDebug: bigint; readonly objects: number };
 }
 
-/** The executable's program headers, from AT_PHDR/AT_PHNUM (its ELF header need not be in the dump), and its bias. */
-async function executablePhdrs(memory: DumpMemory, auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ImagePhdr[] } | undefined> {
+/**
+ * The executable's program headers and load bias: from AT_PHDR/AT_PHNUM (its ELF header need not be in the dump),
+ * else from a dumped copy of its first page (findExecutableHeader).
+ */
+async function executablePhdrs(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ImagePhdr[] } | undefined> {
   const at = auxvValue(auxv, AT.PHDR);
   const count = Number(auxvValue(auxv, AT.PHNUM) ?? 0n);
   const size = core.bits === 64 ? 56 : 32;
   if (at === undefined || count === 0 || count * size > MAX_DYNAMIC) return undefined;
   const table = await memory.read(at, count * size);
-  if (table === undefined) return undefined;
+  if (table === undefined || table.length < count * size) return findExecutableHeader(memory, regions, auxv, at, core);
   const phdrs = parseImagePhdrs(table, count, core.endian, core.bits);
   const self = phdrs.find((p) => p.type === PT_PHDR);
   return { bias: self === undefined ? 0n : at - self.vaddr, phdrs };
+}
+
+/** Regions whose first bytes are read looking for the executable's header: a bound on the reads. */
+const MAX_HEADER_CANDIDATES = 256;
+
+/**
+ * The executable's ELF header where the pages at AT_PHDR were not dumped: a small executable maps its file's first
+ * page twice (text, and the data that shares that page), and the kernel may dump only the second. A header is the
+ * executable's if its entry point, moved by the load bias, is AT_ENTRY, and its PT_PHDR then lands on AT_PHDR.
+ */
+async function findExecutableHeader(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ImagePhdr[] } | undefined> {
+  const entry = auxvValue(auxv, AT.ENTRY);
+  if (entry === undefined) return undefined;
+  const candidates = regions.filter((r) => r.inDump >= 64).slice(0, MAX_HEADER_CANDIDATES);
+  const heads = await Promise.all(candidates.map((r) => memory.read(r.start, 32)));
+  for (let i = 0; i < candidates.length; i++) {
+    const head = heads[i];
+    if (head === undefined || head.length < 32 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) continue;
+    const v = new BinaryView(head, core.endian, core.bits);
+    const type = v.u16(16);
+    if (type !== ET_EXEC && type !== ET_DYN) continue;
+    const bias = type === ET_EXEC ? 0n : entry - v.word(24);
+    if (type === ET_EXEC && v.word(24) !== entry) continue;
+    const phdrs = (await imageHeadersAt(memory, candidates[i]!.start, core))?.phdrs;
+    const self = phdrs?.find((p) => p.type === PT_PHDR);
+    if (phdrs !== undefined && (self === undefined || bias + self.vaddr === phdrAt)) return { bias, phdrs: [...phdrs] };
+  }
+  return undefined;
 }
 
 /** DT_DEBUG's value in the executable's dynamic section: r_debug's address (0 until ld.so has run). */
@@ -151,10 +183,10 @@ async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: Li
  * "linux-vdso.so.1", are left to AT_SYSINFO_EHDR), and the interpreter at AT_BASE if the list did not hold it.
  */
 export async function loadedImages(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape, executable: string): Promise<LoadedImages | undefined> {
-  const exe = await executablePhdrs(memory, auxv, core);
+  const exe = await executablePhdrs(memory, regions, auxv, core);
   if (exe === undefined) return undefined;
   const mappings = loadMappings(executable, exe.bias, exe.phdrs);
-  const evidence = new Map([[executable, "the executable's program headers at AT_PHDR"]]);
+  const evidence = new Map([[executable, "the executable (its program headers at AT_PHDR, or its ELF header whose entry point is AT_ENTRY)"]]);
   const list = await readLinkMap(memory, exe, core);
   const objects = (list?.objects ?? []).filter((o, i) => i > 0 && o.name.includes('/'));
   const found = await Promise.all(objects.map((o) => objectPhdrs(memory, regions, o, core)));

@@ -27,9 +27,7 @@ export class RegionIndex {
 
   constructor(readonly regions: readonly MemoryRegion[]) {
     this.order = regions.map((_, i) => i);
-    // The engine's regions come sorted (buildRegions), and are not sorted again; ties keep their index order
-    // either way.
-    if (!isSortedByStart(regions)) this.order.sort((a, b) => compareBigint(startOf(regions, a), startOf(regions, b)) || a - b);
+    this.order.sort((a, b) => compareBigint(startOf(regions, a), startOf(regions, b)) || a - b);
     this.starts = this.order.map((i) => startOf(regions, i));
   }
 
@@ -250,11 +248,6 @@ function startOf(regions: readonly MemoryRegion[], i: number): bigint {
   const r = regions[i];
   assert(r !== undefined, 'region index out of range');
   return r.start;
-}
-
-function isSortedByStart(regions: readonly MemoryRegion[]): boolean {
-  for (let i = 1; i < regions.length; i++) if (startOf(regions, i - 1) > startOf(regions, i)) return false;
-  return true;
 }
 
 function compareBigint(a: bigint, b: bigint): number {

@@ -7,7 +7,9 @@ export const ET_CORE = 4;
 
 export const PT_LOAD = 1;
 export const PT_DYNAMIC = 2;
+export const PT_INTERP = 3;
 export const PT_NOTE = 4;
+export const PT_PHDR = 6;
 
 export const PF_X = 1;
 export const PF_W = 2;

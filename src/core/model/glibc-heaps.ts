@@ -15,9 +15,10 @@
  * — so a HEAP_MAX_SIZE-aligned anonymous read-write region whose first words hold all of that is taken for an
  * arena heap, and the anonymous regions inside its window for the rest of it (heuristic `glibc-arena-heap-info`).
  */
-import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
+import { BinaryView, type WordBits } from '../elf/binary-view';
 import { humanSize } from '../format/size';
 import type { DumpMemory } from './dump-memory';
+import type { CoreShape } from './modules';
 import { firstEndingAfter, hex } from './region-index';
 import type { Region } from './types';
 
@@ -55,7 +56,7 @@ function candidates(regions: readonly Region[], bits: WordBits): Region[] {
 }
 
 /** The heap_info at `base`, if the words there are one (see the file's comment). */
-export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: { readonly bits: WordBits; readonly endian: Endian }): ArenaHeap | undefined {
+export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: CoreShape): ArenaHeap | undefined {
   const word = core.bits / 8;
   if (bytes.length < 4 * word) return undefined;
   const view = new BinaryView(bytes, core.endian, core.bits);
@@ -78,7 +79,7 @@ export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: { readonly 
  * The arena heaps of the process: one read of a few words per candidate, all issued together (in the page every
  * read is a round trip to the browser's file reader).
  */
-export async function findArenaHeaps(regions: readonly Region[], memory: DumpMemory, core: { readonly bits: WordBits; readonly endian: Endian }): Promise<ArenaHeap[]> {
+export async function findArenaHeaps(regions: readonly Region[], memory: DumpMemory, core: CoreShape): Promise<ArenaHeap[]> {
   const found = await Promise.all(
     candidates(regions, core.bits).map(async (r) => {
       const bytes = await memory.read(r.start, 4 * (core.bits / 8));

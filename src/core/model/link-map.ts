@@ -13,22 +13,14 @@
  * a dump without those pages, or a corrupt list, gives fewer images: the walk stops at the first link it cannot
  * read, and at MAX_OBJECTS against a loop.
  */
-import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
-import { ET_DYN, ET_EXEC, PT_LOAD } from '../elf/constants';
+import { BinaryView } from '../elf/binary-view';
+import { ET_DYN, ET_EXEC, PT_DYNAMIC, PT_INTERP, PT_LOAD, PT_PHDR } from '../elf/constants';
 import { AT, auxvValue } from '../notes/auxv';
 import type { DumpMemory } from './dump-memory';
-import { imageHeadersAt, parseImagePhdrs, type ImagePhdr } from './modules';
+import { imageHeadersAt, parseImagePhdrs, type CoreShape, type ImagePhdr } from './modules';
 import { byStart, firstEndingAfter, hex } from './region-index';
 import type { AuxvEntry, FileMapping, Region } from './types';
 
-interface CoreShape {
-  readonly bits: WordBits;
-  readonly endian: Endian;
-}
-
-const PT_DYNAMIC = 2;
-const PT_INTERP = 3;
-const PT_PHDR = 6;
 const DT_NULL = 0n;
 const DT_DEBUG = 21n;
 /** More objects than any process loads: a longer list is a loop or garbage. */

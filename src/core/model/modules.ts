@@ -5,7 +5,8 @@ import type { DumpMemory } from './dump-memory';
 import { permsFromFlags } from './protection';
 import type { FileMapping, Module } from './types';
 
-interface CoreShape {
+/** The core's word size and byte order: how the process's own structures in its memory are laid out. */
+export interface CoreShape {
   readonly bits: WordBits;
   readonly endian: Endian;
 }

@@ -56,15 +56,25 @@ export async function readProgramHeaders(
     warn(`the file ended while reading program headers: ${got} of ${count} read`);
     count = got;
   }
-  const result: ProgramHeader[] = new Array(count);
+  return decodeProgramHeaders(v, count, entry);
+}
+
+/**
+ * `count` program headers (the ELF32 or ELF64 layout, by the view's class) from a table of `entrySize`-byte
+ * entries — a core's, or an image's in the dump's memory; fewer when the view ends first. p_offset and p_filesz
+ * above 2^53 come back as Infinity (BinaryView.wordNumber): callers reject them, and must not pass them to BigInt.
+ */
+export function decodeProgramHeaders(v: BinaryView, count: number, entrySize: number): ProgramHeader[] {
+  const n = Math.min(count, Math.floor(v.length / entrySize));
+  const result: ProgramHeader[] = new Array(n);
   // Last to first. V8 keeps one representation per field for all objects of a shape: offsets start small (the
   // notes) and pass 2^30 further into a large dump, and that switch from small integers to doubles deprecated the
   // shape, so every header made before it was migrated (a copy) on its next touch — a visible cost with thousands
   // of headers in a process that lives 100 ms. Made from the end, the largest offsets come first.
-  for (let i = count - 1; i >= 0; i--) {
-    const at = i * entry;
+  for (let i = n - 1; i >= 0; i--) {
+    const at = i * entrySize;
     result[i] =
-      header.bits === 64
+      v.bits === 64
         ? programHeader(i, v.u32(at), v.u32(at + 4), v.wordNumber(at + 8), v.u64(at + 16), v.wordNumber(at + 32), v.u64(at + 40))
         : programHeader(i, v.u32(at), v.u32(at + 24), v.u32(at + 4), BigInt(v.u32(at + 8)), v.u32(at + 16), BigInt(v.u32(at + 20)));
   }

@@ -17,7 +17,8 @@ import { BinaryView } from '../elf/binary-view';
 import { ET_DYN, ET_EXEC, PT_DYNAMIC, PT_INTERP, PT_LOAD, PT_PHDR } from '../elf/constants';
 import { AT, auxvValue } from '../notes/auxv';
 import type { DumpMemory } from './dump-memory';
-import { imageHeadersAt, parseImagePhdrs, type CoreShape, type ImagePhdr } from './modules';
+import { decodeProgramHeaders, type ProgramHeader } from '../elf/program-headers';
+import { imageHeadersAt, type CoreShape } from './modules';
 import { byStart, firstEndingAfter, hex } from './region-index';
 import type { AuxvEntry, FileMapping, Region } from './types';
 
@@ -51,14 +52,14 @@ export interface LoadedImages {
  * The executable's program headers and load bias: from AT_PHDR/AT_PHNUM (its ELF header need not be in the dump),
  * else from a dumped copy of its first page (findExecutableHeader).
  */
-async function executablePhdrs(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ImagePhdr[] } | undefined> {
+async function executablePhdrs(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const at = auxvValue(auxv, AT.PHDR);
   const count = Number(auxvValue(auxv, AT.PHNUM) ?? 0n);
   const size = core.bits === 64 ? 56 : 32;
   if (at === undefined || count === 0 || count * size > MAX_DYNAMIC) return undefined;
   const table = await memory.read(at, count * size);
   if (table === undefined || table.length < count * size) return findExecutableHeader(memory, regions, auxv, at, core);
-  const phdrs = parseImagePhdrs(table, count, core.endian, core.bits);
+  const phdrs = decodeProgramHeaders(new BinaryView(table, core.endian, core.bits), count, size);
   const self = phdrs.find((p) => p.type === PT_PHDR);
   return { bias: self === undefined ? 0n : at - self.vaddr, phdrs };
 }
@@ -71,7 +72,7 @@ const MAX_HEADER_CANDIDATES = 256;
  * page twice (text, and the data that shares that page), and the kernel may dump only the second. A header is the
  * executable's if its entry point, moved by the load bias, is AT_ENTRY, and its PT_PHDR then lands on AT_PHDR.
  */
-async function findExecutableHeader(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ImagePhdr[] } | undefined> {
+async function findExecutableHeader(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const entry = auxvValue(auxv, AT.ENTRY);
   if (entry === undefined) return undefined;
   const candidates = regions.filter((r) => r.inDump >= 64).slice(0, MAX_HEADER_CANDIDATES);
@@ -92,7 +93,7 @@ async function findExecutableHeader(memory: DumpMemory, regions: readonly Region
 }
 
 /** DT_DEBUG's value in the executable's dynamic section: r_debug's address (0 until ld.so has run). */
-async function findRDebug(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ImagePhdr[] }, core: CoreShape): Promise<bigint | undefined> {
+async function findRDebug(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<bigint | undefined> {
   const dynamic = exe.phdrs.find((p) => p.type === PT_DYNAMIC);
   if (dynamic === undefined) return undefined; // a static executable
   const bytes = await memory.read(exe.bias + dynamic.vaddr, Math.min(Number(dynamic.memsz), MAX_DYNAMIC));
@@ -108,7 +109,7 @@ async function findRDebug(memory: DumpMemory, exe: { bias: bigint; phdrs: readon
 }
 
 /** The list itself: each object's bias and name, in the list's order (the executable first). */
-async function readLinkMap(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ImagePhdr[] }, core: CoreShape): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
+async function readLinkMap(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
   const rDebug = await findRDebug(memory, exe, core);
   if (rDebug === undefined || rDebug === 0n) return undefined;
   const word = core.bits / 8;
@@ -134,10 +135,13 @@ async function readLinkMap(memory: DumpMemory, exe: { bias: bigint; phdrs: reado
 const MAX_SEGMENT = 2 ** 32;
 const ADDRESS_END = 1n << 64n;
 
-/** A mapping per PT_LOAD of an image loaded at `bias`: its file-backed pages, as the kernel maps them. */
-function loadMappings(path: string, bias: bigint, phdrs: readonly ImagePhdr[]): FileMapping[] {
+/**
+ * A mapping per PT_LOAD of an image loaded at `bias`: its file-backed pages, as the kernel maps them. A PT_LOAD
+ * whose p_offset is above 2^53 (Infinity: decodeProgramHeaders) is corrupt and left out, like an oversized p_filesz.
+ */
+function loadMappings(path: string, bias: bigint, phdrs: readonly ProgramHeader[]): FileMapping[] {
   return phdrs
-    .filter((p) => p.type === PT_LOAD && p.filesz > 0 && p.filesz <= MAX_SEGMENT && bias + p.vaddr >= 0n && bias + p.vaddr + BigInt(p.filesz) < ADDRESS_END)
+    .filter((p) => p.type === PT_LOAD && p.filesz > 0 && p.filesz <= MAX_SEGMENT && Number.isFinite(p.offset) && bias + p.vaddr >= 0n && bias + p.vaddr + BigInt(p.filesz) < ADDRESS_END)
     .map((p) => ({
       start: (bias + p.vaddr) & ~PAGE,
       end: (bias + p.vaddr + BigInt(p.filesz) + PAGE) & ~PAGE,
@@ -154,7 +158,7 @@ const HEADER_SEARCH = 16;
  * 0 (the usual case), else (a prelinked object: l_addr 0, linked where it lies) at the start of one of the regions
  * at or below its dynamic section. A header counts only if its PT_DYNAMIC, moved by its bias, is l_ld.
  */
-async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: LinkMapObject, core: CoreShape): Promise<{ bias: bigint; phdrs: readonly ImagePhdr[] } | undefined> {
+async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: LinkMapObject, core: CoreShape): Promise<{ bias: bigint; phdrs: readonly ProgramHeader[] } | undefined> {
   const holding = firstEndingAfter(regions, o.dynamic);
   const candidates = [o.bias, ...regions.slice(Math.max(0, holding - HEADER_SEARCH + 1), holding + 1).map((r) => r.start).reverse()];
   for (const at of new Set(candidates)) {
@@ -200,7 +204,7 @@ export async function loadedImages(memory: DumpMemory, regions: readonly Region[
 }
 
 /** ld.so at AT_BASE: its program headers, and its path from the executable's PT_INTERP. */
-async function interpreter(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ImagePhdr[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ImagePhdr[] } | undefined> {
+async function interpreter(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
   const image = await imageHeadersAt(memory, base, core);
   if (image?.phdrs === undefined) return undefined;
   const interp = exe.phdrs.find((p) => p.type === PT_INTERP);

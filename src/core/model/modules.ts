@@ -1,5 +1,6 @@
 import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { ET_DYN, ET_EXEC, PT_LOAD, PT_NOTE } from '../elf/constants';
+import { decodeProgramHeaders, type ProgramHeader } from '../elf/program-headers';
 import { findBuildId } from '../notes/build-id';
 import type { DumpMemory } from './dump-memory';
 import { permsFromFlags } from './protection';
@@ -155,22 +156,12 @@ interface ImageFacts {
   readonly loads?: Module['loads'];
 }
 
-/** A program header of an image in memory, as the module readers need it. */
-export interface ImagePhdr {
-  readonly type: number;
-  readonly flags: number;
-  readonly offset: number;
-  readonly vaddr: bigint;
-  readonly filesz: number;
-  readonly memsz: bigint;
-}
-
 interface ImageHeaders {
   readonly type: number;
   readonly bits: WordBits;
   readonly endian: Endian;
   /** Undefined when the table is implausible or not in the dump: the header alone is known. */
-  readonly phdrs?: readonly ImagePhdr[];
+  readonly phdrs?: readonly ProgramHeader[];
 }
 
 /** The ELF header at `start` (an executable or a shared object) and its program headers, from the dump's memory. */
@@ -195,19 +186,7 @@ async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, bu
   if (!spend(budget, phnum * phentsize)) return { type, bits, endian };
   const table = await bytes.read(start + BigInt(phoff), phnum * phentsize);
   if (table === undefined || table.length < phnum * phentsize) return { type, bits, endian };
-  return { type, bits, endian, phdrs: parseImagePhdrs(table, phnum, endian, bits) };
-}
-
-/** `count` program headers of an image (ELF32 or ELF64 layout) from their table's bytes. */
-export function parseImagePhdrs(table: Uint8Array, count: number, endian: Endian, bits: WordBits): ImagePhdr[] {
-  const t = new BinaryView(table, endian, bits);
-  const size = bits === 64 ? 56 : 32;
-  return Array.from({ length: Math.min(count, Math.floor(table.length / size)) }, (_, i) => {
-    const at = i * size;
-    return bits === 64
-      ? { type: t.u32(at), flags: t.u32(at + 4), offset: Number(t.u64(at + 8)), vaddr: t.u64(at + 16), filesz: Number(t.u64(at + 32)), memsz: t.u64(at + 40) }
-      : { type: t.u32(at), flags: t.u32(at + 24), offset: t.u32(at + 4), vaddr: BigInt(t.u32(at + 8)), filesz: t.u32(at + 16), memsz: BigInt(t.u32(at + 20)) };
-  });
+  return { type, bits, endian, phdrs: decodeProgramHeaders(new BinaryView(table, endian, bits), phnum, phentsize) };
 }
 
 /** The program headers of the image whose ELF header is at `address` in memory, if it is there. */
@@ -243,7 +222,8 @@ async function readImage(
     if (noteBytes > MAX_TABLE || !spend(budget, 2 * Number(note.memsz))) break;
     // Also through the mapping the header was read from (file offset 0 at `start`): when only a data segment that
     // shares the file's first page was dumped, the note is there and not at its own address.
-    const notes = (await bytes.read(base + note.vaddr, Number(note.memsz))) ?? (await bytes.read(start + BigInt(note.offset), Number(note.memsz)));
+    // (A p_offset above 2^53 is Infinity, which BigInt refuses: that fallback is skipped.)
+    const notes = (await bytes.read(base + note.vaddr, Number(note.memsz))) ?? (Number.isFinite(note.offset) ? await bytes.read(start + BigInt(note.offset), Number(note.memsz)) : undefined);
     if (notes === undefined) continue;
     buildId = findBuildId(notes, new BinaryView(notes, endian, bits));
     if (buildId !== undefined) break;

@@ -60,8 +60,14 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   let files = noteFiles;
   let segmentRegions = buildRegions(phdrs, files, source.size, warn);
   let memory = new DumpMemory(source, segmentRegions);
-  const loaded = notes.file === undefined && os === 'Linux' ? await loadedImages(memory, segmentRegions, notes.auxv, core, await executableName(memory, notes)) : undefined;
-  if (loaded !== undefined && loaded.mappings.length > 0) {
+  const execfn = auxvValue(notes.auxv, AT.EXECFN);
+  const fromRecords = notes.file === undefined && os === 'Linux';
+  // AT_EXECFN's string names the executable on the link map, so without NT_FILE it is read here, once; with
+  // NT_FILE it is read below, with the other small reads.
+  const execfnEarly = fromRecords && execfn !== undefined ? await memory.readCString(execfn) : undefined;
+  const loaded = fromRecords ? await loadedImages(memory, segmentRegions, notes.auxv, core, executableName(execfnEarly, notes)) : undefined;
+  const usesLoaded = loaded !== undefined && loaded.mappings.length > 0;
+  if (usesLoaded) {
     files = loaded.mappings;
     segmentRegions = buildRegions(phdrs, files, source.size, () => undefined);
     memory = new DumpMemory(source, segmentRegions);
@@ -69,14 +75,13 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
 
   progress('modules');
   const vdso = auxvValue(notes.auxv, AT.SYSINFO_EHDR);
-  const execfn = auxvValue(notes.auxv, AT.EXECFN);
   // Only a file mapping AT the vDSO's address makes it a named module: a module's start..end hull can enclose it
   // (ld.so's text and data straddle the vDSO in older layouts), which used to hide the vDSO and its build-id.
   const vdsoUnnamed = vdso !== undefined && !files.some((f) => vdso >= f.start && vdso < f.end);
   // The small reads of memory that follow the notes do not depend on each other: issued together, so a source
   // whose every read is a round trip (a File in the page) waits for one round instead of one per read.
   const [execfnRaw, found, vdsoModule, diagBytes, arenaHeaps] = await Promise.all([
-    execfn === undefined ? undefined : memory.readCString(execfn),
+    fromRecords ? execfnEarly : execfn === undefined ? undefined : memory.readCString(execfn),
     findModules(files, memory, core, warn),
     vdsoUnnamed ? probeModule(memory, vdso, '[vdso]', core) : undefined,
     header.bits === 64 ? memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined,
@@ -115,7 +120,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     dotnet,
     permissionsLost,
     arenaHeaps,
-    ...(loaded !== undefined && loaded.mappings.length > 0 ? { imageEvidence: loaded.evidence } : {}),
+    ...(usesLoaded ? { imageEvidence: loaded.evidence } : {}),
     ...(vdso !== undefined ? { vdso } : {}),
     ...(execfn !== undefined ? { execfn } : {}),
     ...(executable !== undefined ? { executable } : {}),
@@ -127,7 +132,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   if (loadSegments === 0) warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
   if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
   if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
-  if (loaded !== undefined && loaded.mappings.length > 0) {
+  if (usesLoaded) {
     const list = loaded.linkMap === undefined ? "the executable's program headers only: no link map — a static executable, or its pages are not in the dump" : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
     warn(`no usable NT_FILE note: ${loaded.evidence.size} loaded ELF image(s) are named from the process's own records (${list}) and placed by their program headers; other file mappings cannot be told from anonymous memory`);
   } else if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
@@ -164,10 +169,8 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
 }
 
 /** The executable's path for a link map, whose entry for it has no name: AT_EXECFN's string, else pr_fname. */
-async function executableName(memory: DumpMemory, notes: CollectedNotes): Promise<string> {
-  const execfn = auxvValue(notes.auxv, AT.EXECFN);
-  const path = execfn === undefined ? undefined : await memory.readCString(execfn);
-  return path || notes.prpsinfo?.fname || '[exe]';
+function executableName(execfnText: string | undefined, notes: CollectedNotes): string {
+  return execfnText || notes.prpsinfo?.fname || '[exe]';
 }
 
 /** Permissions of a file mapping without a segment: the image's PT_LOAD covering that file offset, else read-only. */

@@ -40,6 +40,8 @@ export const NT_PRPSINFO = 3;
 export const NT_AUXV = 6;
 export const NT_SIGINFO = 0x53494749;
 export const NT_FILE = 0x46494c45;
+export const AT_PHDR = 3;
+export const AT_PHNUM = 5;
 export const AT_PAGESZ = 6;
 export const AT_ENTRY = 9;
 export const AT_RANDOM = 25;
@@ -222,7 +224,7 @@ export function truncate(bytes: Uint8Array, at: number): Uint8Array {
 }
 
 /** PF_* bits from 'rwx' with dashes. */
-export function pfFlags(perms: string | number): number {
+function pfFlags(perms: string | number): number {
   if (typeof perms === 'number') return perms;
   return (perms.includes('r') ? 4 : 0) | (perms.includes('w') ? 2 : 0) | (perms.includes('x') ? 1 : 0);
 }

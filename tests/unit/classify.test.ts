@@ -3,7 +3,7 @@
  * a named heuristic with its evidence.
  */
 import { describe, expect, it } from 'vitest';
-import { AT_EXECFN, AT_SYSINFO_EHDR, coreBuilder, elfImage } from '../helpers/core-builder';
+import { AT_ENTRY, AT_EXECFN, AT_SYSINFO_EHDR, coreBuilder, elfImage } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
@@ -113,7 +113,7 @@ describe('heap', () => {
     const a = await analyzeBytes(
       coreBuilder()
         .prpsinfo({ pid: 9, fname: 'renamed', psargs: 'renamed' })
-        .auxv([[9, 0x40000100n]]) // AT_ENTRY
+        .auxv([[AT_ENTRY, 0x40000100n]])
         .file([
           { start: 0x10000000n, end: 0x10001000n, path: '/lib/libfirst.so' },
           { start: 0x40000000n, end: 0x40001000n, path: '/opt/app/server' },

@@ -5,13 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../helpers/byte-writer';
-import { ET_EXEC, coreBuilder, elfImage, type CoreBuilder } from '../helpers/core-builder';
+import { AT_ENTRY, AT_PHDR, AT_PHNUM, ET_EXEC, coreBuilder, elfImage, type CoreBuilder } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
 import { prng } from './scan-layout';
 
-const AT_PHDR = 3;
-const AT_PHNUM = 5;
-const AT_ENTRY = 9;
 const DT_DEBUG = 21;
 const LIB = 0x7f0000000000n;
 const LIB_PATH = '/usr/lib/libdemo.so.1';

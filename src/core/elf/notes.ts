@@ -35,7 +35,7 @@ export interface RawNote {
 }
 
 /** Called for each note: its owner, type, where its descriptor lies in the segment, and its file offset. */
-export type NoteVisitor = (name: string, type: number, descStart: number, descSize: number, offset: number) => void;
+type NoteVisitor = (name: string, type: number, descStart: number, descSize: number, offset: number) => void;
 
 /**
  * Walks the notes of one PT_NOTE segment, in order. The header is three 32-bit words even in ELF64 (namesz,

@@ -35,7 +35,7 @@ export interface ArenaHeap {
 }
 
 /** HEAP_MAX_SIZE: 2 × DEFAULT_MMAP_THRESHOLD_MAX (4 MiB × sizeof(long) on 64-bit, 512 KiB on 32-bit). */
-export function heapMaxSize(bits: WordBits): bigint {
+function heapMaxSize(bits: WordBits): bigint {
   return bits === 64 ? 64n << 20n : 1n << 20n;
 }
 

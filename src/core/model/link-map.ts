@@ -18,7 +18,7 @@ import { ET_DYN, ET_EXEC, PT_DYNAMIC, PT_INTERP, PT_LOAD, PT_PHDR } from '../elf
 import { AT, auxvValue } from '../notes/auxv';
 import type { DumpMemory } from './dump-memory';
 import { decodeProgramHeaders, type ProgramHeader } from '../elf/program-headers';
-import { imageHeadersAt, type CoreShape } from './modules';
+import { imagePhdrsAt, type CoreShape } from './modules';
 import { byStart, firstEndingAfter, hex } from './region-index';
 import type { AuxvEntry, FileMapping, Region } from './types';
 
@@ -30,7 +30,7 @@ const MAX_OBJECTS = 4096;
 const MAX_DYNAMIC = 64 * 1024;
 const PAGE = 0xfffn;
 
-export interface LinkMapObject {
+interface LinkMapObject {
   /** l_name; "" for the executable (ld.so leaves its name empty). */
   readonly name: string;
   /** l_addr: the load bias (0 for a prelinked object loaded where it was linked). */
@@ -85,7 +85,7 @@ async function findExecutableHeader(memory: DumpMemory, regions: readonly Region
     if (type !== ET_EXEC && type !== ET_DYN) continue;
     const bias = type === ET_EXEC ? 0n : entry - v.word(24);
     if (type === ET_EXEC && v.word(24) !== entry) continue;
-    const phdrs = (await imageHeadersAt(memory, candidates[i]!.start, core))?.phdrs;
+    const phdrs = await imagePhdrsAt(memory, candidates[i]!.start, core);
     const self = phdrs?.find((p) => p.type === PT_PHDR);
     if (phdrs !== undefined && (self === undefined || bias + self.vaddr === phdrAt)) return { bias, phdrs: [...phdrs] };
   }
@@ -162,8 +162,7 @@ async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: Li
   const holding = firstEndingAfter(regions, o.dynamic);
   const candidates = [o.bias, ...regions.slice(Math.max(0, holding - HEADER_SEARCH + 1), holding + 1).map((r) => r.start).reverse()];
   for (const at of new Set(candidates)) {
-    const image = await imageHeadersAt(memory, at, core);
-    const phdrs = image?.phdrs;
+    const phdrs = await imagePhdrsAt(memory, at, core);
     const first = phdrs?.find((p) => p.type === PT_LOAD);
     const dynamic = phdrs?.find((p) => p.type === PT_DYNAMIC);
     if (phdrs === undefined || first === undefined || dynamic === undefined) continue;
@@ -205,9 +204,9 @@ export async function loadedImages(memory: DumpMemory, regions: readonly Region[
 
 /** ld.so at AT_BASE: its program headers, and its path from the executable's PT_INTERP. */
 async function interpreter(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
-  const image = await imageHeadersAt(memory, base, core);
-  if (image?.phdrs === undefined) return undefined;
+  const phdrs = await imagePhdrsAt(memory, base, core);
+  if (phdrs === undefined) return undefined;
   const interp = exe.phdrs.find((p) => p.type === PT_INTERP);
   const name = interp === undefined ? undefined : await memory.readCString(exe.bias + interp.vaddr, Math.min(Number(interp.memsz), 4096));
-  return { name: name || '[interpreter]', phdrs: image.phdrs };
+  return { name: name || '[interpreter]', phdrs };
 }

@@ -189,9 +189,9 @@ async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, bu
   return { type, bits, endian, phdrs: decodeProgramHeaders(new BinaryView(table, endian, bits), phnum, phentsize) };
 }
 
-/** The program headers of the image whose ELF header is at `address` in memory, if it is there. */
-export async function imageHeadersAt(memory: DumpMemory, address: bigint, core: CoreShape): Promise<Pick<ImageHeaders, 'type' | 'phdrs'> | undefined> {
-  return readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false });
+/** The program headers of the image whose ELF header is at `address` in memory, if it and they are there. */
+export async function imagePhdrsAt(memory: DumpMemory, address: bigint, core: CoreShape): Promise<readonly ProgramHeader[] | undefined> {
+  return (await readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false }))?.phdrs;
 }
 
 async function readImage(

@@ -166,7 +166,8 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
   };
 }
 
-function median(values) {
+/** The middle value (the upper one of an even count); scripts/bench.mjs uses it too. */
+export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBrowser, median } from './bench-browser.mjs';
 import { makeDump } from './dumps/make-dump.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,11 +28,6 @@ const threads = Number(option('threads', '800'));
 const runs = Number(option('runs', '5'));
 const only = option('only', 'all');
 const coreview = join(root, 'bin/coreview.cjs');
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Wall time of one run of a whole command (ms), output discarded. */
 function timeOnce(command, argv, env = process.env) {
@@ -145,7 +141,6 @@ if (only === 'all' || only === 'header') {
   headerPass('gcore', gcore.core);
 }
 if (only === 'all' || only === 'browser') {
-  const { benchBrowser } = await import('./bench-browser.mjs');
   for (const [label, dump] of [['kernel core', kernel], ['gcore', gcore]]) {
     // The baseline runs between the page loads (one readelf after each): the machine's speed drifts within
     // seconds, and a baseline measured minutes earlier, in the header section, compared loads with another machine.

@@ -8,6 +8,8 @@
 //                (also per worker count, and the census's inner loop alone vs Node's native memcmp)
 //   browser census MB/s vs the raw read rate of the same workers                          target ≥ 0.8×
 //
+// Rates are in MB/s of 10^6 bytes, as the browser census's (bench-browser.mjs) are: rows compare with each other.
+//
 // Dumps: a C program with 800 threads blocked in recv() on default 8 MiB stacks, dumped by the kernel (sparse)
 // and by gdb's gcore (full stacks on disk, ~7 GB). They are made once under .bench/ and reused.
 //   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census] [--keep]
@@ -108,7 +110,7 @@ function sequentialReadMBps(path) {
     total += n;
   }
   closeSync(fd);
-  return total / 1048576 / ((performance.now() - t0) / 1000);
+  return total / 1e6 / ((performance.now() - t0) / 1000);
 }
 
 function cliCensus(label, core) {
@@ -120,7 +122,7 @@ function cliCensus(label, core) {
     const seconds = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`coreview --scan failed: ${r.stderr}`);
     const doc = JSON.parse(r.stdout.toString());
-    return { doc, mbps: doc.regions.reduce((sum, x) => sum + x.inDump, 0) / 1048576 / seconds };
+    return { doc, mbps: doc.regions.reduce((sum, x) => sum + x.inDump, 0) / 1e6 / seconds };
   };
   // Three rounds of (baseline, census), alternating so that a slow spell of the machine hits both: medians.
   const rounds = Array.from({ length: 3 }, () => ({ baseline: sequentialReadMBps(core), census: scan([]) }));
@@ -187,7 +189,7 @@ async function censusLoop() {
   const best = (fn) => Math.max(...Array.from({ length: runs }, () => {
     const t0 = performance.now();
     fn();
-    return size / 1048576 / ((performance.now() - t0) / 1000);
+    return size / 1e6 / ((performance.now() - t0) / 1000);
   }));
   const ours = best(() => censusChunk(bytes, item));
   const memcmp = best(() => {

@@ -5,7 +5,8 @@
 //   bytes read by the header pass (must be headers + notes + module pages, not the dump)
 //   browser      setInputFiles → region table rows  vs readelf run between the loads; longest main-thread task; JS heap
 //   census       `coreview --scan` MB/s  vs a plain sequential read of the file in Node   target ≥ 0.8×
-//                (also per worker count, and the census's inner loop alone vs Node's native memcmp)
+//                (also per worker count; and censusChunk alone over 256 MiB of zero pages, with the page's word loop
+//                and with the CLI's memcmp test, each vs a bare Buffer.compare (memcmp) loop over the same pages)
 //   browser census MB/s vs the raw read rate of the same workers                          target ≥ 0.8×
 //
 // Rates are in MB/s of 10^6 bytes, as the browser census's (bench-browser.mjs) are: rows compare with each other.
@@ -173,14 +174,20 @@ if (only === 'all' || only === 'census') {
 }
 
 /**
- * The census's inner loop alone (src/core/scan/census.ts, bundled here with esbuild) over 256 MiB of zeros — the
- * common case, a zero page must be read to its end — next to Node's native memcmp of the same pages against a zero
- * page, the fastest zero test there is (the page cannot use it: browsers have no memcmp).
+ * The census's inner loop alone over 256 MiB of zeros — the common case, a zero page must be read to its end — as
+ * the code ships: censusChunk (src/core/scan/census.ts) with its default zero test, the page's word loop, and with
+ * the CLI's (src/cli/memcmp-zero-test.ts: Node's memcmp through Buffer#compare), both bundled here with esbuild.
+ * Each row's baseline is a bare loop of Buffer.compare of the same pages against a zero page, the fastest zero
+ * test there is (the page cannot use it: browsers have no memcmp).
  */
 async function censusLoop() {
   const { build } = await import('esbuild');
-  const out = await build({ entryPoints: [join(root, 'src/core/scan/census.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning' });
-  const { censusChunk } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  const load = async (entry, platform) => {
+    const out = await build({ entryPoints: [join(root, entry)], bundle: true, write: false, format: 'esm', platform, logLevel: 'warning' });
+    return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  };
+  const { censusChunk } = await load('src/core/scan/census.ts', 'neutral');
+  const { memcmpNonZeroTest } = await load('src/cli/memcmp-zero-test.ts', 'node');
   const size = 256 << 20;
   const bytes = new Uint8Array(size);
   const item = { regionIndex: 0, fileOffset: 0, length: size, regionOffset: 0, pageIndexBase: 0, pageSize: 4096 };
@@ -191,9 +198,11 @@ async function censusLoop() {
     fn();
     return size / 1e6 / ((performance.now() - t0) / 1000);
   }));
-  const ours = best(() => censusChunk(bytes, item));
+  const page = best(() => censusChunk(bytes, item));
+  const cli = best(() => censusChunk(bytes, item, undefined, memcmpNonZeroTest));
   const memcmp = best(() => {
     for (let p = 0; p < size; p += 4096) if (view.compare(zeroPage, 0, 4096, p, p + 4096) !== 0) throw new Error('not zero');
   });
-  row('census inner loop, 256 MiB of zeros', ours, 'MB/s', 'Buffer.compare (memcmp)', memcmp);
+  row("census inner loop, the page's (word loop)", page, 'MB/s', 'Buffer.compare (memcmp)', memcmp);
+  row("census inner loop, the CLI's (memcmp)", cli, 'MB/s', 'Buffer.compare (memcmp)', memcmp);
 }

@@ -9,6 +9,7 @@
  * Pure parsing here (tested); the hook that holds the setting is useSettings.
  */
 import type { ScanTuning } from '../../workers/engine-protocol';
+import { defaultPoolSize } from '../core/scan/pool-size';
 
 export interface Settings {
   readonly autoCensus: boolean;
@@ -78,13 +79,9 @@ export function initialSettings(storage: Pick<Storage, 'getItem'> | undefined, f
 }
 
 /**
- * Engine workers, unless a flag says otherwise: twice the CPU count, clamped to 2..4. A scan worker spends most of
- * its time waiting for its Blob reads (done by the browser's own I/O threads), so more workers than cores keep more
- * reads in flight. Measured (scripts/bench-browser.mjs --census) on a 2-core machine, 6.8 GB gcore in the page
- * cache, 16 MiB slices, 2 jobs in flight per worker: 2 workers: census 740–810 MB/s (raw read ~835);
- * 3 workers: 780–870 (raw ~970); 4 workers: 860–960 (raw 900–1090). More than 4 only adds memory (each worker
- * holds two 16 MiB slices); a third job in flight per worker did not help.
+ * Engine workers, unless a flag says otherwise: defaultPoolSize's rule, shared with the CLI.
+ * `node scripts/bench-browser.mjs <core> --census --workers N` compares worker counts on a dump.
  */
 export function poolSize(flags: UrlFlags, hardwareConcurrency: number | undefined): number {
-  return flags.workers ?? Math.min(4, Math.max(2, 2 * (hardwareConcurrency || 1)));
+  return flags.workers ?? defaultPoolSize(hardwareConcurrency);
 }

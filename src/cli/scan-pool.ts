@@ -1,18 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { defaultPoolSize } from '../core/scan/pool-size';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-protocol';
 
 type JobInput = ScanJob extends infer J ? (J extends ScanJob ? Omit<J, 'id'> : never) : never;
 
 /**
- * Twice the CPU count, 2..4 (as the page's pool): a worker waits on its read about as long as it scans, so two per
- * core keep the cores busy. `npm run bench -- --only census` prints the rate per worker count: on this 2-core
- * machine, quiet, 2–4 workers were within noise of each other (0.86–0.90× a sequential read, 1 worker 0.64×);
- * with other work running, 3–4 workers finished in 1.5 s where 2 took 2.4 s.
+ * Twice the CPU count, 2..4 (defaultPoolSize, the page's rule too): a worker waits on its read about as long as it
+ * scans, so two per core keep the cores busy. `npm run bench -- --only census` prints the rate per worker count:
+ * on this 2-core machine, quiet, 2–4 workers were within noise of each other (0.86–0.90× a sequential read,
+ * 1 worker 0.64×); with other work running, 3–4 workers finished in 1.5 s where 2 took 2.4 s.
  */
 function defaultWorkers(): number {
-  return Math.max(2, Math.min(4, 2 * availableParallelism()));
+  return defaultPoolSize(availableParallelism());
 }
 
 export interface PoolOptions {

@@ -23,7 +23,8 @@ function newestSource(dir) {
 
 /**
  * Runs the bundle through V8's code cache: the bytecode of every function the previous run compiled, so this run
- * skips parsing and compiling them (~4 ms of a header pass that readelf finishes in ~90 ms). The cache is written
+ * skips parsing and compiling them (part of the start the bench's `coreview --version` row times). The cache is
+ * written
  * after a run that had none or whose cache V8 rejected (another Node version or V8 flags); it is only an
  * optimisation, so a read-only install or any failure to write it is ignored.
  */

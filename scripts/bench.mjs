@@ -82,8 +82,8 @@ function headerPass(label, core) {
   row(`${label}: (coreview --version: start and load)`, time('node', [coreview, '--version']), 'ms', 'readelf -W -l -n', readelf);
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // Node reads and parses every certificate in NODE_EXTRA_CA_CERTS as it starts, before any script runs (in
-    // node::crypto::UseExtraCaCerts): with Debian's bundle that is ~40 ms and half the instructions of the whole
-    // `coreview --json` run, for a command that never opens a connection. The same figures without it:
+    // node::crypto::UseExtraCaCerts), for a command that never opens a connection. The same figures without it
+    // (their difference from the rows above is what the variable costs):
     const env = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;
     row(`${label}: coreview --json, no NODE_EXTRA_CA_CERTS`, time('node', [coreview, core, '--json'], env), 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });

@@ -1,6 +1,7 @@
 // Bundles the CLI (src/cli/main.ts and the engine it imports) into one CommonJS file, so `coreview` starts in
 // tens of milliseconds with no TypeScript runtime. CommonJS, not ESM: the ESM loader's asynchronous load and
-// translate steps cost ~5 ms of a header pass that readelf finishes in ~90 ms, and a lazily imported module
+// translate steps add to every start (the bench's `coreview --version` row: Node's start plus loading the
+// bundle), and a lazily imported module
 // (the scan commands, node:worker_threads) stays unloaded only in CommonJS output. Run by `npm install`
 // (prepare) and by bin/coreview.cjs when the bundle is missing or older than the sources.
 import { build } from 'esbuild';

@@ -74,8 +74,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Everything is written and the file closed: exit now rather than tear the whole Node environment down —
-    // that teardown, and waiting for the optimising compiler's background jobs, was about a quarter of the
-    // instructions of a `coreview --json` run. Only where stderr writes are synchronous (Linux: pipes, files and
+    // that teardown, and waiting for the optimising compiler's background jobs, is work a command about to end
+    // has no use for. Only where stderr writes are synchronous (Linux: pipes, files and
     // terminals alike), so no warning can still be queued, and while stdout was not handed to its stream.
     if (process.platform === 'linux' && !outputQueued()) process.exit(code);
   },

@@ -2,7 +2,8 @@ import { writeSync } from 'node:fs';
 
 /**
  * Standard output, written to fd 1 directly. Creating `process.stdout` (a stream over the pipe, file or TTY)
- * and pushing a 2 MB document through it took about 4 ms of a `coreview --json` that readelf finishes in ~90.
+ * and pushing a document of a megabyte or more through it is time taken from a `coreview --json` whose target is
+ * readelf's (the bench's header-pass rows).
  * A non-blocking pipe (EAGAIN) hands the rest to `process.stdout`, which waits for the reader; from then on
  * everything goes that way so the output stays in order.
  */

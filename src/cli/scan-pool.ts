@@ -8,9 +8,8 @@ type JobInput = ScanJob extends infer J ? (J extends ScanJob ? Omit<J, 'id'> : n
 
 /**
  * Twice the CPU count, 2..4 (defaultPoolSize, the page's rule too): a worker waits on its read about as long as it
- * scans, so two per core keep the cores busy. `npm run bench -- --only census` prints the rate per worker count:
- * on this 2-core machine, quiet, 2–4 workers were within noise of each other (0.86–0.90× a sequential read,
- * 1 worker 0.64×); with other work running, 3–4 workers finished in 1.5 s where 2 took 2.4 s.
+ * scans, so two per core keep the cores busy. `npm run bench -- --only census` prints the rate per worker count
+ * (rows `coreview --scan --workers 1` to `4`), each next to a sequential read of the same file.
  */
 function defaultWorkers(): number {
   return defaultPoolSize(availableParallelism());

@@ -2,7 +2,8 @@ import { BinaryView, alignUp, decodeText } from './binary-view';
 
 /**
  * Owner names decoded so far, by their raw bytes. A core repeats a handful of owners ("CORE", "LINUX") thousands
- * of times (five notes per thread); decoding each with TextDecoder cost about 2 µs a note in a cold process.
+ * of times (five notes per thread); a TextDecoder call per note, slow in a process that has just started, is then
+ * made once per distinct owner instead.
  */
 class OwnerNames {
   private readonly seen: { readonly bytes: Uint8Array; readonly name: string }[] = [];

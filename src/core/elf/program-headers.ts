@@ -70,7 +70,8 @@ export function decodeProgramHeaders(v: BinaryView, count: number, entrySize: nu
   // Last to first. V8 keeps one representation per field for all objects of a shape: offsets start small (the
   // notes) and pass 2^30 further into a large dump, and that switch from small integers to doubles deprecated the
   // shape, so every header made before it was migrated (a copy) on its next touch — a visible cost with thousands
-  // of headers in a process that lives 100 ms. Made from the end, the largest offsets come first.
+  // of headers in a short-lived process (the bench's `coreview --json` rows). Made from the end, the largest
+  // offsets come first.
   for (let i = n - 1; i >= 0; i--) {
     const at = i * entrySize;
     result[i] =

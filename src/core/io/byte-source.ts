@@ -35,7 +35,8 @@ export class MemorySource implements ByteSource {
  * The File is sliced once, whole, up front and every read slices that Blob. In Chromium a File that reached a
  * worker by postMessage re-checks its file on disk (a synchronous round trip to the browser process) on every
  * `size` and `slice()`; a Blob made from it does not. With the header pass's dozen reads and hundreds of size
- * checks that was a third of its time in the page.
+ * checks those round trips were a large part of its time in the page (the bench's browser load split prints the
+ * header pass in the worker).
  */
 export class BlobSource implements ByteSource {
   readonly size: number;
@@ -44,10 +45,11 @@ export class BlobSource implements ByteSource {
 
   /**
    * `synchronous`: read with FileReaderSync where there is one (workers), for a pass that reads one thing after
-   * another — the header pass. In Chromium that took the 2.7 MB note segment of an 800-thread core in 6–13 ms
-   * instead of 10–33 ms. Reads under SYNC_MIN stay asynchronous even then: each costs a round trip either way
-   * (~1 ms), and the header pass issues its small ones together (module pages), so they overlap. Scans keep
-   * asynchronous reads: a worker counts one slice while the next one arrives.
+   * another — the header pass: in Chromium it reads a many-thread core's note segment (megabytes) sooner than
+   * asynchronous reads do (the bench's browser load split prints the header pass in the worker). Reads under
+   * SYNC_MIN stay asynchronous even then: each costs a round trip either way, and the header pass issues its small
+   * ones together (module pages), so they overlap. Scans keep asynchronous reads: a worker counts one slice while
+   * the next one arrives.
    */
   constructor(file: Blob, options: { readonly synchronous?: boolean } = {}) {
     this.size = file.size;

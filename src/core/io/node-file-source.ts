@@ -5,8 +5,8 @@ import type { ByteSource } from './byte-source';
  * A dump on disk, read with positioned reads (Node only: the CLI, tests and the benchmark).
  *
  * `read` is synchronous underneath: the header pass issues a few dozen small reads one after another and has
- * nothing to overlap them with, and every asynchronous read was a round trip through libuv's thread pool (about
- * 5 ms of a 130 ms `coreview --json` was spent idle waiting for them). `readInto`, which the census uses for
+ * nothing to overlap them with, and every asynchronous read was a round trip through libuv's thread pool, time
+ * `coreview --json` spent idle waiting for it. `readInto`, which the census uses for
  * 16 MiB slices, stays asynchronous so a worker's next read overlaps its counting of the previous one.
  */
 export class NodeFileSource implements ByteSource {

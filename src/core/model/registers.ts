@@ -5,7 +5,7 @@ import type { Register } from './types';
 /**
  * A thread's general registers as the dump recorded them, decoded when first asked for. An 800-thread core holds
  * ~21,600 registers; decoding them all during the header pass (an object and a string each, alive to the end)
- * cost about a sixth of `coreview --json`, most of it in the garbage collector, while the page shows one
+ * was a large share of `coreview --json`'s time, most of it in the garbage collector, while the page shows one
  * thread's registers at a time. The set keeps the note's bytes and the layout; `list()` decodes and caches.
  * (It keeps the whole note segment's buffer alive with the analysis: a fraction of what the decoded registers took.)
  */

@@ -225,7 +225,7 @@ export async function runCensus(
 /**
  * "Any non-zero byte in bytes[from, to)?" — ORs 32-bit words over the 4-byte-aligned middle and falls back to
  * single bytes for the unaligned edges. Int32Array rather than BigUint64Array (DESIGN §2: ~1.6× faster), eight
- * words ORed per test with an early exit, about twice the rate of a word-at-a-time OR in a throwaway comparison
+ * words ORed per test with an early exit, fewer loop steps and branches than a word-at-a-time OR
  * (Float64Array would be faster still but reads 0x8000000000000000 as -0 === 0). `npm run bench -- --only census`
  * prints censusChunk's rate over 256 MiB of zero pages with this loop (row "census inner loop, the page's (word
  * loop)") and with the CLI's memcmp test (row "census inner loop, the CLI's (memcmp)"), each next to a bare

@@ -41,7 +41,7 @@ const CLUES_PER_SLICE = 8;
 /**
  * Memory clues in one census slice (the same bytes the census just scanned). `ranges`: where to look — the
  * slice's touched pages from censusChunkWithRanges (strings live in non-zero pages; scanning all of a mostly-zero
- * slice for three patterns ran at ~600 MB/s in a one-off measurement, slower than the census itself). Default: the whole slice.
+ * slice for three patterns is slower than the census's zero test over it). Default: the whole slice.
  */
 export function osCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges: readonly ByteRange[] = [[0, bytes.length]]): OsClue[] {
   const clues: OsClue[] = [];

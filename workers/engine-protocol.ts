@@ -209,6 +209,14 @@ export type ScanEnd =
   | { readonly ok: false; readonly reason: 'not-loaded' }
   | { readonly ok: false; readonly reason: 'pattern'; readonly error: PatternError };
 
+/**
+ * A search that stopped at its limit: it stays open for searchMore (or cancelScan). Takes the page's outcomes too
+ * (a ScanEnd, or its own failures such as a lost coordinator: never paused).
+ */
+export function isPausedSearch(end: ScanEnd | { readonly ok: false }): boolean {
+  return end.ok && end.kind === 'search' && end.limitReached;
+}
+
 /** A pointer-sized word of a read that lands in a mapped region: the hex view links it there. */
 export interface PointerLink {
   /** Offset of the word in the read. */

@@ -9,7 +9,7 @@
 import * as Comlink from 'comlink';
 import type { Analysis } from '../src/core/model/types';
 import type { Lane } from './dispatcher';
-import type { DumpId, EngineApi, PeerPort, ScanEnd, ScanEvent, ScanId, ScanJob, ScanJobResult, ScanProgress, ScanRequest } from './engine-protocol';
+import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanJob, type ScanJobResult, type ScanProgress, type ScanRequest } from './engine-protocol';
 import { runJob } from './scan-executor';
 import { runCensusScan, runReadOnlyScan, runSearchScan, type RunningScan, type ScanContext } from './scan-runs';
 
@@ -70,7 +70,7 @@ export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, req
     peerLost: (slot: number) => lanes.lose(slot),
   });
   const end = await run.end;
-  if (end.ok && end.kind === 'search' && end.limitReached) return end; // stays open for searchMore
+  if (isPausedSearch(end)) return end; // stays open for searchMore
   running.get(scanId)?.close();
   return end;
 }
@@ -79,7 +79,7 @@ export async function searchMore(scanId: ScanId, limit: number): Promise<ScanEnd
   const scan = running.get(scanId);
   if (scan?.more === undefined) return { ok: true, kind: 'cancelled' };
   const end = await scan.more(limit);
-  if (!(end.ok && end.kind === 'search' && end.limitReached)) running.get(scanId)?.close();
+  if (!isPausedSearch(end)) running.get(scanId)?.close();
   return end;
 }
 

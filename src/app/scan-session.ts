@@ -9,7 +9,7 @@
  * `lost`; what the page was shown so far stays.
  */
 import * as Comlink from 'comlink';
-import type { DumpId, EngineApi, PeerPort, ScanEnd, ScanEvent, ScanId, ScanRequest, ScanStats } from '../../workers/engine-protocol';
+import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanRequest, type ScanStats } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 import type { Current, EngineSession } from './engine-session';
 
@@ -56,7 +56,7 @@ export class ScanSession {
       if (!entry.cancelled) onEvent(event);
     };
     const settle = (outcome: ScanOutcome): ScanOutcome => {
-      if (!(outcome.ok && outcome.kind === 'search' && outcome.limitReached)) this.active.delete(scanId);
+      if (!isPausedSearch(outcome)) this.active.delete(scanId);
       return entry.cancelled ? CANCELLED : outcome;
     };
     const end = this.run(scanId, entry, request, handler).then(settle);

@@ -25,10 +25,6 @@ export class BatchTimer {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
-
-  get pending(): boolean {
-    return this.timer !== undefined;
-  }
 }
 
 /** The page's batches come this often: a few renders a second while a scan runs (the issue asks 100–200 ms). */

@@ -36,11 +36,6 @@ export class HitSequencer<H> {
     return this.delivered_;
   }
 
-  /** The next item whose result delivery waits for (for scheduling); itemCount when finished. */
-  get cursor(): number {
-    return this.item;
-  }
-
   put(itemId: number, result: SequencedItem<H>): void {
     if (itemId < this.item) return;
     if (itemId === this.item) this.rerunAsked = false;

@@ -9,7 +9,7 @@
 import * as Comlink from 'comlink';
 import type { Analysis } from '../src/core/model/types';
 import type { Lane } from './dispatcher';
-import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanJob, type ScanJobResult, type ScanProgress, type ScanRequest } from './engine-protocol';
+import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanJob, type ScanJobResult, type ScanRequest } from './engine-protocol';
 import { runJob } from './scan-executor';
 import { runCensusScan, runReadOnlyScan, runSearchScan, type RunningScan, type ScanContext } from './scan-runs';
 
@@ -39,7 +39,6 @@ export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, req
     depth: request.tuning?.depth ?? DEFAULT_DEPTH,
     sliceSize: request.tuning?.sliceSize,
     elapsed: () => performance.now() - started,
-    cancelled: () => cancelled,
     send: (event, transfer = []) => {
       if (cancelled) return;
       // Fire and forget: the page applies events in order (one port); only the last one is awaited (finalSend).
@@ -149,8 +148,4 @@ class PeerLanes {
   close(): void {
     for (const remote of this.remotes) remote[Comlink.releaseProxy]();
   }
-}
-
-export function emptyProgress(workers: number): ScanProgress {
-  return { bytesDone: 0, bytesTotal: 0, itemsDone: 0, itemsTotal: 0, elapsedMs: 0, workers };
 }

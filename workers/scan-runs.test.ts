@@ -26,7 +26,6 @@ function context(lanes: Lane<ScanJob, ScanJobResult>[], events: ScanEvent[], sli
     depth: 2,
     sliceSize,
     elapsed: () => 1,
-    cancelled: () => false,
     send: (e) => events.push(e),
     finalSend: async (e) => {
       events.push(e);

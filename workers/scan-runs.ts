@@ -25,7 +25,6 @@ export interface ScanContext {
   readonly depth: number;
   readonly sliceSize?: number;
   readonly elapsed: () => number;
-  readonly cancelled: () => boolean;
   readonly send: (event: ScanEvent, transfer?: Transferable[]) => void;
   readonly finalSend: (event: ScanEvent, transfer?: Transferable[]) => Promise<void>;
   readonly laneName: (lane: number) => string;
@@ -213,7 +212,6 @@ export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery,
     void ctx.finalSend(hitsEvent()).then(() => done.resolve(result));
   };
   const deliver = () => {
-    if (ctx.cancelled()) return;
     const out = sequencer.drain(limit);
     for (const hit of out.hits) rows.push(hitRow(hit, pattern.length));
     if (out.rerun !== undefined) {

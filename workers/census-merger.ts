@@ -36,7 +36,7 @@ export class CensusMerger {
   readonly touched: Float64Array;
   private doneCount = 0;
   private batchRegions: number[] = [];
-  private batchThreads: number[] = [];
+  /** Stack threads whose mark completed since the last batch, in completion order (a thread completes once). */
   private readonly threadValues = new Map<number, { touched: number; depth: number; highWater: bigint; partial: boolean }>();
 
   constructor(
@@ -54,13 +54,10 @@ export class CensusMerger {
     this.kindOf = Int32Array.from(a.regions, (r) => kinds.get(r.kind) ?? -1);
     this.imageOf = Int32Array.from(a.regions, (r) => (r.image === undefined ? -1 : (images.get(r.image) ?? -1)));
     this.kindTouched = new Float64Array(a.totals.length);
-    this.kindPending = new Uint32Array(a.totals.length);
+    // Every region counts in its kind's total and its image's (kindTotals / imageTotals): all pending at first.
+    this.kindPending = Uint32Array.from(a.totals, (t) => t.count);
     this.imageTouched = new Float64Array(a.imageTotals.length);
-    this.imagePending = new Uint32Array(a.imageTotals.length);
-    for (let i = 0; i < n; i++) {
-      bump(this.kindPending, this.kindOf[i], 1);
-      bump(this.imagePending, this.imageOf[i], 1);
-    }
+    this.imagePending = Uint32Array.from(a.imageTotals, (t) => t.count);
     a.threads.forEach((t, i) => {
       if (t.stackRegion === undefined) return;
       const list = this.threadsOf.get(t.stackRegion) ?? [];
@@ -80,11 +77,6 @@ export class CensusMerger {
 
   get isComplete(): boolean {
     return this.doneCount === this.a.regions.length;
-  }
-
-  /** Regions whose census is in. */
-  get regionsDone(): number {
-    return this.doneCount;
   }
 
   add(item: CensusItem, partial: CensusPartial): void {
@@ -115,29 +107,23 @@ export class CensusMerger {
   /** What completed since the last call, and the current sums. Transfer its buffers (batchBuffers). */
   takeBatch(): CensusBatch {
     const regions = Uint32Array.from(this.batchRegions);
-    const threads = Uint32Array.from(this.batchThreads);
     this.batchRegions = [];
-    this.batchThreads = [];
-    const values = Array.from(threads, (t) => this.threadValues.get(t));
+    const threads = Uint32Array.from(this.threadValues.keys());
+    const values = [...this.threadValues.values()];
     this.threadValues.clear();
     return {
       regions,
       touched: Float64Array.from(regions, (i) => this.touched[i] ?? NaN),
       threads,
-      threadTouched: Float64Array.from(values, (v) => v?.touched ?? NaN),
-      threadDepth: Float64Array.from(values, (v) => v?.depth ?? 0),
-      threadHighWater: BigUint64Array.from(values, (v) => v?.highWater ?? 0n),
-      threadPartial: Uint8Array.from(values, (v) => (v?.partial ? 1 : 0)),
+      threadTouched: Float64Array.from(values, (v) => v.touched),
+      threadDepth: Float64Array.from(values, (v) => v.depth),
+      threadHighWater: BigUint64Array.from(values, (v) => v.highWater),
+      threadPartial: Uint8Array.from(values, (v) => (v.partial ? 1 : 0)),
       kindTouched: this.kindTouched.slice(),
       kindPending: this.kindPending.slice(),
       imageTouched: this.imageTouched.slice(),
       imagePending: this.imagePending.slice(),
     };
-  }
-
-  /** Nothing completed since the last batch. */
-  get batchEmpty(): boolean {
-    return this.batchRegions.length === 0;
   }
 
   private region(i: number) {
@@ -155,14 +141,12 @@ export class CensusMerger {
     bump(this.imageTouched, this.imageOf[i], c.touchedBytes);
     bump(this.imagePending, this.imageOf[i], -1);
     this.batchRegions.push(i);
-    const region = this.region(i);
-    for (const t of this.threadsOf.get(i) ?? []) {
-      const thread = this.a.threads[t];
-      const top = thread?.stackEnd ?? region.end;
-      const mark = stackHighWater(c, region, top >= region.start && top <= region.end ? top : region.end);
-      this.threadValues.set(t, { touched: mark.touchedBytes, depth: mark.depth, highWater: mark.highWater ?? 0n, partial: mark.partial });
-      this.batchThreads.push(t);
-    }
+    const threads = this.threadsOf.get(i);
+    if (threads === undefined) return;
+    // Each of these threads' stackEnd is the region's end (annotateThreads sets it so): stackHighWater's default top.
+    const mark = stackHighWater(c, this.region(i));
+    const value = { touched: mark.touchedBytes, depth: mark.depth, highWater: mark.highWater ?? 0n, partial: mark.partial };
+    for (const t of threads) this.threadValues.set(t, value);
   }
 }
 

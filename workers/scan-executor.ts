@@ -11,6 +11,7 @@ import { osCluesInChunk } from '../src/core/scan/identify-os';
 import { readExactly } from '../src/core/scan/scan-common';
 import { searchChunk } from '../src/core/scan/search';
 import type { DumpId, ScanJob, ScanJobResult, ScanStats } from './engine-protocol';
+import { isReadError } from './read-errors';
 
 /** Files given to this worker for scanning, by dump id (the coordinator's own dump is registered here too). */
 const attached = new Map<DumpId, ByteSource>();
@@ -32,9 +33,9 @@ export function executorStats(scansRunning: number): ScanStats {
 export async function runJob(id: DumpId, job: ScanJob): Promise<ScanJobResult> {
   const source = attached.get(id);
   if (source === undefined) return { kind: 'failed', message: 'the worker does not hold this dump' };
+  const { fileOffset, length } = job.kind === 'read' ? job : job.item;
   inFlight++;
   try {
-    const { fileOffset, length } = job.kind === 'read' ? job : job.item;
     const bytes = await readExactly(source, fileOffset, length);
     switch (job.kind) {
       case 'census': {
@@ -48,11 +49,10 @@ export async function runJob(id: DumpId, job: ScanJob): Promise<ScanJobResult> {
         return { kind: 'read', bytes: bytes.length };
     }
   } catch (e) {
-    // An unreadable slice (the file changed or went away: NotReadableError) fails this item only; the scan goes
-    // on and reports it. Anything else is a bug: logged as well, and reported the same way.
-    const name = typeof e === 'object' && e !== null ? String((e as { name?: unknown }).name) : '';
-    if (name !== 'NotReadableError' && name !== 'NotFoundError') console.error(e);
-    return { kind: 'failed', message: `reading ${job.kind === 'read' ? job.length : job.item.length} bytes at file offset ${job.kind === 'read' ? job.fileOffset : job.item.fileOffset} failed: ${e instanceof Error ? e.message : String(e)}` };
+    // An unreadable slice (the file changed, went away or is refused: isReadError) fails this item only; the scan
+    // goes on and reports it. Anything else is a bug: logged as well, and reported the same way.
+    if (!isReadError(e)) console.error(e);
+    return { kind: 'failed', message: `reading ${length} bytes at file offset ${fileOffset} failed: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     inFlight--;
     jobsDone++;

@@ -12,11 +12,12 @@ import { completeKindSums } from '../src/core/format/touched';
 import { jsonDocumentText } from '../src/core/format/json-document';
 import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } from '../src/core/format/maddress-text';
 import { BlobSource } from '../src/core/io/byte-source';
-import type { Analysis } from '../src/core/model/types';
+import type { Analysis, Region } from '../src/core/model/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
 import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegistersResult, ScanEnd } from './engine-protocol';
 import { fetchGzip } from './fetch-gzip';
 import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
+import { errorName, isReadError } from './read-errors';
 import { cancelScan, peerLost, scansRunning, searchMore, startScan } from './scan-coordinator';
 import { attachFile, detachFile, executorStats, runJob } from './scan-executor';
 
@@ -30,14 +31,10 @@ interface Loaded {
 
 const loaded = new Map<DumpId, Loaded>();
 
-/** Errors the browser raises when it cannot read a File (moved, deleted, permissions, a directory). */
-const READ_ERRORS = new Set(['NotReadableError', 'NotFoundError', 'SecurityError', 'NotAllowedError']);
-
 function failureOf(e: unknown, name: string): LoadFailure {
   if (isDumpError(e)) return { kind: 'dump', code: e.code, message: e.message };
-  const errorName = typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
-  if (typeof errorName === 'string' && READ_ERRORS.has(errorName)) {
-    return { kind: 'unreadable', message: `the browser cannot read ${name} (${errorName}): it may have been moved, deleted or be a folder; pick it again` };
+  if (isReadError(e)) {
+    return { kind: 'unreadable', message: `the browser cannot read ${name} (${errorName(e)}): it may have been moved, deleted or be a folder; pick it again` };
   }
   // Not bad input: a bug in the engine. Say so rather than blame the file.
   console.error(e);
@@ -59,6 +56,13 @@ function regionTouched(census: CensusExport | undefined): (number | undefined)[]
   return census === undefined ? undefined : Array.from(census.touched, (v) => (Number.isNaN(v) ? undefined : v));
 }
 
+/** The requested regions (all, in order, without `rows`) and their touched bytes, row for row. */
+function regionRows(a: Analysis, request: { readonly rows?: Uint32Array; readonly census?: CensusExport }): { regions: Region[]; touched: (number | undefined)[] | undefined } {
+  const touched = regionTouched(request.census);
+  const rows = request.rows ?? Uint32Array.from(a.regions.keys());
+  return { regions: pick(a.regions, rows), touched: touched === undefined ? undefined : Array.from(rows, (i) => touched[i]) };
+}
+
 function exportText(d: Loaded, request: ExportRequest): string {
   const a = d.analysis;
   switch (request.kind) {
@@ -70,14 +74,12 @@ function exportText(d: Loaded, request: ExportRequest): string {
       return jsonDocumentText(a, d.name, { census: { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}) } });
     }
     case 'regions-text': {
-      const touched = regionTouched(request.census);
-      const rows = request.rows ?? Uint32Array.from(a.regions.keys());
-      return `${regionTableText(pick(a.regions, rows), a.dump.bits, touched === undefined ? undefined : Array.from(rows, (i) => touched[i]))}\n`;
+      const { regions, touched } = regionRows(a, request);
+      return `${regionTableText(regions, a.dump.bits, touched)}\n`;
     }
     case 'regions-csv': {
-      const touched = regionTouched(request.census);
-      const rows = request.rows ?? Uint32Array.from(a.regions.keys());
-      return regionsCsv(pick(a.regions, rows), touched === undefined ? undefined : Array.from(rows, (i) => touched[i]));
+      const { regions, touched } = regionRows(a, request);
+      return regionsCsv(regions, touched);
     }
     case 'totals-text': {
       const touched = regionTouched(request.census);

@@ -1,8 +1,9 @@
 /**
  * Hands scan jobs out to workers ("lanes"): at most `depth` jobs in flight per lane, so each worker has its next
- * slice's read under way while it scans the previous one (measured: 2 keeps Blob reads busy; more only adds
- * memory). Pure scheduling, no comlink: the coordinator gives it lanes whose run() posts the job to a peer worker
- * or runs it in place; tests give it fakes.
+ * slice's read under way while it scans the previous one. 2 is the least depth that overlaps a read with a scan;
+ * each job more holds one more slice in memory (`node scripts/bench-browser.mjs <core> --census --depth N`
+ * compares depths). Pure scheduling, no comlink: the coordinator gives it lanes whose run() posts the job to a
+ * peer worker or runs it in place; tests give it fakes.
  *
  * Jobs are numbers (ids into the caller's plan), so a plan of 100k items costs a queue of 100k numbers.
  * A lane whose run() rejects is lost (its worker died, its port closed): it gets no more work, and each job it held

@@ -19,8 +19,13 @@ export async function fetchGzip(url: string, name: string, onProgress?: (p: Load
   if (!response.ok || response.body === null) {
     return { ok: false, failure: { kind: 'fetch', message: `could not fetch ${name}: HTTP ${response.status}` } };
   }
+  // A server that labels the .gz `Content-Encoding: gzip` (Vite's dev server does) has the browser gunzip it
+  // already: then the body is the core itself. With any Content-Encoding, Content-Length is the encoded size, not
+  // the body's, so it gives no fraction (the bytes produced are still reported).
+  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+  const decoded = encoding?.includes('gzip') === true;
   const length = Number(response.headers.get('content-length') ?? '');
-  const totalBytes = Number.isFinite(length) && length > 0 ? length : undefined;
+  const totalBytes = (encoding === undefined || encoding === '' || encoding === 'identity') && Number.isFinite(length) && length > 0 ? length : undefined;
   let compressed = 0;
   // Count compressed bytes on the way in (the only size known in advance), decompressed ones on the way out.
   const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -35,9 +40,6 @@ export async function fetchGzip(url: string, name: string, onProgress?: (p: Load
   try {
     // TS's DOM lib types DecompressionStream's writable side as BufferSource, which Uint8Array chunks are.
     const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
-    // A server that labels the .gz `Content-Encoding: gzip` (Vite's dev server does) has the browser gunzip it
-    // already: then the body is the core itself.
-    const decoded = response.headers.get('content-encoding')?.toLowerCase().includes('gzip') === true;
     const counted = response.body.pipeThrough(counter);
     const reader = (decoded ? counted : counted.pipeThrough(gunzip)).getReader();
     for (;;) {

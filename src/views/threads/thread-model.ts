@@ -5,7 +5,6 @@
 import type { ThreadRow } from '../../../workers/engine-protocol';
 import type { SortSpec } from '../../app/hash-state';
 
-export const THREAD_COLUMN_IDS = ['tid', 'signal', 'pc', 'sp', 'stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth'] as const;
 export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set(['stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth']);
 
 /** The census columns per thread index (NaN until in): stack touched bytes and high-water depth. */

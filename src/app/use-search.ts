@@ -35,6 +35,11 @@ export interface Search {
 export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, tuning: ScanTuning): Search {
   const [state, setState] = useState<SearchState>();
   const handle = useRef<ScanHandle>(undefined);
+  /** The dump `handle` was started for (the dump on screen then). */
+  const handleFor = useRef<DumpId>(undefined);
+  // Results for another dump do not apply: hidden here rather than cleared by an effect (which would cost a
+  // render showing them, and ran on every batch of hits).
+  const shown = state !== undefined && state.dumpId === dumpId ? state : undefined;
 
   const follow = useCallback((h: ScanHandle, end: Promise<ScanOutcome>) => {
     void end.then((outcome) =>
@@ -60,6 +65,7 @@ export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, 
         setState((s) => (s === undefined || handle.current !== h ? s : { ...s, progress: event.progress, hits: event.hits.length > 0 ? [...s.hits, ...event.hits] : s.hits }));
       });
       handle.current = h;
+      handleFor.current = dumpId;
       follow(h, h.end);
     },
     [scans, dumpId, tuning, follow],
@@ -67,25 +73,27 @@ export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, 
 
   const more = useCallback(() => {
     const h = handle.current;
-    if (h === undefined || state?.status !== 'paused') return;
-    const limit = state.limit + SEARCH_STEP;
+    if (h === undefined || shown?.status !== 'paused') return;
+    const limit = shown.limit + SEARCH_STEP;
     setState((s) => (s === undefined ? s : { ...s, status: 'running', limit }));
     follow(h, h.more(limit));
-  }, [state, follow]);
+  }, [shown, follow]);
 
   const cancel = useCallback(() => {
     handle.current?.cancel();
     setState((s) => (s !== undefined && (s.status === 'running' || s.status === 'paused') ? { ...s, status: 'cancelled' } : s));
   }, []);
 
-  // Another dump: its search results do not apply; stop the search (a paused one holds its coordinator's state).
-  useEffect(() => {
-    if (state !== undefined && state.dumpId !== dumpId) {
-      handle.current?.cancel();
+  // Another dump: stop this dump's search (a paused one holds its coordinator's state). Keyed on the dump only, so
+  // batches of hits do not run it; a search already started for the next dump is left alone.
+  useEffect(
+    () => () => {
+      if (handle.current === undefined || handleFor.current !== dumpId) return;
+      handle.current.cancel();
       handle.current = undefined;
-      setState(undefined);
-    }
-  }, [dumpId, state]);
+    },
+    [dumpId],
+  );
 
-  return { state, run, more, cancel };
+  return { state: shown, run, more, cancel };
 }

@@ -5,6 +5,7 @@
  */
 import { memo, type ReactNode } from 'react';
 import type { Endian, WordBits } from '../../core/elf/binary-view';
+import { hexAddress } from '../../core/format/address';
 import { formatAddress } from '../../core/scan/hex-format';
 import type { HexMode } from '../../app/hash-state';
 import { byteLine, chunkOf, highlightSpan, pointerLine, ROW_BYTES, rowAddress, type HexWindow } from './hex-model';
@@ -79,7 +80,7 @@ function HexRowImpl({ window: w, row, top, target, mode, bits, endian, chunks, h
         {links.map(
           (link, k) =>
             link !== undefined && (
-              <button key={k} type="button" className="link" title={`Go to 0x${link.target.toString(16)}`} onClick={() => onFollow(link.target)}>
+              <button key={k} type="button" className="link" title={`Go to ${hexAddress(link.target)}`} onClick={() => onFollow(link.target)}>
                 {link.label}
               </button>
             ),

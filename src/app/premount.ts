@@ -6,8 +6,8 @@
  * and tables, and Chromium's first style and layout of them. Paid at the page's start, that work is done while
  * the user picks a file; when the analysis arrives the same components only take its data. It used to be mounted
  * when the first dump was picked, to overlap the worker's header pass — but on a two-core machine the main
- * thread's work then slowed the worker and the browser's file reads it waits on (two builds compared in one run:
- * the header pass of an 800-thread gcore core took a fifth less with the workspace mounted beforehand).
+ * thread's work then slowed the worker and the browser's file reads it waits on (to compare two builds, run
+ * `npm run bench` on each: it prints the header pass in the worker apart from the rest of the load).
  */
 import type { AnalysisView, RegionColumns } from '../../workers/engine-protocol';
 import type { ViewName } from './hash-state';

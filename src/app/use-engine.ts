@@ -93,7 +93,8 @@ export function useEngine(flags: UrlFlags): Engine {
       if (outcome.ok) performance.mark(LOADED_MARK, { detail: { analyzeMs: outcome.view.analyzeMs } });
       if (token.current !== mine) return;
       // A transition lets React render the new dump's views in slices that yield to input, instead of one long
-      // task on the main thread (100k regions: the virtualizer's measurements alone take ~20 ms).
+      // task on the main thread (100k regions: the virtualizer's measurements alone are costly; `npm run bench`
+      // prints the time to the first screen rendered and the longest main-thread task).
       if (outcome.ok) startTransition(() => setState({ status: 'ready', view: outcome.view }));
       else if ('cancelled' in outcome) setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
       else setState({ status: 'error', name: file.name, failure: outcome.failure, previous });

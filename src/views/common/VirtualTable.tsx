@@ -79,11 +79,13 @@ export interface VirtualTableProps {
 
 /**
  * The scroll element's size, from a ResizeObserver only. react-virtual's own version also reads clientHeight the
- * moment it subscribes — in a layout effect, which forced Chromium to lay out the whole new page in the middle of
- * React's commit (~15 ms of a 50 ms task when a dump's first rows appear). Until the observer's first report, which
- * comes with the frame's own layout, `initialRect` stands in. Without ResizeObserver it reads at once as before.
+ * moment it subscribes — in a layout effect, which forces Chromium to lay out the whole new page in the middle of
+ * React's commit, inside the task that shows a dump's first rows (`npm run bench` prints the time to render the
+ * first screen and the longest main-thread task). Until the observer's first report, which comes with the frame's own layout,
+ * `initialRect` stands in. Without ResizeObserver it reads at once as before. Shared by every virtualizer over a
+ * scroll element (this table, the hex view): pass it as `observeElementRect` together with an `initialRect`.
  */
-function observeSize(instance: Virtualizer<HTMLDivElement, Element>, report: (rect: { width: number; height: number }) => void): (() => void) | undefined {
+export function observeSize(instance: Virtualizer<HTMLDivElement, Element>, report: (rect: { width: number; height: number }) => void): (() => void) | undefined {
   const element = instance.scrollElement;
   if (element === null) return undefined;
   const measure = () => report({ width: element.clientWidth, height: element.clientHeight });
@@ -165,7 +167,14 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
   const minWidth = `${minWidthRem(widths)}rem`;
   const rowsById = table.getRowModel().rowsById;
 
-  const position = indexOf(rows, props.scrollTo);
+  // Row positions of the selection and of the scroll target: linear scans over up to 100k rows, so computed once
+  // per (rows, value) rather than on every render (each scroll step re-renders); one scan when they are the same.
+  const selectedPos = useMemo(() => indexOf(rows, selected), [rows, selected]);
+  const scrollIsSelected = props.scrollTo === selected;
+  // Nothing to scan (undefined) when the target is the selection.
+  const scrollTarget = scrollIsSelected ? undefined : props.scrollTo;
+  const scrollPos = useMemo(() => indexOf(rows, scrollTarget), [rows, scrollTarget]);
+  const position = scrollIsSelected ? selectedPos : scrollPos;
   useEffect(() => {
     if (position >= 0) virtualizer.scrollToIndex(position, { align: 'auto' });
     // scrollKey re-runs this when the same row is asked for again (a new selection from another view).
@@ -174,14 +183,14 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
   const move = useCallback(
     (delta: number | 'home' | 'end') => {
       if (rows.length === 0 || onSelect === undefined) return;
-      const at = indexOf(rows, selected);
+      const at = selectedPos;
       const next = delta === 'home' ? 0 : delta === 'end' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, (at < 0 ? -1 : at) + delta));
       const dataIndex = rows[next];
       if (dataIndex === undefined) return;
       onSelect(dataIndex);
       virtualizer.scrollToIndex(next, { align: 'auto' });
     },
-    [rows, selected, onSelect, virtualizer],
+    [rows, selectedPos, onSelect, virtualizer],
   );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -198,7 +207,6 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
     }
   };
 
-  const selectedPos = indexOf(rows, selected);
   return (
     <div
       ref={scrollRef}

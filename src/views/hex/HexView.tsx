@@ -13,6 +13,7 @@ import { hexAddress, windbgAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
 import type { PreparedRegions } from '../regions/region-model';
 import { useReportReady } from '../common/use-report-ready';
+import { observeSize } from '../common/VirtualTable';
 import { HexRow } from './HexRow';
 import { chunksFor, hexWindow, parseAddressInput, rowCount, rowOf } from './hex-model';
 import { useMemoryChunks } from './use-memory-chunks';
@@ -37,9 +38,14 @@ export function HexView(props: HexViewProps): ReactNode {
   const endian = view.overview.dump.endian;
   const cols = prepared.cols;
   const address = props.address ?? (cols.count > 0 ? (cols.start[prepared.addressOrder[0] ?? 0] ?? 0n) : 0n);
-  const [text, setText] = useState(hexAddress(address));
+  const [text, setText] = useState(() => hexAddress(address));
   const [inputError, setInputError] = useState<string>();
-  useEffect(() => setText(hexAddress(address)), [address]);
+  // A new address rewrites the box, during this render (no extra commit showing the old text).
+  const [textFor, setTextFor] = useState(address);
+  if (textFor !== address) {
+    setTextFor(address);
+    setText(hexAddress(address));
+  }
 
   const w = useMemo(() => hexWindow(prepared, address), [prepared, address]);
   const rows = rowCount(w);
@@ -50,7 +56,9 @@ export function HexView(props: HexViewProps): ReactNode {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 16,
+    // jsdom and the first paint have no layout yet; the size comes from a ResizeObserver (see observeSize).
     initialRect: { width: 1000, height: 600 },
+    observeElementRect: observeSize,
   });
   useEffect(() => {
     if (target >= 0) virtualizer.scrollToIndex(target, { align: 'center' });

@@ -147,8 +147,3 @@ export function sortRegions(p: PreparedRegions, rows: Uint32Array, sort: SortSpe
   out.set(missing, present.length);
   return out;
 }
-
-/** Position of region `index` in `rows`, or -1 (for scrolling a selection into view). */
-export function rowPosition(rows: Uint32Array, index: number | undefined): number {
-  return index === undefined ? -1 : rows.indexOf(index);
-}

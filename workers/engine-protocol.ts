@@ -13,6 +13,7 @@
  * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
 import type { DumpErrorCode } from '../src/core/errors';
+import type { Register } from '../src/core/model/types';
 import type { CensusItem, CensusPartial } from '../src/core/scan/census';
 import type { OsClue } from '../src/core/scan/identify-os';
 import type { SearchHit, SearchItem } from '../src/core/scan/search';
@@ -227,11 +228,8 @@ export interface PointerLink {
   readonly label: string;
 }
 
-export interface RegisterValue {
-  readonly name: string;
-  /** `0x…` hex, as the JSON document writes registers. */
-  readonly value: string;
-}
+/** A register as the engine decodes it (RegisterSet.list()): `hex` is `0x…`, as the JSON document writes registers. */
+export type RegisterValue = Pick<Register, 'name' | 'hex'>;
 
 export type RegistersResult = { readonly ok: true; readonly registers: readonly RegisterValue[] } | { readonly ok: false; readonly reason: 'not-loaded' };
 

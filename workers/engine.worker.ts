@@ -178,8 +178,8 @@ const api: EngineApi = {
   async threadRegisters(id, thread): Promise<RegistersResult> {
     const d = loaded.get(id);
     if (d === undefined) return { ok: false, reason: 'not-loaded' };
-    const registers = d.analysis.threads[thread]?.registers.list() ?? [];
-    return { ok: true, registers: registers.map((r) => ({ name: r.name, value: r.hex })) };
+    // As decoded (and cached) by the engine: name, hex and size; the page shows name and hex.
+    return { ok: true, registers: d.analysis.threads[thread]?.registers.list() ?? [] };
   },
 
   scanStats() {

@@ -3,19 +3,23 @@
  * and its high-water mark, links into the hex view (sp, the mark), and its registers as the dump recorded them.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { RegisterValue, ThreadRow } from '../../../workers/engine-protocol';
+import type { DumpId, RegisterValue, ThreadRow } from '../../../workers/engine-protocol';
 import type { CensusState } from '../../app/census-data';
-import { parseAddress } from '../../core/format/address';
+import { hexAddress, parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
 import { usedPercent } from './thread-model';
 
+type LoadRegisters = (thread: number) => Promise<readonly RegisterValue[]>;
+
 export interface ThreadDetailProps {
+  /** The dump's id (AnalysisView.id): registers are cached per dump and thread. */
+  readonly dumpId: DumpId;
   readonly thread: ThreadRow;
   /** The thread's index (census arrays are per index). */
   readonly index: number;
   readonly census?: CensusState;
-  /** The thread's registers, from the worker holding the dump (not part of the view). */
-  readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
+  /** The thread's registers, from the worker holding the dump (not part of the view); asked for when shown. */
+  readonly loadRegisters: LoadRegisters;
   readonly onShowStack: (region: number) => void;
   readonly onShowMemory?: (address: bigint) => void;
 }
@@ -33,7 +37,7 @@ function HighWater({ census, index, onShowMemory }: { readonly census: CensusSta
         <>
           {' '}
           <button type="button" className="link mono" onClick={() => onShowMemory(mark)}>
-            0x{mark.toString(16)}
+            {hexAddress(mark)}
           </button>
         </>
       )}
@@ -42,22 +46,59 @@ function HighWater({ census, index, onShowMemory }: { readonly census: CensusSta
   );
 }
 
-/** The registers of thread `index`, asked for when it is shown; a failed request says so in place of the values. */
-function Registers({ index, count, load }: { readonly index: number; readonly count: number; readonly load: (thread: number) => Promise<readonly RegisterValue[]> }): ReactNode {
+/** Dumps whose registers stay cached per source: the one on screen and the one before it. */
+const CACHED_DUMPS = 2;
+
+/**
+ * Registers already read, per source (one per engine), dump and thread index, for the session: a dump's registers
+ * never change, so opening them again — or selecting a thread seen before — does not ask the worker again. Keyed
+ * weakly by the source, so a new engine (or a test's stub) starts empty and dump ids never meet another engine's.
+ */
+const registerCache = new WeakMap<LoadRegisters, Map<DumpId, Map<number, readonly RegisterValue[]>>>();
+
+function cachedRegisters(load: LoadRegisters, dump: DumpId, index: number): readonly RegisterValue[] | undefined {
+  return registerCache.get(load)?.get(dump)?.get(index);
+}
+
+function rememberRegisters(load: LoadRegisters, dump: DumpId, index: number, registers: readonly RegisterValue[]): void {
+  let dumps = registerCache.get(load);
+  if (dumps === undefined) registerCache.set(load, (dumps = new Map()));
+  let threads = dumps.get(dump);
+  if (threads === undefined) {
+    dumps.set(dump, (threads = new Map()));
+    // Maps iterate in insertion order: the oldest dumps go first.
+    for (const old of dumps.keys()) if (dumps.size > CACHED_DUMPS) dumps.delete(old);
+  }
+  threads.set(index, registers);
+}
+
+/**
+ * The registers of thread `index`, asked for when the details are opened (closed by default: most selections never
+ * show them) and cached for the session; a failed request says so in place of the values, and is tried again the
+ * next time they are opened.
+ */
+function Registers({ dump, index, count, load }: { readonly dump: DumpId; readonly index: number; readonly count: number; readonly load: LoadRegisters }): ReactNode {
+  const [open, setOpen] = useState(false);
   const [got, setGot] = useState<{ readonly index: number; readonly registers?: readonly RegisterValue[]; readonly error?: string }>();
+  const cached = cachedRegisters(load, dump, index);
   useEffect(() => {
+    if (!open || cachedRegisters(load, dump, index) !== undefined) return;
     let current = true;
     load(index).then(
-      (registers) => current && setGot({ index, registers }),
+      (registers) => {
+        // An empty list is the worker not holding the dump (any longer): not an answer worth keeping.
+        if (registers.length > 0) rememberRegisters(load, dump, index, registers);
+        if (current) setGot({ index, registers });
+      },
       (e: unknown) => current && setGot({ index, error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       current = false;
     };
-  }, [index, load]);
-  const shown = got?.index === index ? got : undefined;
+  }, [open, dump, index, load]);
+  const shown = cached !== undefined ? { registers: cached, error: undefined } : got?.index === index ? got : undefined;
   return (
-    <details className="registers">
+    <details className="registers" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Registers ({count})</summary>
       {shown === undefined && <p className="muted">reading…</p>}
       {shown?.error !== undefined && <p className="muted">could not read the registers: {shown.error}</p>}
@@ -65,7 +106,7 @@ function Registers({ index, count, load }: { readonly index: number; readonly co
         <div className="register-grid">
           {shown.registers.map((r) => (
             <span key={r.name} className="mono">
-              <span className="muted">{r.name}</span> {r.value}
+              <span className="muted">{r.name}</span> {r.hex}
             </span>
           ))}
         </div>
@@ -74,7 +115,7 @@ function Registers({ index, count, load }: { readonly index: number; readonly co
   );
 }
 
-export function ThreadDetail({ thread, index, census, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
+export function ThreadDetail({ dumpId, thread, index, census, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
   const sp = thread.sp === undefined ? undefined : parseAddress(thread.sp);
@@ -127,7 +168,7 @@ export function ThreadDetail({ thread, index, census, loadRegisters, onShowStack
           </>
         )}
       </dl>
-      {thread.registerCount > 0 && <Registers index={index} count={thread.registerCount} load={loadRegisters} />}
+      {thread.registerCount > 0 && <Registers dump={dumpId} index={index} count={thread.registerCount} load={loadRegisters} />}
     </section>
   );
 }

@@ -28,7 +28,7 @@ export interface ThreadsViewProps {
   readonly onShowStack: (region: number) => void;
   readonly onShowMemory?: (address: bigint) => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
-  /** A thread's registers, by its index (asked for when the thread is shown). */
+  /** A thread's registers, by its index (asked for when its registers are opened). */
   readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
   readonly census?: CensusState;
   /** Show the census columns (also before the census has started). */
@@ -169,8 +169,9 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       />
       {thread !== undefined && selected !== undefined && (
         <ThreadDetail
-          // Keyed by dump: its registers are asked for again when another dump replaces this one.
+          // Keyed by dump: another dump's detail starts afresh (its registers closed, nothing shown from this one).
           key={props.view.id}
+          dumpId={props.view.id}
           thread={thread}
           index={selected}
           census={census}

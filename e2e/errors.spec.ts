@@ -2,24 +2,31 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { app, cli, CORE, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
+import { app, cli, CORE, downloadJson, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
 import { XSS_NAME, xssCore } from './make-cores';
 
-const dir = mkdtempSync(join(tmpdir(), 'coreview-bad-'));
-const textFile = join(dir, 'notes.txt');
-const emptyFile = join(dir, 'empty.core');
-const truncated = join(dir, 'truncated.core');
-writeFileSync(textFile, 'this is not a core dump\n'.repeat(10));
-writeFileSync(emptyFile, '');
-writeFileSync(truncated, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
+// The bad files, in a temp dir made when this file's tests start in a worker (not when the file is merely loaded,
+// e.g. to list its tests) and removed after them.
+let dir = '';
+const textFile = () => join(dir, 'notes.txt');
+const emptyFile = () => join(dir, 'empty.core');
+const truncated = () => join(dir, 'truncated.core');
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'coreview-bad-'));
+  writeFileSync(textFile(), 'this is not a core dump\n'.repeat(10));
+  writeFileSync(emptyFile(), '');
+  writeFileSync(truncated(), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-for (const [what, path, says] of [
-  ['an executable', '/bin/ls', /executable|not a core/i],
+for (const [what, file, says] of [
+  ['an executable', () => '/bin/ls', /executable|not a core/i],
   ['a text file', textFile, /not an ELF|ELF/i],
   ['an empty file', emptyFile, /empty/i],
   ['a file cut inside the ELF header', truncated, /too short|header/i],
 ] as const) {
   test(`${what} gets a clear message and the previous dump stays`, async ({ page }) => {
+    const path = file();
     await page.goto('./');
     await openFile(page, CORE);
     await waitReady(page);
@@ -76,7 +83,7 @@ test('a file the browser can no longer read gets a clear message', async ({ page
 
 test('a bad first file leaves the page usable', async ({ page }) => {
   await page.goto('./');
-  await openFile(page, textFile);
+  await openFile(page, textFile());
   await expect(page.getByTestId('load-error')).toContainText('notes.txt could not be opened');
   await openFile(page, CORE);
   await waitReady(page);
@@ -111,8 +118,7 @@ test('a worker that dies is reported and replaced; the dump on screen still expo
   await page.evaluate(() => window.__coreview?.crashWorker());
   await expect(page.getByTestId('worker-notice')).toContainText('was replaced');
   // The census the page holds survives its workers: the export (on a fresh worker) still carries it.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
-  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(CORE, '--scan', '--json'));
+  expect(await downloadJson(page)).toBe(cli(CORE, '--scan', '--json'));
   await openFile(page, CORE);
   await waitReady(page);
 });

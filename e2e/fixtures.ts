@@ -5,11 +5,15 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CORPUS = join(ROOT, '../shared/corpus');
+const CORPUS = join(ROOT, '../shared/corpus');
 /** A kernel core of an x86_64 process with NT_FILE, modules and a crashed thread. */
 export const CORE = join(CORPUS, 'elfutils-testfile-backtrace-demangle.core');
 /** Another small core, to open a second dump over the first. */
@@ -20,7 +24,28 @@ interface Guard {
   readonly problems: string[];
 }
 
-export const test = base.extend<{ guard: Guard }>({
+export const test = base.extend<{ guard: Guard }, { sampleCore: string }>({
+  /**
+   * The bundled sample (public/sample/sample.core.gz, 258 MB unzipped) as a file the CLI can read: unzipped once
+   * per worker, on first use, into a temp dir that is removed when the worker shuts down.
+   */
+  sampleCore: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'coreview-sample-'));
+      // Also on a worker exiting without its teardown (the fixture's finally is the normal way out).
+      const remove = () => rmSync(dir, { recursive: true, force: true });
+      process.once('exit', remove);
+      try {
+        const core = join(dir, 'sample.core');
+        await pipeline(createReadStream(join(ROOT, 'public/sample/sample.core.gz')), createGunzip(), createWriteStream(core));
+        await use(core);
+      } finally {
+        process.off('exit', remove);
+        remove();
+      }
+    },
+    { scope: 'worker' },
+  ],
   guard: [
     async ({ context, page, baseURL }, use) => {
       const origin = new URL(baseURL ?? 'http://127.0.0.1/').origin;
@@ -81,6 +106,19 @@ export async function turnCensusOff(page: Page): Promise<void> {
   await box.uncheck();
   await expect(box).not.toBeChecked();
   await page.getByText('Settings', { exact: true }).click();
+}
+
+/** Opens the page (at `hash`, e.g. '#v=threads'), opens the bundled sample dump and waits until it is shown. */
+export async function openSample(page: Page, hash = ''): Promise<void> {
+  await page.goto(`./${hash}`);
+  await page.getByRole('button', { name: 'Open sample dump' }).click();
+  await waitReady(page);
+}
+
+/** Clicks "Download JSON" and returns the downloaded document's text. */
+export async function downloadJson(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  return readFileSync(await download.path(), 'utf8');
 }
 
 export async function openFile(page: Page, path: string): Promise<void> {

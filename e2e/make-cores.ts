@@ -140,8 +140,6 @@ export function coreHead64(phnum: number, notes: readonly Uint8Array[]): { head:
 
 export interface BigCore {
   readonly path: string;
-  readonly size: number;
-  readonly regions: number;
   readonly stackStart: bigint;
   readonly imageStart: bigint;
   readonly imagePath: string;
@@ -213,5 +211,5 @@ export function bigSparseCore(fillers = 99_998): BigCore {
   } finally {
     closeSync(fd);
   }
-  return { path, size, regions: fillers + 2, stackStart, imageStart, imagePath, buildId, tid };
+  return { path, stackStart, imageStart, imagePath, buildId, tid };
 }

@@ -49,11 +49,6 @@ export function plantedCore(source: string, plants: readonly Uint8Array[]): Plan
 
 export interface BigCensusCore {
   readonly path: string;
-  readonly regionStart: bigint;
-  readonly regionSize: number;
-  /** Planted near the start and near the end of the big region. */
-  readonly firstNeedle: { readonly text: string; readonly address: bigint };
-  readonly lastNeedle: { readonly text: string; readonly address: bigint };
 }
 
 /**
@@ -92,6 +87,5 @@ export function bigCensusCore(size = GiB): BigCensusCore {
   } finally {
     closeSync(fd);
   }
-  const where = (n: { text: string; offset: number }) => ({ text: n.text, address: regionStart + BigInt(n.offset) });
-  return { path, regionStart, regionSize: size, firstNeedle: where(firstNeedle), lastNeedle: where(lastNeedle) };
+  return { path };
 }

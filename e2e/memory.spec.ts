@@ -3,31 +3,16 @@
  * `coreview --dump`; pointers into mapped memory are links; bytes not in the dump print as ????????; scrolling an
  * 8 MiB stack end to end renders a window of rows only, with no long task.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cli, expect, ROOT, showView, test, waitReady } from './fixtures';
+import { cli, expect, openSample, ROOT, showView, test, waitReady } from './fixtures';
 
 const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { tids: number[] };
 
-let core = '';
-test.beforeAll(() => {
-  core = join(mkdtempSync(join(tmpdir(), 'coreview-memory-')), 'sample.core');
-  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-});
-test.afterAll(() => rmSync(dirname(core), { recursive: true, force: true }));
-
-async function openSample(page: Page, hash = ''): Promise<void> {
-  await page.goto(`./${hash}`);
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
-}
-
 const rows = (page: Page) => page.getByTestId('hex-rows');
 
-test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a pointer link leads where it points', async ({ page }) => {
+test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a pointer link leads where it points', async ({ page, sampleCore }) => {
   const tid = String(facts.tids[3]);
   await openSample(page, '#v=threads');
   await page.getByRole('searchbox', { name: 'Filter', exact: true }).fill(tid);
@@ -40,7 +25,7 @@ test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a poin
   await expect(page.getByTestId('hex-where')).toContainText(`Stack (thread ${tid})`);
 
   // The row holding sp, and the next three, read like the CLI's `--dump sp 64`.
-  const expected = cli(core, '--dump', sp, '64').trim().split('\n');
+  const expected = cli(sampleCore, '--dump', sp, '64').trim().split('\n');
   const target = rows(page).locator('.hex-row.target');
   await expect(target).toContainText(expected[0]?.slice(0, 17) ?? '?');
   const lines = await rows(page)
@@ -81,10 +66,10 @@ test('a region’s bytes not in the dump print as ????????, and a big region is 
   await expect(page.getByRole('button', { name: 'Earlier' })).toBeEnabled();
 });
 
-test('a typed address in any form goes there; one that is not an address says why', async ({ page }) => {
+test('a typed address in any form goes there; one that is not an address says why', async ({ page, sampleCore }) => {
   await openSample(page, '#v=memory');
   const box = page.getByLabel('Address', { exact: true });
-  const dump = cli(core, '--search', 'centos').trim().split('\n')[0]?.split(/\s+/)[0] ?? '';
+  const dump = cli(sampleCore, '--search', 'centos').trim().split('\n')[0]?.split(/\s+/)[0] ?? '';
   await box.fill(dump);
   await page.getByRole('button', { name: 'Go' }).click();
   await expect(rows(page).locator('.hex-row.target')).toContainText(dump.slice(0, 13));

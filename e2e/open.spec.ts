@@ -1,9 +1,7 @@
 /** Opening dumps three ways (input, drop, sample), progress and cancel, and the JSON download against the CLI. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { app, cli, cliJson, CORE, expect, openFile, OTHER_CORE, ROOT, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
+import { app, cli, cliJson, CORE, downloadJson, expect, openFile, openSample, OTHER_CORE, ROOT, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
 
 test('opens a core with the file input and downloads exactly the CLI --json document', async ({ page }) => {
   await page.goto('./');
@@ -48,11 +46,9 @@ test('opens a core dropped anywhere on the window', async ({ page }) => {
   await expect(page.locator('.topbar .file')).toContainText(basename(OTHER_CORE));
 });
 
-test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({ page }) => {
+test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({ page, sampleCore }) => {
   const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { pid: number; threads: number; workerThreads: number };
-  await page.goto('./');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
+  await openSample(page);
   await expect(page.locator('.topbar .file')).toContainText('sample.core');
   await expect(page.getByText(String(facts.pid), { exact: false }).first()).toBeVisible();
   await page.getByRole('tab', { name: /^Threads/ }).click();
@@ -62,10 +58,7 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
 
   // The census ran by itself: once it is done, the JSON is `coreview --scan --json`'s, byte for byte.
   await waitScanDone(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
-  const core = join(mkdtempSync(join(tmpdir(), 'coreview-sample-')), 'sample.core');
-  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--scan', '--json'));
+  expect(await downloadJson(page)).toBe(cli(sampleCore, '--scan', '--json'));
 });
 
 test('until the first dump is shown, the workspace waits mounted but unseen; then it shows that dump', async ({ page }) => {

@@ -3,12 +3,9 @@
  * CLI's (`coreview --scan --json`, byte for byte); it can be cancelled (workers idle, no more events), survives a
  * worker dying mid-scan (partial results stay, marked incomplete), and can be turned off.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { app, cli, CORE, expect, openFile, REGION_COL, regionRows, ROOT, showView, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
+import { app, cli, CORE, downloadJson, expect, openFile, openSample, REGION_COL, regionRows, showView, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
 import { bigCensusCore } from './make-scan-cores';
 
 interface CliDocument {
@@ -38,17 +35,6 @@ async function pageTouched(page: Page): Promise<Record<string, number>> {
   return Object.fromEntries(
     await cells.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-testid')?.replace(/^touched-/, '') ?? '', Number(td.getAttribute('data-bytes'))])),
   ) as Record<string, number>;
-}
-
-async function downloadJson(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
-  return readFileSync(await download.path(), 'utf8');
-}
-
-function sampleCore(): string {
-  const core = join(mkdtempSync(join(tmpdir(), 'coreview-scan-')), 'sample.core');
-  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-  return core;
 }
 
 test('a corpus core: data-scan goes running → done; touched per kind, region and thread are the CLI’s; JSON is --scan --json', async ({ page }) => {
@@ -81,13 +67,10 @@ test('a corpus core: data-scan goes running → done; touched per kind, region a
   expect(await downloadJson(page)).toBe(expected);
 });
 
-test('the sample: totals and headline from the census, the OS from memory with a link to it, JSON is --scan --json', async ({ page }) => {
-  await page.goto('./');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
+test('the sample: totals and headline from the census, the OS from memory with a link to it, JSON is --scan --json', async ({ page, sampleCore }) => {
+  await openSample(page);
   await waitScanDone(page);
-  const core = sampleCore();
-  const expected = cli(core, '--scan', '--json');
+  const expected = cli(sampleCore, '--scan', '--json');
   const doc = JSON.parse(expected) as CliDocument;
   const stack = doc.totals.find((t) => t.kind === 'Stack');
   await expect(page.getByTestId('headline-usage')).toHaveAttribute('data-bytes', String(stack?.touched));
@@ -105,7 +88,6 @@ test('the sample: totals and headline from the census, the OS from memory with a
 
   expect(await pageTouched(page)).toEqual(Object.fromEntries(doc.totals.map((t) => [t.kind, t.touched])));
   expect(await downloadJson(page)).toBe(expected);
-  rmSync(dirname(core), { recursive: true, force: true });
 });
 
 /** Opens a 2 GiB census core and runs `body` once its census is under way; the core is deleted after. */

@@ -1,14 +1,11 @@
 /**
- * Searching dumped memory: "centos" in the sample (the analyst's step from DESIGN §1), planted ASCII and UTF-16LE
- * strings in a corpus core, hits that show while the search still runs, "Show more", and the engine's message
- * for an invalid pattern. Hits are the CLI's (`coreview --search`), in the same order.
+ * Searching dumped memory: "centos" in the sample (how an analyst finds which distribution a dump came from),
+ * planted ASCII and UTF-16LE strings in a corpus core, hits that show while the search still runs, "Show more",
+ * and the engine's message for an invalid pattern. Hits are the CLI's (`coreview --search`), in the same order.
  */
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { cli, CORE, expect, openFile, ROOT, showView, test, waitReady } from './fixtures';
+import { cli, CORE, expect, openFile, openSample, showView, test, waitReady } from './fixtures';
 import { bigCensusCore, plantedCore } from './make-scan-cores';
 
 /** The addresses `coreview --search` prints, as the page shows them (WinDbg form). */
@@ -38,14 +35,9 @@ async function hitAddresses(page: Page): Promise<string[]> {
   );
 }
 
-test('finds "centos" in the sample: the CLI’s hits, in order, with context; a hit opens the hex view there', async ({ page }) => {
-  const core = join(mkdtempSync(join(tmpdir(), 'coreview-search-')), 'sample.core');
-  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-  const expected = cliHits(core, 'centos');
-  rmSync(dirname(core), { recursive: true, force: true });
-  await page.goto('./#v=search');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
+test('finds "centos" in the sample: the CLI’s hits, in order, with context; a hit opens the hex view there', async ({ page, sampleCore }) => {
+  const expected = cliHits(sampleCore, 'centos');
+  await openSample(page, '#v=search');
   await search(page, 'centos');
   await expect(status(page)).toHaveAttribute('data-state', 'done');
   await expect(status(page)).toHaveAttribute('data-hits', String(expected.length));
@@ -116,14 +108,9 @@ test('hits stream in while the search runs', async ({ page }) => {
   }
 });
 
-test('stops at the limit and shows more on request, in the CLI’s order', async ({ page }) => {
-  const core = join(mkdtempSync(join(tmpdir(), 'coreview-search-')), 'sample.core');
-  writeFileSync(core, gunzipSync(readFileSync(join(ROOT, 'public/sample/sample.core.gz'))));
-  const expected = cliHits(core, '37 7f 00 00', '--hex', '--limit', '400');
-  rmSync(dirname(core), { recursive: true, force: true });
-  await page.goto('./#v=search');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
+test('stops at the limit and shows more on request, in the CLI’s order', async ({ page, sampleCore }) => {
+  const expected = cliHits(sampleCore, '37 7f 00 00', '--hex', '--limit', '400');
+  await openSample(page, '#v=search');
   await search(page, '37 7f 00 00', 'Hex bytes');
   await expect(status(page)).toHaveAttribute('data-state', 'paused');
   await expect(status(page)).toHaveAttribute('data-hits', '200');

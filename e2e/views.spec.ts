@@ -1,7 +1,7 @@
 /** The views: sorting and filtering the region table, totals leading to regions, threads to their stacks, the hash. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, cli, CORE, expect, openFile, REGION_COL, regionRows, ROOT, showView, test, waitReady, waitScanDone } from './fixtures';
+import { cli, CORE, expect, openFile, openSample, REGION_COL, regionRows, ROOT, showView, test, waitReady, waitScanDone } from './fixtures';
 
 test('sorts and filters the region table; an address selects its region; the hash keeps it all', async ({ page }) => {
   await page.goto('./');
@@ -88,9 +88,7 @@ test('threads: the stack-size chart, and a thread opens its stack in the region 
   // The sample is regenerated from time to time: take its tids from its facts file.
   const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { tids: number[]; threads: number };
   const tid = String(facts.tids[4]);
-  await page.goto('./');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
+  await openSample(page);
   await showView(page, 'Threads');
   await expect(page.getByTestId('stack-chart')).toContainText('32 × 8.00 MiB = 256.00 MiB');
   const threads = page.getByTestId('thread-table');
@@ -122,12 +120,9 @@ test('threads: the stack-size chart, and a thread opens its stack in the region 
 });
 
 test('heuristic kinds show their evidence on hover and on keyboard focus', async ({ page }) => {
-  await page.goto('./#v=regions&kind=Heap');
-  await page.getByRole('button', { name: 'Open sample dump' }).click();
-  await waitReady(page);
-  await expect(app(page)).toHaveAttribute('data-status', 'ready');
+  await openSample(page, '#v=regions&kind=Heap');
   // Let the census finish first: its batches re-render the rows, which can swap the badge under the pointer.
-  await expect(app(page)).toHaveAttribute('data-scan', 'done', { timeout: 60_000 });
+  await waitScanDone(page, 60_000);
   const badge = page.getByTestId('region-table').getByRole('img', { name: 'heuristic' }).first();
   await badge.focus();
   await expect(page.getByRole('tooltip')).toContainText('brk-heap-after-executable');

@@ -33,7 +33,7 @@ export const SAMPLE = {
   libcBuildId: 'beefcafe',
 } as const;
 
-export function sampleCoreBuilder(): CoreBuilder {
+function sampleCoreBuilder(): CoreBuilder {
   const s = SAMPLE;
   return coreBuilder({ bits: 64 })
     .thread({ tid: s.crashedTid, signal: 11, pc: 0x401234n, sp: s.mainSp, info: { signo: 11 } })

@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { regionsCsv } from '../../src/core/format/csv';
-import type { Region } from '../../src/core/model/types';
-
-const region = (over: Partial<Region>): Region => ({
-  start: 0x1000n,
-  end: 0x3000n,
-  size: 0x2000,
-  kind: 'Stack',
-  type: 'MEM_PRIVATE',
-  state: 'MEM_COMMIT',
-  protect: 'PAGE_READWRITE',
-  perms: 'rw-',
-  dumpOffset: 0,
-  inDump: 0x2000,
-  truncated: false,
-  segment: 0,
-  ...over,
-});
+import { region } from '../../src/views/test/regions-fixture';
 
 describe('region CSV', () => {
   it('writes one line per region with hex addresses, quoting and defusing spreadsheet formulas', () => {
-    const csv = regionsCsv([region({ tid: 7 }), region({ kind: 'MappedFile', image: '=cmd|"x",y', fileOffset: 4096, start: 0x3000n, end: 0x4000n, size: 4096 })]);
+    const csv = regionsCsv([
+      region(0x1000n, 0x2000, { kind: 'Stack', tid: 7 }),
+      region(0x3000n, 4096, { kind: 'MappedFile', image: '=cmd|"x",y', fileOffset: 4096, inDump: 0x2000 }),
+    ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('kind,heuristic,start,end,size,type,state,protect,inDump,tid,image,fileOffset');
     expect(lines[1]).toBe('Stack,,0x1000,0x3000,8192,MEM_PRIVATE,MEM_COMMIT,PAGE_READWRITE,8192,7,,');
@@ -29,7 +16,7 @@ describe('region CSV', () => {
   });
 
   it('adds a touched column when the census is given, empty where a region is not in yet', () => {
-    const csv = regionsCsv([region({}), region({ start: 0x5000n })], [4096, undefined]);
+    const csv = regionsCsv([region(0x1000n, 0x2000, { kind: 'Stack' }), region(0x5000n, 0x2000, { kind: 'Stack' })], [4096, undefined]);
     const [header, first, second] = csv.split('\r\n');
     expect(header).toBe('kind,heuristic,start,end,size,type,state,protect,inDump,touched,tid,image,fileOffset');
     expect(first?.split(',')[9]).toBe('4096');

@@ -2,7 +2,7 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { app, cli, CORE, downloadJson, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
+import { app, cli, downloadJson, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
 import { XSS_NAME, xssCore } from './make-cores';
 
 // The bad files, in a temp dir made when this file's tests start in a worker (not when the file is merely loaded,
@@ -25,10 +25,10 @@ for (const [what, file, says] of [
   ['an empty file', emptyFile, /empty/i],
   ['a file cut inside the ELF header', truncated, /too short|header/i],
 ] as const) {
-  test(`${what} gets a clear message and the previous dump stays`, async ({ page }) => {
+  test(`${what} gets a clear message and the previous dump stays`, async ({ page, core }) => {
     const path = file();
     await page.goto('./');
-    await openFile(page, CORE);
+    await openFile(page, core);
     await waitReady(page);
     await openFile(page, path);
     const alert = page.getByTestId('load-error');
@@ -37,15 +37,15 @@ for (const [what, file, says] of [
     await expect(alert).toContainText(`${basename(path)} could not be opened`);
     await expect(alert).toContainText(says);
     await expect(alert).toContainText('The previous dump is still shown below.');
-    await expect(page.locator('.topbar .file')).toContainText(basename(CORE));
+    await expect(page.locator('.topbar .file')).toContainText(basename(core));
     await alert.getByRole('button', { name: 'Dismiss' }).click();
     await waitReady(page);
   });
 }
 
-test('a truncated dump opens, and says it is truncated and what that means', async ({ page }) => {
+test('a truncated dump opens, and says it is truncated and what that means', async ({ page, core }) => {
   const cut = join(dir, 'cut.core');
-  writeFileSync(cut, readFileSync(CORE).subarray(0, 200_000));
+  writeFileSync(cut, readFileSync(core).subarray(0, 200_000));
   await page.goto('./#v=regions');
   await openFile(page, cut);
   await waitReady(page);
@@ -53,9 +53,9 @@ test('a truncated dump opens, and says it is truncated and what that means', asy
   await expect(page.getByTestId('dump-warnings')).toContainText('take or copy the dump again');
 });
 
-test('a file the browser can no longer read gets a clear message', async ({ page }) => {
+test('a file the browser can no longer read gets a clear message', async ({ page, core }) => {
   const changing = join(dir, 'changing.core');
-  copyFileSync(CORE, changing);
+  copyFileSync(core, changing);
   await page.goto('./');
   // A File picked through some other input, then changed on disk: Chromium refuses to read it (NotReadableError).
   await page.evaluate(() => {
@@ -66,7 +66,7 @@ test('a file the browser can no longer read gets a clear message', async ({ page
   });
   await page.locator('#elsewhere').setInputFiles(changing);
   // Wait until the page holds the File's snapshot (its size as picked) before changing the file under it.
-  await expect.poll(() => page.evaluate(() => (document.getElementById('elsewhere') as HTMLInputElement).files?.[0]?.size)).toBe(readFileSync(CORE).length);
+  await expect.poll(() => page.evaluate(() => (document.getElementById('elsewhere') as HTMLInputElement).files?.[0]?.size)).toBe(readFileSync(core).length);
   appendFileSync(changing, Buffer.alloc(4096));
   const dataTransfer = await page.evaluateHandle(() => {
     const dt = new DataTransfer();
@@ -81,20 +81,20 @@ test('a file the browser can no longer read gets a clear message', async ({ page
   await expect(alert).toContainText('Pick the file again');
 });
 
-test('a bad first file leaves the page usable', async ({ page }) => {
+test('a bad first file leaves the page usable', async ({ page, core }) => {
   await page.goto('./');
   await openFile(page, textFile());
   await expect(page.getByTestId('load-error')).toContainText('notes.txt could not be opened');
-  await openFile(page, CORE);
+  await openFile(page, core);
   await waitReady(page);
   await expect(page.getByTestId('load-error')).toBeHidden();
 });
 
-test('a path like <img src=x onerror=alert(1)> is shown as text and never runs', async ({ page }) => {
-  const core = xssCore(CORE);
+test('a path like <img src=x onerror=alert(1)> is shown as text and never runs', async ({ page, core }) => {
+  const patched = xssCore(core);
   try {
     await page.goto('./');
-    await openFile(page, core);
+    await openFile(page, patched);
     await waitReady(page);
     await showView(page, 'Regions');
     await page.getByLabel('Path or address').fill('<img');
@@ -105,20 +105,20 @@ test('a path like <img src=x onerror=alert(1)> is shown as text and never runs',
     await expect(page.getByRole('button', { name: XSS_NAME })).toBeVisible();
     expect(await page.locator('img').count()).toBe(0);
   } finally {
-    rmSync(core, { force: true });
+    rmSync(patched, { force: true });
   }
   // The guard fixture fails the test on any dialog: alert(1) must not have fired.
 });
 
-test('a worker that dies is reported and replaced; the dump on screen still exports', async ({ page }) => {
+test('a worker that dies is reported and replaced; the dump on screen still exports', async ({ page, core }) => {
   await page.goto('./');
-  await openFile(page, CORE);
+  await openFile(page, core);
   await waitReady(page);
   await waitScanDone(page);
   await page.evaluate(() => window.__coreview?.crashWorker());
   await expect(page.getByTestId('worker-notice')).toContainText('was replaced');
   // The census the page holds survives its workers: the export (on a fresh worker) still carries it.
-  expect(await downloadJson(page)).toBe(cli(CORE, '--scan', '--json'));
-  await openFile(page, CORE);
+  expect(await downloadJson(page)).toBe(cli(core, '--scan', '--json'));
+  await openFile(page, core);
   await waitReady(page);
 });

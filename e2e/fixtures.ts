@@ -2,6 +2,9 @@
  * Shared e2e fixtures. Every test runs under `guard`: it records every request the page, its workers and its
  * service worker make and fails the test on any to another origin; it also fails on CSP violations, page errors
  * and dialogs (an alert() would mean a string from a dump ran as code).
+ *
+ * The dumps the specs open are the repository's own: the committed sample, synthetic cores (make-cores.ts,
+ * make-scan-cores.ts) and real dumps of scripts/dumps/threads.c made here (real-dumps.ts).
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -11,20 +14,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { makeRealCores, type RealCores } from './real-dumps';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = join(ROOT, '../shared/corpus');
-/** A kernel core of an x86_64 process with NT_FILE, modules and a crashed thread. */
-export const CORE = join(CORPUS, 'elfutils-testfile-backtrace-demangle.core');
-/** Another small core, to open a second dump over the first. */
-export const OTHER_CORE = join(CORPUS, 'lldb-linux-x86_64.core');
 
 interface Guard {
   readonly requests: string[];
   readonly problems: string[];
 }
 
-export const test = base.extend<{ guard: Guard }, { sampleCore: string }>({
+export const test = base.extend<{ guard: Guard; core: string; otherCore: string }, { sampleCore: string; realCores: RealCores }>({
   /**
    * The bundled sample (public/sample/sample.core.gz, 258 MB unzipped) as a file the CLI can read: unzipped once
    * per worker, on first use, into a temp dir that is removed when the worker shuts down.
@@ -46,6 +45,36 @@ export const test = base.extend<{ guard: Guard }, { sampleCore: string }>({
     },
     { scope: 'worker' },
   ],
+  /** Real dumps of threads.c, made once per worker on first use, in a temp dir removed when the worker ends. */
+  realCores: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'coreview-e2e-dumps-'));
+      const remove = () => rmSync(dir, { recursive: true, force: true });
+      process.once('exit', remove);
+      try {
+        await use(makeRealCores(dir));
+      } finally {
+        process.off('exit', remove);
+        remove();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  /**
+   * A kernel core of threads.c with 2 worker threads (NT_FILE, modules, the main thread crashed in abort()), or a
+   * gcore one where the kernel cannot write cores here. Skips the test, saying why, where neither can be made.
+   */
+  core: async ({ realCores }, use, testInfo) => {
+    const made = await realCores.core();
+    if (typeof made === 'string') testInfo.skip(true, made);
+    else await use(made.path);
+  },
+  /** A second real dump, different from `core`: gcore's, or the kernel's of 3 worker threads where gdb is missing. */
+  otherCore: async ({ realCores }, use, testInfo) => {
+    const made = await realCores.other();
+    if (typeof made === 'string') testInfo.skip(true, made);
+    else await use(made.path);
+  },
   guard: [
     async ({ context, page, baseURL }, use) => {
       const origin = new URL(baseURL ?? 'http://127.0.0.1/').origin;

@@ -1,6 +1,7 @@
 /**
- * Test dumps made at test time in os.tmpdir() (never committed; the corpus is read in place):
- * - xssCore: a copy of a corpus core whose NT_FILE names one mapping `<img src=x onerror=alert(1)>`.
+ * Test dumps made at test time in os.tmpdir() (never committed):
+ * - xssCore: a copy of a core with NT_FILE (a real dump made at test time) whose NT_FILE names one mapping
+ *   `<img src=x onerror=alert(1)>`.
  * - bigSparseCore: an x86_64 kernel-style core larger than 4 GiB (sparse: takes no disk) with 100,000 regions
  *   (PN_XNUM numbering), a stack and a mapped image whose bytes sit past the 4 GiB file offset.
  */

@@ -1,6 +1,7 @@
 /**
  * Test dumps for the memory-scan specs, made at test time in os.tmpdir() (never committed):
- * - plantedCore: a copy of a corpus core with byte strings written into its dumped memory (search targets).
+ * - plantedCore: a copy of a core (a real dump made at test time) with byte strings written into its dumped memory
+ *   (search targets).
  * - bigCensusCore: a sparse core with one GiB-sized region, so a census or a search takes seconds (progress,
  *   cancel, a worker crashing mid-scan, hits streaming in).
  */
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { coreHead64, GiB, note, PT_LOAD, Writer } from './make-cores';
 
 /** The PT_LOADs of a little-endian ELF64 core: where each one's bytes are in the file and in memory. */
-function loads(bytes: Uint8Array): { offset: number; vaddr: bigint; filesz: number; memsz: number }[] {
+function loads(bytes: Uint8Array): { offset: number; vaddr: bigint; filesz: number; memsz: number; writable: boolean }[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const phoff = Number(view.getBigUint64(32, true));
   const phnum = view.getUint16(56, true);
@@ -18,7 +19,13 @@ function loads(bytes: Uint8Array): { offset: number; vaddr: bigint; filesz: numb
   for (let i = 0; i < phnum; i++) {
     const ph = phoff + i * 56;
     if (view.getUint32(ph, true) !== PT_LOAD) continue;
-    out.push({ offset: Number(view.getBigUint64(ph + 8, true)), vaddr: view.getBigUint64(ph + 16, true), filesz: Number(view.getBigUint64(ph + 32, true)), memsz: Number(view.getBigUint64(ph + 40, true)) });
+    out.push({
+      offset: Number(view.getBigUint64(ph + 8, true)),
+      vaddr: view.getBigUint64(ph + 16, true),
+      filesz: Number(view.getBigUint64(ph + 32, true)),
+      memsz: Number(view.getBigUint64(ph + 40, true)),
+      writable: (view.getUint32(ph + 4, true) & 2) !== 0, // PF_W
+    });
   }
   return out;
 }
@@ -31,11 +38,13 @@ export interface Planted {
 
 /**
  * A copy of a little-endian ELF64 core with byte strings written into dumped memory: plant i goes 0x123 + i × 0x40
- * bytes into the first PT_LOAD that has at least a page in the file (so a search must find it there).
+ * bytes into the first writable PT_LOAD that has at least a page in the file (so a search must find it there; data,
+ * not an image's headers, which the analysis reads), else into the first PT_LOAD with a page in the file.
  */
 export function plantedCore(source: string, plants: readonly Uint8Array[]): Planted {
   const bytes = new Uint8Array(readFileSync(source));
-  const load = loads(bytes).find((l) => l.filesz >= 4096);
+  const withPage = loads(bytes).filter((l) => l.filesz >= 4096);
+  const load = withPage.find((l) => l.writable) ?? withPage[0];
   if (load === undefined) throw new Error(`${source} has no PT_LOAD with a page in the file`);
   const addresses = plants.map((plant, i) => {
     const at = 0x123 + i * 0x40;

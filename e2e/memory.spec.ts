@@ -24,10 +24,12 @@ test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a poin
   await waitReady(page);
   await expect(page.getByTestId('hex-where')).toContainText(`Stack (thread ${tid})`);
 
-  // The row holding sp, and the next three, read like the CLI's `--dump sp 64`.
-  const expected = cli(sampleCore, '--dump', sp, '64').trim().split('\n');
+  // The row holding sp, and the next three, read like the CLI's `--dump sp 64` (whose `; label` tails the page
+  // shows as links instead).
+  const expected = cli(sampleCore, '--dump', sp, '64').trim().split('\n').map((l) => l.replace(/  ; .*$/, ''));
   const target = rows(page).locator('.hex-row.target');
-  await expect(target).toContainText(expected[0]?.slice(0, 17) ?? '?');
+  // The words arrive after the row: wait for the last word of the first line.
+  await expect(target).toContainText(expected[0]?.slice(-17) ?? '?');
   const lines = await rows(page)
     .locator('.hex-row')
     .evaluateAll((els, first) => {

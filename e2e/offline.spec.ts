@@ -1,7 +1,8 @@
 /** After one visit the app works with the network unplugged: the service worker serves it, the sample too once used. */
-import { CORE, expect, openFile, test, waitReady } from './fixtures';
+import { basename } from 'node:path';
+import { expect, openFile, test, waitReady } from './fixtures';
 
-test('reloads and opens dumps offline after the first visit', async ({ page, context }) => {
+test('reloads and opens dumps offline after the first visit', async ({ page, context, core }) => {
   await page.goto('./');
   // The first visit installs the service worker; wait until it controls the page (clients.claim()).
   await page.evaluate(async () => {
@@ -17,9 +18,10 @@ test('reloads and opens dumps offline after the first visit', async ({ page, con
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Open sample dump' })).toBeVisible();
-  await openFile(page, CORE);
+  await openFile(page, core);
   await waitReady(page);
-  await expect(page.getByTestId('headline')).toContainText('Image');
+  await expect(page.locator('.topbar .file')).toContainText(basename(core));
+  await expect(page.getByTestId('headline')).toContainText('% — in');
   await page.getByRole('button', { name: 'Open sample dump' }).click();
   await waitReady(page);
   await expect(page.locator('.topbar .file')).toContainText('sample.core');

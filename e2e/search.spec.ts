@@ -1,11 +1,11 @@
 /**
  * Searching dumped memory: "centos" in the sample (how an analyst finds which distribution a dump came from),
- * planted ASCII and UTF-16LE strings in a corpus core, hits that show while the search still runs, "Show more",
+ * planted ASCII and UTF-16LE strings in a real core, hits that show while the search still runs, "Show more",
  * and the engine's message for an invalid pattern. Hits are the CLI's (`coreview --search`), in the same order.
  */
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { cli, CORE, expect, openFile, openSample, showView, test, waitReady } from './fixtures';
+import { cli, expect, openFile, openSample, showView, test, waitReady } from './fixtures';
 import { bigCensusCore, plantedCore } from './make-scan-cores';
 
 /** The addresses `coreview --search` prints, as the page shows them (WinDbg form). */
@@ -56,9 +56,9 @@ test('finds "centos" in the sample: the CLI’s hits, in order, with context; a 
   await expect(target.locator('mark').last()).toHaveText('centos');
 });
 
-test('finds planted ASCII and UTF-16LE strings in a corpus core, ignoring case on request', async ({ page }) => {
+test('finds planted ASCII and UTF-16LE strings in a real core, ignoring case on request', async ({ page, core }) => {
   const utf16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0), 0]));
-  const planted = plantedCore(CORE, [new TextEncoder().encode('coreview-planted-needle'), utf16('Planted Wide Needle')]);
+  const planted = plantedCore(core, [new TextEncoder().encode('coreview-planted-needle'), utf16('Planted Wide Needle')]);
   try {
     const [ascii, wide] = planted.addresses.map((a) => `${a.toString(16).padStart(16, '0').slice(0, 8)}\`${a.toString(16).padStart(16, '0').slice(8)}`);
     await page.goto('./#v=search');
@@ -123,9 +123,9 @@ test('stops at the limit and shows more on request, in the CLI’s order', async
   await expect(page.getByTestId('search-hits').locator('[role=row][aria-selected=true] [role=gridcell]').first()).toHaveText(expected[399] ?? '?');
 });
 
-test('an invalid pattern gets the engine’s message inline', async ({ page }) => {
+test('an invalid pattern gets the engine’s message inline', async ({ page, core }) => {
   await page.goto('./');
-  await openFile(page, CORE);
+  await openFile(page, core);
   await waitReady(page);
   await showView(page, 'Search');
   await search(page, 'abc', 'Hex bytes');

@@ -6,7 +6,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { MemorySource, type ByteSource } from '../../src/core/io/byte-source';
-import { NodeFileSource } from '../../src/core/io/node-file-source';
+import { NodeFileSource } from '../../src/cli/node-file-source';
 import { corpusCoreFiles, coreName } from './corpus-notes';
 
 export interface CorpusEntry {

@@ -44,6 +44,15 @@ export function corpusCoreFiles(): string[] {
   return [...top, ...gz].sort();
 }
 
+/**
+ * Why the corpus suites skip as a group, or undefined when they run: the corpus sits beside the repository on the
+ * project's own machines and in CI, not in a clone of it.
+ */
+export function corpusSkipReason(): string | undefined {
+  if (!existsSync(CORPUS_DIR)) return `${CORPUS_DIR} not found`;
+  return corpusCoreFiles().length === 0 ? `no cores in ${CORPUS_DIR}` : undefined;
+}
+
 export function coreName(path: string): string {
   return (path.split('/').pop() ?? path).replace(/\.core(\.gz)?$/, '');
 }

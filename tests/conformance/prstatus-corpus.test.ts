@@ -11,6 +11,7 @@ import { parseBsdNotes } from '../../src/core/notes/bsd-notes';
 import { parsePrstatus, type ParsedPrstatus } from '../../src/core/notes/prstatus';
 import {
   corpusCoreFiles,
+  corpusSkipReason,
   expectedRows,
   loadCorpusCore,
   parseEuReadelfPrstatus,
@@ -195,8 +196,11 @@ function checkCore(core: CorpusCore): NoteReport[] {
 }
 
 const files = corpusCoreFiles();
+const skipReason = corpusSkipReason();
+/** The suite's title, saying why it skips when the corpus is not here. */
+const titled = (title: string) => (skipReason === undefined ? title : `${title} — skipped: ${skipReason}`);
 
-describe.skipIf(files.length === 0)('NT_PRSTATUS of the corpus cores', () => {
+describe.skipIf(skipReason !== undefined)(titled('NT_PRSTATUS of the corpus cores'), () => {
   it('agrees with the oracles for every note', () => {
     const reports: NoteReport[] = [];
     let cores = 0;
@@ -228,7 +232,7 @@ describe.skipIf(files.length === 0)('NT_PRSTATUS of the corpus cores', () => {
   });
 });
 
-describe.skipIf(files.length === 0)('NetBSD and OpenBSD thread notes of the corpus cores', () => {
+describe.skipIf(skipReason !== undefined)(titled('NetBSD and OpenBSD thread notes of the corpus cores'), () => {
   it('agree with the lldb expectations and the mappings', () => {
     let threads = 0;
     const problems: string[] = [];

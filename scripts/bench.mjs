@@ -130,7 +130,7 @@ function cliCensus(label, core) {
   const baseline = median(rounds.map((r) => r.baseline));
   const { doc } = rounds[0].census;
   row(`${label}: coreview --scan (median of 3)`, median(rounds.map((r) => r.census.mbps)), 'MB/s', 'sequential read (Node)', baseline, { kind: 'min', value: 0.8 });
-  // How the default worker count (scan-pool.ts) was chosen.
+  // How the default worker count (thread-lanes.ts) was chosen.
   for (const workers of [1, 2, 3, 4]) row(`${label}: coreview --scan --workers ${workers}`, scan(['--workers', String(workers)]).mbps, 'MB/s', 'sequential read (Node)', baseline);
   const stack = doc.totals.find((t) => t.kind === 'Stack');
   if (stack) console.log(`${label}: Stack ${(stack.size / 2 ** 30).toFixed(2)} GiB reserved, ${(stack.inDump / 2 ** 30).toFixed(2)} GiB in dump, ${(stack.touched / 2 ** 20).toFixed(1)} MiB touched (file ${(size / 2 ** 30).toFixed(2)} GiB)`);

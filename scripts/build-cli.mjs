@@ -14,7 +14,7 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 export async function buildCli() {
   await build({
-    entryPoints: [join(root, 'src/cli/main.ts'), join(root, 'src/cli/scan-worker.ts')],
+    entryPoints: [join(root, 'src/cli/main.ts'), join(root, 'src/cli/scan-thread.ts')],
     outdir: join(root, 'build/cli'),
     outExtension: { '.js': '.cjs' },
     bundle: true,

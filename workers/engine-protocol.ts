@@ -13,14 +13,15 @@
  * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
 import type { DumpErrorCode } from '../src/core/errors';
-import type { Register } from '../src/core/model/types';
-import type { CensusItem, CensusPartial } from '../src/core/scan/census';
-import type { OsClue } from '../src/core/scan/identify-os';
-import type { SearchHit, SearchItem } from '../src/core/scan/search';
-import type { CompiledPattern, PatternError, SearchQuery } from '../src/core/scan/search-pattern';
-import type { AnalysisView, OsView } from './analysis-types';
+import type { ImageTotal, KindTotal, Register, RuntimeInfo } from '../src/core/model/types';
+import type { ScanEnd as RuntimeScanEnd, ScanEvent, ScanId, ScanRequest } from '../src/core/run/scan-events';
+import type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
+import type { AnalysisView, OsView, RegionColumns } from './analysis-types';
 
 export type * from './analysis-types';
+export type { CensusBatch, ScanEvent, ScanId, ScanProgress, ScanRequest, ScanTuning, SearchHitRow } from '../src/core/run/scan-events';
+export type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
+export { isPausedSearch } from '../src/core/run/scan-events';
 
 /** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
 export type DumpId = number;
@@ -64,6 +65,7 @@ export interface CensusExport {
   readonly touched: Float64Array;
   readonly complete: boolean;
   readonly os?: OsView;
+  readonly runtime?: RuntimeInfo;
 }
 
 /**
@@ -90,6 +92,8 @@ export interface EngineApi {
   exportText(id: DumpId, request: ExportRequest): Promise<ExportResult>;
   /** Test hook: an uncaught error inside the worker, as a crash would raise, so the pool's replacement is testable. */
   crashForTest(): void;
+  /** Test hook: the worker ends itself without an error event, as one the browser kills does (the watchdog's case). */
+  vanishForTest(): void;
 
   /** Keeps `file` as dump `id` for scan reads (no header pass): how the other pool workers get the dump. */
   attach(id: DumpId, file: Blob): void;
@@ -120,103 +124,37 @@ export interface EngineApi {
   scanStats(): ScanStats;
 }
 
-/** Chosen by the page (monotonic), like DumpId. */
-export type ScanId = number;
-
-/** Measurement knobs (URL flags, the benchmark); defaults: 16 MiB slices (the CLI's), 2 jobs in flight per worker. */
-export interface ScanTuning {
-  readonly sliceSize?: number;
-  readonly depth?: number;
-}
-
-/** `read-only`: the census's reads and nothing else — the baseline the census speed is measured against. */
-export type ScanRequest =
-  | { readonly kind: 'census'; readonly tuning?: ScanTuning }
-  | { readonly kind: 'search'; readonly query: SearchQuery; readonly limit: number; readonly tuning?: ScanTuning }
-  | { readonly kind: 'read-only'; readonly tuning?: ScanTuning };
-
 export interface PeerPort {
   readonly slot: number;
   readonly port: MessagePort;
 }
 
-export type ScanJob =
-  | { readonly kind: 'census'; readonly item: CensusItem }
-  | { readonly kind: 'search'; readonly item: SearchItem; readonly pattern: CompiledPattern; readonly limit: number }
-  | { readonly kind: 'read'; readonly fileOffset: number; readonly length: number };
-
-/** `failed`: the bytes could not be read (file gone, not attached); the item's region is reported missing. */
-export type ScanJobResult =
-  | { readonly kind: 'census'; readonly partial: CensusPartial; readonly clues: readonly OsClue[] }
-  | { readonly kind: 'search'; readonly hits: readonly SearchHit[] }
-  | { readonly kind: 'read'; readonly bytes: number }
-  | { readonly kind: 'failed'; readonly message: string };
-
-export interface ScanProgress {
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  readonly itemsDone: number;
-  readonly itemsTotal: number;
-  readonly elapsedMs: number;
-  /** Workers taking part (the coordinator included). */
-  readonly workers: number;
-}
-
 /**
- * What arrived since the last batch. Regions and threads: indices whose census just completed, with their values.
- * Kinds and images: the running sums, aligned with AnalysisView.totals / imageTotals (small: replaced whole).
+ * What a complete census settled (gcore's all-zero no-access memory, core/model/after-census.ts): the view's new
+ * regions and totals, to replace AnalysisView's. Sent only when something changed.
  */
-export interface CensusBatch {
-  readonly regions: Uint32Array;
-  readonly touched: Float64Array;
-  readonly threads: Uint32Array;
-  readonly threadTouched: Float64Array;
-  /** Stack top minus the deepest touched page below it (0 when none is touched). */
-  readonly threadDepth: Float64Array;
-  /** That page's address; 0 when none. */
-  readonly threadHighWater: BigUint64Array;
-  /** 1 when part of the stack region is not in the dump: the mark is what the dumped pages show. */
-  readonly threadPartial: Uint8Array;
-  readonly kindTouched: Float64Array;
-  /** Regions of each kind whose census is not in yet. */
-  readonly kindPending: Uint32Array;
-  readonly imageTouched: Float64Array;
-  readonly imagePending: Uint32Array;
+export interface SettledView {
+  readonly regions: RegionColumns;
+  readonly totals: readonly KindTotal[];
+  readonly imageTotals: readonly ImageTotal[];
 }
-
-/** One search hit, ready to show: the context as printable text split around the match. */
-export interface SearchHitRow {
-  readonly address: bigint;
-  readonly regionIndex: number;
-  readonly before: string;
-  readonly match: string;
-  readonly after: string;
-}
-
-export type ScanEvent =
-  | { readonly kind: 'census'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly batch: CensusBatch }
-  | { readonly kind: 'hits'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly hits: readonly SearchHitRow[] }
-  | { readonly kind: 'progress'; readonly scanId: ScanId; readonly progress: ScanProgress };
 
 /**
- * How a scan ended. `failures`: one line per lost worker or unreadable slice; a census with failures is not
- * complete and the regions without a result are the missing ones.
+ * How a scan ended, as the page gets it: the runtime's end (src/core/run/scan-events.ts), with a census's OS in the
+ * page's form and what the census settled.
  */
 export type ScanEnd =
-  | { readonly ok: true; readonly kind: 'census'; readonly complete: boolean; readonly os?: OsView; readonly progress: ScanProgress; readonly failures: readonly string[] }
-  | { readonly ok: true; readonly kind: 'search'; readonly limitReached: boolean; readonly hits: number; readonly progress: ScanProgress; readonly failures: readonly string[] }
-  | { readonly ok: true; readonly kind: 'read-only'; readonly progress: ScanProgress; readonly failures: readonly string[] }
-  | { readonly ok: true; readonly kind: 'cancelled' }
-  | { readonly ok: false; readonly reason: 'not-loaded' }
-  | { readonly ok: false; readonly reason: 'pattern'; readonly error: PatternError };
-
-/**
- * A search that stopped at its limit: it stays open for searchMore (or cancelScan). Takes the page's outcomes too
- * (a ScanEnd, or its own failures such as a lost coordinator: never paused).
- */
-export function isPausedSearch(end: ScanEnd | { readonly ok: false }): boolean {
-  return end.ok && end.kind === 'search' && end.limitReached;
-}
+  | Exclude<RuntimeScanEnd, { readonly kind: 'census' }>
+  | {
+      readonly ok: true;
+      readonly kind: 'census';
+      readonly complete: boolean;
+      readonly os?: OsView;
+      readonly runtime?: RuntimeInfo;
+      readonly settled?: SettledView;
+      readonly progress: import('../src/core/run/scan-events').ScanProgress;
+      readonly failures: readonly string[];
+    };
 
 /** A pointer-sized word of a read that lands in a mapped region: the hex view links it there. */
 export interface PointerLink {

@@ -1,33 +1,44 @@
 /**
  * The coordinator side of a scan, in the worker that holds the analysis: builds one lane per worker (itself, and
- * each peer over the MessagePort the page linked it with), runs the census / search / raw-read run over them, and
- * keeps the running scans so cancelScan, peerLost and searchMore can reach them.
+ * each peer over the MessagePort the page linked it with), runs the pass with the scan runtime (src/core/run) over
+ * them, and keeps the running scans so cancelScan, peerLost and searchMore can reach them. What a census learns
+ * of where the dump's data is stays with the dump (a TouchedMap), so a later search reads only that.
  *
  * A peer's comlink call never settles if the peer dies (its port just goes quiet), so each lane races its calls
  * against a "lost" signal that peerLost (the page saw the worker's error event) fires.
  */
 import * as Comlink from 'comlink';
+import { settleAfterCensus } from '../src/core/model/after-census';
 import type { Analysis } from '../src/core/model/types';
-import type { Lane } from './dispatcher';
-import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanJob, type ScanJobResult, type ScanRequest } from './engine-protocol';
+import type { JobLane, ScanContext, ScanTarget } from '../src/core/run/scan-context';
+import type { ScanEnd as RuntimeScanEnd } from '../src/core/run/scan-events';
+import { depthOf, startScanRun } from '../src/core/run/scan-runs';
+import type { ScanJobResult } from '../src/core/run/scan-job';
+import { TouchedMap } from '../src/core/run/touched-map';
+import { osView, regionColumns } from './analysis-view';
+import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanRequest, type SettledView } from './engine-protocol';
 import { runJob } from './scan-executor';
-import { runCensusScan, runReadOnlyScan, runSearchScan, type RunningScan, type ScanContext } from './scan-runs';
 
 export interface HeldDump {
-  readonly analysis: Analysis;
+  /** Replaced by what a complete census settles (settleAfterCensus). */
+  analysis: Analysis;
   readonly file: Blob;
 }
 
-export type JobLane = Lane<ScanJob, ScanJobResult>;
+interface Running {
+  readonly more?: (limit: number) => Promise<RuntimeScanEnd>;
+  readonly cancel: () => void;
+  readonly close: () => void;
+  readonly peerLost: (slot: number) => void;
+}
 
-const running = new Map<ScanId, RunningScan & { readonly peerLost: (slot: number) => void }>();
+const running = new Map<ScanId, Running>();
+/** What the censuses of each held dump learned of where its data is. */
+const touchedMaps = new WeakMap<HeldDump, TouchedMap>();
 
 export function scansRunning(): number {
   return running.size;
 }
-
-/** Default in-flight jobs per worker: one slice read under way while the previous one is scanned. */
-export const DEFAULT_DEPTH = 2;
 
 export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, request: ScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd> {
   const lanes = new PeerLanes(dumpId, peers);
@@ -36,8 +47,8 @@ export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, req
   const ctx: ScanContext = {
     scanId,
     lanes: lanes.lanes,
-    depth: request.tuning?.depth ?? DEFAULT_DEPTH,
-    sliceSize: request.tuning?.sliceSize,
+    depth: depthOf(request),
+    ...(request.tuning?.sliceSize !== undefined ? { sliceSize: request.tuning.sliceSize } : {}),
     elapsed: () => performance.now() - started,
     send: (event, transfer = []) => {
       if (cancelled) return;
@@ -49,14 +60,15 @@ export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, req
     },
     laneName: (lane) => lanes.name(lane),
   };
-  const run: RunningScan =
-    request.kind === 'census'
-      ? runCensusScan(ctx, d)
-      : request.kind === 'search'
-        ? runSearchScan(ctx, d, request.query, request.limit)
-        : runReadOnlyScan(ctx, d);
+  let touched = touchedMaps.get(d);
+  if (touched === undefined) {
+    touched = new TouchedMap();
+    touchedMaps.set(d, touched);
+  }
+  const target: ScanTarget = { analysis: d.analysis, fileSize: d.file.size, touched };
+  const run = startScanRun(ctx, target, request);
   running.set(scanId, {
-    ...run,
+    ...(run.more !== undefined ? { more: run.more } : {}),
     cancel: () => {
       cancelled = true;
       run.cancel();
@@ -68,7 +80,7 @@ export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, req
     },
     peerLost: (slot: number) => lanes.lose(slot),
   });
-  const end = await run.end;
+  const end = forPage(d, await run.end);
   if (isPausedSearch(end)) return end; // stays open for searchMore
   running.get(scanId)?.close();
   return end;
@@ -79,7 +91,8 @@ export async function searchMore(scanId: ScanId, limit: number): Promise<ScanEnd
   if (scan?.more === undefined) return { ok: true, kind: 'cancelled' };
   const end = await scan.more(limit);
   if (!isPausedSearch(end)) running.get(scanId)?.close();
-  return end;
+  // Only a search has more to give: a census end never comes this way.
+  return end.ok && end.kind === 'census' ? { ok: true, kind: 'cancelled' } : end;
 }
 
 export function cancelScan(scanId: ScanId): void {
@@ -93,7 +106,28 @@ export function peerLost(scanId: ScanId, slot: number): void {
   running.get(scanId)?.peerLost(slot);
 }
 
-function callPage(onEvent: (event: ScanEvent) => void, event: ScanEvent, transfer: Transferable[]): Promise<unknown> {
+/** A census's end as the page takes it: its OS in the page's form, and what it settled applied to the held dump. */
+function forPage(d: HeldDump, end: RuntimeScanEnd): ScanEnd {
+  if (!end.ok || end.kind !== 'census') return end;
+  // The page keeps its own copy of the touched bytes (the batches): the array stays here.
+  const { os, touched, ...rest } = end;
+  const view = osView(os);
+  const settled = end.complete ? settle(d, touched) : undefined;
+  return { ...rest, ...(view !== undefined ? { os: view } : {}), ...(settled !== undefined ? { settled } : {}) };
+}
+
+/**
+ * Applies what a complete census settles to the held analysis (exports and the hex view then use it), and gives the
+ * page the view's new regions and totals; undefined when nothing changed.
+ */
+function settle(d: HeldDump, touched: Float64Array): SettledView | undefined {
+  const settled = settleAfterCensus(d.analysis, touched);
+  if (settled === d.analysis) return undefined;
+  d.analysis = settled;
+  return { regions: regionColumns(settled.regions), totals: settled.totals.map((t) => ({ ...t })), imageTotals: settled.imageTotals.map((t) => ({ ...t })) };
+}
+
+function callPage(onEvent: (event: ScanEvent) => void, event: ScanEvent, transfer: ArrayBuffer[]): Promise<unknown> {
   // onEvent is a comlink proxy: calling it posts a message and returns a promise of the page's return.
   return Promise.resolve(onEvent(Comlink.transfer(event, transfer)) as unknown).catch((e: unknown) => {
     console.error('coreview: a scan event did not reach the page', e);

@@ -2,7 +2,8 @@
  * Touched-page census: for each region, how many of its dumped pages hold any non-zero byte.
  *
  * Why: a kernel core dumps anonymous private memory in full, zeros included, so "in dump" says nothing about use.
- * 788 threads × 8 MiB stacks mostly made of zero pages is the case this answers (DESIGN §1).
+ * 788 threads × 8 MiB stacks mostly made of zero pages (the incident README's sample shows in miniature) is the
+ * case this answers.
  *
  * Pages are `pageSize` (4 KiB) steps from the region's start address; the last dumped page may be partial when
  * inDump is not a multiple of the page size. Bytes mapped but not in the dump (size − inDump, or cut off by a
@@ -15,9 +16,8 @@
  * A page split across items (slices that are not page multiples, or slices smaller than a page) is reported by
  * each item that covers part of it as a *shared* page index; the merge counts it once if any item saw it touched.
  */
-import type { ByteSource } from '../io/byte-source';
-import type { ScanRegion, ScanRunOptions } from './scan-common';
-import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readExactly, readableLength, throwIfAborted } from './scan-common';
+import type { ScanRegion } from './scan-common';
+import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readableLength } from './scan-common';
 
 export const CENSUS_PAGE_SIZE = 4096;
 
@@ -26,7 +26,7 @@ export interface CensusPlanOptions {
   readonly sliceSize?: number;
   /** Census page size (default 4 KiB). */
   readonly pageSize?: number;
-  /** The dump's size: clamps inDump so no item reads past EOF (runCensus passes source.size). */
+  /** The dump's size: clamps inDump so no item reads past EOF (the scan runtime passes the dump's size). */
   readonly fileSize?: number;
 }
 
@@ -200,32 +200,10 @@ export function mergeCensus(
   });
 }
 
-/** Runs the whole census sequentially over a source: the single-worker path and the tests. */
-export async function runCensus(
-  source: ByteSource,
-  regions: readonly ScanRegion[],
-  options: ScanRunOptions & Pick<CensusPlanOptions, 'pageSize'> = {},
-): Promise<RegionCensus[]> {
-  const planOptions = { sliceSize: options.sliceSize, pageSize: options.pageSize, fileSize: source.size };
-  const items = planCensusChunks(regions, planOptions);
-  const bytesTotal = items.reduce((sum, item) => sum + item.length, 0);
-  const partials: CensusPartial[] = [];
-  let bytesDone = 0;
-  for (const item of items) {
-    throwIfAborted(options.signal);
-    const bytes = await readExactly(source, item.fileOffset, item.length);
-    throwIfAborted(options.signal);
-    partials.push(censusChunk(bytes, item));
-    bytesDone += item.length;
-    options.onProgress?.({ bytesDone, bytesTotal });
-  }
-  return mergeCensus(regions, partials, planOptions);
-}
-
 /**
  * "Any non-zero byte in bytes[from, to)?" — ORs 32-bit words over the 4-byte-aligned middle and falls back to
- * single bytes for the unaligned edges. Int32Array rather than BigUint64Array (DESIGN §2: ~1.6× faster), eight
- * words ORed per test with an early exit, fewer loop steps and branches than a word-at-a-time OR
+ * single bytes for the unaligned edges. Int32Array rather than BigUint64Array (no BigInt per word: ~1.6× faster),
+ * eight words ORed per test with an early exit, fewer loop steps and branches than a word-at-a-time OR
  * (Float64Array would be faster still but reads 0x8000000000000000 as -0 === 0). `npm run bench -- --only census`
  * prints censusChunk's rate over 256 MiB of zero pages with this loop (row "census inner loop, the page's (word
  * loop)") and with the CLI's memcmp test (row "census inner loop, the CLI's (memcmp)"), each next to a bare

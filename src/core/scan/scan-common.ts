@@ -1,9 +1,9 @@
 /**
- * Shared pieces of the memory scans (census, search): the region fields a scan needs, progress and cancellation.
+ * Shared pieces of the memory scans (census, search): the region fields a scan needs, slice sizes, exact reads.
  *
- * Every scan is split the same way so a worker pool can run it: a *plan* (a list of small serializable work items,
- * each one read of at most `sliceSize` bytes from one region's dumped bytes), a pure function over one item's bytes,
- * and a merge. The `run*` functions run a plan sequentially over a ByteSource: the single-worker path and the tests.
+ * Every scan is split the same way so a pool of lanes can run it: a *plan* (a list of small serializable work
+ * items, each one read of at most `sliceSize` bytes from one region's dumped bytes), a pure function over one
+ * item's bytes, and a merge. The scan runtime (src/core/run) runs plans for every host.
  */
 import type { ByteSource } from '../io/byte-source';
 import { MAX_READ } from '../io/byte-source';
@@ -12,24 +12,11 @@ import type { Region } from '../model/types';
 /** The fields of a Region the scans read; tests may build just these. */
 export type ScanRegion = Pick<Region, 'start' | 'size' | 'inDump' | 'dumpOffset'>;
 
-/** 16 MiB: the default scan slice (DESIGN §2: 16–32 MiB slices for scans). */
+/**
+ * 16 MiB: the default scan slice, large against a slice's fixed costs (a read, a message) and small enough to keep
+ * several in flight per worker.
+ */
 export const DEFAULT_SLICE_SIZE = 16 * 1024 * 1024;
-
-export interface ScanProgress {
-  /** Bytes of the plan read so far. */
-  readonly bytesDone: number;
-  /** Bytes the whole plan reads (the sum of the items' lengths). */
-  readonly bytesTotal: number;
-}
-
-export interface ScanRunOptions {
-  /** Largest single read, in bytes (default 16 MiB). Tests use tiny slices so every boundary is crossed. */
-  readonly sliceSize?: number;
-  /** Cancels the run: the promise rejects with the signal's reason (an AbortError by default). */
-  readonly signal?: AbortSignal;
-  /** Called after each slice. */
-  readonly onProgress?: (progress: ScanProgress) => void;
-}
 
 /**
  * How many of the region's bytes can actually be read: `inDump`, clamped to the file when its size is known.
@@ -46,11 +33,6 @@ export function checkSliceSize(sliceSize: number): void {
   if (!Number.isSafeInteger(sliceSize) || sliceSize < 1 || sliceSize > MAX_READ) {
     throw new RangeError(`slice size ${sliceSize} must be an integer in 1..${MAX_READ}`);
   }
-}
-
-/** Rejects with the signal's reason when it has been aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
 }
 
 /**

@@ -121,6 +121,13 @@ export function findMatches(
   }
 }
 
+/** True when a run of zero bytes matches: then no part of memory can be skipped for being all zeros. */
+export function matchesZeros(pattern: CompiledPattern): boolean {
+  const { bytes, or, and, length } = pattern;
+  for (let i = 0; i < length; i++) if (((or[i] ?? 0) & (and[i] ?? 0)) !== bytes[i]) return false;
+  return true;
+}
+
 export function matchesAt(hay: Uint8Array, pattern: CompiledPattern, start: number): boolean {
   const { bytes, or, and, length } = pattern;
   if (start < 0 || start + length > hay.length) return false;

@@ -1,5 +1,5 @@
 /**
- * Search all dumped bytes for a pattern (the "centos" step of DESIGN §1: find `centos.7-x64` to learn the distro).
+ * Search all dumped bytes for a pattern (e.g. `centos` to find the `centos.7-x64` a runtime left in memory).
  *
  * Only bytes in the dump are searched: a region's first inDump bytes (clamped to the file). Bytes past p_filesz are
  * not in the dump, and whatever follows a region in the file belongs to something else, so a match never runs past
@@ -11,12 +11,11 @@
  * and found exactly once: by the item that owns its start. Each read also includes `contextBytes` on both sides
  * (clipped to the region's dumped bytes), so a hit's context never needs a second read.
  */
-import type { ByteSource } from '../io/byte-source';
 import { MAX_READ } from '../io/byte-source';
-import type { ScanRegion, ScanRunOptions } from './scan-common';
-import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readExactly, readableLength, throwIfAborted } from './scan-common';
-import type { CompiledPattern, PatternError, SearchQuery } from './search-pattern';
-import { compilePattern, findMatches } from './search-pattern';
+import type { ScanRegion } from './scan-common';
+import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readableLength } from './scan-common';
+import type { CompiledPattern } from './search-pattern';
+import { findMatches } from './search-pattern';
 
 export const DEFAULT_CONTEXT_BYTES = 16;
 export const DEFAULT_SEARCH_LIMIT = 1000;
@@ -26,8 +25,14 @@ export interface SearchPlanOptions {
   readonly sliceSize?: number;
   /** Context bytes kept before and after each hit (default 16). */
   readonly contextBytes?: number;
-  /** The dump's size: clamps inDump so no item reads past EOF (runSearch passes source.size). */
+  /** The dump's size: clamps inDump so no item reads past EOF (the scan runtime passes the dump's size). */
   readonly fileSize?: number;
+  /**
+   * Where a region's non-zero bytes are, when a census found out (offsets from the region's start, sorted and
+   * merged); undefined for a region it did not finish. A pattern that cannot match zero bytes is then looked for
+   * only where it could start and still cover a touched byte, and the rest of the region is not read.
+   */
+  readonly touchedRanges?: (regionIndex: number) => readonly (readonly [number, number])[] | undefined;
 }
 
 export interface SearchItem {
@@ -73,23 +78,44 @@ export function planSearchChunks(
   regions.forEach((region, regionIndex) => {
     const length = readableLength(region, options.fileSize);
     const startsEnd = length - patternLength + 1; // exclusive: the last start where the pattern still fits
-    for (let matchFrom = 0; matchFrom < startsEnd; matchFrom += step) {
-      const matchTo = Math.min(matchFrom + step, startsEnd);
-      const readStart = Math.max(0, matchFrom - contextBytes);
-      const readEnd = Math.min(length, matchTo - 1 + patternLength + contextBytes);
-      items.push({
-        regionIndex,
-        regionStart: region.start,
-        fileOffset: region.dumpOffset + readStart,
-        length: readEnd - readStart,
-        regionOffset: readStart,
-        matchFrom,
-        matchTo,
-        contextBytes,
-      });
+    const touched = options.touchedRanges?.(regionIndex);
+    const spans = touched === undefined ? [[0, startsEnd] as const] : startSpans(touched, patternLength, startsEnd);
+    for (const [spanFrom, spanTo] of spans) {
+      for (let matchFrom = spanFrom; matchFrom < spanTo; matchFrom += step) {
+        const matchTo = Math.min(matchFrom + step, spanTo);
+        const readStart = Math.max(0, matchFrom - contextBytes);
+        const readEnd = Math.min(length, matchTo - 1 + patternLength + contextBytes);
+        items.push({
+          regionIndex,
+          regionStart: region.start,
+          fileOffset: region.dumpOffset + readStart,
+          length: readEnd - readStart,
+          regionOffset: readStart,
+          matchFrom,
+          matchTo,
+          contextBytes,
+        });
+      }
     }
   });
   return items;
+}
+
+/**
+ * Match starts that can cover a touched byte: a match of a pattern that cannot match zeros overlaps some touched
+ * range [a, b), so it starts in [a − (length − 1), b). Sorted and merged, clipped to [0, startsEnd).
+ */
+function startSpans(touched: readonly (readonly [number, number])[], patternLength: number, startsEnd: number): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const [a, b] of touched) {
+    const from = Math.max(0, a - (patternLength - 1));
+    const to = Math.min(startsEnd, b);
+    if (to <= from) continue;
+    const last = spans[spans.length - 1];
+    if (last !== undefined && from <= last[1]) last[1] = Math.max(last[1], to);
+    else spans.push([from, to]);
+  }
+  return spans;
 }
 
 /** Finds the item's matches (at most `limit`), in address order. `bytes` are the item's read. */
@@ -119,66 +145,6 @@ export function searchChunk(
     return hits.length < limit;
   });
   return hits;
-}
-
-export interface SearchRunOptions extends ScanRunOptions {
-  /** Stop after this many hits (default 1000). */
-  readonly limit?: number;
-  readonly contextBytes?: number;
-  /** Streams each hit as it is found. */
-  readonly onHit?: (hit: SearchHit) => void;
-}
-
-export type SearchResult =
-  | {
-      readonly ok: true;
-      readonly hits: SearchHit[];
-      /** The run stopped at `limit` hits: there may be more. */
-      readonly limitReached: boolean;
-      /** Bytes read, and bytes the whole plan would read. */
-      readonly bytesDone: number;
-      readonly bytesTotal: number;
-    }
-  | { readonly ok: false; readonly error: PatternError };
-
-/** Runs a search sequentially over a source. An invalid query is a typed error, not a throw. */
-export async function runSearch(
-  source: ByteSource,
-  regions: readonly ScanRegion[],
-  query: SearchQuery | CompiledPattern,
-  options: SearchRunOptions = {},
-): Promise<SearchResult> {
-  let pattern: CompiledPattern;
-  if ('kind' in query) {
-    const compiled = compilePattern(query);
-    if (!compiled.ok) return compiled;
-    pattern = compiled.pattern;
-  } else {
-    pattern = query;
-  }
-  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
-  assert(Number.isSafeInteger(limit) && limit > 0, `bad search limit ${limit}`);
-  const items = planSearchChunks(regions, pattern.length, {
-    sliceSize: options.sliceSize,
-    contextBytes: options.contextBytes,
-    fileSize: source.size,
-  });
-  const bytesTotal = items.reduce((sum, item) => sum + item.length, 0);
-  const hits: SearchHit[] = [];
-  let bytesDone = 0;
-  for (const item of items) {
-    throwIfAborted(options.signal);
-    const bytes = await readExactly(source, item.fileOffset, item.length);
-    throwIfAborted(options.signal);
-    for (const hit of searchChunk(bytes, pattern, item, limit - hits.length)) {
-      hits.push(hit);
-      options.onHit?.(hit);
-    }
-    bytesDone += item.length;
-    options.onProgress?.({ bytesDone, bytesTotal });
-    if (hits.length >= limit) return { ok: true, hits, limitReached: true, bytesDone, bytesTotal };
-  }
-  return { ok: true, hits, limitReached: false, bytesDone, bytesTotal };
 }
 
 /** A hit's context as printable ASCII ('.' for other bytes), split around the match: how the CLI and the page show it. */

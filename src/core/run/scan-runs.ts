@@ -1,108 +1,53 @@
 /**
- * The three scans a coordinator runs over its lanes, each: plan with the engine (the CLI's plan, 16 MiB slices by
- * default), hand the items out with a Dispatcher, fold the results in, send the page a batch every ~150 ms, and
- * resolve `end` after the last event has reached the page.
- *   census     per-region touched pages (CensusMerger), OS clues → identifyOs when every region is in
- *   search     hits in plan order up to a limit (HitSequencer); pauses there until more() or cancel
+ * The memory passes, each a plan run over the host's lanes: plan with the engine (16 MiB slices by default), hand
+ * the items out with a Dispatcher, fold the results in, send a batch every ~150 ms, and resolve `end` after the
+ * last event has been delivered.
+ *   census     per-region touched pages (CensusMerger), OS clues → identifyOs when every region is in; what it
+ *              learns of where the data is goes into the target's TouchedMap for the passes after it
+ *   search     hits in plan order up to a limit (HitSequencer); pauses there until more() or cancel; after a
+ *              census it reads only the touched pages (and what a match starting before them could need)
  *   read-only  the census's reads without the computing: the baseline its speed is measured against
  */
-import type { OsClue } from '../src/core/scan/identify-os';
-import { identifyOs } from '../src/core/scan/identify-os';
-import { planCensusChunks, type CensusItem } from '../src/core/scan/census';
-import { hitText, planSearchChunks, type SearchHit } from '../src/core/scan/search';
-import { compilePattern, type SearchQuery } from '../src/core/scan/search-pattern';
-import { osView } from './analysis-view';
+import { identifyOs, type OsClue } from '../scan/identify-os';
+import { runtimeWithMemoryVersion, type RuntimeClue } from '../scan/runtime-clues';
+import { planCensusChunks, type CensusItem } from '../scan/census';
+import { hitText, planSearchChunks, type SearchHit } from '../scan/search';
+import { compilePattern, matchesZeros, type SearchQuery } from '../scan/search-pattern';
 import { BATCH_INTERVAL_MS, BatchTimer } from './batch-timer';
-import { batchBuffers, CensusMerger } from './census-merger';
+import { CensusMerger } from './census-merger';
 import { Dispatcher } from './dispatcher';
-import type { ScanEnd, ScanEvent, ScanId, ScanJob, ScanJobResult, ScanProgress, SearchHitRow } from './engine-protocol';
 import { HitSequencer } from './hit-sequencer';
-import type { HeldDump, JobLane } from './scan-coordinator';
+import { byteTotal, DEFAULT_DEPTH, deferred, failureList, itemAt, Progress, runningScan, type RunningScan, type ScanContext, type ScanTarget } from './scan-context';
+import { batchBuffers, type ScanEnd, type ScanEvent, type ScanRequest, type SearchHitRow } from './scan-events';
+import type { ScanJob, ScanJobResult } from './scan-job';
 
-export interface ScanContext {
-  readonly scanId: ScanId;
-  readonly lanes: readonly JobLane[];
-  readonly depth: number;
-  readonly sliceSize?: number;
-  readonly elapsed: () => number;
-  readonly send: (event: ScanEvent, transfer?: Transferable[]) => void;
-  readonly finalSend: (event: ScanEvent, transfer?: Transferable[]) => Promise<void>;
-  readonly laneName: (lane: number) => string;
-}
-
-export interface RunningScan {
-  readonly end: Promise<ScanEnd>;
-  readonly cancel: () => void;
-  /** Stops the dispatcher and timers (after the end, or with a cancel). */
-  readonly close: () => void;
-  readonly more?: (limit: number) => Promise<ScanEnd>;
-}
-
-/** Bytes and items done, for the page's %, MB/s and time left. Lost items count as done (the bar reaches 100 %). */
-class Progress {
-  private bytesDone = 0;
-  private itemsDone = 0;
-  constructor(
-    private readonly ctx: ScanContext,
-    private readonly bytesTotal: number,
-    private readonly itemsTotal: number,
-  ) {}
-  add(bytes: number): void {
-    this.bytesDone += bytes;
-    this.itemsDone += 1;
-  }
-  now(): ScanProgress {
-    const { bytesDone, bytesTotal, itemsDone, itemsTotal } = this;
-    return { bytesDone, bytesTotal, itemsDone, itemsTotal, elapsedMs: this.ctx.elapsed(), workers: this.ctx.lanes.length };
+/** Starts the pass `request` asks for. */
+export function startScanRun(ctx: ScanContext, target: ScanTarget, request: ScanRequest): RunningScan {
+  switch (request.kind) {
+    case 'census':
+      return runCensusScan(ctx, target);
+    case 'search':
+      return runSearchScan(ctx, target, request.query, request.limit);
+    case 'read-only':
+      return runReadOnlyScan(ctx, target);
   }
 }
 
-/** One line per distinct failure: a dead worker loses several items at once and is one line. */
-function failureList(ctx: ScanContext) {
-  const lines = new Set<string>();
-  return {
-    lost: (lane: number, error: unknown) => lines.add(`${lane < 0 ? 'no worker was left' : `${ctx.laneName(lane)} stopped`}: ${error instanceof Error ? error.message : String(error)}`),
-    failed: (message: string) => lines.add(message),
-    get list(): string[] {
-      return [...lines];
-    },
-  };
+/** The depth a request asks for, else the default. */
+export function depthOf(request: ScanRequest): number {
+  return request.tuning?.depth ?? DEFAULT_DEPTH;
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: ((value: T) => void) | undefined;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  if (resolve === undefined) throw new Error('unreachable: Promise executors run synchronously');
-  return { promise, resolve };
-}
-
-/**
- * A scan's end, and its two ways to stop: close (no more work) and cancel (that, and end it as cancelled).
- * `current` gives the end being waited for now (a search makes a new one each time it is asked for more).
- */
-function runningScan(current: () => { promise: Promise<ScanEnd>; resolve: (end: ScanEnd) => void }, stop: () => void): RunningScan {
-  return { end: current().promise, cancel: () => (stop(), current().resolve({ ok: true, kind: 'cancelled' })), close: stop };
-}
-
-function itemAt<T>(items: readonly T[], i: number): T {
-  const item = items[i];
-  if (item === undefined) throw new RangeError(`no plan item ${i}`);
-  return item;
-}
-
-const byteTotal = (items: readonly { readonly length: number }[]) => items.reduce((sum, i) => sum + i.length, 0);
-
-export function runCensusScan(ctx: ScanContext, d: HeldDump): RunningScan {
-  const a = d.analysis;
-  const items = planCensusChunks(a.regions, { sliceSize: ctx.sliceSize, fileSize: d.file.size });
-  const merger = new CensusMerger(a, items, d.file.size);
+function runCensusScan(ctx: ScanContext, target: ScanTarget): RunningScan {
+  const a = target.analysis;
+  const items = planCensusChunks(a.regions, { sliceSize: ctx.sliceSize, fileSize: target.fileSize });
+  const merger = new CensusMerger(a, items, target.fileSize);
   const clues: OsClue[] = [];
+  const runtimeClues: RuntimeClue[] = [];
   const failures = failureList(ctx);
   const progress = new Progress(ctx, byteTotal(items), items.length);
   const done = deferred<ScanEnd>();
-  const event = (): [ScanEvent, Transferable[]] => {
+  const event = (): [ScanEvent, ArrayBuffer[]] => {
     const batch = merger.takeBatch();
     return [{ kind: 'census', scanId: ctx.scanId, progress: progress.now(), batch }, batchBuffers(batch)];
   };
@@ -112,18 +57,26 @@ export function runCensusScan(ctx: ScanContext, d: HeldDump): RunningScan {
     timer.cancel();
     const complete = merger.isComplete;
     await ctx.finalSend(...event());
-    const os = complete ? osView(identifyOs(clues, a.regions, a.files)) : undefined;
-    done.resolve({ ok: true, kind: 'census', complete, ...(os !== undefined ? { os } : {}), progress: progress.now(), failures: failures.list });
+    const os = complete ? identifyOs(clues, a.regions, a.files) : undefined;
+    const runtime = complete ? runtimeWithMemoryVersion(a.process.runtime, runtimeClues, a.regions) : undefined;
+    const refined = runtime !== undefined && runtime !== a.process.runtime ? { runtime } : {};
+    done.resolve({ ok: true, kind: 'census', complete, touched: merger.touched, ...(os !== undefined ? { os } : {}), ...refined, progress: progress.now(), failures: failures.list });
+  };
+  const lose = (item: CensusItem) => {
+    merger.fail(item);
+    target.touched.drop(item.regionIndex);
   };
   const dispatcher = new Dispatcher<ScanJob, ScanJobResult>(ctx.lanes, (i) => ({ kind: 'census', item: itemAt(items, i) }), ctx.depth, {
     onResult: (i, r) => {
       const item: CensusItem = itemAt(items, i);
       progress.add(item.length);
       if (r.kind === 'census') {
-        merger.add(item, r.partial);
+        target.touched.add(item, r.touched);
+        if (merger.add(item, r.partial)) target.touched.complete(item.regionIndex);
         clues.push(...r.clues);
+        runtimeClues.push(...r.runtimeClues);
       } else {
-        merger.fail(item);
+        lose(item);
         failures.failed(r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`);
       }
       timer.mark();
@@ -131,7 +84,7 @@ export function runCensusScan(ctx: ScanContext, d: HeldDump): RunningScan {
     onLost: (i, lane, error) => {
       const item = itemAt(items, i);
       progress.add(item.length);
-      merger.fail(item);
+      lose(item);
       failures.lost(lane, error);
       timer.mark();
     },
@@ -144,15 +97,18 @@ export function runCensusScan(ctx: ScanContext, d: HeldDump): RunningScan {
   // Regions with nothing in the dump are complete already: show them now, then scan the rest.
   ctx.send(...event());
   dispatcher.enqueue(items.keys());
-  return runningScan(() => done, () => {
-    finished = true;
-    dispatcher.stop();
-    timer.cancel();
-  });
+  return runningScan(
+    () => done,
+    () => {
+      finished = true;
+      dispatcher.stop();
+      timer.cancel();
+    },
+  );
 }
 
-export function runReadOnlyScan(ctx: ScanContext, d: HeldDump): RunningScan {
-  const items = planCensusChunks(d.analysis.regions, { sliceSize: ctx.sliceSize, fileSize: d.file.size });
+function runReadOnlyScan(ctx: ScanContext, target: ScanTarget): RunningScan {
+  const items = planCensusChunks(target.analysis.regions, { sliceSize: ctx.sliceSize, fileSize: target.fileSize });
   const progress = new Progress(ctx, byteTotal(items), items.length);
   const failures = failureList(ctx);
   const done = deferred<ScanEnd>();
@@ -173,22 +129,30 @@ export function runReadOnlyScan(ctx: ScanContext, d: HeldDump): RunningScan {
       if (finished) return;
       finished = true;
       timer.cancel();
-      void ctx.finalSend({ kind: 'progress', scanId: ctx.scanId, progress: progress.now() }).then(() => done.resolve({ ok: true, kind: 'read-only', progress: progress.now(), failures: failures.list }));
+      void ctx
+        .finalSend({ kind: 'progress', scanId: ctx.scanId, progress: progress.now() })
+        .then(() => done.resolve({ ok: true, kind: 'read-only', progress: progress.now(), failures: failures.list }));
     },
   });
   dispatcher.enqueue(items.keys());
-  return runningScan(() => done, () => {
-    finished = true;
-    dispatcher.stop();
-    timer.cancel();
-  });
+  return runningScan(
+    () => done,
+    () => {
+      finished = true;
+      dispatcher.stop();
+      timer.cancel();
+    },
+  );
 }
 
-export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery, firstLimit: number): RunningScan {
+function runSearchScan(ctx: ScanContext, target: ScanTarget, query: SearchQuery, firstLimit: number): RunningScan {
   const compiled = compilePattern(query);
   if (!compiled.ok) return { end: Promise.resolve({ ok: false, reason: 'pattern', error: compiled.error }), cancel: () => undefined, close: () => undefined };
   const pattern = compiled.pattern;
-  const items = planSearchChunks(d.analysis.regions, pattern.length, { sliceSize: ctx.sliceSize, fileSize: d.file.size });
+  // Zero pages cannot hold a match of a pattern that needs a non-zero byte: after a census, only touched pages
+  // (and the pattern's length before each) are read.
+  const touchedRanges = matchesZeros(pattern) ? undefined : (i: number) => target.touched.rangesOf(i);
+  const items = planSearchChunks(target.analysis.regions, pattern.length, { sliceSize: ctx.sliceSize, fileSize: target.fileSize, ...(touchedRanges ? { touchedRanges } : {}) });
   const progress = new Progress(ctx, byteTotal(items), items.length);
   const failures = failureList(ctx);
   const sequencer = new HitSequencer<SearchHit>(items.length);
@@ -270,7 +234,7 @@ export function runSearchScan(ctx: ScanContext, d: HeldDump, query: SearchQuery,
   return { ...scan, more };
 }
 
-/** A hit as the page lists it: the CLI's context text (hitText), with the address and region to link to. */
+/** A hit as hosts list it: the context text (hitText), with the address and region to link to. */
 export function hitRow(hit: SearchHit, patternLength: number): SearchHitRow {
   return { address: hit.address, regionIndex: hit.regionIndex, ...hitText(hit, patternLength) };
 }

@@ -1,18 +1,18 @@
 /**
  * The census merge, region by region as the items come in, so the page can fill in rows while the scan runs.
  *
- * A region's partials are kept until its last item is in, then merged with the engine's mergeCensus over that
- * region alone and dropped. mergeCensus is per region (nothing crosses regions), so this gives exactly what one
+ * A region's partials are kept until its last item is in, then merged with mergeCensus over that region alone
+ * and dropped. mergeCensus is per region (nothing crosses regions), so this gives exactly what one
  * merge of everything gives — what `coreview --scan` prints — while holding only the partials of regions in
  * progress. Regions with nothing in the dump complete at once (mergeCensus's empty result: touched 0).
  *
  * Alongside: the per-kind and per-image running sums (aligned with Analysis.totals / imageTotals) and each stack
  * thread's high-water mark. takeBatch() hands out what completed since the last call, as typed arrays.
  */
-import type { Analysis } from '../src/core/model/types';
-import { mergeCensus, type CensusItem, type CensusPartial, type RegionCensus } from '../src/core/scan/census';
-import { stackHighWater } from '../src/core/scan/census-summary';
-import type { CensusBatch } from './engine-protocol';
+import type { Analysis } from '../model/types';
+import { mergeCensus, type CensusItem, type CensusPartial, type RegionCensus } from '../scan/census';
+import { stackHighWater } from '../scan/census-summary';
+import type { CensusBatch } from './scan-events';
 
 type CensusAnalysis = Pick<Analysis, 'regions' | 'threads' | 'totals' | 'imageTotals'>;
 
@@ -79,21 +79,23 @@ export class CensusMerger {
     return this.doneCount === this.a.regions.length;
   }
 
-  add(item: CensusItem, partial: CensusPartial): void {
+  /** Folds one item's partial in; true when it was the region's last item (the region is complete). */
+  add(item: CensusItem, partial: CensusPartial): boolean {
     const i = item.regionIndex;
-    if (this.state[i] !== PENDING) return;
+    if (this.state[i] !== PENDING) return false;
     const list = this.partials.get(i) ?? [];
     list.push({ ...partial, regionIndex: 0 });
     const left = (this.remaining[i] ?? 1) - 1;
     this.remaining[i] = left;
     if (left > 0) {
       this.partials.set(i, list);
-      return;
+      return false;
     }
     this.partials.delete(i);
     const [census] = mergeCensus([this.region(i)], list, { fileSize: this.fileSize });
     if (census === undefined) throw new Error(`mergeCensus gave no result for region ${i}`);
     this.complete(i, census);
+    return true;
   }
 
   /** An item of region `item.regionIndex` could not be scanned: the region stays without a result. */
@@ -148,11 +150,6 @@ export class CensusMerger {
     const value = { touched: mark.touchedBytes, depth: mark.depth, highWater: mark.highWater ?? 0n, partial: mark.partial };
     for (const t of threads) this.threadValues.set(t, value);
   }
-}
-
-export function batchBuffers(b: CensusBatch): ArrayBuffer[] {
-  const arrays = [b.regions, b.touched, b.threads, b.threadTouched, b.threadDepth, b.threadHighWater, b.threadPartial, b.kindTouched, b.kindPending, b.imageTouched, b.imagePending];
-  return arrays.map((x) => x.buffer as ArrayBuffer);
 }
 
 function bump(arr: Float64Array | Uint32Array, index: number | undefined, by: number): void {

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, read as readAsync, readSync } from 'node:fs';
-import type { ByteSource } from './byte-source';
+import type { ByteSource } from '../core/io/byte-source';
 
 /**
  * A dump on disk, read with positioned reads (Node only: the CLI, tests and the benchmark).

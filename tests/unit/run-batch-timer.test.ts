@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatchTimer } from './batch-timer';
+import { BatchTimer } from '../../src/core/run/batch-timer';
 
 describe('BatchTimer', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, type Lane } from './dispatcher';
+import { Dispatcher, type Lane } from '../../src/core/run/dispatcher';
 
 /** A lane whose jobs finish when the test says so. */
 function manualLane() {

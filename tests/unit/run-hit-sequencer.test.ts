@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HitSequencer } from './hit-sequencer';
+import { HitSequencer } from '../../src/core/run/hit-sequencer';
 
 /** Item i holds hits `${i}.0` … `${i}.${n-1}`; searched with `limit`, it returns the first `limit` of them. */
 function hitsOf(item: number, count: number, limit: number) {

@@ -2,8 +2,8 @@
  * Hands scan jobs out to workers ("lanes"): at most `depth` jobs in flight per lane, so each worker has its next
  * slice's read under way while it scans the previous one. 2 is the least depth that overlaps a read with a scan;
  * each job more holds one more slice in memory (`node scripts/bench-browser.mjs <core> --census --depth N`
- * compares depths). Pure scheduling, no comlink: the coordinator gives it lanes whose run() posts the job to a
- * peer worker or runs it in place; tests give it fakes.
+ * compares depths). Pure scheduling: each host gives it lanes — the page's coordinator posts a job to a peer
+ * worker or runs it in place, the CLI posts it to a worker thread — and tests give it fakes.
  *
  * Jobs are numbers (ids into the caller's plan), so a plan of 100k items costs a queue of 100k numbers.
  * A lane whose run() rejects is lost (its worker died, its port closed): it gets no more work, and each job it held

@@ -2,16 +2,28 @@
  * What the page renders of one dump (the AnalysisView and its parts), as the worker builds it in analysis-view.ts.
  * Part of the engine protocol (engine-protocol.ts re-exports it); a file of its own only to keep both short.
  */
-import type { ImageTotal, KindTotal } from '../src/core/model/types';
+import type { ImageTotal, KindTotal, RuntimeInfo } from '../src/core/model/types';
 import type { OsSource } from '../src/core/scan/identify-os';
 import type { DumpId } from './engine-protocol';
 
-/** The OS as the page shows it: Analysis.process.os or a scan's identifyOs, the address as `0x…`. */
+/** The OS as the page shows it: Analysis.process.os or a scan's identifyOs, addresses as `0x…`. */
 export interface OsView {
   readonly name: string;
   readonly source: OsSource;
   readonly evidence: string;
   readonly address?: string;
+  /** Every piece of evidence, strongest first (OsIdentification.ranked): all of it, for the page's JSON. */
+  readonly ranked: readonly OsEvidenceView[];
+}
+
+/** One piece of OS evidence (OsEvidence), the address as `0x…`. */
+export interface OsEvidenceView {
+  readonly source: OsSource;
+  readonly says: string;
+  readonly evidence: string;
+  readonly note?: string;
+  readonly address?: string;
+  readonly mapping?: string;
 }
 
 /** Facts for the Overview, already formatted where the format is the engine's (hex addresses). */
@@ -27,7 +39,9 @@ export interface OverviewFacts {
     readonly signalName?: string;
     readonly signalCode?: number;
     readonly faultAddress?: string;
-    readonly runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
+    /** A gcore snapshot of a live process: not signalled, whatever signal fields gdb wrote. */
+    readonly snapshot?: boolean;
+    readonly runtime?: RuntimeInfo;
     /** The header pass's guess from library paths; a census may find better evidence in memory. */
     readonly os?: OsView;
   };
@@ -105,6 +119,12 @@ export interface ThreadRow {
   /** "SIGSEGV", or "" when the thread carries no signal. */
   readonly signalName: string;
   readonly crashed: boolean;
+  /**
+   * The signal was delivered to this thread. A kernel core repeats the fatal signal in every thread and a gcore
+   * snapshot carries none: only a signalled thread was "stopped by" `signalName`. Always set by the worker;
+   * optional so that rows made elsewhere (tests) may leave it out, meaning `crashed`.
+   */
+  readonly signalled?: boolean;
   readonly pc?: string;
   readonly pcSymbol?: string;
   readonly sp?: string;

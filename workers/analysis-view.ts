@@ -114,6 +114,7 @@ function threadRows(a: Analysis): ThreadRow[] {
     signal: t.signal,
     signalName: t.signal === 0 ? '' : (signalName(t.signal, a.dump.machine) ?? `signal ${t.signal}`),
     crashed: t.crashed,
+    signalled: t.signalled ?? t.crashed,
     pc: hex(t.pc),
     pcSymbol: t.pcSymbol,
     sp: hex(t.sp),
@@ -141,6 +142,7 @@ function overviewFacts(a: Analysis): OverviewFacts {
       signalName: p.signalName,
       signalCode: p.signalCode,
       faultAddress: p.faultAddress === undefined ? undefined : hexAddress(p.faultAddress),
+      snapshot: p.snapshot,
       runtime: p.runtime === undefined ? undefined : { ...p.runtime },
       os: osView(p.os),
     },
@@ -162,16 +164,34 @@ function overviewFacts(a: Analysis): OverviewFacts {
   };
 }
 
-/** The engine's OS identification as the page shows it (the address as `0x…`). */
+/** The engine's OS identification as the page shows it (addresses as `0x…`). */
 export function osView(os: OsIdentification | undefined): OsView | undefined {
   if (os === undefined) return undefined;
-  return { name: os.name, source: os.source, evidence: os.evidence, ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}) };
+  return {
+    name: os.name,
+    source: os.source,
+    evidence: os.evidence,
+    ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}),
+    ranked: os.ranked.map((e) => ({ ...e, address: e.address === undefined ? undefined : hexAddress(e.address) })).map(withoutUndefined),
+  };
 }
 
 /** Back to the engine's form, for jsonDocumentText: the same fields, so the JSON is the CLI's. */
 export function osIdentification(os: OsView | undefined): OsIdentification | undefined {
   if (os === undefined) return undefined;
-  return { name: os.name, source: os.source, evidence: os.evidence, ...(os.address !== undefined ? { address: BigInt(os.address) } : {}), heuristic: 'identify-os' };
+  return {
+    name: os.name,
+    source: os.source,
+    evidence: os.evidence,
+    ...(os.address !== undefined ? { address: BigInt(os.address) } : {}),
+    heuristic: 'identify-os',
+    ranked: os.ranked.map((e) => ({ ...e, address: e.address === undefined ? undefined : BigInt(e.address) })).map(withoutUndefined),
+  };
+}
+
+/** The object without its undefined fields: what a structured clone and JSON.stringify keep alike. */
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 export function analysisView(id: DumpId, fileName: string, a: Analysis, analyzeMs: number): AnalysisView {

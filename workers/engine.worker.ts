@@ -12,10 +12,12 @@ import { completeKindSums } from '../src/core/format/touched';
 import { jsonDocumentText } from '../src/core/format/json-document';
 import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } from '../src/core/format/maddress-text';
 import { BlobSource } from '../src/core/io/byte-source';
+import { settleAfterCensus } from '../src/core/model/after-census';
 import type { Analysis, Region } from '../src/core/model/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
 import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegistersResult, ScanEnd } from './engine-protocol';
 import { fetchGzip } from './fetch-gzip';
+import { beat, HEARTBEAT_MS, signOfLife } from './heartbeat';
 import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { errorName, isReadError } from './read-errors';
 import { cancelScan, peerLost, scansRunning, searchMore, startScan } from './scan-coordinator';
@@ -64,14 +66,17 @@ function regionRows(a: Analysis, request: { readonly rows?: Uint32Array; readonl
 }
 
 function exportText(d: Loaded, request: ExportRequest): string {
-  const a = d.analysis;
+  // A complete census settles kinds as `coreview --scan` does (idempotent: the coordinator may have applied it).
+  const census = 'census' in request ? request.census : undefined;
+  const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
   switch (request.kind) {
     case 'json': {
       const c = request.census;
       const touched = regionTouched(c);
       if (c === undefined || touched === undefined) return jsonDocumentText(a, d.name);
       const os = osIdentification(c.os);
-      return jsonDocumentText(a, d.name, { census: { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}) } });
+      const census = { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}), ...(c.runtime !== undefined ? { runtime: c.runtime } : {}) };
+      return jsonDocumentText(a, d.name, { census });
     }
     case 'regions-text': {
       const { regions, touched } = regionRows(a, request);
@@ -102,6 +107,8 @@ const api: EngineApi = {
     // Each report is a message to the page and a render there: only a pass slow enough for someone to watch it
     // reports its steps (an 800-thread core's whole pass is over well before PROGRESS_AFTER_MS; see npm run bench).
     const report = (step: string, bytes: number) => {
+      // The pass never yields to the timer: its steps are its signs of life.
+      signOfLife();
       const elapsedMs = performance.now() - started;
       if (elapsedMs >= PROGRESS_AFTER_MS) onProgress?.({ phase: 'analyze', step, bytes, totalBytes, elapsedMs } satisfies LoadProgress);
     };
@@ -123,7 +130,11 @@ const api: EngineApi = {
   },
 
   fetchGzip(url, name, onProgress) {
-    return fetchGzip(url, name, onProgress);
+    // Gunzipping can run for seconds without a timer firing in between: its progress is a sign of life.
+    return fetchGzip(url, name, (p) => {
+      signOfLife();
+      onProgress?.(p);
+    });
   },
 
   async exportText(id, request): Promise<ExportResult> {
@@ -136,6 +147,11 @@ const api: EngineApi = {
     setTimeout(() => {
       throw new Error('coreview: worker crash requested by a test');
     });
+  },
+
+  vanishForTest() {
+    // Heartbeats stop with the worker; the page is told nothing.
+    setTimeout(() => close());
   },
 
   attach(id, file) {
@@ -188,3 +204,7 @@ const api: EngineApi = {
 };
 
 Comlink.expose(api);
+
+// The pool's watchdog (pool.ts) takes a worker silent for too long for one the browser ended without telling.
+beat();
+setInterval(beat, HEARTBEAT_MS);

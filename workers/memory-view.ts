@@ -1,10 +1,10 @@
 /**
  * Memory for the hex view, in the worker that holds the analysis: reads through the engine's PageCache (an LRU of
  * 64 KiB pages: scrolling an 8 MiB stack reads each page once) and finds the pointer-sized words that land in a
- * mapped region, labelled "libc.so.6+0x8aeec" in an image or by the region's kind, so the page can link them.
+ * mapped region, labelled as the CLI's `--dump` labels them (model/address-label.ts), so the page can link them.
  */
 import { BlobSource } from '../src/core/io/byte-source';
-import { moduleAt, basename } from '../src/core/model/threads';
+import { pointerWords } from '../src/core/model/address-label';
 import type { Analysis } from '../src/core/model/types';
 import { PageCache, RegionIndex } from '../src/core/scan/memory-reader';
 import type { MemoryResult, PointerLink } from './engine-protocol';
@@ -27,32 +27,5 @@ export async function readForView(a: Analysis, m: MemoryAccess, address: bigint,
 
 /** Words at addresses aligned to the word size (as the `dp` view shows them) whose value is in some region. */
 export function pointerLinks(a: Analysis, index: RegionIndex, address: bigint, bytes: Uint8Array, present: Uint8Array): PointerLink[] {
-  const size = a.dump.bits === 64 ? 8 : 4;
-  const little = a.dump.endian === 'little';
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const links: PointerLink[] = [];
-  const first = Number((BigInt(size) - (address % BigInt(size))) % BigInt(size));
-  for (let at = first; at + size <= bytes.length; at += size) {
-    if (!allPresent(present, at, at + size)) continue;
-    const value = size === 8 ? view.getBigUint64(at, little) : BigInt(view.getUint32(at, little));
-    // Small values (counts, flags) are never pointers worth a link, even in a dump that maps page 0.
-    if (value < 0x10000n) continue;
-    const region = index.find(value);
-    if (region === undefined) continue;
-    links.push({ offset: at, target: value, region, label: labelFor(a, region, value) });
-  }
-  return links;
-}
-
-function labelFor(a: Analysis, region: number, value: bigint): string {
-  const r = a.regions[region];
-  if (r === undefined) return '?';
-  const m = moduleAt(value, a.regions, a.modules);
-  if (m !== undefined) return `${basename(m.path)}+0x${(value - m.base).toString(16)}`;
-  return r.heuristic !== undefined ? `${r.kind}?` : r.kind;
-}
-
-function allPresent(present: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (present[i] === 0) return false;
-  return true;
+  return pointerWords({ regions: a.regions, modules: a.modules, bits: a.dump.bits, endian: a.dump.endian, find: (v) => index.find(v) }, address, bytes, present);
 }

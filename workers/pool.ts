@@ -1,13 +1,16 @@
 /**
  * A fixed pool of engine workers. Each slot holds one worker; a worker that raises an uncaught error (or whose
  * messages cannot be decoded) is reported, terminated and replaced in its slot, and every call still waiting on it
- * rejects with WorkerLostError — comlink alone would leave those promises pending forever.
+ * rejects with WorkerLostError — comlink alone would leave those promises pending forever. A worker killed from
+ * outside gets no error event: the watchdog replaces one that has sent no message (its heartbeat, heartbeat.ts, or
+ * anything else) for `silenceMs`.
  *
  * `generation` counts replacements per slot: whatever a worker held (a loaded dump) is gone when the generation of
  * its slot has moved on, which is how the session knows to load the dump again.
  */
 import * as Comlink from 'comlink';
 import type { EngineApi } from './engine-protocol';
+import { BUSY_SILENCE_MS, SILENCE_MS } from './heartbeat';
 
 export class WorkerLostError extends Error {
   constructor(
@@ -25,8 +28,27 @@ export interface PoolEvents {
   readonly onWorkerLost?: (slot: number, message: string) => void;
 }
 
+/** How the watchdog judges silence (ms). Tests shorten nothing: they run it on fake timers. */
+export interface WatchdogTiming {
+  /** A worker that has shown life is lost after this long without a message. */
+  readonly silenceMs: number;
+  /** … or this long while a call of the page's runs on it (one synchronous step can outlast silenceMs: heartbeat.ts). */
+  readonly busySilenceMs: number;
+  /** A new worker has this long to send its first message (it loads its code first). */
+  readonly startMs: number;
+  /** How often the watchdog looks. */
+  readonly checkMs: number;
+}
+
+export const WATCHDOG: WatchdogTiming = { silenceMs: SILENCE_MS, busySilenceMs: BUSY_SILENCE_MS, startMs: 15_000, checkMs: 500 };
+
 interface Slot {
   worker: Worker;
+  /** Date.now() of its last message (or of its start, until it sends one). */
+  lastSign: number;
+  /** Page time since then (see check). */
+  quiet: number;
+  started: boolean;
   api: Comlink.Remote<EngineApi>;
   generation: number;
   /** Rejects the calls in flight on this worker. */
@@ -40,14 +62,18 @@ export class EnginePool {
   private readonly slots: Slot[] = [];
   private readonly lostListeners = new Set<(slot: number, message: string) => void>();
   private disposed = false;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  private lastCheck = Date.now();
 
   constructor(
     size: number,
     private readonly createWorker: WorkerFactory,
     private readonly events: PoolEvents = {},
+    private readonly timing: WatchdogTiming = WATCHDOG,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size ${size}`);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn(i, 0));
+    this.watchdog = setInterval(() => this.check(), timing.checkMs);
   }
 
   get size(): number {
@@ -105,6 +131,7 @@ export class EnginePool {
 
   dispose(): void {
     this.disposed = true;
+    clearInterval(this.watchdog);
     for (const s of this.slots) {
       s.worker.terminate();
       const error = new WorkerLostError(0, 'recycled', 'the pool was closed');
@@ -114,20 +141,45 @@ export class EnginePool {
 
   private spawn(index: number, generation: number): Slot {
     const worker = this.createWorker();
-    const slot: Slot = { worker, api: Comlink.wrap<EngineApi>(worker), generation, fail: new Set(), busy: 0 };
-    const died = (message: string) => {
-      // Only the worker currently in the slot counts: a late event from a replaced one is noise.
-      if (this.slots[index] !== slot || this.disposed) return;
-      this.recycle(index, 'crashed', message);
-      this.events.onWorkerLost?.(index, message);
-      for (const listener of this.lostListeners) listener(index, message);
-    };
+    const slot: Slot = { worker, lastSign: Date.now(), quiet: 0, started: false, api: Comlink.wrap<EngineApi>(worker), generation, fail: new Set(), busy: 0 };
+    worker.addEventListener('message', () => {
+      slot.lastSign = Date.now();
+      slot.quiet = 0;
+      slot.started = true;
+    });
     worker.addEventListener('error', (e: ErrorEvent) => {
       e.preventDefault();
-      died(`engine worker ${index + 1} stopped: ${e.message || 'it failed to start or crashed'}`);
+      this.lose(index, slot, `engine worker ${index + 1} stopped: ${e.message || 'it failed to start or crashed'}`);
     });
-    worker.addEventListener('messageerror', () => died(`engine worker ${index + 1} sent a message that could not be read`));
+    worker.addEventListener('messageerror', () => this.lose(index, slot, `engine worker ${index + 1} sent a message that could not be read`));
     return slot;
+  }
+
+  /** Replaces a worker that died on its own and tells whoever listens. */
+  private lose(index: number, slot: Slot, message: string): void {
+    // Only the worker currently in the slot counts: a late event from a replaced one is noise.
+    if (this.slots[index] !== slot || this.disposed) return;
+    this.recycle(index, 'crashed', message);
+    this.events.onWorkerLost?.(index, message);
+    for (const listener of this.lostListeners) listener(index, message);
+  }
+
+  /**
+   * The watchdog: a worker silent for too long is gone (killed without an error event, or hung). Silence is counted
+   * in the page's own time, at most `checkMs` per look: when the page itself did not run (a long task, a starved
+   * CPU, a throttled background tab, a suspended machine), it could not have received the workers' messages either,
+   * so their silence says nothing yet.
+   */
+  private check(): void {
+    const now = Date.now();
+    const step = Math.min(Math.max(0, now - this.lastCheck), this.timing.checkMs);
+    this.lastCheck = now;
+    this.slots.forEach((s, i) => {
+      s.quiet += step;
+      if (s.quiet <= (!s.started ? this.timing.startMs : s.busy > 0 ? this.timing.busySilenceMs : this.timing.silenceMs)) return;
+      const seconds = ((now - s.lastSign) / 1000).toFixed(1);
+      this.lose(i, s, `engine worker ${i + 1} stopped answering (no sign of life for ${seconds} s): the browser may have ended it, e.g. to reclaim memory`);
+    });
   }
 
   private slotAt(slot: number): Slot {

@@ -12,6 +12,8 @@ export interface MakeDumpOptions {
   readonly timeoutMs?: number;
   /** `ulimit -s` for the program, i.e. glibc's default thread stack size. Default 8192 (8 MiB). */
   readonly stackKb?: number;
+  /** More arguments for threads.c, such as `--brk-holes`. */
+  readonly programArgs?: readonly string[];
   readonly log?: (line: string) => void;
 }
 

@@ -59,9 +59,9 @@ export async function buildThreads({ cc = 'gcc' } = {}) {
 /**
  * Makes one dump. Resolves to what it wrote; rejects with MakeDumpError for expected failures.
  * @param {{ threads: number, producer: 'kernel' | 'gcore', outDir: string, timeoutMs?: number,
- *           stackKb?: number, log?: (line: string) => void }} options
+ *           stackKb?: number, programArgs?: string[], log?: (line: string) => void }} options
  */
-export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, stackKb = 8192, log = () => {} }) {
+export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, stackKb = 8192, programArgs = [], log = () => {} }) {
   if (!Number.isInteger(threads) || threads < 0 || threads > 4096) {
     throw new MakeDumpError(`--threads must be an integer from 0 to 4096 (got ${threads})`);
   }
@@ -87,7 +87,7 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
   // (glibc uses it), 8 MiB unless asked otherwise, whatever the caller's shell has.
   const limits = [`ulimit -s ${stackKb}`, ...(producer === 'kernel' ? ['ulimit -c unlimited'] : [])];
   const script = `${limits.map((l) => `${l} || { echo "cannot set ${l}" >&2; exit 97; }`).join('; ')}; exec "$0" "$@"`;
-  const args = [String(threads), '--ready-file', readyPath, '--max-wait', String(Math.ceil(timeoutMs / 1000) + 5)];
+  const args = [String(threads), ...programArgs, '--ready-file', readyPath, '--max-wait', String(Math.ceil(timeoutMs / 1000) + 5)];
   if (producer === 'kernel') args.push('--abort');
   const child = startChild('bash', ['-c', script, exe, ...args], { cwd: dir });
   try {

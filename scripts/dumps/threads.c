@@ -2,7 +2,7 @@
  * threads: a process shaped like the motivating case (a service whose hundreds of threads sit in a socket receive
  * loop, each on a default 8 MiB stack), in miniature, so tests can take real core dumps of it.
  *
- *   threads N [--abort] [--ready-file PATH] [--max-wait SECONDS]
+ *   threads N [--abort] [--brk-holes] [--reserve] [--ready-file PATH] [--max-wait SECONDS]
  *
  * - Starts N pthreads with the DEFAULT attributes: no stack size is set, so glibc uses `ulimit -s` (8 MiB usually;
  *   2 MiB when unlimited) plus one guard page below each stack.
@@ -10,6 +10,10 @@
  * - Keeps a little heap (a brk-heap allocation and one mmap-sized allocation, partly touched) holding recognisable
  *   strings: an os-release PRETTY_NAME line and a .NET RID ("centos.7-x64"), so a memory search finds something.
  *   Each worker mallocs 256 bytes too; glibc is limited to two malloc arenas (see main).
+ * - --brk-holes: grows the brk heap by one 96 KiB block and makes three single pages inside it no-access, so the
+ *   kernel splits [heap] into seven mappings (rw-, ---, rw-, ---, rw-, ---, rw-), as a .NET process's heap is split.
+ * - --reserve: maps a 1 MiB anonymous no-access reservation (never touched), as runtimes reserve address space; gcore
+ *   writes it as 1 MiB of readable zeros.
  * - When every thread is asleep in recv(), writes PATH (atomically: PATH.tmp, then rename): the pid on the first
  *   line, then the thread ids (gettid), main thread first, one per line.
  * - Then waits for a signal (the main thread sigwait()s; the other threads block every signal):
@@ -25,9 +29,11 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -60,6 +66,8 @@ static const char *setup_error;
 char *small_heap; /* brk heap (below the mmap threshold) */
 char *big_heap;   /* its own anonymous mapping (above the 128 KiB mmap threshold) */
 char *thread_heap[MAX_THREADS];
+char *holey_heap; /* --brk-holes: a brk block with no-access pages inside */
+void *reservation; /* --reserve */
 
 static void die(const char *what) {
     fprintf(stderr, "threads: %s: %s\n", what, strerror(errno));
@@ -128,18 +136,40 @@ static void write_ready_file(const char *path, int n) {
     if (rename(tmp, path) != 0) die(path);
 }
 
+/* A 96 KiB block from brk (below the 128 KiB mmap threshold) with three never-written pages inside it made
+ * no-access, like guard pages; the rest is touched. malloc never writes inside a block it handed out, so the
+ * holes stay as they are. */
+static void make_brk_holes(void) {
+    const size_t size = 96 * 1024, page = (size_t)sysconf(_SC_PAGESIZE);
+    holey_heap = malloc(size);
+    if (holey_heap == NULL) die("malloc");
+    char *first = (char *)(((uintptr_t)holey_heap + page - 1) & ~(uintptr_t)(page - 1));
+    for (char *p = holey_heap; p < holey_heap + size; p++) {
+        size_t index = p < first ? 0 : (size_t)(p - first) / page;
+        int hole = p >= first && index % 4 == 2 && index < 12;
+        if (!hole) *p = 'h';
+    }
+    for (int i = 0; i < 3; i++) {
+        if (mprotect(first + (size_t)(4 * i + 2) * page, page, PROT_NONE) != 0) die("mprotect");
+    }
+}
+
 static void usage(void) {
-    fprintf(stderr, "usage: threads N [--abort] [--ready-file PATH] [--max-wait SECONDS]\n");
+    fprintf(stderr, "usage: threads N [--abort] [--brk-holes] [--reserve] [--ready-file PATH] [--max-wait SECONDS]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
-    int n = -1, do_abort = 0;
+    int n = -1, do_abort = 0, brk_holes = 0, reserve = 0;
     unsigned max_wait = 600;
     const char *ready_file = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--abort") == 0) {
             do_abort = 1;
+        } else if (strcmp(argv[i], "--brk-holes") == 0) {
+            brk_holes = 1;
+        } else if (strcmp(argv[i], "--reserve") == 0) {
+            reserve = 1;
         } else if (strcmp(argv[i], "--ready-file") == 0 && i + 1 < argc) {
             ready_file = argv[++i];
         } else if (strcmp(argv[i], "--max-wait") == 0 && i + 1 < argc) {
@@ -176,6 +206,11 @@ int main(int argc, char **argv) {
      * kernel leaves as holes in a sparse core), and put the strings at a page boundary inside it. */
     for (size_t i = 0; i < 64 * 1024; i++) big_heap[i] = (char)('A' + i % 26);
     snprintf(big_heap + 8192, 4096, "%s%s\n", os_release, rid);
+    if (brk_holes) make_brk_holes();
+    if (reserve) {
+        reservation = mmap(NULL, 1 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (reservation == MAP_FAILED) die("mmap");
+    }
 
     for (int i = 0; i < n; i++) {
         int err = pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);

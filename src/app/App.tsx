@@ -56,7 +56,7 @@ export function App(): ReactNode {
   const premount = useDeferredValue(noDumpYet, false) && noDumpYet;
   const workspace = view ?? (premount ? PREMOUNT_VIEW : undefined);
   const prepared = useMemo(() => (workspace === undefined ? undefined : prepareRegions(workspace.regions)), [workspace]);
-  const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning);
+  const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning, engine.settleView);
   const search = useSearch(engine.scans, view?.id, flags.tuning);
   useTestHooks(engine, census.start, flags.tuning);
   // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
@@ -113,7 +113,8 @@ export function App(): ReactNode {
     [setVs],
   );
   const followPointer = useCallback((address: bigint) => showMemory(address), [showMemory]);
-  const showHit = useCallback((address: bigint, length: number) => showMemory(address, 'bytes', length), [showMemory]);
+  // Text found in memory (a search hit, an OS clue) reads as bytes, marked; as pointers it would be hex words.
+  const showText = useCallback((address: bigint, length: number) => showMemory(address, 'bytes', length), [showMemory]);
   const getJson = useCallback(() => engine.exportText({ kind: 'json', census: censusExport(c) }), [engine, c]);
 
   const expected = view === undefined ? undefined : `${view.id}:${vs.view}`;
@@ -124,7 +125,6 @@ export function App(): ReactNode {
     <TooltipProvider>
       <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c, shownCensus)}>
         <TopBar ref={fileInput} view={view} onFile={open} onSample={engine.openSample} getJson={getJson} autoCensus={settings.autoCensus} onAutoCensus={setAutoCensus} />
-        <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
         {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
         {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
         {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
@@ -137,7 +137,7 @@ export function App(): ReactNode {
             <CensusContext.Provider value={c}>
             {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
             <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-              {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={followPointer} />}
+              {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={showText} />}
               {vs.view === 'regions' && (
                 <RegionsView
                   view={workspace}
@@ -175,7 +175,7 @@ export function App(): ReactNode {
                   censusColumns={touchedColumn}
                 />
               )}
-              {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showHit} />}
+              {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
               {vs.view === 'memory' && (
                 <HexView
                   view={workspace}

@@ -1,4 +1,4 @@
-/** The top bar: the open dump's name and size, open / sample / download, and the settings. */
+/** The top bar: the open dump's name and size, open / sample / download, the settings, and the privacy line. */
 import { forwardRef, type ReactNode } from 'react';
 import type { AnalysisView } from '../../workers/engine-protocol';
 import { humanSize } from '../core/format/size';
@@ -18,35 +18,40 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
   const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
   const input = typeof fileInput === 'function' ? undefined : fileInput;
   return (
-    <header className="topbar">
-      <span className="brand">coreview</span>
-      <span className="file" title={view?.fileName}>
-        {view === undefined ? <span className="muted">no dump open</span> : view.fileName}
-        {view !== undefined && <span className="muted"> · {humanSize(view.overview.dump.size)}</span>}
-      </span>
-      <span className="actions">
-        <input
-          ref={fileInput}
-          type="file"
-          className="visually-hidden"
-          id="open-file"
-          aria-label="Open a core dump"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            // Reset so choosing the same file again still fires a change.
-            e.target.value = '';
-            if (file !== undefined) onFile(file);
-          }}
-        />
-        <button type="button" onClick={() => input?.current?.click()}>
-          Open dump…
-        </button>
-        <button type="button" onClick={onSample}>
-          Open sample dump
-        </button>
-        {view !== undefined && <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />}
-        <SettingsMenu autoCensus={autoCensus} onAutoCensus={onAutoCensus} />
-      </span>
+    // The banner landmark holds the privacy line too: no content of the page is outside a landmark.
+    <header>
+      <div className="topbar">
+        {/* The page's level-one heading: the tool's name (each view's sections are h2). */}
+        <h1 className="brand">coreview</h1>
+        <span className="file" title={view?.fileName}>
+          {view === undefined ? <span className="muted">no dump open</span> : view.fileName}
+          {view !== undefined && <span className="muted"> · {humanSize(view.overview.dump.size)}</span>}
+        </span>
+        <span className="actions">
+          <input
+            ref={fileInput}
+            type="file"
+            className="visually-hidden"
+            id="open-file"
+            aria-label="Open a core dump"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              // Reset so choosing the same file again still fires a change.
+              e.target.value = '';
+              if (file !== undefined) onFile(file);
+            }}
+          />
+          <button type="button" onClick={() => input?.current?.click()}>
+            Open dump…
+          </button>
+          <button type="button" onClick={onSample}>
+            Open sample dump
+          </button>
+          {view !== undefined && <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />}
+          <SettingsMenu autoCensus={autoCensus} onAutoCensus={onAutoCensus} />
+        </span>
+      </div>
+      <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
     </header>
   );
 });

@@ -1,9 +1,16 @@
-/** The view tabs (ARIA tabs: ←/→ move between them), with row counts where they help. */
+/** The view tabs (ARIA tabs: ←/→ move between them, Home/End to the first/last), with row counts where they help. */
 import type { ReactNode } from 'react';
 import type { AnalysisView } from '../../workers/engine-protocol';
 import { VIEWS, type ViewName } from './hash-state';
 
 const TAB_LABELS: Record<ViewName, string> = { overview: 'Overview', regions: 'Regions', totals: 'Totals', threads: 'Threads', search: 'Search', memory: 'Memory' };
+
+/** The tab a key moves to from `current`; arrows wrap around. */
+export function tabFor(key: string, current: ViewName): ViewName | undefined {
+  const at = VIEWS.indexOf(current);
+  const index = key === 'ArrowRight' ? (at + 1) % VIEWS.length : key === 'ArrowLeft' ? (at - 1 + VIEWS.length) % VIEWS.length : key === 'Home' ? 0 : key === 'End' ? VIEWS.length - 1 : -1;
+  return VIEWS[index];
+}
 
 export function ViewTabs({ view, current, onPick }: { readonly view: AnalysisView; readonly current: ViewName; readonly onPick: (v: ViewName) => void }): ReactNode {
   return (
@@ -19,9 +26,9 @@ export function ViewTabs({ view, current, onPick }: { readonly view: AnalysisVie
           tabIndex={current === v ? 0 : -1}
           onClick={() => onPick(v)}
           onKeyDown={(e) => {
-            const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-            if (step === 0) return;
-            const next = VIEWS[(VIEWS.indexOf(current) + step + VIEWS.length) % VIEWS.length] ?? 'overview';
+            const next = tabFor(e.key, current);
+            if (next === undefined) return;
+            e.preventDefault();
             onPick(next);
             document.getElementById(`tab-${next}`)?.focus();
           }}

@@ -48,7 +48,7 @@ describe('census data', () => {
   it('exports nothing before a census, and says whether it is complete (the OS only when it is)', () => {
     expect(censusExport(undefined)).toBeUndefined();
     const data = createCensusData(VIEW);
-    const os = { name: 'CentOS 7', source: 'dotnet-rid' as const, evidence: 'centos.7-x64', address: '0x1000' };
+    const os = { name: 'CentOS 7', source: 'dotnet-rid' as const, evidence: 'centos.7-x64', address: '0x1000', ranked: [] };
     const state: CensusState = { dumpId: 1, status: 'done', data, version: 3, failures: [], os };
     expect(censusExport(state)).toEqual({ touched: data.touched, complete: true, os });
     expect(censusExport({ ...state, status: 'failed' })).toEqual({ touched: data.touched, complete: false });

@@ -3,6 +3,7 @@
  * value arrives), and the running sums per kind and per image, aligned with AnalysisView.totals / imageTotals.
  * applyBatch writes a batch in place (O(batch), never O(regions)); views re-render from `version`.
  */
+import type { RuntimeInfo } from '../core/model/types';
 import type { AnalysisView, CensusBatch, CensusExport, DumpId, OsView, ScanProgress } from '../../workers/engine-protocol';
 
 export interface CensusData {
@@ -30,6 +31,8 @@ export interface CensusState {
   readonly version: number;
   readonly progress?: ScanProgress;
   readonly os?: OsView;
+  /** The runtime with a version the census read from memory. */
+  readonly runtime?: RuntimeInfo;
   readonly failures: readonly string[];
 }
 
@@ -70,6 +73,26 @@ export function applyBatch(data: CensusData, batch: CensusBatch): void {
   }
 }
 
+/**
+ * After a census settled some regions' kinds (SettledView), the per-kind sums for the new totals, from the touched
+ * bytes already held: O(regions), once. Image sums stay (settling touches anonymous memory only).
+ */
+export function realignKinds(data: CensusData, view: Pick<AnalysisView, 'regions' | 'totals'>): void {
+  const index = new Map(view.totals.map((t, i) => [t.kind, i]));
+  const cols = view.regions;
+  const kindTouched = new Float64Array(view.totals.length);
+  const kindPending = new Uint32Array(view.totals.length);
+  for (let i = 0; i < cols.count; i++) {
+    const k = index.get(cols.kinds[cols.kind[i] ?? 0] ?? '');
+    if (k === undefined) continue;
+    const t = data.touched[i] ?? NaN;
+    if (Number.isNaN(t)) kindPending[k] = (kindPending[k] ?? 0) + 1;
+    else kindTouched[k] = (kindTouched[k] ?? 0) + t;
+  }
+  data.kindTouched = kindTouched;
+  data.kindPending = kindPending;
+}
+
 /** Regions without a census result, in index order (after a cancel or a failure: the missing ones). */
 export function missingRegions(data: CensusData, limit = Number.POSITIVE_INFINITY): number[] {
   const out: number[] = [];
@@ -81,7 +104,12 @@ export function missingRegions(data: CensusData, limit = Number.POSITIVE_INFINIT
 export function censusExport(state: CensusState | undefined): CensusExport | undefined {
   if (state === undefined) return undefined;
   const complete = state.status === 'done';
-  return { touched: state.data.touched, complete, ...(complete && state.os !== undefined ? { os: state.os } : {}) };
+  return {
+    touched: state.data.touched,
+    complete,
+    ...(complete && state.os !== undefined ? { os: state.os } : {}),
+    ...(complete && state.runtime !== undefined ? { runtime: state.runtime } : {}),
+  };
 }
 
 /** A kind's (or image's) touched bytes so far, and whether every one of its regions is in. */

@@ -11,6 +11,8 @@ declare global {
     __coreview?: {
       /** Crashes one worker (by pool slot) or all of them. */
       crashWorker: (slot?: number) => void;
+      /** Ends one worker (or all) without an error event, as the browser does when it reclaims memory. */
+      vanishWorker: (slot?: number) => void;
       /** The pool slot whose worker holds the dump on screen (the scans' coordinator). */
       coordinatorSlot: () => number | undefined;
       poolSize: number;
@@ -28,7 +30,8 @@ declare global {
 export function useTestHooks(engine: Engine, startCensus: () => void, tuning: ScanTuning): void {
   useEffect(() => {
     window.__coreview = {
-      crashWorker: engine.crashWorkerForTest,
+      crashWorker: (slot) => engine.crashWorkerForTest(slot),
+      vanishWorker: (slot) => engine.crashWorkerForTest(slot, true),
       coordinatorSlot: () => engine.coordinatorSlot(),
       poolSize: engine.poolSize,
       scanStats: () => engine.scans().stats(),

@@ -4,8 +4,8 @@
  * one re-render of what is on screen), cancelled when the user asks or another dump starts loading.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AnalysisView, ScanTuning } from '../../workers/engine-protocol';
-import { applyBatch, createCensusData, type CensusState } from './census-data';
+import type { AnalysisView, DumpId, ScanTuning, SettledView } from '../../workers/engine-protocol';
+import { applyBatch, createCensusData, realignKinds, type CensusState } from './census-data';
 import type { ScanHandle, ScanSession } from './scan-session';
 
 export interface Census {
@@ -15,7 +15,18 @@ export interface Census {
   readonly cancel: () => void;
 }
 
-export function useCensus(scans: () => ScanSession, view: AnalysisView | undefined, auto: boolean, loading: boolean, tuning: ScanTuning): Census {
+/**
+ * `onSettled`: a complete census settled some kinds (gcore's no-access memory): the view on screen must take the new
+ * regions and totals (useEngine's settleView), as `coreview --scan` prints them.
+ */
+export function useCensus(
+  scans: () => ScanSession,
+  view: AnalysisView | undefined,
+  auto: boolean,
+  loading: boolean,
+  tuning: ScanTuning,
+  onSettled?: (id: DumpId, settled: SettledView) => void,
+): Census {
   const [state, setState] = useState<CensusState>();
   const handle = useRef<ScanHandle>(undefined);
 
@@ -31,16 +42,20 @@ export function useCensus(scans: () => ScanSession, view: AnalysisView | undefin
       setState((s) => (mine(s) ? { ...s, version: s.version + 1, progress: event.progress } : s));
     });
     handle.current = h;
-    void h.end.then((end) =>
+    void h.end.then((end) => {
+      if (end.ok && end.kind === 'census' && end.settled !== undefined) {
+        realignKinds(data, end.settled);
+        onSettled?.(view.id, end.settled);
+      }
       setState((s) => {
         if (!mine(s)) return s;
         if (!end.ok) return { ...s, status: 'failed', failures: [end.reason === 'lost' ? `${end.message}; it has been replaced` : `the census could not start (${end.reason})`] };
         if (end.kind === 'cancelled') return { ...s, status: 'cancelled' };
         if (end.kind !== 'census') return s;
-        return { ...s, status: end.complete ? 'done' : 'failed', version: s.version + 1, progress: end.progress, failures: end.failures, ...(end.os !== undefined ? { os: end.os } : {}) };
-      }),
-    );
-  }, [scans, view, tuning]);
+        return { ...s, status: end.complete ? 'done' : 'failed', version: s.version + 1, progress: end.progress, failures: end.failures, ...(end.os !== undefined ? { os: end.os } : {}), ...(end.runtime !== undefined ? { runtime: end.runtime } : {}) };
+      });
+    });
+  }, [scans, view, tuning, onSettled]);
 
   const cancel = useCallback(() => {
     handle.current?.cancel();

@@ -3,7 +3,7 @@
  * screen), open/sample/cancel actions, exports, and a notice when a worker died and was replaced.
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AnalysisView, ExportRequest, LoadProgress, LoadState } from '../../workers/engine-protocol';
+import type { AnalysisView, DumpId, ExportRequest, LoadProgress, LoadState, SettledView } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 import { EngineSession } from './engine-session';
 import { ScanSession } from './scan-session';
@@ -42,11 +42,18 @@ export interface Engine {
   readonly threadRegisters: EngineSession['threadRegisters'];
   /** The scans of the dump on screen (census, search), over the whole pool. */
   readonly scans: () => ScanSession;
-  /** Test hook: crashes one worker (the slot), or all of them. */
-  readonly crashWorkerForTest: (slot?: number) => void;
+  /** Test hook: crashes one worker (the slot), or all of them; `silently`: it ends without an error event. */
+  readonly crashWorkerForTest: (slot?: number, silently?: boolean) => void;
   readonly poolSize: number;
   /** The pool slot holding the dump on screen. */
   readonly coordinatorSlot: () => number | undefined;
+  /** A complete census settled some kinds of dump `id`: its view takes the new regions and totals. */
+  readonly settleView: (id: DumpId, settled: SettledView) => void;
+}
+
+/** `view` with what a census settled, when it is dump `id`; else `view` itself. */
+function settledView(view: AnalysisView | undefined, id: DumpId, settled: SettledView): AnalysisView | undefined {
+  return view?.id === id ? { ...view, regions: settled.regions, totals: settled.totals, imageTotals: settled.imageTotals } : view;
 }
 
 export function useEngine(flags: UrlFlags): Engine {
@@ -137,11 +144,11 @@ export function useEngine(flags: UrlFlags): Engine {
   const threadRegisters = useCallback((thread: number) => engine().session.threadRegisters(thread), [engine]);
   const scans = useCallback(() => engine().scans, [engine]);
 
-  const crashWorkerForTest = useCallback((only?: number) => {
+  const crashWorkerForTest = useCallback((only?: number, silently = false) => {
     const { pool } = engine();
     for (let slot = 0; slot < pool.size; slot++) {
       if (only !== undefined && slot !== only) continue;
-      void pool.run(slot, (api) => api.crashForTest()).catch((e: unknown) => {
+      void pool.run(slot, (api) => (silently ? api.vanishForTest() : api.crashForTest())).catch((e: unknown) => {
         // Losing the worker is the point of the call; anything else is a bug worth seeing.
         if (!(e instanceof WorkerLostError)) throw e;
       });
@@ -150,8 +157,19 @@ export function useEngine(flags: UrlFlags): Engine {
 
   const coordinatorSlot = useCallback(() => engine().session.currentSlot, [engine]);
 
+  const settleView = useCallback((id: DumpId, settled: SettledView) => {
+    setState((s) => {
+      if (s.status === 'ready') return { ...s, view: settledView(s.view, id, settled) ?? s.view };
+      if (s.status === 'loading' || s.status === 'error') {
+        const previous = settledView(s.previous, id, settled);
+        return previous === undefined ? s : { ...s, previous };
+      }
+      return s;
+    });
+  }, []);
+
   return useMemo(
-    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, poolSize: size, coordinatorSlot }),
-    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, size, coordinatorSlot],
+    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, poolSize: size, coordinatorSlot, settleView }),
+    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, size, coordinatorSlot, settleView],
   );
 }

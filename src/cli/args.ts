@@ -25,6 +25,21 @@ export const USAGE = `usage: coreview <core> [options]
   --dump <addr> [len] WinDbg-style pointer view of memory (len bytes, default 256); --bytes for a byte view
   --workers N         worker threads for --scan and --search (default: twice the CPU count, 2 to 4)
   --help, --version
+
+On a terminal the tables fit its width (long paths shortened); piped, and in --json, paths are whole.
+Warnings go to stderr, each once.
+
+exit status:
+  0  done (a damaged or truncated core still gives a partial result, with warnings)
+  1  internal error (a bug in coreview: please report it)
+  2  bad input or usage: not a readable core, a missing file, an unknown option
+
+examples:
+  coreview core.12345                      overview, region table and per-kind totals
+  coreview core.12345 --scan --summary     totals with touched (non-zero) pages per kind
+  coreview core.12345 --json > core.json   the whole analysis, as the web page's "Download JSON"
+  coreview core.12345 --search centos -i   where a string is in memory, with its region and image
+  coreview core.12345 --dump 0x7f42d256e000 64   memory as WinDbg's dp, pointers labelled
 `;
 
 export class UsageError extends Error {}

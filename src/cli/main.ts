@@ -3,13 +3,16 @@ import { analyzeCore } from '../core/analyze';
 import { isDumpError } from '../core/errors';
 import { jsonDocumentText } from '../core/format/json-document';
 import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
-import { NodeFileSource } from '../core/io/node-file-source';
+import { NodeFileSource } from './node-file-source';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
-import { outputQueued, writeOut } from './output';
+import { outputQueued, terminalColumns, warnOnce, writeOut } from './output';
 
 declare const COREVIEW_VERSION: string;
 
-/** Exit codes: 0 done (warnings, if any, on stderr), 2 the input is not a readable core or the usage is wrong. */
+/**
+ * Exit codes (listed in USAGE): 0 done (warnings, if any, on stderr), 1 an internal error (a bug), 2 the input is
+ * not a readable core or the usage is wrong.
+ */
 async function main(argv: readonly string[]): Promise<number> {
   let options: CliOptions | 'help' | 'version';
   try {
@@ -29,7 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const analysis = await analyzeCore(source);
-    for (const w of analysis.dump.warnings) process.stderr.write(`coreview: warning: ${w}\n`);
+    // Printed here, once, whichever mode follows: modes report only what they add (warnOnce drops repeats).
+    for (const w of analysis.dump.warnings) warnOnce(w);
     const name = basename(options.file);
     if (options.mode === 'search' || options.mode === 'dump' || options.scan) {
       // Loaded only when asked for: the scan code and node:worker_threads are dead weight for the header pass.
@@ -42,13 +46,15 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'threads':
         return print(`${threadTableText(analysis.threads)}\n`);
       case 'summary':
-        return print(`${kindTotalsText(analysis.totals)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''}`);
-      default:
+        return print(`${kindTotalsText(analysis.totals)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals, { width: terminalColumns() })}\n` : ''}`);
+      default: {
+        const width = { width: terminalColumns() };
         return print(
-          `${overviewText(analysis)}\n\n${regionTableText(analysis.regions, analysis.dump.bits)}\n\n${kindTotalsText(analysis.totals)}\n${
-            options.images ? `\n${imageTotalsText(analysis.imageTotals)}\n` : ''
+          `${overviewText(analysis)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, undefined, width)}\n\n${kindTotalsText(analysis.totals)}\n${
+            options.images ? `\n${imageTotalsText(analysis.imageTotals, width)}\n` : ''
           }`,
         );
+      }
     }
   } catch (e) {
     if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 
 /**
  * Standard output, written to fd 1 directly. Creating `process.stdout` (a stream over the pipe, file or TTY)
@@ -46,4 +47,26 @@ export function writeOut(text: string): void {
       return;
     }
   }
+}
+
+const warned = new Set<string>();
+
+/**
+ * `coreview: warning: …` on stderr, each message once per run: the header pass's warnings are printed before any
+ * mode runs, and a mode that meets the same fact again (a scan, a dump) does not repeat it.
+ */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`coreview: warning: ${message}\n`);
+}
+
+/**
+ * The terminal's width when standard output is one (tables fit it: long paths shortened), else undefined: piped
+ * or redirected output keeps whole paths, for grep and scripts.
+ */
+export function terminalColumns(): number | undefined {
+  if (!isatty(1)) return undefined;
+  const columns = process.stdout.columns;
+  return typeof columns === 'number' && columns > 0 ? columns : undefined;
 }

@@ -1,4 +1,4 @@
-import { readElfHeader } from './elf/header';
+import { readElfHeader, readSectionHeaderZero } from './elf/header';
 import { readProgramHeaders } from './elf/program-headers';
 import { EM, PT_LOAD } from './elf/constants';
 import { CountingSource, type ByteSource } from './io/byte-source';
@@ -14,6 +14,7 @@ import { findModules, probeModule } from './model/modules';
 import { detectProducer } from './model/producer';
 import { addUnsegmentedFiles, buildRegions } from './model/regions';
 import { detectRuntime, mapsCoreclr } from './model/runtime';
+import { isGcoreSnapshot, markSignalled } from './model/signalled';
 import { annotateThreads, basename, buildThreads } from './model/threads';
 import { imageTotals, kindTotals } from './model/totals';
 import type { Analysis, FileMapping, Module, ProcessInfo, Thread } from './model/types';
@@ -94,25 +95,33 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const diagInfo = diagBytes !== undefined && new TextDecoder().decode(diagBytes) === DIAGINFO_SIGNATURE;
 
   progress('regions');
-  const regions = addUnsegmentedFiles(segmentRegions, noteFiles, (f) => filePerms(f, modules));
+  const regions = addUnsegmentedFiles(segmentRegions, noteFiles);
   if (regions.length > segmentRegions.length) {
-    warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; permissions taken from the image's program headers)`);
+    warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; their protection is unknown)`);
   }
   const processSignal = notes.siginfo?.signo || notes.threads[0]?.signal || undefined;
   const bsd = os === 'Linux' ? undefined : parseBsdNotes(notes.bsdNotes, { machine: header.machine, bits: header.bits, endian: header.endian });
   bsd?.warnings.forEach(warn);
   const threads: Thread[] = bsd ? bsd.threads.map((t) => ({ ...t })) : buildThreads(notes.threads, processSignal);
   const dotnet = mapsCoreclr(files);
+  // createdump's section header sits right after the ELF header: read (a few bytes the header pass has seen) only then.
+  const elfHeaderSize = header.bits === 64 ? 64 : 52;
+  const section0 = header.shoff === elfHeaderSize ? await readSectionHeaderZero(source, header.shoff, header.bits, header.endian) : undefined;
   const producer = detectProducer({
     notes,
     sectionHeaders: header.shnum,
     extendedNumbering: header.extendedNumbering !== undefined,
     diagInfo,
     os,
+    sectionTable: { offset: header.shoff, rawCount: header.rawShnum, ...(section0 !== undefined ? { info: section0.info } : {}) },
+    elfHeaderSize,
+    programHeaders: header.phnum,
   });
   const permissionsLost = producer.name === 'gdb gcore';
+  const snapshot = !bsd && isGcoreSnapshot(producer.name, notes.threads.map((t) => t.signal), notes.siginfo?.signo, header.machine);
+  markSignalled(threads, producer.name, snapshot);
   if (permissionsLost) {
-    warn("written by gdb's gcore, which marks every segment readable: no-access reservations and guard pages show as PAGE_READONLY, and unmodified read-only file mappings are left out");
+    warn("written by gdb's gcore, which marks every segment readable: no-access memory arrives as read-only zeros (shown PAGE_READONLY? until the census finds it all zero, then [RESERVED]?), and unmodified read-only file mappings are left out");
   }
   classifyRegions(regions, {
     threads,
@@ -139,7 +148,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)');
   }
 
-  const process = bsd ? bsdProcess(bsd.process) : buildProcess(notes, header.machine, executable, execfnText, files);
+  const process = bsd ? bsdProcess(bsd.process) : buildProcess(notes, header.machine, executable, execfnText, files, snapshot);
   progress('done');
   return {
     dump: {
@@ -171,14 +180,6 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
 /** The executable's path for a link map, whose entry for it has no name: AT_EXECFN's string, else pr_fname. */
 function executableName(execfnText: string | undefined, notes: CollectedNotes): string {
   return execfnText || notes.prpsinfo?.fname || '[exe]';
-}
-
-/** Permissions of a file mapping without a segment: the image's PT_LOAD covering that file offset, else read-only. */
-function filePerms(file: FileMapping, modules: readonly Module[]): string {
-  const loads = modules.find((m) => m.path === file.path)?.loads ?? [];
-  const offset = Number(file.fileOffset);
-  const load = loads.find((l) => offset >= Math.floor(l.fileOffset / 4096) * 4096 && offset < l.fileOffset + l.fileSize);
-  return load?.perms ?? 'r--';
 }
 
 /**
@@ -244,6 +245,7 @@ function buildProcess(
   executable: string | undefined,
   execfn: string | undefined,
   files: readonly FileMapping[],
+  snapshot: boolean,
 ): ProcessInfo {
   const p: ProcessInfo = {};
   const ps = notes.prpsinfo;
@@ -261,6 +263,8 @@ function buildProcess(
     p.signalErrno = si.errno;
     if (si.faultAddress !== undefined) p.faultAddress = si.faultAddress;
   }
+  // The signal fields stay as the notes give them (gdb's SIGSTOP); the flag says no signal ended the process.
+  if (snapshot) p.snapshot = true;
   if (executable !== undefined) p.executable = executable;
   else if (execfn !== undefined) p.executable = execfn;
   const runtime = detectRuntime(files);

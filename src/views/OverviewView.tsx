@@ -2,14 +2,15 @@
  * The first screen after a load: the process (name, arguments, pid, signal, fault address), the dump (arch,
  * producer and why we think so, the distribution, warnings), the runtime, and the headline of the totals — the one
  * number an analyst looks for first ("Stack 6.28 GiB of 7.34 GiB — 85 % — in 789 regions") with what the census
- * says of it ("6.28 GiB reserved · 6.28 GiB in dump · 12.4 MiB touched").
+ * says of it ("6.28 GiB mapped · 6.28 GiB in dump · 12.4 MiB touched").
  */
 import type { ReactNode } from 'react';
 import type { AnalysisView, OsView } from '../../workers/engine-protocol';
 import type { CensusState } from '../app/census-data';
+import { osEvidenceLines } from '../core/format/os-evidence-text';
 import { groupedBytes, humanSize } from '../core/format/size';
 import { HeuristicBadge } from './common/HeuristicBadge';
-import { kindColor } from './common/kind-colors';
+import { kindColor, kindTextColor } from './common/kind-colors';
 import { KindUsage } from './common/KindUsage';
 import { useReportReady } from './common/use-report-ready';
 
@@ -18,23 +19,32 @@ export interface OverviewViewProps {
   readonly census?: CensusState;
   readonly onPickKind: (kind: string) => void;
   readonly onShowView: (view: 'regions' | 'threads' | 'totals') => void;
-  readonly onShowMemory?: (address: bigint) => void;
+  /** Opens the byte view at a clue's text with its `length` bytes marked. */
+  readonly onShowMemory?: (address: bigint, length: number) => void;
 }
 
 const OS_SOURCES: Record<OsView['source'], string> = {
   'os-release': 'os-release text in memory',
   'dotnet-rid': 'a .NET runtime identifier in memory',
+  'pretty-name': 'a PRETTY_NAME line in memory',
   'library-paths': 'the paths of the mapped libraries',
+  'library-versions': 'versions in library names',
+  'rid-graph': 'a list of .NET runtime identifiers',
 };
 
+/** The badge's tooltip: the heuristic, then every piece of evidence strongest first, as the CLI prints it. */
+function osTooltip(os: OsView): string {
+  return [`Heuristic identify-os, from ${OS_SOURCES[os.source]}: ${os.evidence}`, 'Evidence, strongest first:', ...osEvidenceLines(os.ranked)].join('\n');
+}
+
 /** The distribution, said to be a guess, with where it was found and a link to that memory. */
-function OsFact({ os, census, onShowMemory }: { readonly os: OsView | undefined; readonly census?: CensusState; readonly onShowMemory?: (address: bigint) => void }): ReactNode {
+function OsFact({ os, census, onShowMemory }: { readonly os: OsView | undefined; readonly census?: CensusState; readonly onShowMemory?: (address: bigint, length: number) => void }): ReactNode {
   const pending = census?.status === 'running' ? ' The memory census is looking for better evidence…' : '';
   if (os === undefined) return <span className="muted">unknown{pending === '' ? ' (no os-release text, .NET RID or telling library path found)' : ` —${pending}`}</span>;
   const address = os.address;
   return (
     <span data-testid="os-fact">
-      {os.name} <HeuristicBadge text={`Heuristic identify-os, from ${OS_SOURCES[os.source]}: ${os.evidence}`} />
+      {os.name} <HeuristicBadge text={osTooltip(os)} />
       <span className="muted">
         {' '}
         — a guess from {OS_SOURCES[os.source]}: <span className="mono wrap">{os.evidence}</span>
@@ -44,7 +54,7 @@ function OsFact({ os, census, onShowMemory }: { readonly os: OsView | undefined;
         (onShowMemory === undefined ? (
           <span className="mono">{address}</span>
         ) : (
-          <button type="button" className="link mono" onClick={() => onShowMemory(BigInt(address))} title="Show this memory in the hex view">
+          <button type="button" className="link mono" onClick={() => onShowMemory(BigInt(address), os.evidence.length)} title="Show this memory in the hex view">
             {address}
           </button>
         ))}
@@ -64,6 +74,7 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
 
 export function OverviewView({ view, census, onPickKind, onShowView, onShowMemory }: OverviewViewProps): ReactNode {
   const { process: p, dump: d, modules } = view.overview;
+  const runtime = census?.runtime ?? p.runtime;
   const totals = view.totals;
   const all = totals.reduce((a, t) => a + t.size, 0);
   const top = totals[0];
@@ -80,16 +91,15 @@ export function OverviewView({ view, census, onPickKind, onShowView, onShowMemor
           <p className="usage-line">
             <KindUsage total={top} index={0} census={census} testId="headline-usage" />
           </p>
-          <div className="share-bar" role="list" aria-label="Virtual size by memory kind">
+          <div className="share-bar" role="group" aria-label="Virtual size by memory kind">
             {totals
               .filter((t) => t.percent >= 0.5)
               .map((t) => (
                 <button
                   key={t.kind}
                   type="button"
-                  role="listitem"
                   className="share"
-                  style={{ flexGrow: t.size, background: kindColor(t.kind) }}
+                  style={{ flexGrow: t.size, background: kindColor(t.kind), color: kindTextColor(t.kind) }}
                   title={`${t.kind}: ${humanSize(t.size)} (${t.percent.toFixed(1)} %) — show these regions`}
                   aria-label={`${t.kind} ${humanSize(t.size)}, ${t.percent.toFixed(1)} percent`}
                   onClick={() => onPickKind(t.kind)}
@@ -110,7 +120,9 @@ export function OverviewView({ view, census, onPickKind, onShowView, onShowMemor
             <Fact label="PID">{p.pid ?? '?'}{p.ppid !== undefined && <span className="muted"> (parent {p.ppid})</span>}</Fact>
             {p.uid !== undefined && <Fact label="UID">{p.uid}</Fact>}
             <Fact label="Signal">
-              {p.signal === undefined ? (
+              {p.snapshot === true ? (
+                <span title={p.signalName !== undefined ? `gdb's gcore wrote ${p.signalName}: its own stop, not a signal the process received` : undefined}>snapshot (gcore), not signalled</span>
+              ) : p.signal === undefined ? (
                 <span className="muted">none (a live snapshot, e.g. gcore)</span>
               ) : (
                 <>
@@ -120,9 +132,9 @@ export function OverviewView({ view, census, onPickKind, onShowView, onShowMemor
               )}
             </Fact>
             {p.faultAddress !== undefined && <Fact label="Fault address"><span className="mono">{p.faultAddress}</span></Fact>}
-            {p.runtime !== undefined && (
+            {runtime !== undefined && (
               <Fact label="Runtime">
-                {p.runtime.name} {p.runtime.version ?? ''} <span className="muted">({p.runtime.evidence})</span>
+                {runtime.name} {runtime.version ?? <span className="muted">version unknown</span>} <span className="muted">({runtime.evidence})</span>
               </Fact>
             )}
           </dl>

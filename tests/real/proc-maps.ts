@@ -62,6 +62,9 @@ export function parseMaps(text: string): Mapping[] {
 export function omittedBy(producer: Producer, m: Mapping): string | undefined {
   if (producer === 'kernel') return undefined;
   if (m.path.startsWith('[vvar')) return `gcore skips ${m.path}: VM_IO and VM_DONTDUMP`;
+  // gdb takes "[heap]" for a file name rather than anonymous memory, so a [heap] piece without pages in memory (a
+  // no-access hole never written, as threads.c --brk-holes makes) is left out like an unmodified file mapping.
+  if (m.path === '[heap]' && m.perms === '---') return 'gcore skips [heap] pieces with no pages in memory';
   // Offset 0 of every file threads.c maps (the executable, libc, ld.so) is an ELF header, which gcore keeps
   // (filter bit 4); a non-ELF file mapped read-only at offset 0 would be skipped too, but the program maps none.
   if (m.inode !== 0 && !m.shared && m.perms[1] === '-' && m.offset !== 0n) {

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDump, type MadeDump } from '../../scripts/dumps/make-dump.mjs';
 import { analyzeCore } from '../../src/core/analyze';
-import { NodeFileSource } from '../../src/core/io/node-file-source';
+import { NodeFileSource } from '../../src/cli/node-file-source';
+import { settleAfterCensus } from '../../src/core/model/after-census';
+import { runCensus } from '../helpers/sequential-scans';
 import type { Analysis, Region } from '../../src/core/model/types';
 import { PatchedSource } from '../helpers/sparse-source';
 import { hex, omittedBy, parseMaps, permsInCore, type Mapping, type Producer } from './proc-maps';
@@ -93,7 +95,9 @@ for (const producer of ['kernel', 'gcore'] as const) {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), `coreview-real-${producer}-`));
-      dump = await makeDump({ threads: WORKERS, producer, outDir: dir, stackKb: STACK_KB, timeoutMs: 30_000 });
+      // --brk-holes: three no-access pages inside the brk heap split [heap] into seven mappings; --reserve: a 1 MiB
+      // no-access reservation, which gcore writes as readable zeros.
+      dump = await makeDump({ threads: WORKERS, producer, outDir: dir, stackKb: STACK_KB, timeoutMs: 30_000, programArgs: ['--brk-holes', '--reserve'] });
       maps = parseMaps(readFileSync(dump.maps, 'utf8'));
       tids = readFileSync(dump.tids, 'utf8').split('\n').filter(Boolean).map(Number);
       const source = await NodeFileSource.open(dump.core);
@@ -206,11 +210,45 @@ for (const producer of ['kernel', 'gcore'] as const) {
       }
     });
 
-    it("tags the brk heap ('[heap]' in maps) Heap", () => {
-      const heap = maps.find((m) => m.path === '[heap]');
-      expect(heap).toBeDefined();
-      const regions = regionsIn(analysis.regions, heap?.start ?? 0n, heap?.end ?? 0n);
-      expect(regions.map((r) => r.kind)).toEqual(['Heap']);
+    it("tags every piece of the brk heap ('[heap]' in maps, split by --brk-holes) Heap, holes no-access", () => {
+      const heap = maps.filter((m) => m.path === '[heap]');
+      expect(heap.map((m) => m.perms)).toEqual(['rw-', '---', 'rw-', '---', 'rw-', '---', 'rw-']);
+      const problems: string[] = [];
+      for (const m of heap) {
+        const regions = regionsIn(analysis.regions, m.start, m.end);
+        // gcore leaves out the never-written holes (see omittedBy); everything the core has must be Heap.
+        if (regions.length === 0 && omittedBy(producer, m) !== undefined) continue;
+        const got = regions.map((r) => `${r.kind} ${r.state} ${r.heuristic?.name}`);
+        const state = m.perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT';
+        if (got.join() !== `Heap ${state} brk-heap-after-executable`) problems.push(`${m.line}: ${got.join(', ') || 'no region'}`);
+      }
+      expect(problems).toEqual([]);
+      const present = heap.filter((m) => regionsIn(analysis.regions, m.start, m.end).length > 0).length;
+      expect(present).toBe(producer === 'kernel' ? 7 : 4);
+    });
+
+    it('after the census, shows every anonymous no-access mapping in the core as no-access (MEM_RESERVE) or a stack guard', async () => {
+      const source = await NodeFileSource.open(dump.core);
+      let settled: Analysis;
+      try {
+        settled = settleAfterCensus(analysis, (await runCensus(source, analysis.regions)).map((c) => c.touchedBytes));
+      } finally {
+        await source.close();
+      }
+      const noAccess = maps.filter((m) => m.perms === '---' && m.inode === 0 && m.path === '');
+      const problems = noAccess.flatMap((m) =>
+        regionsIn(settled.regions, m.start, m.end)
+          .filter((r) => r.state !== 'MEM_RESERVE' && r.kind !== 'StackGuard')
+          .map((r) => `${m.line}: ${r.kind} ${r.state}`),
+      );
+      expect(problems).toEqual([]);
+      // --reserve's 1 MiB: [RESERVED] in both; in a gcore only after the census (heuristic gcore-noaccess-as-readonly).
+      const reserved = noAccess.filter((m) => m.end - m.start === 1n << 20n).flatMap((m) => regionsIn(settled.regions, m.start, m.end));
+      expect(reserved.map((r) => [r.kind, r.heuristic?.name])).toEqual([['[RESERVED]', producer === 'gcore' ? 'gcore-noaccess-as-readonly' : undefined]]);
+      if (producer === 'gcore') {
+        const before = regionsIn(analysis.regions, reserved[0]?.start ?? 0n, reserved[0]?.end ?? 0n);
+        expect(before.map((r) => [r.kind, r.heuristic?.name])).toEqual([['PAGE_READONLY', 'gcore-noaccess-as-readonly']]);
+      }
     });
 
     it("tags the malloc arena's 64 MiB reservation Heap (glibc-arena-heap-info), as maps lays it out", () => {

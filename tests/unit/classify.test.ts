@@ -171,7 +171,7 @@ describe('.NET GC heap', () => {
       name: 'dotnet-gc-reservation',
       evidence: 'read-write anonymous memory inside a 256 MiB no-access reservation starting at 0x7e0000000000, in a process that maps libcoreclr.so',
     });
-    expect(a.process.runtime).toEqual({ name: '.NET', version: '8.0.11', evidence: `maps ${CORECLR}` });
+    expect(a.process.runtime).toEqual({ name: '.NET', version: '8.0.11', versionFrom: 'path', evidence: `maps ${CORECLR}` });
   });
 
   it('does not without libcoreclr.so, nor for a smaller reservation', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ET_EXEC, ascii, coreBuilder, truncate } from '../helpers/core-builder';
+import { ET_EXEC, ascii, coreBuilder, elfImage, truncate } from '../helpers/core-builder';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
 const BIN = join(import.meta.dirname, '../../bin/coreview.cjs');
@@ -107,7 +107,7 @@ describe('readable cores: exit 0', () => {
     expect(r.status).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^\| +\d+ \|/.test(l));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/^\| 4242 \| 11 \(crashed\) \| 0x7ffc0000f000 \| +64\.00kb \| 4\.00kb \| 0x401234 app\+0x401234$/);
+    expect(rows[0]).toMatch(/^\| 4242 \| 11 \(crashed\) \| 0x7ffc0000f000 \| +64\.00kb \| 4\.00kb \| 0x401234 app\+0x1234$/);
   });
 
   it('a truncated core is a partial result: exit 0, warnings on stderr', () => {
@@ -188,5 +188,74 @@ describe('command line', () => {
     const version = coreview('--version');
     expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^coreview \d+\.\d+\.\d+\n$/);
+  });
+
+  it('--help lists the exit codes and a few examples', () => {
+    const help = coreview('--help').stdout;
+    expect(help).toMatch(/^exit status:\n {2}0 +done.*\n {2}1 +internal error.*\n {2}2 +bad input or usage/m);
+    const examples = help.slice(help.indexOf('examples:')).split('\n').filter((l) => l.startsWith('  coreview '));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    expect(examples.join('\n')).toContain('--dump 0x');
+  });
+});
+
+describe('issue 9: labels, warnings, widths', () => {
+  /** A non-PIE executable at 0x400000 with a long path, and a stack holding a pointer into it and one into itself. */
+  function labelledCore(): Uint8Array {
+    const exe = '/opt/vendor/product/release-2024.11/bin/some-long-executable-name';
+    const words = new Uint8Array(16);
+    const view = new DataView(words.buffer);
+    view.setBigUint64(0, 0x400123n, true);
+    view.setBigUint64(8, 0x7ffc00000800n, true);
+    return coreBuilder()
+      .thread({ tid: 5, signal: 6, pc: 0x40a30cn, sp: 0x7ffc00000100n })
+      .prpsinfo({ pid: 5, fname: 'some-long-execu' })
+      .file([{ start: 0x400000n, end: 0x40b000n, offset: 0, path: exe }])
+      .load({ vaddr: 0x400000n, size: 0xb000, flags: 'r-x', data: elfImage({ buildId: 'ab', type: ET_EXEC, vaddr: 0x400000n }) })
+      .load({ vaddr: 0x7ffc00000000n, size: 0x1000, flags: 'rw-', at: [[0x100, words]] })
+      .build();
+  }
+
+  it('--dump labels pointers as the page does, after the unchanged dp text', () => {
+    const r = coreview(file('labelled.core', labelledCore()), '--dump', '0x7ffc00000100', '32');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      '00007ffc`00000100  00000000`00400123 00007ffc`00000800  ; some-long-executable-name+0x123 Stack',
+      '00007ffc`00000110  00000000`00000000 00000000`00000000',
+      '',
+    ]);
+    const bytes = coreview(file('labelled.core', labelledCore()), '--dump', '0x7ffc00000100', '16', '--bytes');
+    expect(bytes.stdout).not.toContain(';');
+  });
+
+  it('pc is module+offset from the module\'s start', () => {
+    expect(coreview(file('labelled.core', labelledCore()), '--threads').stdout).toContain('0x40a30c some-long-executable-name+0xa30c');
+  });
+
+  it('prints each warning once per run, also with --scan', () => {
+    const core = sampleCore();
+    const cut = file('cut.core', truncate(core, core.length - 0x9000));
+    const header = coreview(cut, '--summary').stderr;
+    expect(header).not.toBe('');
+    for (const args of [['--scan', '--summary'], ['--scan'], ['--scan', '--json']]) {
+      const lines = coreview(cut, ...args).stderr.split('\n').filter((l) => l.startsWith('coreview: warning: '));
+      expect(new Set(lines).size).toBe(lines.length);
+      for (const l of header.split('\n').filter((x) => x !== '')) expect(lines).toContain(l);
+    }
+  });
+
+  it('piped, the region table keeps whole paths (only a terminal gets them shortened)', () => {
+    const r = coreview(file('labelled.core', labelledCore()));
+    expect(r.stdout).toMatch(/\| \/opt\/vendor\/product\/release-2024\.11\/bin\/some-long-executable-name$/m);
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal, the region table fits its width: name first, directory elided', () => {
+    const core = file('labelled.core', labelledCore());
+    const cmd = `stty cols 170; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${JSON.stringify(core)}`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+    const lines = r.stdout.split(/\r?\n/).filter((l) => l.startsWith('|') || l.startsWith('+'));
+    expect(lines.length).toBeGreaterThan(4);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(170);
+    expect(r.stdout).toMatch(/\| some-long-executable-name \(\/opt\/[^)]*…[^)]*\)\r?$/m);
   });
 });

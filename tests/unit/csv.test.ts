@@ -23,3 +23,10 @@ describe('region CSV', () => {
     expect(second?.split(',')[9]).toBe('');
   });
 });
+
+describe('region CSV: what the dump does not record', () => {
+  it('prints ? for an unknown state and protection (the JSON says "unknown")', () => {
+    const csv = regionsCsv([region(0x1000n, 0x1000, { kind: 'Image', type: 'MEM_IMAGE', state: 'unknown', protect: 'unknown', perms: '???', image: '/lib/x.so', inDump: 0 })]);
+    expect(csv.split('\r\n')[1]).toBe('Image,,0x1000,0x2000,4096,MEM_IMAGE,?,?,0,,/lib/x.so,');
+  });
+});

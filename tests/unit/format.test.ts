@@ -68,7 +68,7 @@ describe('text tables', () => {
   it('prints threads with the crashed one marked, stack size and depth, and pc as module+offset', async () => {
     const a = await analyzeBytes(sampleCore());
     const lines = threadTableText(a.threads).split('\n');
-    expect(lines[3]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.crashedTid), '11 (crashed)', '0x7ffc0000f000', '64.00kb', '4.00kb', '0x401234 app+0x401234']);
+    expect(lines[3]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.crashedTid), '11 (crashed)', '0x7ffc0000f000', '64.00kb', '4.00kb', '0x401234 app+0x1234']);
     expect(lines[4]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.otherTid), '11', '0x7f0000108000', '32.00kb', '4.00kb', '0x7f0000000100 libc.so.6+0x100']);
   });
 
@@ -142,7 +142,7 @@ describe('JSON document (version 1 contract)', () => {
       crashed: true,
       pc: '0x401234',
       sp: '0x7ffc0000f000',
-      pcSymbol: 'app+0x401234',
+      pcSymbol: 'app+0x1234', // from the module's lowest mapped address (0x400000), as WinDbg prints it
       stackStart: '0x7ffc00000000',
       stackEnd: '0x7ffc00010000',
       stackSize: 0x10000,
@@ -182,5 +182,42 @@ describe('JSON document (version 1 contract)', () => {
     expect(doc.dump.census).toBe('incomplete');
     expect(doc.totals.find((t) => t.kind === 'Stack')?.touched).toBe(0x2000);
     expect(doc.threads.map((t) => t.stackTouched)).toEqual([0x1000, 0x1000]);
+  });
+});
+
+describe('what the dump does not record, and snapshots', () => {
+  /** A library gcore left out (an NT_FILE mapping without a PT_LOAD), written by gdb of a live process. */
+  async function gcoreSnapshot() {
+    return analyzeBytes(
+      coreBuilder()
+        .prpsinfo({ pid: 9, fname: 'app' })
+        .thread({ tid: 9 })
+        .siginfo({ signo: 19, code: 128 })
+        .file([
+          { start: 0x10000n, end: 0x11000n, offset: 0, path: '/usr/lib/libz.so.1' },
+          { start: 0x11000n, end: 0x13000n, offset: 0x1000, path: '/usr/lib/libz.so.1' },
+        ])
+        .load({ vaddr: 0x10000n, size: 0x1000, flags: 'r--' })
+        .note('GDB', 1, new Uint8Array(8))
+        .build(),
+    );
+  }
+
+  it('prints ? for the state and protection of a mapping left out of the dump; JSON says "unknown"', async () => {
+    const a = await gcoreSnapshot();
+    const row = regionTableText(a.regions, 64).split('\n').find((l) => l.includes('000000011000'));
+    expect(row?.split('|').map((c) => c.trim())).toEqual(['', 'Image', '000000011000', '000000012fff', '8.00kb', 'MEM_IMAGE', '?', '?', '0b', '', '/usr/lib/libz.so.1']);
+    const doc = JSON.parse(jsonDocumentText(a, 'x')) as { regions: Record<string, unknown>[] };
+    expect(doc.regions[1]).toMatchObject({ kind: 'Image', state: 'unknown', protect: 'unknown', perms: '???', inDump: 0 });
+    expect(Object.keys(doc.regions[1] ?? {})).toEqual(Object.keys(doc.regions[0] ?? {}));
+  });
+
+  it('says a gcore snapshot was not signalled, and JSON adds process.snapshot beside the signal fields', async () => {
+    const a = await gcoreSnapshot();
+    expect(overviewText(a).split('\n')[1]).toBe('Signal:   snapshot (gcore), not signalled');
+    const doc = JSON.parse(jsonDocumentText(a, 'x')) as { process: Record<string, unknown> };
+    expect(doc.process).toMatchObject({ signal: 19, signalName: 'SIGSTOP', signalCode: 128, snapshot: true });
+    const kernel = JSON.parse(jsonDocumentText(await analyzeBytes(sampleCore()), 'x')) as { process: Record<string, unknown> };
+    expect(kernel.process).not.toHaveProperty('snapshot');
   });
 });

@@ -26,7 +26,7 @@ function heapInfo(words: readonly bigint[], shape: { bits: 32 | 64; endian: 'lit
 describe('parseHeapInfo', () => {
   it("takes an arena's first heap: its malloc_state right after the header, no previous heap", () => {
     const h = parseHeapInfo(heapInfo([BASE + 0x30n, 0n, 0x21000n, 0x21000n, 0x1000n]), BASE, LE64);
-    expect(h).toEqual({ base: BASE, end: BASE + 64n * BigInt(MiB), arena: BASE + 0x30n, size: 0x21000, first: true });
+    expect(h).toEqual({ base: BASE, end: BASE + 64n * BigInt(MiB), arena: BASE + 0x30n, size: 0x21000, mprotectSize: 0x21000, first: true });
   });
 
   it('takes a further heap of an arena: prev is another aligned heap, ar_ptr points into the first one', () => {
@@ -80,6 +80,29 @@ describe('arena heaps in a core', () => {
       evidence: 'inside the 64 MiB reservation at 0x7f0004000000, which starts with a glibc heap_info: arena 0x7f0004000030 (its malloc_state follows the header), 132.00 KiB in use',
     });
     expect(a.totals.find((t) => t.kind === 'Heap')).toMatchObject({ count: 2, size: 64 * MiB, heuristic: true });
+  });
+
+  it('in a gcore (the tail written readable), makes the tail past mprotect_size MEM_RESERVE / PAGE_NOACCESS', async () => {
+    const gcore = (mprotect: bigint) =>
+      coreBuilder()
+        .prpsinfo({ pid: 1 })
+        .thread({ tid: 1, sp: 0x7ffc0000f000n })
+        .note('GDB', 1, new Uint8Array(8))
+        .load({ vaddr: BASE, size: 0x21000, data: heapInfo([BASE + 0x30n, 0n, 0x21000n, mprotect]) })
+        .load({ vaddr: BASE + 0x21000n, size: 64 * MiB - 0x21000, flags: 'r--', filesz: 0x1000 })
+        .load({ vaddr: 0x7ffc00000000n, size: 0x10000 })
+        .build();
+    const a = await analyzeBytes(gcore(0x21000n));
+    expect(a.dump.producer.name).toBe('gdb gcore');
+    expect(a.regions.map((r) => [r.kind, r.state, r.protect])).toEqual([
+      ['Heap', 'MEM_COMMIT', 'PAGE_READWRITE'],
+      ['Heap', 'MEM_RESERVE', 'PAGE_NOACCESS'],
+      ['Stack', 'MEM_COMMIT', 'PAGE_READWRITE'],
+    ]);
+    expect(a.regions[1]?.heuristic?.evidence).toMatch(/past its mprotect_size \(132.00 KiB, ending at 0x7f0004021000\) the reservation is no-access, which gcore writes readable$/);
+    // mprotect_size reaching into the tail: that part was made accessible, so it stays as written.
+    const b = await analyzeBytes(gcore(0x22000n));
+    expect(b.regions[1]).toMatchObject({ kind: 'Heap', state: 'MEM_COMMIT', protect: 'PAGE_READONLY' });
   });
 
   it('leaves an aligned region without a heap_info, and a region reaching past the window, as they were', async () => {

@@ -67,3 +67,23 @@ describe('WinDbg-style text', () => {
     expect(formatPointers(0x40n, backing.subarray(1, 5), undefined, 32, 'little')).toEqual(['00000040  deadbeef']);
   });
 });
+
+describe('dp with pointer labels (the CLI\'s --dump)', () => {
+  it('appends "; label label" after a line holding a pointer, "-" for other words; other lines unchanged', () => {
+    const bytes = new Uint8Array(48);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, 0x7f0000001234n, true);
+    view.setBigUint64(24, 0x7ffc00000010n, true);
+    const present = new Uint8Array(48).fill(1);
+    present[40] = 0;
+    const label = (v: bigint) => (v === 0x7f0000001234n ? 'libc.so.6+0x1234' : v === 0x7ffc00000010n ? 'Stack' : undefined);
+    const plain = formatPointers(0x1000n, bytes, present, 64, 'little');
+    const labelled = formatPointers(0x1000n, bytes, present, 64, 'little', label);
+    expect(labelled).toEqual([
+      '00000000`00001000  00007f00`00001234 00000000`00000000  ; libc.so.6+0x1234 -',
+      '00000000`00001010  00000000`00000000 00007ffc`00000010  ; - Stack',
+      '00000000`00001020  00000000`00000000 ????????`????????',
+    ]);
+    labelled.forEach((line, i) => expect(line.startsWith(plain[i] ?? '?')).toBe(true));
+  });
+});

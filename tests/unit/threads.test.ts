@@ -1,6 +1,9 @@
-/** Threads (src/core/model/threads.ts): crashed flag, stack region, guard, depth, pc as module+offset. */
+/**
+ * Threads (src/core/model/threads.ts, signalled.ts): crashed and signalled flags, gcore snapshots, stack region,
+ * guard, depth, pc as module+offset.
+ */
 import { describe, expect, it } from 'vitest';
-import { EM_AARCH64, coreBuilder, elfImage } from '../helpers/core-builder';
+import { EM_AARCH64, ET_EXEC, coreBuilder, elfImage } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
@@ -96,7 +99,7 @@ describe('threads', () => {
     expect(a.regions.map((r) => r.kind)).toEqual(['PAGE_READONLY', 'Stack', '[RESERVED]', 'Stack']);
   });
 
-  it('names the pc as module+offset from the module\'s load bias', async () => {
+  it('names the pc as module+offset from the module\'s start', async () => {
     const a = await analyzeBytes(
       coreBuilder()
         .thread({ tid: 1, pc: 0x7f0000001234n })
@@ -105,5 +108,72 @@ describe('threads', () => {
         .build(),
     );
     expect(a.threads[0]?.pcSymbol).toBe('libfoo.so.1+0x1234');
+  });
+
+  it('counts module+offset from the module\'s lowest mapped address, as WinDbg does: a non-PIE executable at 0x400000', async () => {
+    const exe = '/usr/share/dotnet/dotnet';
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1, pc: 0x40a30cn })
+        .file([
+          { start: 0x400000n, end: 0x401000n, offset: 0, path: exe },
+          { start: 0x401000n, end: 0x40b000n, offset: 0x1000, path: exe },
+        ])
+        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r--', data: elfImage({ buildId: 'bb', type: ET_EXEC, vaddr: 0x400000n }) })
+        .load({ vaddr: 0x401000n, size: 0xa000, flags: 'r-x' })
+        .build(),
+    );
+    expect(a.modules.find((m) => m.path === exe)).toMatchObject({ start: 0x400000n, base: 0n });
+    expect(a.threads[0]?.pcSymbol).toBe('dotnet+0xa30c');
+  });
+});
+
+describe('signalled threads and gcore snapshots', () => {
+  const GDB_NOTE = new Uint8Array(8);
+
+  it('a kernel core repeats the fatal signal in every thread: only the crashed one was signalled', async () => {
+    const a = await analyzeBytes(sampleCore());
+    expect(a.threads.map((t) => [t.signal, t.crashed, t.signalled])).toEqual([
+      [11, true, true],
+      [11, false, false],
+    ]);
+    expect(a.process.snapshot).toBeUndefined();
+  });
+
+  it('a gcore of a live process (cursig 0, NT_SIGINFO SIGSTOP from gdb\'s attach) is a snapshot: no thread signalled', async () => {
+    const a = await analyzeBytes(
+      coreBuilder()
+        .prpsinfo({ pid: 7 })
+        .thread({ tid: 7 })
+        .siginfo({ signo: 19, code: 128 })
+        .thread({ tid: 8 })
+        .note('GDB', 1, GDB_NOTE)
+        .build(),
+    );
+    expect(a.dump.producer.name).toBe('gdb gcore');
+    expect(a.process).toMatchObject({ snapshot: true, signal: 19, signalName: 'SIGSTOP', signalCode: 128 });
+    expect(a.threads.map((t) => t.signalled)).toEqual([false, false]);
+  });
+
+  it('a gcore whose thread holds a real signal (a process stopped in gdb by SIGSEGV) is no snapshot', async () => {
+    const a = await analyzeBytes(
+      coreBuilder()
+        .prpsinfo({ pid: 7 })
+        .thread({ tid: 7 })
+        .thread({ tid: 8, signal: 11 })
+        .siginfo({ signo: 11, code: 1 })
+        .note('GDB', 1, GDB_NOTE)
+        .build(),
+    );
+    expect(a.process.snapshot).toBeUndefined();
+    expect(a.process.signalName).toBe('SIGSEGV');
+    expect(a.threads.map((t) => t.signalled)).toEqual([false, true]);
+  });
+
+  it('a kernel core with SIGSTOP is not a snapshot (only gcore writes those)', async () => {
+    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 19 }).prpsinfo({ pid: 1 }).siginfo({ signo: 19, code: 0 }).build());
+    expect(a.dump.producer.name).toBe('kernel');
+    expect(a.process.snapshot).toBeUndefined();
+    expect(a.threads[0]?.signalled).toBe(true);
   });
 });

@@ -20,6 +20,8 @@ export interface ElfHeader {
   readonly shoff: number;
   readonly shentsize: number;
   readonly shnum: number;
+  /** e_shnum as written: 0 when the count lives in section header 0. */
+  readonly rawShnum: number;
   /** Where the real count came from when PN_XNUM was used, for the dump's facts. */
   readonly extendedNumbering?: { readonly sectionHeaderOffset: number };
 }
@@ -72,6 +74,7 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
     shoff,
     shentsize,
     shnum,
+    rawShnum: shnum,
   };
   const expectedPhentsize = bits === 64 ? 56 : 32;
   if (rawPhnum !== 0 && phentsize !== expectedPhentsize) {
@@ -94,7 +97,7 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
   return header;
 }
 
-async function readSectionHeaderZero(
+export async function readSectionHeaderZero(
   source: ByteSource,
   shoff: number,
   bits: WordBits,

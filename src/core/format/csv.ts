@@ -1,5 +1,6 @@
 import type { Region } from '../model/types';
 import { hexAddress } from './address';
+import { knownOr } from './maddress-text';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
 function field(value: string | number | undefined): string {
@@ -13,7 +14,7 @@ function field(value: string | number | undefined): string {
 export function regionsCsv(regions: readonly Region[], touched?: readonly (number | undefined)[]): string {
   const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', ...(touched ? ['touched'] : []), 'tid', 'image', 'fileOffset'];
   const rows = regions.map((r, i) =>
-    [r.kind, r.heuristic?.name, hexAddress(r.start), hexAddress(r.end), r.size, r.type, r.state, r.protect, r.inDump, ...(touched ? [touched[i]] : []), r.tid, r.image, r.fileOffset]
+    [r.kind, r.heuristic?.name, hexAddress(r.start), hexAddress(r.end), r.size, r.type, knownOr(r.state), knownOr(r.protect), r.inDump, ...(touched ? [touched[i]] : []), r.tid, r.image, r.fileOffset]
       .map(field)
       .join(','),
   );

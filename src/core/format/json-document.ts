@@ -1,4 +1,4 @@
-import type { Analysis, Region, Thread } from '../model/types';
+import type { Analysis, Region, RuntimeInfo, Thread } from '../model/types';
 import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress } from './address';
 import { touchedByKind } from './touched';
@@ -9,8 +9,10 @@ export interface CensusForDocument {
   readonly regionTouched: readonly (number | undefined)[];
   /** True when every region's census is in. */
   readonly complete: boolean;
-  /** The OS as the scan's memory clues name it (overrides the header pass's library-path guess). */
+  /** The OS as the scan weighs it: memory clues ranked with the library evidence (replaces the header pass's). */
   readonly os?: OsIdentification;
+  /** The runtime with the version the scan read from memory, when it found one (replaces the header pass's). */
+  readonly runtime?: RuntimeInfo;
 }
 
 export interface JsonDocumentOptions {
@@ -65,8 +67,10 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       signal: a.process.signal ?? 0,
       signalName: a.process.signalName,
       signalCode: a.process.signalCode,
+      // Added only for a gcore snapshot, whose signal fields are gdb's SIGSTOP, not a cause of death.
+      ...(a.process.snapshot === true ? { snapshot: true } : {}),
       ...(a.process.faultAddress !== undefined ? { faultAddress: hexAddress(a.process.faultAddress) } : {}),
-      ...(a.process.runtime !== undefined ? { runtime: { ...a.process.runtime } } : {}),
+      ...runtimeField(census?.runtime ?? a.process.runtime),
       ...osField(census?.os ?? a.process.os),
     },
     regions: a.regions.map((r, i) => regionEntry(r, touched(i))),
@@ -141,9 +145,30 @@ function threadEntry(t: Thread, stackTouched: number | undefined, registers: boo
   return e;
 }
 
+/** `process.os`: the strongest evidence's answer as before, and `ranked`, every piece of evidence strongest first. */
+function runtimeField(runtime: RuntimeInfo | undefined): object {
+  return runtime === undefined ? {} : { runtime: { ...runtime } };
+}
+
 function osField(os: OsIdentification | undefined): object {
   if (os === undefined) return {};
-  return { os: { name: os.name, source: os.source, evidence: os.evidence, heuristic: os.heuristic, ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}) } };
+  return {
+    os: {
+      name: os.name,
+      source: os.source,
+      evidence: os.evidence,
+      heuristic: os.heuristic,
+      ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}),
+      ranked: os.ranked.map((e) => ({
+        source: e.source,
+        says: e.says,
+        evidence: e.evidence,
+        ...(e.note !== undefined ? { note: e.note } : {}),
+        ...(e.address !== undefined ? { address: hexAddress(e.address) } : {}),
+        ...(e.mapping !== undefined ? { mapping: e.mapping } : {}),
+      })),
+    },
+  };
 }
 
 export function jsonDocumentText(a: Analysis, fileName: string, options: JsonDocumentOptions = {}): string {

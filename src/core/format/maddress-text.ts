@@ -1,6 +1,8 @@
-import type { Analysis, ImageTotal, KindTotal, Region, Thread } from '../model/types';
+import { UNKNOWN, type Analysis, type ImageTotal, type KindTotal, type Region, type RuntimeInfo, type Thread } from '../model/types';
 import type { OsIdentification } from '../scan/identify-os';
 import { hexAddress, tableAddress } from './address';
+import { osEvidenceLines } from './os-evidence-text';
+import { fitPath } from './fit-path';
 import { groupedBytes, maddressSize, percent } from './size';
 import { renderTable, type TextColumn } from './text-table';
 
@@ -25,8 +27,23 @@ export function kindLabel(kind: string, heuristic: boolean): string {
   return heuristic ? `${kind}?` : kind;
 }
 
+export interface TextWidthOptions {
+  /** Characters per line (a terminal's): long image paths are shortened to fit (fit-path.ts). Whole paths without. */
+  readonly width?: number;
+}
+
+/** State or protection as the text tables and CSV print it: `?` where the dump does not record it. */
+export function knownOr(value: string): string {
+  return value === UNKNOWN ? '?' : value;
+}
+
 /** `touched`: census result per region index (bytes of pages holding non-zero data); adds a Touched column. */
-export function regionTableText(regions: readonly Region[], bits: 32 | 64, touched?: readonly (number | undefined)[]): string {
+export function regionTableText(
+  regions: readonly Region[],
+  bits: 32 | 64,
+  touched?: readonly (number | undefined)[],
+  options: TextWidthOptions = {},
+): string {
   const columns = touched ? [...REGION_COLUMNS.slice(0, 8), { title: 'Touched', align: 'right' as const }, ...REGION_COLUMNS.slice(8)] : REGION_COLUMNS;
   const rows = regions.map((r, i) => [
     kindLabel(r.kind, r.heuristic !== undefined),
@@ -34,14 +51,18 @@ export function regionTableText(regions: readonly Region[], bits: 32 | 64, touch
     tableAddress(r.end - 1n, bits),
     maddressSize(r.size),
     r.type,
-    r.state,
-    r.protect,
+    knownOr(r.state),
+    knownOr(r.protect),
     maddressSize(r.inDump),
     ...(touched ? [touchedCell(touched[i])] : []),
     r.tid === undefined ? '' : String(r.tid),
     r.image ?? '',
   ]);
-  return renderTable(columns, rows);
+  return renderTable(columns, rows, [], widthOptions(options));
+}
+
+function widthOptions(options: TextWidthOptions): { width?: number; fit?: (cell: string, max: number) => string } {
+  return options.width === undefined ? {} : { width: options.width, fit: fitPath };
 }
 
 function touchedCell(bytes: number | undefined): string {
@@ -75,7 +96,7 @@ export function kindTotalsText(totals: readonly KindTotal[], touchedByKind?: Rea
   return renderTable(columns, rows, footer);
 }
 
-export function imageTotalsText(totals: readonly ImageTotal[]): string {
+export function imageTotalsText(totals: readonly ImageTotal[], options: TextWidthOptions = {}): string {
   const columns: TextColumn[] = [
     { title: 'Count', align: 'right' },
     { title: 'Size', align: 'right' },
@@ -84,7 +105,7 @@ export function imageTotalsText(totals: readonly ImageTotal[]): string {
     { title: 'Image', align: 'left' },
   ];
   const rows = totals.map((t) => [String(t.count), maddressSize(t.size), groupedBytes(t.size), maddressSize(t.inDump), t.image]);
-  return renderTable(columns, rows);
+  return renderTable(columns, rows, [], widthOptions(options));
 }
 
 /** `touched`: census per region index; adds the stack's touched bytes. */
@@ -110,18 +131,32 @@ export function threadTableText(threads: readonly Thread[], touched?: readonly (
   return renderTable(columns, rows);
 }
 
-/** A few lines about the process and the dump, printed above the tables. `os`: a scan's better OS evidence. */
-export function overviewText(a: Analysis, os: OsIdentification | undefined = a.process.os): string {
+/**
+ * A few lines about the process and the dump, printed above the tables. `os`, `runtime`: what a scan's memory
+ * evidence makes of them.
+ */
+export function overviewText(a: Analysis, os: OsIdentification | undefined = a.process.os, runtime: RuntimeInfo | undefined = a.process.runtime): string {
   const p = a.process;
   const lines = [
     `Process:  ${p.name ?? '?'} (pid ${p.pid ?? '?'})${p.args ? `  ${p.args}` : ''}`,
-    `Signal:   ${p.signal === undefined ? 'none' : `${p.signalName ?? p.signal}${p.faultAddress !== undefined ? ` at ${hexAddress(p.faultAddress)}` : ''}`}`,
+    `Signal:   ${signalLine(p)}`,
     `Dump:     ${a.dump.arch}, ${a.dump.bits}-bit ${a.dump.endian}-endian ${a.dump.os}, ${groupedBytes(a.dump.size)} bytes, written by ${a.dump.producer.name} (${a.dump.producer.evidence})`,
     `Contents: ${a.regions.length} regions, ${a.threads.length} threads, ${a.modules.length} modules`,
   ];
   if (os !== undefined) {
     lines.push(`OS:       ${os.name} (heuristic ${os.source}: ${os.evidence}${os.address !== undefined ? ` at ${hexAddress(os.address)}` : ''})`);
+    if (os.ranked.length > 1) {
+      const ranked = os.ranked.map((e) => ({ ...e, address: e.address === undefined ? undefined : hexAddress(e.address) }));
+      lines.push('          evidence, strongest first:', ...osEvidenceLines(ranked).map((l) => `            ${l}`));
+    }
   }
-  if (p.runtime !== undefined) lines.push(`Runtime:  ${p.runtime.name}${p.runtime.version !== undefined ? ` ${p.runtime.version}` : ''} (${p.runtime.evidence})`);
+  if (runtime !== undefined) lines.push(`Runtime:  ${runtime.name} ${runtime.version ?? '(version unknown)'} (${runtime.evidence})`);
   return lines.join('\n');
+}
+
+/** A gcore snapshot of a live process was not signalled: its SIGSTOP is gdb's attach, not a cause of death. */
+function signalLine(p: Analysis['process']): string {
+  if (p.snapshot === true) return 'snapshot (gcore), not signalled';
+  if (p.signal === undefined) return 'none';
+  return `${p.signalName ?? p.signal}${p.faultAddress !== undefined ? ` at ${hexAddress(p.faultAddress)}` : ''}`;
 }

@@ -47,15 +47,23 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   tagStacks(regions, ctx);
   tagMainStackFromAuxv(regions, ctx);
   tagStackGuards(regions, ctx.permissionsLost);
+  // Arenas first: their heap_info is firmer evidence than the brk heap's position, whose run must stop at them.
+  if (ctx.arenaHeaps !== undefined) tagArenaHeaps(regions, ctx.arenaHeaps, ctx.permissionsLost);
   tagBrkHeap(regions, ctx);
-  if (ctx.arenaHeaps !== undefined) tagArenaHeaps(regions, ctx.arenaHeaps);
   if (ctx.dotnet) tagGcHeap(regions);
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i]!;
     if (r.kind !== '') continue;
     r.kind = r.state === 'MEM_RESERVE' ? '[RESERVED]' : r.protect;
+    if (ctx.permissionsLost && r.image === undefined && r.perms === 'r--') {
+      r.heuristic = { name: GCORE_NOACCESS, evidence: 'gcore writes no-access memory readable; the census will tell (no-access memory is all zero)' };
+    }
   }
 }
+
+/** Heuristic names; after-census.ts settles regions tagged `gcore-noaccess-as-readonly`. */
+export const BRK_HEAP = 'brk-heap-after-executable';
+export const GCORE_NOACCESS = 'gcore-noaccess-as-readonly';
 
 function tagFileMapping(r: Region, images: ReadonlySet<string>, imageEvidence: ReadonlyMap<string, string> | undefined): void {
   const path = r.image ?? '';
@@ -158,31 +166,101 @@ function tagStackGuards(regions: Region[], permissionsLost: boolean): void {
 /**
  * brk heap: Linux cores do not label [heap]; brk memory starts after the executable's last mapping (its bss),
  * randomised up to 32 MiB (x86_64) or 1 GiB (arm64) higher. The first anonymous read-write region past the
- * executable's bss, before the next file mapping, is taken to be the heap.
+ * executable's bss, before the next file mapping, is taken to be the heap — and with it the anonymous pieces that
+ * follow it without a gap: a program that mprotect()s pages inside its brk memory splits [heap] into several
+ * mappings (read-write, then no-access, then read-write…). The core does not record where brk ends.
  */
 function tagBrkHeap(regions: Region[], ctx: ClassifyContext): void {
   const exe = ctx.modules.find((m) => m.path === ctx.executable) ?? ctx.modules[0];
   if (exe === undefined) return;
-  const exeEnd = regions.filter((r) => r.image === exe.path).reduce((hi, r) => (r.end > hi ? r.end : hi), exe.end);
+  const exeEnd = loadImageEnd(regions, exe.path) ?? exe.end;
   let i = regions.findIndex((r) => r.start >= exeEnd);
-  const candidates: number[] = [];
-  for (; i >= 0 && i < regions.length; i++) {
+  const runs: number[][] = [];
+  for (; i >= 0 && i < regions.length && runs.length < 2; i++) {
     const r = regions[i];
     if (r === undefined || r.image !== undefined || r.kind !== '' || r.start > exeEnd + BRK_WINDOW) break;
-    if (r.perms === 'rw-') candidates.push(i);
-    if (candidates.length === 2) break;
+    if (r.perms !== 'rw-') continue;
+    const run = brkRun(regions, i, ctx.permissionsLost);
+    runs.push(run);
+    i = run[run.length - 1] ?? i;
   }
-  const first = regions[candidates[0] ?? -1];
-  if (first === undefined) return;
+  const firstRun = runs[0];
+  const first = regions[firstRun?.[0] ?? -1];
+  if (firstRun === undefined || first === undefined) return;
   // An anonymous rw region flush against the executable is its bss when another one follows; else it holds both.
-  const heapIndex = first.start === exeEnd && candidates.length > 1 ? candidates[1] : candidates[0];
-  const heap = regions[heapIndex ?? -1];
+  // A bss is one mapping: a run of pieces there is the heap.
+  const heapRun = first.start === exeEnd && firstRun.length === 1 && runs[1] !== undefined ? runs[1] : firstRun;
+  const heap = regions[heapRun[0] ?? -1];
   if (heap === undefined) return;
   heap.kind = 'Heap';
   heap.heuristic = {
-    name: 'brk-heap-after-executable',
+    name: BRK_HEAP,
     evidence: `first anonymous read-write region after ${exe.path} (which ends at ${hex(exeEnd)}): where brk() places the heap`,
   };
+  for (let k = 1; k < heapRun.length; k++) {
+    const r = regions[heapRun[k] ?? -1];
+    if (r === undefined) continue;
+    const prev = regions[(heapRun[k] ?? 0) - 1];
+    r.kind = 'Heap';
+    const what = r.perms === 'rw-' ? 'anonymous read-write piece' : r.perms === '---' ? 'anonymous no-access hole' : 'anonymous read-only piece (gcore writes a no-access hole readable)';
+    const where =
+      prev !== undefined && prev.end !== r.start
+        ? `${Number(r.start - prev.end)} bytes after the brk heap piece before it (a gap the gcore left out: untouched [heap] holes are not dumped)`
+        : 'adjacent to the brk heap piece before it (no gap)';
+    r.heuristic = {
+      name: BRK_HEAP,
+      evidence: `${what} ${where}, in the run that starts at ${hex(heap.start)} after ${exe.path}: brk memory the program split with mprotect()`,
+    };
+  }
+}
+
+/**
+ * Where the executable's load image (its PT_LOADs, bss included) ends: the end of its mappings from the lowest one
+ * on, up to the first gap wider than the brk window. A mapping of the executable far above it is not its image: Node.js
+ * maps part of its own text again into huge pages, next to the libraries.
+ */
+function loadImageEnd(regions: readonly Region[], path: string): bigint | undefined {
+  let end: bigint | undefined;
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i];
+    if (r === undefined || r.image !== path) continue;
+    if (end !== undefined && r.start > end + BRK_WINDOW) break;
+    if (end === undefined || r.end > end) end = r.end;
+  }
+  return end;
+}
+
+/**
+ * The largest block glibc's malloc serves from brk by default (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit): a hole the
+ * program made inside brk memory lies in such a block, so a bigger no-access region is something else's.
+ */
+const BRK_HOLE_MAX = 32 * 1024 * 1024;
+
+/**
+ * Region `i` and the untagged anonymous pieces that follow it without a gap: read-write ones, and no-access holes
+ * (read-only in a gcore) between two read-write ones. Indices, in address order; ends on a read-write piece.
+ */
+function brkRun(regions: readonly Region[], i: number, permissionsLost: boolean): number[] {
+  const run = [i];
+  let holes: number[] = [];
+  for (let j = i + 1; j < regions.length; j++) {
+    const r = regions[j];
+    const prev = regions[j - 1];
+    if (r === undefined || prev === undefined || r.image !== undefined || r.kind !== '') break;
+    // gcore leaves out [heap] pieces with no pages in memory (gdb takes the name for a file's): a no-access hole
+    // never written is missing from its dump, so there a gap of hole size between read-write pieces is allowed.
+    const gap = r.start - prev.end;
+    if (gap !== 0n && !(permissionsLost && r.perms === 'rw-' && gap > 0n && gap <= BigInt(BRK_HOLE_MAX))) break;
+    if (r.perms === 'rw-') {
+      run.push(...holes, j);
+      holes = [];
+    } else if ((r.perms === '---' || (permissionsLost && r.perms === 'r--')) && r.size <= BRK_HOLE_MAX) {
+      holes.push(j);
+    } else {
+      break;
+    }
+  }
+  return run;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ArenaHeap {
   readonly arena: bigint;
   /** heap_info.size: bytes in use. */
   readonly size: number;
+  /** heap_info.mprotect_size: bytes made read-write; the rest of the reservation is no-access. */
+  readonly mprotectSize: number;
   /** The arena's first heap (its malloc_state follows this heap_info). */
   readonly first: boolean;
 }
@@ -72,7 +74,7 @@ export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: CoreShape):
   if (arenaOffset === 0n || arenaOffset > HEADER_MAX || arenaOffset % BigInt(word) !== 0n) return undefined;
   const first = prev === 0n;
   if (first ? arena - base !== arenaOffset : prev % max !== 0n || arena - arenaOffset === base) return undefined;
-  return { base, end: base + max, arena, size: Number(size), first };
+  return { base, end: base + max, arena, size: Number(size), mprotectSize: Number(mprotectSize), first };
 }
 
 /**
@@ -89,8 +91,12 @@ export async function findArenaHeaps(regions: readonly Region[], memory: DumpMem
   return found.filter((h): h is ArenaHeap => h !== undefined);
 }
 
-/** Untagged anonymous regions inside an arena heap's reservation are that heap: kind Heap, with the evidence. */
-export function tagArenaHeaps(regions: Region[], heaps: readonly ArenaHeap[]): void {
+/**
+ * Untagged anonymous regions inside an arena heap's reservation are that heap: kind Heap, with the evidence. gcore
+ * writes the no-access tail readable; past mprotect_size it is no-access, so there it is made MEM_RESERVE as a
+ * kernel core shows it (`permissionsLost`).
+ */
+export function tagArenaHeaps(regions: Region[], heaps: readonly ArenaHeap[], permissionsLost = false): void {
   for (const heap of heaps) {
     const reservation = (heap.end - heap.base) >> 20n;
     const evidence = `inside the ${reservation} MiB reservation at ${hex(heap.base)}, which starts with a glibc heap_info: arena ${hex(heap.arena)}${heap.first ? ' (its malloc_state follows the header)' : ''}, ${humanSize(heap.size)} in use`;
@@ -101,7 +107,15 @@ export function tagArenaHeaps(regions: Region[], heaps: readonly ArenaHeap[]): v
       // not only this heap: left as it is.
       if (r.start < heap.base || r.end > heap.end || r.image !== undefined || r.kind !== '') continue;
       r.kind = 'Heap';
-      r.heuristic = { name: 'glibc-arena-heap-info', evidence };
+      const committedEnd = heap.base + BigInt(heap.mprotectSize);
+      if (permissionsLost && r.perms === 'r--' && r.start >= committedEnd) {
+        r.state = 'MEM_RESERVE';
+        r.protect = 'PAGE_NOACCESS';
+        const tail = `; past its mprotect_size (${humanSize(heap.mprotectSize)}, ending at ${hex(committedEnd)}) the reservation is no-access, which gcore writes readable`;
+        r.heuristic = { name: 'glibc-arena-heap-info', evidence: evidence + tail };
+      } else {
+        r.heuristic = { name: 'glibc-arena-heap-info', evidence };
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import { PT_LOAD } from '../elf/constants';
 import type { ProgramHeader } from '../elf/program-headers';
 import { permsFromFlags, protectName } from './protection';
 import { byStart, firstEndingAfter } from './region-index';
-import type { FileMapping, Region } from './types';
+import { UNKNOWN, UNKNOWN_PERMS, type FileMapping, type Region } from './types';
 
 const ADDRESS_SPACE_END = 1n << 64n;
 
@@ -59,16 +59,13 @@ export function buildRegions(
 }
 
 /**
- * File mappings (NT_FILE) that no PT_LOAD covers: gdb's gcore leaves unmodified read-only private file mappings out
- * of the dump entirely. They are still mappings of the process, so they become regions with nothing in the dump;
- * their permissions come from `permsOf` (the image's own program headers) — gcore only omits read-only ones.
+ * File mappings (NT_FILE) that no PT_LOAD covers: gdb's gcore leaves unmodified file mappings out of the dump
+ * entirely. They are still mappings of the process, so they become regions with nothing in the dump; no program
+ * header records their protection, so their state, protection and permissions are unknown (the image's own
+ * PT_LOADs say what it asked for, not what mprotect left: RELRO, a JIT's W^X flips).
  * Returns all regions sorted by address.
  */
-export function addUnsegmentedFiles(
-  regions: readonly Region[],
-  files: readonly FileMapping[],
-  permsOf: (file: FileMapping) => string,
-): Region[] {
+export function addUnsegmentedFiles(regions: readonly Region[], files: readonly FileMapping[]): Region[] {
   const sorted = [...regions].sort(byStart);
   const extra: Region[] = [];
   // Files by address, each starting no lower than where the previous one ended: NT_FILE entries that overlap
@@ -81,10 +78,10 @@ export function addUnsegmentedFiles(
     for (let i = firstEndingAfter(sorted, cursor); i < sorted.length && cursor < f.end; i++) {
       const r = sorted[i];
       if (r === undefined || r.start >= f.end) break;
-      if (r.start > cursor) extra.push(fileOnlyRegion(f, cursor, r.start, permsOf(f)));
+      if (r.start > cursor) extra.push(fileOnlyRegion(f, cursor, r.start));
       if (r.end > cursor) cursor = r.end;
     }
-    if (cursor < f.end) extra.push(fileOnlyRegion(f, cursor, f.end, permsOf(f)));
+    if (cursor < f.end) extra.push(fileOnlyRegion(f, cursor, f.end));
     if (f.end > covered) covered = f.end;
   }
   if (extra.length === 0) return sorted;
@@ -99,8 +96,8 @@ export function addUnsegmentedFiles(
  */
 newRegion(0n, 1n << 40n, '---', 0.5, 0.5, false, -1, { start: 0n, end: 0n, fileOffset: 1n << 40n, path: '' });
 
-function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint, perms: string): Region {
-  return newRegion(start, end, perms, 0, 0, false, -1, file);
+function fileOnlyRegion(file: FileMapping, start: bigint, end: bigint): Region {
+  return newRegion(start, end, UNKNOWN_PERMS, 0, 0, false, -1, file);
 }
 
 /**
@@ -124,8 +121,8 @@ function newRegion(
     size: Number(end - start),
     kind: '',
     type: file ? 'MEM_MAPPED' : 'MEM_PRIVATE',
-    state: perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
-    protect: protectName(perms),
+    state: perms === UNKNOWN_PERMS ? UNKNOWN : perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT',
+    protect: perms === UNKNOWN_PERMS ? UNKNOWN : protectName(perms),
     perms,
     image: file?.path,
     fileOffset: file ? Number(file.fileOffset + (start - file.start)) : undefined,

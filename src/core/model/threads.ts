@@ -1,6 +1,9 @@
 import type { ParsedPrstatus } from '../notes/prstatus';
+import { moduleAt, moduleOffsetLabel } from './address-label';
 import { regionIndexAt } from './region-index';
 import type { Module, Region, Thread } from './types';
+
+export { basename } from './address-label';
 
 /**
  * Threads from NT_PRSTATUS, in file order. The kernel writes the thread that took the fatal signal first, and
@@ -34,7 +37,7 @@ export function annotateThreads(threads: Thread[], regions: readonly Region[], m
     const t = threads[i]!; // indexed: see classifyRegions
     if (t.pc !== undefined) {
       const m = moduleAt(t.pc, regions, modules);
-      if (m !== undefined) t.pcSymbol = `${basename(m.path)}+0x${(t.pc - m.base).toString(16)}`;
+      if (m !== undefined) t.pcSymbol = moduleOffsetLabel(m, t.pc);
     }
     if (t.sp === undefined) continue;
     const index = regionIndexAt(regions, t.sp);
@@ -46,20 +49,4 @@ export function annotateThreads(threads: Thread[], regions: readonly Region[], m
     t.stackSize = r.size;
     t.stackUsed = Number(stackGrowsUp ? t.sp - r.start : r.end - t.sp);
   }
-}
-
-/**
- * The module holding `address`, by the region that holds it (module spans overlap: the vDSO often sits inside
- * ld.so's span). A region without a file name is a module only when one starts there (the vDSO).
- */
-export function moduleAt(address: bigint, regions: readonly Region[], modules: readonly Module[]): Module | undefined {
-  const r = regions[regionIndexAt(regions, address)];
-  if (r === undefined) return undefined;
-  if (r.image !== undefined) return modules.find((m) => m.path === r.image);
-  return modules.find((m) => address >= m.start && address < m.end && m.start >= r.start && m.start < r.end);
-}
-
-export function basename(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash >= 0 ? path.slice(slash + 1) : path;
 }

@@ -10,9 +10,15 @@ export type MemoryType = 'MEM_IMAGE' | 'MEM_MAPPED' | 'MEM_PRIVATE';
 /**
  * MEM_COMMIT: the range is accessible (any of r/w/x). MEM_RESERVE: a no-access reservation (PROT_NONE).
  * Whether the bytes are in the dump is a separate column (`inDump`): "mapped but not in dump" is a committed
- * region with inDump < size, never zeros.
+ * region with inDump < size, never zeros. 'unknown': a mapping NT_FILE lists but the dump has no segment for,
+ * so nothing records its protection (the text tables and CSV print `?`).
  */
-export type MemoryState = 'MEM_COMMIT' | 'MEM_RESERVE';
+export type MemoryState = 'MEM_COMMIT' | 'MEM_RESERVE' | typeof UNKNOWN;
+
+/** State and protection of a region the dump does not describe (JSON keeps the fields with this value). */
+export const UNKNOWN = 'unknown';
+/** Permissions of such a region: each of r, w, x unknown (the /proc/PID/maps mask, `?` per position). */
+export const UNKNOWN_PERMS = '???';
 
 /** The Memory Kind column: one of these, or else the protection name (PAGE_READWRITE, …) as maddress does. */
 export type NamedKind =
@@ -41,9 +47,11 @@ export interface Region {
   readonly size: number;
   kind: MemoryKind;
   type: MemoryType;
-  readonly state: MemoryState;
-  readonly protect: string;
-  /** "rwx" with dashes, as in /proc/PID/maps. */
+  /** Set from the permissions; a heuristic may correct it where the writer lost them (gcore). */
+  state: MemoryState;
+  /** PAGE_READWRITE, …; UNKNOWN when the dump does not record it. */
+  protect: string;
+  /** "rwx" with dashes, as in /proc/PID/maps; UNKNOWN_PERMS when the dump does not record them. */
   readonly perms: string;
   readonly image?: string;
   /** Offset of `start` in the mapped file (NT_FILE), for file mappings. */
@@ -74,6 +82,11 @@ export interface Thread {
   readonly signal: number;
   /** The thread that received the fatal signal (the kernel writes it first). */
   readonly crashed: boolean;
+  /**
+   * The signal was delivered to this thread (signalled.ts): false for the threads a kernel core repeats the fatal
+   * signal in, and for every thread of a gcore snapshot. Unset until the producer is known.
+   */
+  signalled?: boolean;
   readonly pc?: bigint;
   readonly sp?: bigint;
   /** Decoded on demand (see RegisterSet). */
@@ -129,18 +142,56 @@ export interface Producer {
   readonly evidence: string;
 }
 
-/** Where the OS name came from (scan/identify-os.ts): memory text, a .NET RID, or library paths. */
-export type OsSource = 'os-release' | 'dotnet-rid' | 'library-paths';
+/**
+ * Where a piece of OS evidence came from (scan/identify-os.ts), strongest first:
+ *   os-release        PRETTY_NAME= with ID= and VERSION_ID= in the same text in memory (an os-release file's text)
+ *   dotnet-rid        a .NET runtime identifier (`debian.12-x64`) with no other RID near it: the runtime's own
+ *   pretty-name       a PRETTY_NAME= line without ID= and VERSION_ID= beside it
+ *   library-paths     the layout of the mapped libraries (multiarch, lib64, musl's loader, the Nix store)
+ *   library-versions  a version in a mapped library's name (glibc, libstdc++, OpenSSL, ICU): listed, never a release
+ *   rid-graph         a RID inside a list of RIDs (the runtime's fallback graph): not evidence, listed as ignored
+ */
+export type OsSource = 'os-release' | 'dotnet-rid' | 'pretty-name' | 'library-paths' | 'library-versions' | 'rid-graph';
 
+/** One piece of evidence about the OS, where it was found and what it says. */
+export interface OsEvidence {
+  readonly source: OsSource;
+  /** What it says: a release ("CentOS Linux 7 (Core)"), a family ("Debian or Ubuntu"), a library version, … */
+  readonly says: string;
+  /** The text found: the bytes at `address` (a memory clue) or the mapped file's path. */
+  readonly evidence: string;
+  /** Why it ranks where it does ("ID= and VERSION_ID= in the same text", "no other RID within 256 bytes"). */
+  readonly note?: string;
+  /** Where in memory (memory clues). */
+  readonly address?: bigint;
+  /** Which mapped file (library evidence). */
+  readonly mapping?: string;
+}
+
+/** The distribution: the strongest evidence's answer, and every piece of evidence ranked. */
 export interface OsIdentification {
   readonly name: string;
   readonly source: OsSource;
-  /** What was found, quoted. */
+  /** What was found (the strongest evidence's text). */
   readonly evidence: string;
   /** Where, for the hex view (memory clues only). */
   readonly address?: bigint;
   /** Every identification is a heuristic: shown as such. */
   readonly heuristic: 'identify-os';
+  /** All the evidence, strongest first; the first entry is the one named above. */
+  readonly ranked: readonly OsEvidence[];
+}
+
+/** A managed runtime the process hosts, from the files it maps (model/runtime.ts). */
+export interface RuntimeInfo {
+  readonly name: string;
+  readonly version?: string;
+  /**
+   * Where the version comes from: the install path, a library's ABI number (a major version only), or memory (the
+   * census read it: scan/runtime-clues.ts).
+   */
+  readonly versionFrom?: 'path' | 'abi' | 'memory';
+  readonly evidence: string;
 }
 
 export interface ProcessInfo {
@@ -158,8 +209,10 @@ export interface ProcessInfo {
   signalCode?: number;
   signalErrno?: number;
   faultAddress?: bigint;
+  /** A gcore snapshot of a live process (signalled.ts): not signalled, whatever NT_SIGINFO's SIGSTOP says. */
+  snapshot?: boolean;
   executable?: string;
-  runtime?: { readonly name: string; readonly version?: string; readonly evidence: string };
+  runtime?: RuntimeInfo;
   /** The distribution, from library paths in the header pass; a memory scan may find better evidence. */
   os?: OsIdentification;
 }

@@ -1,9 +1,11 @@
 /**
- * WinDbg-style memory text, the format users paste into tickets (DESIGN §4):
+ * WinDbg-style memory text, the format users paste into tickets and tools written for WinDbg already parse:
  *   dp (64-bit)  00007f42`d2d6dfa0  00000000`00000000 00007f42`d2d6e000
  *   dp (32-bit)  d2d6dfa0  00000000 d2d6e000 00000001 00000000
  *   db           00007f42`d2d6dfa0  48 65 6c 6c 6f 00 ?? ??-00 00 00 00 00 00 00 00  Hello.??........
  * Bytes not in the dump print as "??" (a word with any absent byte prints as all "?"), never as zeros.
+ * With a `label` function, a `dp` line whose words point into mapped memory gets their labels after it:
+ *   00007f42`d2d6dfa0  00000000`00000000 00007f42`d2d6e000  ; - Stack
  */
 import type { Endian, WordBits } from '../elf/binary-view';
 
@@ -14,9 +16,14 @@ export function formatAddress(address: bigint, bits: WordBits): string {
   return bits === 64 ? formatWordValue(address & 0xffffffffffffffffn, 8) : formatWordValue(address & 0xffffffffn, 4);
 }
 
+/** A word's label when its value points into mapped memory (model/address-label.ts pointerLabel), else undefined. */
+export type WordLabel = (value: bigint) => string | undefined;
+
 /**
  * `dp`: pointer-sized words, 16 bytes per line (2 qwords or 4 dwords). `present` is a 0/1 mask as from readMemory
- * (undefined = all present). A trailing word cut short by the end of `bytes` prints as unreadable.
+ * (undefined = all present). A trailing word cut short by the end of `bytes` prints as unreadable. With `label`,
+ * a line holding a pointer ends with `  ; ` and one label per word, `-` for a word that is not one: the line
+ * starts with the plain `dp` text either way.
  */
 export function formatPointers(
   address: bigint,
@@ -24,8 +31,9 @@ export function formatPointers(
   present: Uint8Array | undefined,
   bits: WordBits,
   endian: Endian,
+  label?: WordLabel,
 ): string[] {
-  return formatWords(address, bytes, present, bits === 64 ? 8 : 4, bits, endian);
+  return formatWords(address, bytes, present, bits === 64 ? 8 : 4, bits, endian, label);
 }
 
 /** `dw` / `dd` / `dq`: words of 2, 4 or 8 bytes, 16 bytes per line; addresses printed for a `bits` dump. */
@@ -36,6 +44,7 @@ export function formatWords(
   wordSize: 2 | 4 | 8,
   bits: WordBits,
   endian: Endian,
+  label?: WordLabel,
 ): string[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = endian === 'little';
@@ -43,10 +52,12 @@ export function formatWords(
   const lines: string[] = [];
   for (let lineStart = 0; lineStart < bytes.length; lineStart += BYTES_PER_LINE) {
     const words: string[] = [];
+    const labels: (string | undefined)[] = [];
     const lineEnd = Math.min(bytes.length, lineStart + BYTES_PER_LINE);
     for (let at = lineStart; at < lineEnd; at += wordSize) {
       if (at + wordSize > bytes.length || !allPresent(present, at, at + wordSize)) {
         words.push(unreadable);
+        labels.push(undefined);
         continue;
       }
       const value =
@@ -54,8 +65,10 @@ export function formatWords(
           ? view.getBigUint64(at, little)
           : BigInt(wordSize === 4 ? view.getUint32(at, little) : view.getUint16(at, little));
       words.push(formatWordValue(value, wordSize));
+      labels.push(label?.(value));
     }
-    lines.push(`${formatAddress(address + BigInt(lineStart), bits)}  ${words.join(' ')}`);
+    const text = `${formatAddress(address + BigInt(lineStart), bits)}  ${words.join(' ')}`;
+    lines.push(labels.some((l) => l !== undefined) ? `${text}  ; ${labels.map((l) => l ?? '-').join(' ')}` : text);
   }
   return lines;
 }

@@ -1,137 +1,91 @@
 /**
- * Which Linux distribution the process ran on — the "search memory for centos" step of DESIGN §1, done for the
- * user. Three sources of evidence, strongest first:
- *   os-release   `PRETTY_NAME="CentOS Linux 7 (Core)"` text in memory (a process that read /etc/os-release)
- *   dotnet-rid   a .NET runtime identifier such as `centos.7-x64` in memory (the runtime keeps its RID)
- *   library-paths  the layout of mapped library paths: Debian multiarch, lib64, musl's loader, the Nix store
- * Memory clues are collected while the census reads each slice (no extra pass); a clue that straddles two slices
- * is missed, which is acceptable because such strings occur many times in a live process.
+ * Which Linux distribution the process ran on, from evidence weighed strongest first:
+ *   1. os-release    a PRETTY_NAME= line with ID= and VERSION_ID= in the same text (an os-release file in memory)
+ *   2. dotnet-rid    the .NET runtime's own RID (`debian.12-x64`): a RID with no other RID near it, when every such
+ *                    RID agrees (two different ones cannot both be the runtime's own) and no RID graph is in memory
+ *   3. pretty-name   a PRETTY_NAME= line alone (os-release text, but it could have been copied anywhere)
+ *   4. library-paths the layout of the mapped libraries: a family ("Debian or Ubuntu"), never a release
+ *   5. library-versions  versions in library names (glibc 2.17, OpenSSL 3): listed, never mapped to a release
+ * A RID inside a list of RIDs (the runtime's fallback graph) is not evidence: it is listed last, as ignored. Only
+ * 1–3 name a release, and the name is always the strongest evidence's: weaker evidence never overrides stronger.
  */
-import type { FileMapping, OsIdentification, OsSource, Region } from '../model/types';
+import type { FileMapping, OsEvidence, OsIdentification, OsSource, Region } from '../model/types';
+import type { OsClue } from './os-clues';
+import { layoutEvidence, libraryVersionEvidence } from './os-from-libraries';
 
-export type { OsIdentification, OsSource } from '../model/types';
-import type { ByteRange, CensusItem } from './census';
-import { compilePattern, findMatches, type CompiledPattern } from './search-pattern';
+export type { OsEvidence, OsIdentification, OsSource } from '../model/types';
+export { osCluesInChunk, type OsClue } from './os-clues';
 
-/** A place in memory that names the OS. Plain data: it is posted from workers. */
-export interface OsClue {
-  readonly source: Exclude<OsSource, 'library-paths'>;
-  readonly regionIndex: number;
-  /** Offset of the clue's text from the region start. */
-  readonly regionOffset: number;
-  readonly text: string;
-}
+/** Entries of one source kept in the ranked list (distinct texts; more add nothing a reader needs). */
+const PER_SOURCE = 4;
+/** Sources whose evidence names the OS; the others are listed only. */
+const NAMING: ReadonlySet<OsSource> = new Set(['os-release', 'dotnet-rid', 'pretty-name', 'library-paths']);
 
-type Probe = { readonly source: OsClue['source']; readonly pattern: CompiledPattern };
-let probes: readonly Probe[] | undefined; // compiled on first use: the CLI's header pass never needs them
-
-function osProbes(): readonly Probe[] {
-  probes ??= [
-    { source: 'os-release', pattern: compiled('PRETTY_NAME=') },
-    { source: 'dotnet-rid', pattern: compiled('-x64') },
-    { source: 'dotnet-rid', pattern: compiled('-arm64') },
-  ];
-  return probes;
-}
-
-/** Distribution names .NET uses in RIDs (the portable "linux-x64" names no distribution and is ignored). */
-const RID = /(?:^|[^a-z0-9.])((?:centos|rhel|ol|fedora|ubuntu|debian|alpine|opensuse|sles|amzn|mariner|azurelinux|rocky|almalinux|linuxmint|tizen)\.\d+(?:\.\d+)?)-(?:x64|arm64)$/;
-const CLUES_PER_SLICE = 8;
-
-/**
- * Memory clues in one census slice (the same bytes the census just scanned). `ranges`: where to look — the
- * slice's touched pages from censusChunkWithRanges (strings live in non-zero pages; scanning all of a mostly-zero
- * slice for three patterns is slower than the census's zero test over it). Default: the whole slice.
- */
-export function osCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges: readonly ByteRange[] = [[0, bytes.length]]): OsClue[] {
-  const clues: OsClue[] = [];
-  for (const [from, to] of ranges) {
-    if (clues.length >= CLUES_PER_SLICE) break;
-    collectClues(bytes.subarray(from, to), from, item, clues);
-  }
-  return clues;
-}
-
-function collectClues(bytes: Uint8Array, base: number, item: CensusItem, clues: OsClue[]): void {
-  for (const probe of osProbes()) {
-    if (clues.length >= CLUES_PER_SLICE) return;
-    findMatches(bytes, probe.pattern, 0, bytes.length, (start) => {
-      const clue = probe.source === 'os-release' ? prettyName(bytes, start, probe.pattern.length) : rid(bytes, start, probe.pattern.length);
-      if (clue !== undefined) {
-        clues.push({ source: probe.source, regionIndex: item.regionIndex, regionOffset: item.regionOffset + base + clue.at, text: clue.text });
-      }
-      return clues.length < CLUES_PER_SLICE;
-    });
-  }
-}
-
-function prettyName(bytes: Uint8Array, start: number, length: number): { at: number; text: string } | undefined {
-  let at = start + length;
-  const quoted = bytes[at] === 0x22;
-  if (quoted) at++;
-  let end = at;
-  while (end < bytes.length && end - at < 80 && isPrintable(bytes[end] ?? 0) && bytes[end] !== 0x22 && bytes[end] !== 0x0a) end++;
-  if (end - at < 3) return undefined;
-  return { at: start, text: ascii(bytes, at, end) };
-}
-
-function rid(bytes: Uint8Array, start: number, length: number): { at: number; text: string } | undefined {
-  const from = Math.max(0, start - 24);
-  const text = ascii(bytes, from, start + length);
-  const m = RID.exec(text);
-  if (m?.[1] === undefined) return undefined;
-  const token = `${m[1]}${text.slice(text.length - length)}`;
-  return { at: start + length - token.length, text: token };
-}
-
-/** The best identification from memory clues, else from library paths. */
+/** Every piece of evidence ranked; the strongest names the OS. Undefined when nothing names one. */
 export function identifyOs(clues: readonly OsClue[], regions: readonly Pick<Region, 'start'>[], files: readonly FileMapping[]): OsIdentification | undefined {
   // Lowest address first, so the answer does not depend on the order workers finished in (CLI and page agree).
   const ordered = [...clues].sort((a, b) => a.regionIndex - b.regionIndex || a.regionOffset - b.regionOffset);
-  for (const source of ['os-release', 'dotnet-rid'] as const) {
-    const clue = ordered.find((c) => c.source === source);
-    const region = clue === undefined ? undefined : regions[clue.regionIndex];
-    if (clue === undefined || region === undefined) continue;
-    const name = source === 'os-release' ? clue.text : describeRid(clue.text);
-    return { name, source, evidence: source === 'os-release' ? `PRETTY_NAME="${clue.text}"` : clue.text, address: region.start + BigInt(clue.regionOffset), heuristic: 'identify-os' };
-  }
-  return osFromLibraryPaths(files);
-}
-
-/** From the header pass alone: what the mapped libraries' paths say. */
-export function osFromLibraryPaths(files: readonly FileMapping[]): OsIdentification | undefined {
-  const paths = files.map((f) => f.path);
-  const rules: readonly [RegExp, string][] = [
-    [/\/nix\/store\//, 'NixOS or Nix (libraries from /nix/store)'],
-    [/\/ld-musl-[^/]+\.so/, 'Alpine or another musl-based Linux (musl loader)'],
-    [/\/lib\/(?:x86_64|aarch64|arm|i386|powerpc64le|s390x|riscv64)-linux-gnu[a-z]*\//, 'Debian or Ubuntu (multiarch library paths)'],
-    [/^\/(?:usr\/)?lib64\/(?:libc\.so|ld-linux)/, 'Red Hat, Fedora, SUSE or another lib64 distribution'],
+  const memory = (source: OsClue['source'], says: (c: OsClue) => string, note?: (c: OsClue) => string | undefined): OsEvidence[] => {
+    const seen = new Set<string>();
+    const found: OsEvidence[] = [];
+    for (const c of ordered) {
+      const region = regions[c.regionIndex];
+      if (c.source !== source || region === undefined || seen.has(c.value) || found.length >= PER_SOURCE) continue;
+      seen.add(c.value);
+      const why = note === undefined ? c.note : note(c);
+      found.push({ source, says: says(c), evidence: c.text, ...(why !== undefined ? { note: why } : {}), address: region.start + BigInt(c.regionOffset) });
+    }
+    return found;
+  };
+  const osRelease = memory('os-release', (c) => c.value);
+  const releaseNames = new Set(osRelease.map((e) => e.says));
+  const prettyNames = memory('pretty-name', (c) => c.value).filter((e) => !releaseNames.has(e.says));
+  const rids = memory('dotnet-rid', (c) => describeRid(c.value));
+  const graph = memory('rid-graph', () => 'ignored: part of a RID graph').slice(0, 1);
+  // A RID apart from others counts only where it can be told apart from the runtime's fallback graph: when RIDs
+  // disagree, none is the runtime's own; when the process holds a graph anywhere, a lone one may be one of its
+  // entries on a heap node of its own (a real .NET 2.0 process on Debian 12 held `ubuntu.14.04-x64` so).
+  const ridsAgree = new Set(rids.map((e) => e.evidence)).size <= 1;
+  const ridsCount = ridsAgree && graph.length === 0;
+  const whyNot = !ridsAgree
+    ? `lone RIDs disagree (${rids.map((e) => e.evidence).join(', ')}): none can be told to be the runtime's own`
+    : "the process also holds a RID graph: a RID apart from it may be one of the graph's entries";
+  const ranked = [
+    ...osRelease,
+    ...(ridsCount ? rids : []),
+    ...prettyNames,
+    ...osFromFiles(files),
+    ...(ridsCount ? [] : rids.map((e) => ({ ...e, says: `ignored: ${e.says}`, note: whyNot }))),
+    ...graph,
   ];
-  for (const [pattern, name] of rules) {
-    const path = paths.find((p) => pattern.test(p));
-    if (path !== undefined) return { name, source: 'library-paths', evidence: path, heuristic: 'identify-os' };
-  }
-  return undefined;
+  return identification(ranked);
 }
 
-function describeRid(token: string): string {
+/** From the header pass alone: what the mapped files' paths say. */
+export function osFromLibraryPaths(files: readonly FileMapping[]): OsIdentification | undefined {
+  return identification(osFromFiles(files));
+}
+
+function osFromFiles(files: readonly FileMapping[]): OsEvidence[] {
+  return [...layoutEvidence(files), ...libraryVersionEvidence(files)];
+}
+
+function identification(ranked: readonly OsEvidence[]): OsIdentification | undefined {
+  const best = ranked[0];
+  if (best === undefined || !NAMING.has(best.source) || best.says.startsWith('ignored')) return undefined;
+  return {
+    name: best.says,
+    source: best.source,
+    evidence: best.evidence,
+    ...(best.address !== undefined ? { address: best.address } : {}),
+    heuristic: 'identify-os',
+    ranked,
+  };
+}
+
+/** `centos.7-x64` → "CentOS 7". */
+export function describeRid(token: string): string {
   const [distro = token, version = ''] = token.replace(/-(x64|arm64)$/, '').split(/\.(.*)/);
   const names: Record<string, string> = { centos: 'CentOS', rhel: 'Red Hat Enterprise Linux', ol: 'Oracle Linux', fedora: 'Fedora', ubuntu: 'Ubuntu', debian: 'Debian', alpine: 'Alpine', opensuse: 'openSUSE', sles: 'SUSE Linux Enterprise', amzn: 'Amazon Linux', mariner: 'CBL-Mariner', azurelinux: 'Azure Linux', rocky: 'Rocky Linux', almalinux: 'AlmaLinux', linuxmint: 'Linux Mint', tizen: 'Tizen' };
   return `${names[distro] ?? distro} ${version}`.trim();
-}
-
-function compiled(text: string): CompiledPattern {
-  const result = compilePattern({ kind: 'ascii', text });
-  if (!result.ok) throw new Error(`bad built-in pattern ${text}`);
-  return result.pattern;
-}
-
-function isPrintable(b: number): boolean {
-  return b >= 0x20 && b < 0x7f;
-}
-
-function ascii(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i] ?? 0);
-  return s;
 }

@@ -4,7 +4,7 @@
  *
  * Absent bytes — in no region, or mapped but past the region's inDump (p_filesz), or cut off by a truncated file —
  * are marked absent in `present` and left 0 in `bytes`; callers must show them as "??", never as zeros
- * (DESIGN §3: bytes past p_filesz are "not in dump", not zeros).
+ * (bytes past p_filesz are "not in dump", not zeros: a kernel core leaves out what it cannot or need not dump).
  */
 import type { ByteSource } from '../io/byte-source';
 import { MAX_READ } from '../io/byte-source';
@@ -16,9 +16,9 @@ export type MemoryRegion = Pick<Region, 'start' | 'end' | 'size' | 'inDump' | 'd
 const ADDRESS_LIMIT = 1n << 64n;
 
 /**
- * Regions sorted by start for binary search (PT_LOADs are not guaranteed to be sorted: DESIGN §3). Indices returned
- * are indices into the array given to the constructor. Regions of a core do not overlap; if they did, an address
- * is looked up in the region with the greatest start at or below it.
+ * Regions sorted by start for binary search (the ELF spec orders PT_LOADs, but not every writer does). Indices
+ * returned are indices into the array given to the constructor. Regions of a core do not overlap; if they did, an
+ * address is looked up in the region with the greatest start at or below it.
  */
 export class RegionIndex {
   /** Region indices in start order. */

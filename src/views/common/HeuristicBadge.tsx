@@ -1,6 +1,6 @@
 /**
- * Marks a Memory Kind that rests on a heuristic (DESIGN §3: without the runtime's own data these are "probable"
- * tags and must say so): a dotted underline and a "?" badge whose tooltip names the heuristic and its evidence.
+ * Marks a Memory Kind that rests on a heuristic (without the runtime's own data such a tag is only probable, and
+ * README's kind table says so): a dotted underline and a "?" badge whose tooltip names the heuristic and its evidence.
  */
 import { useId, type ReactNode } from 'react';
 import { TOOLTIP_ID, useTooltip } from './Tooltip';

@@ -1,7 +1,8 @@
 /**
- * "Stack: 6.28 GiB reserved · 6.28 GiB in dump · 12.4 MiB touched" — the line that says how much of a kind was
+ * "Stack: 6.28 GiB mapped · 6.28 GiB in dump · 12.4 MiB touched" — the line that says how much of a kind was
  * actually used, in the Overview headline and above the totals. Touched is the census's sum for the kind, shown
- * only once every region of the kind is in ("scanning…" before, "incomplete" if the census stopped).
+ * only once every region of the kind is in ("scanning…" before, "incomplete" if the census stopped). "Mapped" is the
+ * kind's virtual size: "reserved" would say MEM_RESERVE, which most of these regions are not.
  */
 import type { ReactNode } from 'react';
 import type { KindTotal } from '../../core/model/types';
@@ -15,7 +16,7 @@ export function KindUsage({ total, index, census, testId }: { readonly total: Ki
   const share = touched !== undefined && total.inDump > 0 ? (touched / total.inDump) * 100 : undefined;
   return (
     <span className="kind-usage" data-testid={testId} data-bytes={touched}>
-      <strong>{total.kind}</strong>: {humanSize(total.size)} reserved · {humanSize(total.inDump)} in dump
+      <strong>{total.kind}</strong>: {humanSize(total.size)} mapped · {humanSize(total.inDump)} in dump
       {notInDump > 0 && total.inDump > 0 && <span className="muted"> ({humanSize(notInDump)} not in dump)</span>}
       {' · '}
       {touched !== undefined ? (

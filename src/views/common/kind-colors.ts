@@ -28,3 +28,18 @@ export function kindColor(kind: string): string {
   for (let i = 0; i < kind.length; i++) h = (h * 31 + kind.charCodeAt(i)) >>> 0;
   return FALLBACK[h % FALLBACK.length] ?? '#888';
 }
+
+/** Relative luminance (WCAG) of a `#rrggbb` colour. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
+
+/** Black or white, whichever contrasts more with the kind's colour: for text drawn on it. */
+export function kindTextColor(kind: string): string {
+  const l = luminance(kindColor(kind));
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
+}

@@ -12,6 +12,7 @@ import { maddressSize } from '../../core/format/size';
 import { RegionTouchedCell } from '../common/TouchedCell';
 import { CopyButton, DownloadButton } from '../common/ExportButtons';
 import { KindLabel } from '../common/HeuristicBadge';
+import { PathText } from '../common/PathText';
 import { useNarrow } from '../common/use-narrow';
 import { useReportReady } from '../common/use-report-ready';
 import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
@@ -82,7 +83,7 @@ function regionColumns(p: PreparedRegions, bits: 32 | 64, onShowMemory: (address
       cell: (i) => <RegionTouchedCell index={i} size={c.size[i] ?? 0} inDump={c.inDump[i] ?? 0} />,
     }),
     gridColumn({ id: 'tid', title: 'Tid', width: '4.5rem', ...num, cell: (i) => ((c.tid[i] ?? -1) < 0 ? '' : c.tid[i]) }),
-    gridColumn({ id: 'image', title: 'Image', width: 'minmax(14rem, 3fr)', sortable: true, cell: (i) => <span className="path">{c.images[c.image[i] ?? -1] ?? ''}</span> }),
+    gridColumn({ id: 'image', title: 'Image', width: 'minmax(14rem, 3fr)', sortable: true, cell: (i) => imageCell(c.images[c.image[i] ?? -1]) }),
     gridColumn({
       id: 'memory',
       title: 'Memory',
@@ -94,6 +95,10 @@ function regionColumns(p: PreparedRegions, bits: 32 | 64, onShowMemory: (address
       ),
     }),
   ].map((col) => ({ ...col, sortDescFirst: NUMERIC_REGION_COLUMNS.has(col.id ?? '') }));
+}
+
+function imageCell(path: string | undefined): ReactNode {
+  return path === undefined ? '' : <PathText path={path} />;
 }
 
 export function RegionsView(props: RegionsViewProps): ReactNode {

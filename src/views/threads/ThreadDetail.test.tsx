@@ -51,3 +51,15 @@ describe('ThreadDetail registers', () => {
     expect(load).toHaveBeenCalledTimes(3);
   });
 });
+
+describe('ThreadDetail signal', () => {
+  const props = { dumpId: 1, index: 0, loadRegisters: () => Promise.resolve([]), onShowStack: () => undefined };
+  it('says "stopped by" only for the thread the signal went to', () => {
+    render(<ThreadDetail {...props} thread={{ ...THREAD, signal: 6, signalName: 'SIGABRT', crashed: true }} />);
+    expect(screen.getByText(/stopped by SIGABRT/)).toBeTruthy();
+    cleanup();
+    render(<ThreadDetail {...props} thread={{ ...THREAD, signal: 6, signalName: 'SIGABRT', crashed: false }} />);
+    expect(screen.queryByText(/stopped by/)).toBeNull();
+    expect(screen.getByText(/stopped with the process \(its note repeats the process's SIGABRT\)/)).toBeTruthy();
+  });
+});

@@ -7,7 +7,7 @@ import type { DumpId, RegisterValue, ThreadRow } from '../../../workers/engine-p
 import type { CensusState } from '../../app/census-data';
 import { hexAddress, parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
-import { usedPercent } from './thread-model';
+import { tookSignal, usedPercent } from './thread-model';
 
 type LoadRegisters = (thread: number) => Promise<readonly RegisterValue[]>;
 
@@ -115,6 +115,13 @@ function Registers({ dump, index, count, load }: { readonly dump: DumpId; readon
   );
 }
 
+/** How the thread stopped: by the signal only if it took it; the others were stopped with the process for the dump. */
+function SignalNote({ thread }: { readonly thread: ThreadRow }): ReactNode {
+  if (thread.signalName === '') return undefined;
+  if (tookSignal(thread)) return <span className="muted"> · stopped by {thread.signalName}</span>;
+  return <span className="muted"> · stopped with the process (its note repeats the process's {thread.signalName})</span>;
+}
+
 export function ThreadDetail({ dumpId, thread, index, census, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
@@ -126,7 +133,7 @@ export function ThreadDetail({ dumpId, thread, index, census, loadRegisters, onS
         <dd>
           {thread.tid}
           {thread.crashed && <span className="tag crash">crashed</span>}
-          {thread.signalName !== '' && <span className="muted"> · stopped by {thread.signalName}</span>}
+          <SignalNote thread={thread} />
         </dd>
         <dt>PC</dt>
         <dd className="mono">

@@ -10,6 +10,7 @@ import { censusExport, type CensusState } from '../../app/census-data';
 import type { SortSpec } from '../../app/hash-state';
 import { groupedBytes, humanSize, maddressSize } from '../../core/format/size';
 import { useCensusState } from '../common/census-context';
+import { useNarrow } from '../common/use-narrow';
 import { CopyButton } from '../common/ExportButtons';
 import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
 import { StackSizeChart } from './StackSizeChart';
@@ -54,6 +55,7 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   }, [threads, props.selectedTid]);
   const stackTotal = useMemo(() => threads.reduce((a, t) => a + (t.stackSize ?? 0), 0), [threads]);
   const addressSpace = useMemo(() => view.totals.reduce((a, t) => a + t.size, 0), [view.totals]);
+  const narrow = useNarrow();
 
   const columns: GridColumn[] = useMemo(
     () =>
@@ -74,7 +76,7 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
             );
           },
         }),
-        gridColumn({ id: 'pc', title: 'PC', width: 'minmax(14rem, 2fr)', mono: true, sortable: true, cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?' }),
+        gridColumn({ id: 'pc', title: 'PC', width: narrow ? 'minmax(9rem, 2fr)' : 'minmax(14rem, 2fr)', mono: true, sortable: true, cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?' }),
         gridColumn({ id: 'sp', title: 'SP', width: '9.5rem', align: 'right', mono: true, sortable: true, cell: (i) => threads[i]?.sp ?? '?' }),
         gridColumn({ id: 'stackSize', title: 'Stack Size', width: '6.5rem', align: 'right', sortable: true, cell: (i) => size(threads[i]?.stackSize) }),
         gridColumn({ id: 'stackUsed', title: 'Used', width: '6rem', align: 'right', sortable: true, hint: 'Stack top minus sp: how deep the thread is', cell: (i) => size(threads[i]?.stackUsed) }),
@@ -108,9 +110,11 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           hint: 'Census: stack top minus the deepest touched page — the deepest the stack has ever been, to a page',
           cell: (i) => <ThreadCensusCell index={i} region={threads[i]?.stackRegion} value="depth" />,
         }),
-      ].map((c) => ({ ...c, sortDescFirst: NUMERIC_THREAD_COLUMNS.has(c.id ?? '') })),
+      ]
+        .map((c) => ({ ...c, sortDescFirst: NUMERIC_THREAD_COLUMNS.has(c.id ?? '') }))
+        .sort((a, b) => (narrow ? narrowRank(a.id) - narrowRank(b.id) : 0)),
     // Stable while the census streams in: the census cells read it from CensusContext.
-    [threads],
+    [threads, narrow],
   );
   const top = buckets[0];
   const share = addressSpace > 0 ? (stackTotal / addressSpace) * 100 : 0;
@@ -152,7 +156,8 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         rows={rows}
         sort={sort}
         onSort={props.onSort}
-        columnVisibility={{ stackTouched: props.censusColumns === true, peakDepth: props.censusColumns === true }}
+        // On a phone, the sizes come first and Signal, SP, % Used and High-water give way (the detail has them).
+        columnVisibility={{ stackTouched: props.censusColumns === true, peakDepth: props.censusColumns === true && !narrow, signal: !narrow, sp: !narrow, usedPercent: !narrow }}
         selected={selected}
         onSelect={(i) => {
           const t = threads[i];
@@ -182,6 +187,14 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       )}
     </div>
   );
+}
+
+/** Column order on a phone: what the view is for (stack sizes and use) before the long PC text. */
+const NARROW_ORDER = ['tid', 'stackSize', 'stackTouched', 'stackUsed', 'pc'];
+
+function narrowRank(id: string | undefined): number {
+  const i = NARROW_ORDER.indexOf(id ?? '');
+  return i < 0 ? NARROW_ORDER.length : i;
 }
 
 function size(bytes: number | undefined): string {

@@ -24,6 +24,16 @@ describe('threads', () => {
     expect(filterThreads(THREADS, '0x40101')).toEqual([0]);
     expect(filterThreads(THREADS, '').length).toBe(THREADS.length);
   });
+  it('sorts PC by address, not by its module+offset text', () => {
+    const pcs = [
+      t(1, { pc: '0x7f37fc86eae7', pcSymbol: 'libc.so.6+0x10aae7' }),
+      t(2, { pc: '0x7f37fc7e9f16', pcSymbol: 'libc.so.6+0x85f16' }),
+      t(3, { pc: '0x401010', pcSymbol: 'app+0x10' }),
+      t(4),
+    ];
+    expect(sortThreads(pcs, [0, 1, 2, 3], { column: 'pc', desc: false })).toEqual([2, 1, 0, 3]);
+    expect(sortThreads(pcs, [0, 1, 2, 3], { column: 'pc', desc: true })).toEqual([0, 1, 2, 3]);
+  });
   it('sorts with missing values last and ties in dump order', () => {
     const rows = THREADS.map((_, i) => i);
     const bySize = sortThreads(THREADS, rows, { column: 'stackSize', desc: true });

@@ -13,6 +13,14 @@ export interface ThreadCensus {
   readonly depth: Float64Array;
 }
 
+/**
+ * Whether the signal was delivered to this thread (the engine's `signalled`: the kernel repeats the process's signal
+ * in every thread's note, and a gcore snapshot has none). Rows without the field count the crashed thread.
+ */
+export function tookSignal(t: ThreadRow): boolean {
+  return t.signal !== 0 && (t.signalled ?? t.crashed);
+}
+
 export function usedPercent(t: ThreadRow): number | undefined {
   return t.stackSize === undefined || t.stackUsed === undefined || t.stackSize === 0 ? undefined : (t.stackUsed / t.stackSize) * 100;
 }
@@ -44,7 +52,8 @@ function key(t: ThreadRow, i: number, column: string, census: ThreadCensus | und
     case 'signal':
       return t.signal === 0 ? undefined : t.signal;
     case 'pc':
-      return t.pcSymbol ?? hexKey(t.pc);
+      // By address: as text, "libc.so.6+0x10aae7" would sort before "libc.so.6+0x85f16".
+      return hexKey(t.pc);
     case 'sp':
       return hexKey(t.sp);
     case 'stackSize':

@@ -1,7 +1,7 @@
 /**
  * The per-kind totals as horizontal bars (largest first, as the table), labelled with the size and share so the
  * chart reads without hovering. With a census, each kind gets a second, solid bar for its touched bytes under the
- * pale reserved one: 788 × 8 MiB stacks show as a long pale bar over a sliver. Clicking a bar filters the region
+ * pale mapped one: 788 × 8 MiB stacks show as a long pale bar over a sliver. Clicking a bar filters the region
  * table by that kind.
  */
 import { useRef, type ReactNode } from 'react';
@@ -66,7 +66,7 @@ export function KindChart({ totals, census, readyKey, onPick }: KindChartProps):
           <BarChart layout="vertical" width={width} height={data.length * (paired ? BAR_PAIR : BAR) + 36} data={data} margin={{ top: 4, right, bottom: 4, left: 4 }} barGap={1}>
             <XAxis type="number" tickFormatter={tickSize} ticks={ticks} domain={[0, ticks[ticks.length - 1] ?? 0]} fontSize={11} />
             <YAxis type="category" dataKey="kind" width={labelWidth} fontSize={narrow ? 11 : 12} interval={0} />
-            <Bar dataKey="size" name="Reserved" isAnimationActive={false} cursor="pointer" onClick={(_, index) => onPick(data[index]?.raw ?? '')} minPointSize={2}>
+            <Bar dataKey="size" name="Mapped" isAnimationActive={false} cursor="pointer" onClick={(_, index) => onPick(data[index]?.raw ?? '')} minPointSize={2}>
               {data.map((d) => (
                 <Cell key={d.raw} fill={kindColor(d.raw)} fillOpacity={paired ? 0.45 : 1} />
               ))}

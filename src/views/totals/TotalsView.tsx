@@ -9,6 +9,7 @@ import { maddressSize } from '../../core/format/size';
 import { useCensusState } from '../common/census-context';
 import { CopyButton } from '../common/ExportButtons';
 import { KindUsage } from '../common/KindUsage';
+import { PathText } from '../common/PathText';
 import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
 import { KindChart } from './KindChart';
 import { KindTotalsTable } from './KindTotalsTable';
@@ -52,8 +53,8 @@ export function TotalsView({ view, onPickKind, onPickImage, exportText, census, 
         title: 'Image',
         width: 'minmax(12rem, 1fr)',
         cell: (i) => (
-          <button type="button" className="link path" tabIndex={-1} title={images[i]?.image} onClick={() => onPickImage(images[i]?.image ?? '')}>
-            {images[i]?.image}
+          <button type="button" className="link path-button" tabIndex={-1} onClick={() => onPickImage(images[i]?.image ?? '')}>
+            <PathText path={images[i]?.image ?? ''} />
           </button>
         ),
       }),

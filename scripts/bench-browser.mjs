@@ -8,7 +8,9 @@
 //                                   [--slice MiB] [--depth N] [--rounds N] [--loads N]
 //
 // `sample` as the core clicks "Open sample dump" (fetch + gunzip in a worker + analysis) instead of a file.
-// Without a base URL it serves dist/ itself (building it first if missing) under /coreview/ on a free port.
+// Without a base URL it serves the test build, dist-test/ (`npm run build:test`: the product plus the test entry that
+// the census baseline needs; built first if missing), under /coreview/ on a free port. A --base-url must serve a
+// test build too.
 //
 // With { census: true } it also measures the memory census against its baseline, in the same page and run: the
 // page opens the dump with the census off (?census=off), then, `rounds` times (default 2): a raw read — the same
@@ -16,7 +18,7 @@
 // read-only scan) — and a census, timed in the page from its start to data-scan="done" (every region in AND
 // rendered). Both run while the file is in the OS page cache (the first round warms it); the figures are each
 // kind's best round. The JS heap is measured (after a GC) before and after the census: it must not grow with the
-// dump's size. workers / slice / depth go to the page as its URL flags (see src/app/settings.ts).
+// dump's size. workers / slice / depth go to the page as its URL flags (see src/state/settings.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -50,8 +52,8 @@ function observeLoad() {
 
 async function withServer(baseUrl, run) {
   if (baseUrl !== undefined) return run(baseUrl);
-  if (!existsSync(join(root, 'dist/index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-  const server = await startStaticServer({ dir: join(root, 'dist'), base: '/coreview/' });
+  if (!existsSync(join(root, 'dist-test/index.html'))) execFileSync('npx', ['vite', 'build', '--mode', 'test'], { cwd: root, stdio: 'inherit' });
+  const server = await startStaticServer({ dir: join(root, 'dist-test'), base: '/coreview/' });
   try {
     return await run(server.url);
   } finally {
@@ -68,7 +70,7 @@ async function heapUsed(context, page) {
 }
 
 /** Census vs raw read, both timed in the page (see the header). */
-async function benchCensus(context, page, rounds) {
+async function benchCensus(context, page, rounds, search) {
   const heapBeforeCensus = await heapUsed(context, page);
   let best = { censusMBps: 0, rawReadMBps: 0 };
   const runs = [];
@@ -106,7 +108,38 @@ async function benchCensus(context, page, rounds) {
   }
   const heapAfterCensus = await heapUsed(context, page);
   const last = runs[runs.length - 1];
-  return { ...best, ratio: +(best.censusMBps / best.rawReadMBps).toFixed(2), workers: last?.workers, scannedBytes: last?.bytes, heapBeforeCensus, heapAfterCensus, runs };
+  const searchAfterCensusMs = search === undefined ? undefined : await searchInPage(page, search);
+  return { ...best, ratio: +(best.censusMBps / best.rawReadMBps).toFixed(2), workers: last?.workers, scannedBytes: last?.bytes, heapBeforeCensus, heapAfterCensus, searchAfterCensusMs, runs };
+}
+
+/**
+ * A search through the page's Search view, after the census: from the click to the status saying it is done (every
+ * hit in, or the first page of hits). After a census the workers read only the touched pages.
+ */
+async function searchInPage(page, text) {
+  await page.evaluate(() => {
+    location.hash = '#v=search';
+  });
+  await page.getByLabel('Find in dumped memory').fill(text);
+  const started = page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        const observer = new MutationObserver(() => {
+          const state = document.querySelector('[data-testid=search-status]')?.getAttribute('data-state');
+          if (state === 'done' || state === 'paused') {
+            observer.disconnect();
+            resolve(performance.now() - t0);
+          } else if (state === 'failed' || state === 'invalid') {
+            observer.disconnect();
+            reject(new Error(`the search ended ${state}`));
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+        document.querySelector('form[role=search] button[type=submit]')?.click();
+      }),
+  );
+  return Math.round(await started);
 }
 
 /** One first load in a fresh context (as a first visit: nothing compiled or cached yet); the page stays open. */
@@ -142,7 +175,7 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
   );
   // Both in the page's clock: t0 was read just before setInputFiles was sent, so msToRows includes Playwright
   // delivering the file but not the harness noticing the rows; changeToRows is the page's own part. The app's
-  // own mark (src/app/use-engine.ts) splits that into the worker's header pass, the trip there and back, and the
+  // own mark (src/state/use-engine.ts) splits that into the worker's header pass, the trip there and back, and the
   // render of the first screen.
   const marks = await page.evaluate(() => {
     const received = performance.getEntriesByName('coreview:analysis-received').at(-1);
@@ -174,11 +207,12 @@ export function median(values) {
 
 /**
  * @param {string} corePath a core file, or 'sample' for the page's sample button
- * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number }} options
+ * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, search?: string, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number }} options
  *   loads: first loads to take the median of (default 9; each in a fresh context); the census runs in the last one
+ *   search: with census, then a search for this text in the Search view (searchAfterCensusMs)
  * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
-export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, workers, slice, depth, rounds = 2, loads = 9, between } = {}) {
+export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, search, workers, slice, depth, rounds = 2, loads = 9, between } = {}) {
   return withServer(baseUrl, async (url) => {
     const browser = await chromium.launch({ ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}), args: ARGS });
     try {
@@ -209,7 +243,7 @@ export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, cen
       };
       if (!census) return load;
       last.page.setDefaultTimeout(timeoutMs);
-      return { ...load, ...(await benchCensus(last.context, last.page, rounds)) };
+      return { ...load, ...(await benchCensus(last.context, last.page, rounds, search)) };
     } finally {
       await browser.close();
     }

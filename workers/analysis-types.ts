@@ -2,9 +2,12 @@
  * What the page renders of one dump (the AnalysisView and its parts), as the worker builds it in analysis-view.ts.
  * Part of the engine protocol (engine-protocol.ts re-exports it); a file of its own only to keep both short.
  */
-import type { ImageTotal, KindTotal, RuntimeInfo } from '../src/core/model/types';
+import type { ImageTotal, KindTotal, RuntimeInfo } from '../src/core/types';
 import type { OsSource } from '../src/core/scan/identify-os';
-import type { DumpId } from './engine-protocol';
+
+
+/** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
+export type DumpId = number;
 
 /** The OS as the page shows it: Analysis.process.os or a scan's identifyOs, addresses as `0x…`. */
 export interface OsView {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { coreBuilder } from '../tests/helpers/core-builder';
 import { analyzeBytes } from '../tests/helpers/run-engine';
 import { sampleCore } from '../tests/helpers/sample-cores';
-import { region } from '../src/views/test/regions-fixture';
+import { region } from '../tests/helpers/regions-fixture';
 import { analysisView, regionColumns } from './analysis-view';
 
 describe('regionColumns ranks', () => {

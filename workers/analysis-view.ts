@@ -3,7 +3,7 @@
  * struct-of-arrays with sort keys computed here, once, so the main thread never does per-row work it can avoid.
  */
 import { hexAddress } from '../src/core/format/address';
-import type { Analysis, Region } from '../src/core/model/types';
+import type { Analysis, Region } from '../src/core/types';
 import { signalName } from '../src/core/notes/siginfo';
 import type { OsIdentification } from '../src/core/scan/identify-os';
 import type { AnalysisView, DumpId, OsView, OverviewFacts, RegionColumns, ThreadRow } from './engine-protocol';

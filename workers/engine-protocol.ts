@@ -3,7 +3,7 @@
  * cloneable: no classes, bigints only as plain values. Large per-region data travels as transferred typed arrays
  * (RegionColumns, CensusBatch), so the main thread receives 100k regions without a per-row object or copy.
  *
- * Memory scans (census, search, the raw-read benchmark) fan out over the pool without the page in the loop:
+ * Memory scans (census, search) fan out over the pool without the page in the loop:
  *   - the page gives the dump's File to every worker once (`attach`; a File is disk-backed, nothing is copied);
  *   - for each scan it links the other workers to the one holding the analysis (the *coordinator*) with a
  *     MessageChannel each (`servePeer` on the peer, the other ends passed to `startScan`);
@@ -13,18 +13,19 @@
  * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
 import type { DumpErrorCode } from '../src/core/errors';
-import type { ImageTotal, KindTotal, Register, RuntimeInfo } from '../src/core/model/types';
-import type { ScanEnd as RuntimeScanEnd, ScanEvent, ScanId, ScanRequest } from '../src/core/run/scan-events';
+import type { ImageTotal, KindTotal, Register, RuntimeInfo } from '../src/core/types';
+import type { ScanEnd as RuntimeScanEnd, ScanEvent, ScanId, ScanRequest, ScanTuning } from '../src/core/run/scan-events';
 import type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
-import type { AnalysisView, OsView, RegionColumns } from './analysis-types';
+import type { AnalysisView, DumpId, OsView, RegionColumns } from './analysis-types';
 
 export type * from './analysis-types';
 export type { CensusBatch, ScanEvent, ScanId, ScanProgress, ScanRequest, ScanTuning, SearchHitRow } from '../src/core/run/scan-events';
+
+/** The scans the page runs: the runtime's passes but the raw read, which only the test build serves (EngineTestApi). */
+export type PageScanRequest = Exclude<ScanRequest, { readonly kind: 'read-only' }>;
 export type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
 export { isPausedSearch } from '../src/core/run/scan-events';
 
-/** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
-export type DumpId = number;
 
 /** What the progress line shows: which step is running, how many bytes so far, for how long. */
 export interface LoadProgress {
@@ -90,10 +91,6 @@ export interface EngineApi {
   /** Fetches a same-origin .gz (the sample) and gunzips it into a File, off the main thread. */
   fetchGzip(url: string, name: string, onProgress?: (progress: LoadProgress) => void): Promise<FetchResult>;
   exportText(id: DumpId, request: ExportRequest): Promise<ExportResult>;
-  /** Test hook: an uncaught error inside the worker, as a crash would raise, so the pool's replacement is testable. */
-  crashForTest(): void;
-  /** Test hook: the worker ends itself without an error event, as one the browser kills does (the watchdog's case). */
-  vanishForTest(): void;
 
   /** Keeps `file` as dump `id` for scan reads (no header pass): how the other pool workers get the dump. */
   attach(id: DumpId, file: Blob): void;
@@ -106,7 +103,7 @@ export interface EngineApi {
    * `onEvent` (the last one is awaited before this resolves); a search that reaches its limit resolves and waits
    * for searchMore or cancelScan.
    */
-  startScan(id: DumpId, scanId: ScanId, request: ScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
+  startScan(id: DumpId, scanId: ScanId, request: PageScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
   /** Raises a paused search's limit and carries on; resolves like startScan. */
   searchMore(scanId: ScanId, limit: number): Promise<ScanEnd>;
   /** Stops handing out work and sends no more events; items already in flight finish and are dropped. */
@@ -120,8 +117,21 @@ export interface EngineApi {
    * the view: every thread's would be ~21,600 objects to build and copy for an 800-thread core on every load.
    */
   threadRegisters(id: DumpId, thread: number): Promise<RegistersResult>;
-  /** Test/benchmark hook: work in flight in this worker right now, and jobs run since it started. */
+}
+
+/**
+ * What a worker of the test build (`npm run build:test`) serves besides EngineApi: what e2e tests and the browser
+ * benchmark cannot reach through the page's UI. The product's workers do not have these methods.
+ */
+export interface EngineTestApi extends EngineApi {
+  /** An uncaught error inside the worker, as a crash would raise, so the pool's replacement is testable. */
+  crashForTest(): void;
+  /** The worker ends itself without an error event, as one the browser kills does (the watchdog's case). */
+  vanishForTest(): void;
+  /** Work in flight in this worker right now, and jobs run since it started. */
   scanStats(): ScanStats;
+  /** The census's reads without the computing, run as startScan runs a scan: the benchmark's baseline. */
+  startRawRead(id: DumpId, scanId: ScanId, tuning: ScanTuning | undefined, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
 }
 
 export interface PeerPort {

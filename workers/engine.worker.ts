@@ -7,21 +7,20 @@
 import * as Comlink from 'comlink';
 import { analyzeCore } from '../src/core/analyze';
 import { isDumpError } from '../src/core/errors';
-import { regionsCsv } from '../src/core/format/csv';
-import { completeKindSums } from '../src/core/format/touched';
-import { jsonDocumentText } from '../src/core/format/json-document';
-import { imageTotalsText, kindTotalsText, regionTableText, threadTableText } from '../src/core/format/maddress-text';
+import { toJsonDocument, type CensusForDocument } from '../src/core/format/json-document';
+import { reportText, type ReportView } from '../src/core/format/report-text';
 import { BlobSource } from '../src/core/io/byte-source';
 import { settleAfterCensus } from '../src/core/model/after-census';
-import type { Analysis, Region } from '../src/core/model/types';
+import type { Analysis } from '../src/core/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
 import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegistersResult, ScanEnd } from './engine-protocol';
+import { engineTestMethods } from './engine-test-methods';
 import { fetchGzip } from './fetch-gzip';
 import { beat, HEARTBEAT_MS, signOfLife } from './heartbeat';
 import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { errorName, isReadError } from './read-errors';
-import { cancelScan, peerLost, scansRunning, searchMore, startScan } from './scan-coordinator';
-import { attachFile, detachFile, executorStats, runJob } from './scan-executor';
+import { cancelScan, peerLost, searchMore, startScan } from './scan-coordinator';
+import { attachFile, detachFile, runJob } from './scan-executor';
 
 interface Loaded {
   readonly analysis: Analysis;
@@ -43,58 +42,30 @@ function failureOf(e: unknown, name: string): LoadFailure {
   return { kind: 'internal', message: `internal error while reading ${name}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
-function pick<T>(items: readonly T[], rows: Uint32Array | undefined): T[] {
-  if (rows === undefined) return [...items];
-  const out: T[] = [];
-  for (const i of rows) {
-    const item = items[i];
-    if (item !== undefined) out.push(item);
-  }
-  return out;
+/** The census as the JSON document takes it: touched bytes per region index, undefined where not in. */
+function censusForDocument(c: CensusExport): CensusForDocument {
+  const os = osIdentification(c.os);
+  const regionTouched = Array.from(c.touched, (v) => (Number.isNaN(v) ? undefined : v));
+  return { regionTouched, complete: c.complete, ...(os !== undefined ? { os } : {}), ...(c.runtime !== undefined ? { runtime: c.runtime } : {}) };
 }
 
-/** The census as the CLI's formatters take it: touched bytes per region index, undefined where not in. */
-function regionTouched(census: CensusExport | undefined): (number | undefined)[] | undefined {
-  return census === undefined ? undefined : Array.from(census.touched, (v) => (Number.isNaN(v) ? undefined : v));
-}
+const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
+  json: 'json',
+  'regions-text': 'regions',
+  'regions-csv': 'regions-csv',
+  'totals-text': 'totals',
+  'image-totals-text': 'image-totals',
+  'threads-text': 'threads',
+};
 
-/** The requested regions (all, in order, without `rows`) and their touched bytes, row for row. */
-function regionRows(a: Analysis, request: { readonly rows?: Uint32Array; readonly census?: CensusExport }): { regions: Region[]; touched: (number | undefined)[] | undefined } {
-  const touched = regionTouched(request.census);
-  const rows = request.rows ?? Uint32Array.from(a.regions.keys());
-  return { regions: pick(a.regions, rows), touched: touched === undefined ? undefined : Array.from(rows, (i) => touched[i]) };
-}
-
+/** Every export is the JSON document printed by the report formatter, as the CLI prints it. */
 function exportText(d: Loaded, request: ExportRequest): string {
   // A complete census settles kinds as `coreview --scan` does (idempotent: the coordinator may have applied it).
   const census = 'census' in request ? request.census : undefined;
   const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
-  switch (request.kind) {
-    case 'json': {
-      const c = request.census;
-      const touched = regionTouched(c);
-      if (c === undefined || touched === undefined) return jsonDocumentText(a, d.name);
-      const os = osIdentification(c.os);
-      const census = { regionTouched: touched, complete: c.complete, ...(os !== undefined ? { os } : {}), ...(c.runtime !== undefined ? { runtime: c.runtime } : {}) };
-      return jsonDocumentText(a, d.name, { census });
-    }
-    case 'regions-text': {
-      const { regions, touched } = regionRows(a, request);
-      return `${regionTableText(regions, a.dump.bits, touched)}\n`;
-    }
-    case 'regions-csv': {
-      const { regions, touched } = regionRows(a, request);
-      return regionsCsv(regions, touched);
-    }
-    case 'totals-text': {
-      const touched = regionTouched(request.census);
-      return `${kindTotalsText(a.totals, touched === undefined ? undefined : completeKindSums(a.regions, touched))}\n`;
-    }
-    case 'image-totals-text':
-      return `${imageTotalsText(a.imageTotals)}\n`;
-    case 'threads-text':
-      return `${threadTableText(pick(a.threads, request.rows), regionTouched(request.census))}\n`;
-  }
+  const document = toJsonDocument(a, d.name, census === undefined ? {} : { census: censusForDocument(census) });
+  const rows = 'rows' in request ? request.rows : undefined;
+  return reportText(document, { view: EXPORT_VIEWS[request.kind], ...(rows !== undefined ? { rows } : {}) });
 }
 
 /** Steps of a header pass are reported once it has run this long. */
@@ -143,17 +114,6 @@ const api: EngineApi = {
     return { ok: true, text: exportText(d, request) };
   },
 
-  crashForTest() {
-    setTimeout(() => {
-      throw new Error('coreview: worker crash requested by a test');
-    });
-  },
-
-  vanishForTest() {
-    // Heartbeats stop with the worker; the page is told nothing.
-    setTimeout(() => close());
-  },
-
   attach(id, file) {
     attachFile(id, file);
   },
@@ -197,13 +157,10 @@ const api: EngineApi = {
     // As decoded (and cached) by the engine: name, hex and size; the page shows name and hex.
     return { ok: true, registers: d.analysis.threads[thread]?.registers.list() ?? [] };
   },
-
-  scanStats() {
-    return executorStats(scansRunning());
-  },
 };
 
-Comlink.expose(api);
+// Only the test build's workers serve EngineTestApi; in the product the constant is false and the bundle drops it.
+Comlink.expose(__COREVIEW_TEST__ ? { ...api, ...engineTestMethods((id) => loaded.get(id)) } : api);
 
 // The pool's watchdog (pool.ts) takes a worker silent for too long for one the browser ended without telling.
 beat();

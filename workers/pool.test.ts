@@ -86,7 +86,7 @@ describe('EnginePool watchdog', () => {
   it('gives a worker running a call longer (one synchronous step), then fails the call', async () => {
     const f = fakePool();
     await f.run(3000);
-    const failed = f.pool.run(1, (api) => api.scanStats()).then(
+    const failed = f.pool.run(1, (api) => api.release(0)).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -9,7 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import { settleAfterCensus } from '../src/core/model/after-census';
-import type { Analysis } from '../src/core/model/types';
+import type { Analysis } from '../src/core/types';
 import type { JobLane, ScanContext, ScanTarget } from '../src/core/run/scan-context';
 import type { ScanEnd as RuntimeScanEnd } from '../src/core/run/scan-events';
 import { depthOf, startScanRun } from '../src/core/run/scan-runs';

@@ -7,7 +7,7 @@
  */
 import { BlobSource, type ByteSource } from '../src/core/io/byte-source';
 import { jobSpan, scanJobBytes, type ScanJob, type ScanJobResult } from '../src/core/run/scan-job';
-import { readExactly } from '../src/core/scan/scan-common';
+import { readExactly } from '../src/core/memory/memory-reader';
 import type { DumpId, ScanStats } from './engine-protocol';
 import { isReadError } from './read-errors';
 

@@ -18,18 +18,18 @@ import { CensusContext } from '../views/common/census-context';
 import { TooltipProvider } from '../views/common/Tooltip';
 import { hexAddress } from '../core/format/address';
 import { CensusPanel } from './CensusPanel';
-import { censusExport, type CensusState } from './census-data';
-import type { HexMode, ViewState } from './hash-state';
+import { censusExport, type CensusState } from '../state/census-data';
+import type { HexMode, ViewState } from '../state/hash-state';
 import { ErrorPanel, Notice, ProgressPanel, WarningsNote } from './StatusPanels';
 import { StatusRoot } from './StatusRoot';
-import { useTestHooks } from './test-hooks';
+import { useTestEntry } from './test-entry';
 import { TopBar } from './TopBar';
-import { useCensus } from './use-census';
-import { shownAnalysis, useEngine } from './use-engine';
+import { useCensus } from '../state/use-census';
+import { shownAnalysis, useEngine } from '../state/use-engine';
 import { useFileDrop } from './use-file-drop';
-import { useSearch } from './use-search';
-import { useSettings } from './use-settings';
-import { useViewState } from './use-view-state';
+import { useSearch } from '../state/use-search';
+import { useSettings } from '../state/use-settings';
+import { useViewState } from '../state/use-view-state';
 import { ViewTabs } from './ViewTabs';
 import { Welcome } from './Welcome';
 import { PREMOUNT_VIEW, premountable } from './premount';
@@ -58,7 +58,7 @@ export function App(): ReactNode {
   const prepared = useMemo(() => (workspace === undefined ? undefined : prepareRegions(workspace.regions)), [workspace]);
   const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning, engine.settleView);
   const search = useSearch(engine.scans, view?.id, flags.tuning);
-  useTestHooks(engine, census.start, flags.tuning);
+  useTestEntry(engine, census.start, flags.tuning);
   // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
   // that React's development double mount, which closes and recreates the worker pool, does not open it twice.
   const sampleOpened = useRef(false);
@@ -137,7 +137,7 @@ export function App(): ReactNode {
             <CensusContext.Provider value={c}>
             {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
             <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-              {vs.view === 'overview' && <OverviewView view={workspace} census={c} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={showText} />}
+              {vs.view === 'overview' && <OverviewView view={workspace} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={showText} />}
               {vs.view === 'regions' && (
                 <RegionsView
                   view={workspace}
@@ -152,11 +152,10 @@ export function App(): ReactNode {
                   onShowThread={showThread}
                   onShowMemory={followPointer}
                   exportText={engine.exportText}
-                  census={c}
                   touchedColumn={touchedColumn}
                 />
               )}
-              {vs.view === 'totals' && <TotalsView view={workspace} census={c} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
+              {vs.view === 'totals' && <TotalsView view={workspace} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
               {vs.view === 'threads' && (
                 <ThreadsView
                   view={workspace}
@@ -171,7 +170,6 @@ export function App(): ReactNode {
                   onShowMemory={followPointer}
                   exportText={engine.exportText}
                   loadRegisters={engine.threadRegisters}
-                  census={c}
                   censusColumns={touchedColumn}
                 />
               )}

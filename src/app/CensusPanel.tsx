@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import type { RegionColumns } from '../../workers/engine-protocol';
 import { tableAddress } from '../core/format/address';
 import { humanSize } from '../core/format/size';
-import { missingRegions, type CensusState } from './census-data';
+import { missingRegions, type CensusState } from '../state/census-data';
 
 export interface CensusPanelProps {
   readonly state: CensusState | undefined;

@@ -1,7 +1,7 @@
 /** The view tabs (ARIA tabs: ←/→ move between them, Home/End to the first/last), with row counts where they help. */
 import type { ReactNode } from 'react';
 import type { AnalysisView } from '../../workers/engine-protocol';
-import { VIEWS, type ViewName } from './hash-state';
+import { VIEWS, type ViewName } from '../state/hash-state';
 
 const TAB_LABELS: Record<ViewName, string> = { overview: 'Overview', regions: 'Regions', totals: 'Totals', threads: 'Threads', search: 'Search', memory: 'Memory' };
 

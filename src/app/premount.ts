@@ -10,7 +10,7 @@
  * `npm run bench` on each: it prints the header pass in the worker apart from the rest of the load).
  */
 import type { AnalysisView, RegionColumns } from '../../workers/engine-protocol';
-import type { ViewName } from './hash-state';
+import type { ViewName } from '../state/hash-state';
 
 /** Views that render from the analysis alone (search and memory ask the worker for more, which has no dump yet). */
 export function premountable(view: ViewName): boolean {

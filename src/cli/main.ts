@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { analyzeCore } from '../core/analyze';
 import { isDumpError } from '../core/errors';
-import { jsonDocumentText } from '../core/format/json-document';
-import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
+import { toJsonDocument } from '../core/format/json-document';
+import { reportText } from '../core/format/report-text';
 import { NodeFileSource } from './node-file-source';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { outputQueued, terminalColumns, warnOnce, writeOut } from './output';
@@ -40,22 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const { runMemoryCommand } = await import('./memory-commands');
       return await runMemoryCommand(options, options.file, source, analysis, name, print);
     }
-    switch (options.mode) {
-      case 'json':
-        return print(jsonDocumentText(analysis, name, { registers: options.registers }));
-      case 'threads':
-        return print(`${threadTableText(analysis.threads)}\n`);
-      case 'summary':
-        return print(`${kindTotalsText(analysis.totals)}\n${options.images ? `\n${imageTotalsText(analysis.imageTotals, { width: terminalColumns() })}\n` : ''}`);
-      default: {
-        const width = { width: terminalColumns() };
-        return print(
-          `${overviewText(analysis)}\n\n${regionTableText(analysis.regions, analysis.dump.bits, undefined, width)}\n\n${kindTotalsText(analysis.totals)}\n${
-            options.images ? `\n${imageTotalsText(analysis.imageTotals, width)}\n` : ''
-          }`,
-        );
-      }
-    }
+    const document = toJsonDocument(analysis, name, { registers: options.registers });
+    return print(reportText(document, { view: options.mode, images: options.images, width: terminalColumns() }));
   } catch (e) {
     if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${options.file} is a directory, not a core file`);

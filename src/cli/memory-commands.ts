@@ -1,13 +1,13 @@
 import type { ByteSource } from '../core/io/byte-source';
 import { settleAfterCensus } from '../core/model/after-census';
-import type { Analysis } from '../core/model/types';
+import type { Analysis } from '../core/types';
 import { pointerLabel } from '../core/model/address-label';
-import { jsonDocumentText } from '../core/format/json-document';
-import { completeKindSums } from '../core/format/touched';
-import { imageTotalsText, kindTotalsText, overviewText, regionTableText, threadTableText } from '../core/format/maddress-text';
+import { toJsonDocument } from '../core/format/json-document';
+import { reportText } from '../core/format/report-text';
 import { parseAddress, windbgAddress } from '../core/format/address';
 import { formatBytes, formatPointers } from '../core/scan/hex-format';
-import { findRegion, readMemory } from '../core/scan/memory-reader';
+import { MemoryReader } from '../core/memory/memory-reader';
+import { regionIndexAt } from '../core/memory/region-lookup';
 import type { CliOptions } from './args';
 import { terminalColumns, warnOnce } from './output';
 import { censusOnThreads, searchOnThreads } from './scan-host';
@@ -23,25 +23,15 @@ export async function runMemoryCommand(
   name: string,
   print: Print,
 ): Promise<number> {
-  if (options.mode === 'search' && options.search) return search(options, path, analysis, print);
-  if (options.mode === 'dump' && options.dump) return dump(options.dump, source, analysis, print);
+  if (options.mode === 'search') return search(options, path, analysis, print);
+  if (options.mode === 'dump') return options.dump ? dump(options.dump, source, analysis, print) : 2;
   const { touched, complete, os, runtime, failures } = await censusOnThreads(path, analysis, options.workers);
   for (const failure of failures) warnOnce(`part of the memory was not scanned: ${failure}`);
   // What the census settles (gcore's no-access memory), before anything is printed: the page does the same.
   const settled = settleAfterCensus(analysis, touched);
-  const kindSums = completeKindSums(settled.regions, touched);
-  switch (options.mode) {
-    case 'json':
-      return print(jsonDocumentText(settled, name, { census: { regionTouched: touched, complete, ...(os ? { os } : {}), ...(runtime ? { runtime } : {}) }, registers: options.registers }));
-    case 'threads':
-      return print(`${threadTableText(settled.threads, touched)}\n`);
-    case 'summary':
-      return print(`${kindTotalsText(settled.totals, kindSums)}\n${options.images ? `\n${imageTotalsText(settled.imageTotals, { width: terminalColumns() })}\n` : ''}`);
-    default:
-      return print(
-        `${overviewText(settled, os ?? settled.process.os, runtime ?? settled.process.runtime)}\n\n${regionTableText(settled.regions, settled.dump.bits, touched, { width: terminalColumns() })}\n\n${kindTotalsText(settled.totals, kindSums)}\n`,
-      );
-  }
+  const census = { regionTouched: touched, complete, ...(os ? { os } : {}), ...(runtime ? { runtime } : {}) };
+  const document = toJsonDocument(settled, name, { census, registers: options.registers });
+  return print(reportText(document, { view: options.mode, images: options.images, width: terminalColumns() }));
 }
 
 async function search(options: CliOptions, path: string, analysis: Analysis, print: Print): Promise<number> {
@@ -68,8 +58,8 @@ async function dump(request: NonNullable<CliOptions['dump']>, source: ByteSource
     process.stderr.write(`coreview: error: "${request.address}" is not an address (hex, like 0x7f42d256e000)\n`);
     return 2;
   }
-  if (findRegion(analysis.regions, address) === undefined) warnOnce(`${request.address} is in no mapped region`);
-  const read = await readMemory(source, analysis.regions, address, Math.min(request.length, 1 << 20));
+  if (regionIndexAt(analysis.regions, address) < 0) warnOnce(`${request.address} is in no mapped region`);
+  const read = await new MemoryReader(source, analysis.regions).read(address, Math.min(request.length, 1 << 20));
   // Pointers into mapped memory are labelled as the page's memory view labels them (libc.so.6+0x8aeec, Stack).
   const label = (value: bigint) => pointerLabel(analysis, value);
   const lines = request.bytes

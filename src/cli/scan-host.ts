@@ -2,7 +2,7 @@
  * The CLI as a host of the scan runtime: the census and the search of `--scan` / `--search` run as the page runs
  * them (src/core/run), over worker-thread lanes, with progress on stderr when it is a terminal.
  */
-import type { Analysis, OsIdentification, RuntimeInfo } from '../core/model/types';
+import type { Analysis, OsIdentification, RuntimeInfo } from '../core/types';
 import type { ScanContext, ScanTarget } from '../core/run/scan-context';
 import type { ScanEnd, ScanEvent, ScanRequest, SearchHitRow } from '../core/run/scan-events';
 import { depthOf, startScanRun } from '../core/run/scan-runs';

@@ -6,10 +6,10 @@ import { AT, auxvValue } from './notes/auxv';
 import { collectNotes } from './notes/collect-notes';
 import { signalName } from './notes/siginfo';
 import { classifyRegions } from './model/classify';
-import { DumpMemory } from './model/dump-memory';
+import { MemoryReader } from './memory/memory-reader';
 import { findArenaHeaps } from './model/glibc-heaps';
 import { loadedImages } from './model/link-map';
-import { hex } from './model/region-index';
+import { hex } from './text/hex';
 import { findModules, probeModule } from './model/modules';
 import { detectProducer } from './model/producer';
 import { addUnsegmentedFiles, buildRegions } from './model/regions';
@@ -17,7 +17,7 @@ import { detectRuntime, mapsCoreclr } from './model/runtime';
 import { isGcoreSnapshot, markSignalled } from './model/signalled';
 import { annotateThreads, basename, buildThreads } from './model/threads';
 import { imageTotals, kindTotals } from './model/totals';
-import type { Analysis, FileMapping, Module, ProcessInfo, Thread } from './model/types';
+import type { Analysis, FileMapping, Module, ProcessInfo, Thread } from './types';
 import { parseBsdNotes, type BsdProcess } from './notes/bsd-notes';
 import { osFromLibraryPaths } from './scan/identify-os';
 import type { CollectedNotes } from './notes/collect-notes';
@@ -60,7 +60,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const noteFiles: FileMapping[] = notes.file?.mappings ?? [];
   let files = noteFiles;
   let segmentRegions = buildRegions(phdrs, files, source.size, warn);
-  let memory = new DumpMemory(source, segmentRegions);
+  let memory = new MemoryReader(source, segmentRegions);
   const execfn = auxvValue(notes.auxv, AT.EXECFN);
   const fromRecords = notes.file === undefined && os === 'Linux';
   // AT_EXECFN's string names the executable on the link map, so without NT_FILE it is read here, once; with
@@ -71,7 +71,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   if (usesLoaded) {
     files = loaded.mappings;
     segmentRegions = buildRegions(phdrs, files, source.size, () => undefined);
-    memory = new DumpMemory(source, segmentRegions);
+    memory = new MemoryReader(source, segmentRegions);
   }
 
   progress('modules');
@@ -85,7 +85,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
     fromRecords ? execfnEarly : execfn === undefined ? undefined : memory.readCString(execfn),
     findModules(files, memory, core, warn),
     vdsoUnnamed ? probeModule(memory, vdso, '[vdso]', core) : undefined,
-    header.bits === 64 ? memory.read(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined,
+    header.bits === 64 ? memory.readAvailable(DIAGINFO_ADDRESS, DIAGINFO_SIGNATURE.length) : undefined,
     os === 'Linux' ? findArenaHeaps(segmentRegions, memory, core) : [],
   ]);
   // An empty string (zeros where AT_EXECFN points) names nothing: it used to become the executable "".

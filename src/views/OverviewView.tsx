@@ -6,9 +6,9 @@
  */
 import type { ReactNode } from 'react';
 import type { AnalysisView, OsView } from '../../workers/engine-protocol';
-import type { CensusState } from '../app/census-data';
 import { osEvidenceLines } from '../core/format/os-evidence-text';
 import { groupedBytes, humanSize } from '../core/format/size';
+import { useCensusState } from './common/census-context';
 import { HeuristicBadge } from './common/HeuristicBadge';
 import { kindColor, kindTextColor } from './common/kind-colors';
 import { KindUsage } from './common/KindUsage';
@@ -16,7 +16,6 @@ import { useReportReady } from './common/use-report-ready';
 
 export interface OverviewViewProps {
   readonly view: AnalysisView;
-  readonly census?: CensusState;
   readonly onPickKind: (kind: string) => void;
   readonly onShowView: (view: 'regions' | 'threads' | 'totals') => void;
   /** Opens the byte view at a clue's text with its `length` bytes marked. */
@@ -38,7 +37,8 @@ function osTooltip(os: OsView): string {
 }
 
 /** The distribution, said to be a guess, with where it was found and a link to that memory. */
-function OsFact({ os, census, onShowMemory }: { readonly os: OsView | undefined; readonly census?: CensusState; readonly onShowMemory?: (address: bigint, length: number) => void }): ReactNode {
+function OsFact({ os, onShowMemory }: { readonly os: OsView | undefined; readonly onShowMemory?: (address: bigint, length: number) => void }): ReactNode {
+  const census = useCensusState();
   const pending = census?.status === 'running' ? ' The memory census is looking for better evidence…' : '';
   if (os === undefined) return <span className="muted">unknown{pending === '' ? ' (no os-release text, .NET RID or telling library path found)' : ` —${pending}`}</span>;
   const address = os.address;
@@ -72,8 +72,9 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-export function OverviewView({ view, census, onPickKind, onShowView, onShowMemory }: OverviewViewProps): ReactNode {
+export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: OverviewViewProps): ReactNode {
   const { process: p, dump: d, modules } = view.overview;
+  const census = useCensusState();
   const runtime = census?.runtime ?? p.runtime;
   const totals = view.totals;
   const all = totals.reduce((a, t) => a + t.size, 0);
@@ -89,7 +90,7 @@ export function OverviewView({ view, census, onPickKind, onShowView, onShowMemor
             {top.heuristic && <HeuristicBadge text={`Some ${top.kind} regions are classified by a heuristic; see the region table for the evidence.`} />}
           </p>
           <p className="usage-line">
-            <KindUsage total={top} index={0} census={census} testId="headline-usage" />
+            <KindUsage total={top} index={0} testId="headline-usage" />
           </p>
           <div className="share-bar" role="group" aria-label="Virtual size by memory kind">
             {totals
@@ -149,7 +150,7 @@ export function OverviewView({ view, census, onPickKind, onShowView, onShowMemor
               {d.arch}, {d.bits}-bit, {d.endian}-endian, {d.os}
             </Fact>
             <Fact label="Distribution">
-              <OsFact os={census?.os ?? p.os} census={census} onShowMemory={onShowMemory} />
+              <OsFact os={census?.os ?? p.os} onShowMemory={onShowMemory} />
             </Fact>
             <Fact label="Written by">
               {d.producer.name} <span className="muted">— {d.producer.evidence}</span>

@@ -23,7 +23,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/analyze';
 import { isDumpError } from '../../src/core/errors';
 import { MemorySource } from '../../src/core/io/byte-source';
-import type { Analysis, Module, Region } from '../../src/core/model/types';
+import type { Analysis, Module, Region } from '../../src/core/types';
 import { coreBytes, coreSize, corpusEntries, openCore, type CorpusEntry } from './corpus-files';
 import { corpusSkipReason, expectedRows, parseEuReadelfPrstatus, rizinRegisters } from './corpus-notes';
 import {
@@ -525,7 +525,7 @@ function checkSegments(c: Checks, a: Analysis, fileSize: number, phdrs: Map<stri
       break;
     }
   }
-  c.add('regions.order', order, [{ source: 'model/types.ts (regions sorted by address, no byte twice)', value: 'sorted, disjoint' }]);
+  c.add('regions.order', order, [{ source: 'types/region.ts (regions sorted by address, no byte twice)', value: 'sorted, disjoint' }]);
   // Regions outside every PT_LOAD (segment -1): the NT_FILE mappings no PT_LOAD covers (gdb's gcore leaves
   // unmodified read-only file mappings out), with nothing in the dump.
   const outside = a.regions.filter((r) => r.segment === -1);

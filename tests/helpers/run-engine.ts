@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { analyzeCore } from '../../src/core/analyze';
 import { DumpError, isDumpError } from '../../src/core/errors';
 import { MemorySource } from '../../src/core/io/byte-source';
-import type { Analysis } from '../../src/core/model/types';
+import type { Analysis } from '../../src/core/types';
 
 export function analyzeBytes(bytes: Uint8Array): Promise<Analysis> {
   return analyzeCore(new MemorySource(bytes));

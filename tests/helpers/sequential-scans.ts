@@ -4,7 +4,8 @@
  */
 import type { ByteSource } from '../../src/core/io/byte-source';
 import { censusChunk, mergeCensus, planCensusChunks, type CensusPlanOptions, type CensusPartial, type RegionCensus } from '../../src/core/scan/census';
-import { assert, readExactly, type ScanRegion } from '../../src/core/scan/scan-common';
+import { assert, type ScanRegion } from '../../src/core/scan/scan-common';
+import { readExactly } from '../../src/core/memory/memory-reader';
 import { DEFAULT_SEARCH_LIMIT, planSearchChunks, searchChunk, type SearchHit } from '../../src/core/scan/search';
 import { compilePattern, type CompiledPattern, type PatternError, type SearchQuery } from '../../src/core/scan/search-pattern';
 

@@ -17,7 +17,7 @@ import { analyzeCore } from '../../src/core/analyze';
 import { NodeFileSource } from '../../src/cli/node-file-source';
 import { settleAfterCensus } from '../../src/core/model/after-census';
 import { runCensus } from '../helpers/sequential-scans';
-import type { Analysis, Region } from '../../src/core/model/types';
+import type { Analysis, Region } from '../../src/core/types';
 import { PatchedSource } from '../helpers/sparse-source';
 import { hex, omittedBy, parseMaps, permsInCore, type Mapping, type Producer } from './proc-maps';
 

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { moduleOffsetLabel, pointerLabel, pointerWords } from '../../src/core/model/address-label';
 import { pointerLinks } from '../../workers/memory-view';
-import { RegionIndex } from '../../src/core/scan/memory-reader';
 import { analyzeBytes } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
@@ -39,6 +38,6 @@ describe('address labels', () => {
     present[20] = 0; // the third word is not all in the dump
     const words = pointerWords({ regions: a.regions, modules: a.modules, bits: 64, endian: 'little' }, 0x7ffc00001000n, bytes, present);
     expect(words.map((w) => [w.offset, w.label])).toEqual([[0, 'app+0x1234']]);
-    expect(pointerLinks(a, new RegionIndex(a.regions), 0x7ffc00001000n, bytes, present)).toEqual(words);
+    expect(pointerLinks(a, 0x7ffc00001000n, bytes, present)).toEqual(words);
   });
 });

@@ -102,6 +102,18 @@ describe('readable cores: exit 0', () => {
     expect(r.stdout).not.toContain('Process:');
   });
 
+  it('--images adds the per-image totals, with --scan and --summary too', () => {
+    const core = file('sample.core', sampleCore());
+    const images = coreview(core, '--images').stdout;
+    const block = images.slice(images.lastIndexOf('\n\n') + 2);
+    expect(block).toMatch(/^\+-+\+\n\| Count \| +Size \|/);
+    for (const args of [['--summary', '--images'], ['--scan', '--images'], ['--scan', '--summary', '--images']]) {
+      const r = coreview(core, ...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout.endsWith(`\n\n${block}`)).toBe(true);
+    }
+  });
+
   it('--threads prints one line per thread', () => {
     const r = coreview(file('sample.core', sampleCore()), '--threads');
     expect(r.status).toBe(0);
@@ -138,7 +150,7 @@ describe('input that is not a readable core: exit 2, one line', () => {
   ];
 
   for (const [name, bytes, message] of cases) {
-    it(`${name}`, () => {
+    it(name, () => {
       const path = file(`${name}.bin`, bytes());
       const r = coreview(path);
       expectOneLineError(r, message);

@@ -1,7 +1,8 @@
 /** Long paths in width-limited tables (src/core/format/fit-path.ts, text-table.ts): the CLI on a terminal. */
 import { describe, expect, it } from 'vitest';
 import { elideMiddle, fitPath } from '../../src/core/format/fit-path';
-import { regionTableText, imageTotalsText } from '../../src/core/format/maddress-text';
+import { toJsonDocument } from '../../src/core/format/json-document';
+import { reportText } from '../../src/core/format/report-text';
 import { analyzeBytes } from '../helpers/run-engine';
 import { sampleCore } from '../helpers/sample-cores';
 
@@ -28,11 +29,12 @@ describe('fitPath', () => {
 describe('tables that fit a width', () => {
   it('shortens the Image column so that no line (and no rule) is wider than the width', async () => {
     const a = await analyzeBytes(sampleCore());
-    const long = a.regions.map((r) => (r.image === undefined ? r : { ...r, image: `/opt/some/very/long/vendor/directory/tree${r.image}` }));
-    const whole = regionTableText(long, 64);
+    const doc = toJsonDocument(a, 'core');
+    const long = { ...doc, regions: doc.regions.map((r) => (r.image === undefined ? r : { ...r, image: `/opt/some/very/long/vendor/directory/tree${r.image}` })) };
+    const whole = reportText(long, { view: 'regions' });
     expect(whole).toContain('/opt/some/very/long/vendor/directory/tree/usr/bin/app');
     const widest = Math.max(...whole.split('\n').map((l) => l.length));
-    const fitted = regionTableText(long, 64, undefined, { width: widest - 20 });
+    const fitted = reportText(long, { view: 'regions', width: widest - 20 });
     expect(Math.max(...fitted.split('\n').map((l) => l.length))).toBeLessThanOrEqual(widest - 20);
     // The longest path is shortened, name first; one that fits the room left stays whole.
     expect(fitted).toMatch(/\| libc\.so\.6 \(\/opt\/some\/[^)]*…[^)]*-linux-gnu\)$/m);
@@ -42,9 +44,10 @@ describe('tables that fit a width', () => {
 
   it('leaves tables alone without a width, and shortens per-image totals too', async () => {
     const a = await analyzeBytes(sampleCore());
-    expect(regionTableText(a.regions, 64, undefined, {})).toBe(regionTableText(a.regions, 64));
-    const totals = [{ image: `/a/${'d'.repeat(80)}/libfoo.so`, count: 1, size: 4096, inDump: 0 }];
-    const line = imageTotalsText(totals, { width: 80 }).split('\n')[3] ?? '';
+    const doc = toJsonDocument(a, 'core');
+    expect(reportText(doc, { view: 'regions', width: undefined })).toBe(reportText(doc, { view: 'regions' }));
+    const imageTotals = [{ image: `/a/${'d'.repeat(80)}/libfoo.so`, count: 1, size: 4096, inDump: 0 }];
+    const line = reportText({ ...doc, imageTotals }, { view: 'image-totals', width: 80 }).split('\n')[3] ?? '';
     expect(line.length).toBeLessThanOrEqual(80);
     expect(line).toMatch(/\| libfoo\.so \(\/a\/d+…d+\)$/);
   });

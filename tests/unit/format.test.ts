@@ -1,14 +1,20 @@
 /**
  * Output formats: the JSON document's version-1 contract (src/core/format/json-document.ts) and the maddress-style
- * text tables users paste into tickets (maddress-text.ts, size.ts).
+ * text tables users paste into tickets, printed from that document (report-text.ts, size.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { jsonDocumentText, toJsonDocument } from '../../src/core/format/json-document';
-import { kindTotalsText, overviewText, regionTableText, threadTableText } from '../../src/core/format/maddress-text';
+import { reportText, type ReportView } from '../../src/core/format/report-text';
 import { groupedBytes, humanSize, maddressSize, percent } from '../../src/core/format/size';
+import type { Analysis } from '../../src/core/types';
 import { coreBuilder } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
+
+/** One view of the analysis's report, without its final newline. */
+function text(a: Analysis, view: ReportView): string {
+  return reportText(toJsonDocument(a, 'x'), { view }).trimEnd();
+}
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -40,7 +46,7 @@ describe('sizes as maddress prints them', () => {
 describe('text tables', () => {
   it('prints the region table with maddress columns, padded addresses and EndAddr-1', async () => {
     const a = await analyzeBytes(sampleCore());
-    const lines = regionTableText(a.regions, 64).split('\n');
+    const lines = text(a, 'regions').split('\n');
     expect(lines[1]).toMatch(/^\| Memory Kind +\| +StartAddr \| +EndAddr-1 \| +Size \| Type +\| State +\| Protect +\| In Dump \| +Tid \| Image$/);
     expect(lines).toHaveLength(a.regions.length + 4);
     const heap = lines.find((l) => l.includes('000000405000'));
@@ -52,12 +58,12 @@ describe('text tables', () => {
 
   it('pads 32-bit addresses to 8 digits', async () => {
     const a = await analyzeBytes(coreBuilder({ bits: 32 }).load({ vaddr: 0x8048000n, size: 0x1000, flags: 'r-x' }).build());
-    expect(regionTableText(a.regions, 32)).toContain('|  08048000 |  08048fff | 4.00kb |');
+    expect(text(a, 'regions')).toContain('|  08048000 |  08048fff | 4.00kb |');
   });
 
   it('prints the per-kind summary with a [TOTAL] row', async () => {
     const a = await analyzeBytes(sampleCore());
-    const lines = kindTotalsText(a.totals).split('\n');
+    const lines = text(a, 'totals').split('\n');
     expect(lines[1]).toMatch(/^\| Memory Type +\| Count \| +Size \| Size \(bytes\) \| % of Total \| +In Dump$/);
     const cells = (prefix: string) => lines.find((l) => l.startsWith(`| ${prefix} `))?.split('|').map((c) => c.trim());
     expect(cells('Stack')).toEqual(['', 'Stack', '2', '96.00kb', '98,304', '53.33%', '96.00kb']);
@@ -67,17 +73,17 @@ describe('text tables', () => {
 
   it('prints threads with the crashed one marked, stack size and depth, and pc as module+offset', async () => {
     const a = await analyzeBytes(sampleCore());
-    const lines = threadTableText(a.threads).split('\n');
+    const lines = text(a, 'threads').split('\n');
     expect(lines[3]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.crashedTid), '11 (crashed)', '0x7ffc0000f000', '64.00kb', '4.00kb', '0x401234 app+0x1234']);
     expect(lines[4]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.otherTid), '11', '0x7f0000108000', '32.00kb', '4.00kb', '0x7f0000000100 libc.so.6+0x100']);
   });
 
   it('prints an overview of the process and the dump', async () => {
     const a = await analyzeBytes(sampleCore());
-    const lines = overviewText(a).split('\n');
+    const lines = text(a, 'table').split('\n');
     expect(lines[0]).toBe('Process:  app (pid 4242)  /usr/bin/app --serve');
     expect(lines[1]).toBe('Signal:   SIGSEGV at 0xdeadbeef');
-    expect(lines[2]).toMatch(/^Dump:     x86_64, 64-bit little-endian Linux, [\d,]+ bytes, written by kernel \(/);
+    expect(lines[2]).toMatch(/^Dump: {5}x86_64, 64-bit little-endian Linux, [\d,]+ bytes, written by kernel \(/);
     expect(lines[3]).toBe('Contents: 10 regions, 2 threads, 3 modules');
   });
 });
@@ -163,7 +169,7 @@ describe('JSON document (version 1 contract)', () => {
   it('writes null for unknown pid/name/pc and marks truncated regions', async () => {
     const core = coreBuilder().thread({ tid: 3 }).load({ vaddr: 0x1000n, size: 0x1000, fill: 1 }).build();
     const a = await analyzeBytes(core.slice(0, core.length - 10));
-    const doc = toJsonDocument(a, 'x') as { process: Record<string, unknown>; threads: Record<string, unknown>[]; regions: Record<string, unknown>[] };
+    const doc = toJsonDocument(a, 'x');
     expect(doc.process).toMatchObject({ pid: 3, name: null, args: null, signal: 0 });
     expect(doc.threads[0]).toMatchObject({ tid: 3, pc: '0x0', sp: '0x0' });
     expect(doc.regions[0]).toMatchObject({ truncated: true, inDump: 0x1000 - 10 });
@@ -174,11 +180,7 @@ describe('JSON document (version 1 contract)', () => {
   it('merges a page census when one is given', async () => {
     const a = await analyzeBytes(sampleCore());
     const touched = a.regions.map((r) => (r.kind === 'Stack' ? 0x1000 : undefined));
-    const doc = toJsonDocument(a, 'x', { census: { regionTouched: touched, complete: false } }) as {
-      dump: { census: string };
-      totals: { kind: string; touched: number }[];
-      threads: { stackTouched?: number }[];
-    };
+    const doc = toJsonDocument(a, 'x', { census: { regionTouched: touched, complete: false } });
     expect(doc.dump.census).toBe('incomplete');
     expect(doc.totals.find((t) => t.kind === 'Stack')?.touched).toBe(0x2000);
     expect(doc.threads.map((t) => t.stackTouched)).toEqual([0x1000, 0x1000]);
@@ -205,7 +207,7 @@ describe('what the dump does not record, and snapshots', () => {
 
   it('prints ? for the state and protection of a mapping left out of the dump; JSON says "unknown"', async () => {
     const a = await gcoreSnapshot();
-    const row = regionTableText(a.regions, 64).split('\n').find((l) => l.includes('000000011000'));
+    const row = text(a, 'regions').split('\n').find((l) => l.includes('000000011000'));
     expect(row?.split('|').map((c) => c.trim())).toEqual(['', 'Image', '000000011000', '000000012fff', '8.00kb', 'MEM_IMAGE', '?', '?', '0b', '', '/usr/lib/libz.so.1']);
     const doc = JSON.parse(jsonDocumentText(a, 'x')) as { regions: Record<string, unknown>[] };
     expect(doc.regions[1]).toMatchObject({ kind: 'Image', state: 'unknown', protect: 'unknown', perms: '???', inDump: 0 });
@@ -214,7 +216,7 @@ describe('what the dump does not record, and snapshots', () => {
 
   it('says a gcore snapshot was not signalled, and JSON adds process.snapshot beside the signal fields', async () => {
     const a = await gcoreSnapshot();
-    expect(overviewText(a).split('\n')[1]).toBe('Signal:   snapshot (gcore), not signalled');
+    expect(text(a, 'table').split('\n')[1]).toBe('Signal:   snapshot (gcore), not signalled');
     const doc = JSON.parse(jsonDocumentText(a, 'x')) as { process: Record<string, unknown> };
     expect(doc.process).toMatchObject({ signal: 19, signalName: 'SIGSTOP', signalCode: 128, snapshot: true });
     const kernel = JSON.parse(jsonDocumentText(await analyzeBytes(sampleCore()), 'x')) as { process: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileMapping } from '../../src/core/model/types';
+import type { FileMapping } from '../../src/core/types';
 import { censusChunkWithRanges, planCensusChunks } from '../../src/core/scan/census';
 import { identifyOs, osCluesInChunk, osFromLibraryPaths, type OsClue } from '../../src/core/scan/identify-os';
 

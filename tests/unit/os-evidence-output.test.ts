@@ -3,9 +3,9 @@
  * page's round trip (OsView ↔ OsIdentification), which must give the CLI's JSON byte for byte.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonDocumentText } from '../../src/core/format/json-document';
-import { overviewText } from '../../src/core/format/maddress-text';
-import type { OsIdentification } from '../../src/core/model/types';
+import { jsonDocumentText, toJsonDocument } from '../../src/core/format/json-document';
+import { reportText } from '../../src/core/format/report-text';
+import type { OsIdentification } from '../../src/core/types';
 import { osIdentification, osView } from '../../workers/analysis-view';
 import { analyzeBytes } from '../helpers/run-engine';
 import { sampleCore } from '../helpers/sample-cores';
@@ -50,7 +50,7 @@ describe('ranked OS evidence in the outputs', () => {
 
   it('the overview text: the strongest on the OS line, then every piece of evidence ranked', async () => {
     const a = await analyzeBytes(sampleCore());
-    const lines = overviewText(a, OS).split('\n');
+    const lines = reportText(toJsonDocument(a, 'core', { census: { regionTouched: [], complete: true, os: OS } }), { view: 'table' }).split('\n');
     const at = lines.findIndex((l) => l.startsWith('OS:'));
     expect(lines.slice(at, at + 5)).toEqual([
       'OS:       CentOS Linux 7 (Core) (heuristic os-release: PRETTY_NAME="CentOS Linux 7 (Core)" at 0x55d0c0a3e2a0)',

@@ -1,5 +1,5 @@
 /**
- * PT_LOAD → regions (src/core/model/regions.ts, dump-memory.ts): sorting, p_filesz variants, truncated files,
+ * PT_LOAD → regions (src/core/model/regions.ts, memory/memory-reader.ts): sorting, p_filesz variants, truncated files,
  * segments past EOF, overlaps, and NT_FILE splitting a merged segment.
  */
 import { describe, expect, it } from 'vitest';

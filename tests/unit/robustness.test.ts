@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/analyze';
 import { isDumpError } from '../../src/core/errors';
 import type { ByteSource } from '../../src/core/io/byte-source';
-import type { Analysis } from '../../src/core/model/types';
+import type { Analysis } from '../../src/core/types';
 import { NT_PRPSINFO, PT_LOAD, PT_NOTE, coreBuilder, elfImage, truncate } from '../helpers/core-builder';
 import { ByteWriter } from '../helpers/byte-writer';
 import { outcome } from '../helpers/run-engine';

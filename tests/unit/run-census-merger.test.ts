@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { kindTotals, imageTotals } from '../../src/core/model/totals';
-import type { Region, Thread } from '../../src/core/model/types';
 import { censusChunk, mergeCensus, planCensusChunks } from '../../src/core/scan/census';
 import { stackHighWater, touchedTotals } from '../../src/core/scan/census-summary';
 import { prng, randomLayout, sprinkle } from './scan-layout';
 import { CensusMerger } from '../../src/core/run/census-merger';
-import { RegisterSet } from '../../src/core/model/registers';
+import { RegisterSet, type Region, type Thread } from '../../src/core/types';
 
 function analysisOf(regions: Region[]) {
   const threads: Thread[] = regions

@@ -4,7 +4,7 @@
  * and the JSON an export then writes are what `coreview --scan --json` prints (the same function, applied once).
  */
 import { describe, expect, it } from 'vitest';
-import { applyBatch, createCensusData, realignKinds } from '../../src/app/census-data';
+import { applyBatch, createCensusData, realignKinds } from '../../src/state/census-data';
 import { jsonDocumentText } from '../../src/core/format/json-document';
 import { touchedByKind } from '../../src/core/format/touched';
 import { MemorySource } from '../../src/core/io/byte-source';

@@ -4,10 +4,10 @@
  * pages — against the sequential reference scans.
  */
 import { describe, expect, it } from 'vitest';
-import { applyBatch, createCensusData } from '../../src/app/census-data';
+import { applyBatch, createCensusData } from '../../src/state/census-data';
 import { MemorySource } from '../../src/core/io/byte-source';
 import { imageTotals, kindTotals } from '../../src/core/model/totals';
-import type { Analysis, Region } from '../../src/core/model/types';
+import type { Analysis, Region } from '../../src/core/types';
 import type { Lane } from '../../src/core/run/dispatcher';
 import type { ScanContext, ScanTarget } from '../../src/core/run/scan-context';
 import type { ScanEnd, ScanEvent, SearchHitRow } from '../../src/core/run/scan-events';

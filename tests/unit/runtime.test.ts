@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectRuntime } from '../../src/core/model/runtime';
-import type { FileMapping } from '../../src/core/model/types';
+import type { FileMapping } from '../../src/core/types';
 
 const files = (...paths: string[]): FileMapping[] => paths.map((path, i) => ({ start: BigInt(i) << 20n, end: (BigInt(i) << 20n) + 0x1000n, fileOffset: 0n, path }));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../../src/core/io/byte-source';
-import type { Region } from '../../src/core/model/types';
+import type { Region } from '../../src/core/types';
 import type { CensusPartial, RegionCensus } from '../../src/core/scan/census';
 import { censusChunk, mergeCensus, planCensusChunks } from '../../src/core/scan/census';
 import { runCensus } from '../helpers/sequential-scans';

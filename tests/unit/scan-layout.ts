@@ -3,7 +3,7 @@
  * non-zero junk so that any read past a region's dumped bytes shows up as a wrong answer.
  */
 import type { ByteSource } from '../../src/core/io/byte-source';
-import type { MemoryKind, Region } from '../../src/core/model/types';
+import type { MemoryKind, Region } from '../../src/core/types';
 import { concatBytes } from '../helpers/byte-writer';
 
 /** mulberry32: small, seeded, good enough for layouts. */

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../../src/core/io/byte-source';
-import type { Region } from '../../src/core/model/types';
+import type { Region } from '../../src/core/types';
 import type { SearchHit } from '../../src/core/scan/search';
 import { planSearchChunks, searchChunk } from '../../src/core/scan/search';
 import { runSearch } from '../helpers/sequential-scans';

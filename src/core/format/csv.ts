@@ -1,6 +1,5 @@
-import type { Region } from '../model/types';
-import { hexAddress } from './address';
-import { knownOr } from './maddress-text';
+import type { ReportRegion } from './report-document';
+import { knownOr } from './report-tables';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
 function field(value: string | number | undefined): string {
@@ -10,11 +9,11 @@ function field(value: string | number | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** `touched`: census bytes per row (index into `regions`), as the Touched column of the tables; adds a column. */
-export function regionsCsv(regions: readonly Region[], touched?: readonly (number | undefined)[]): string {
-  const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', ...(touched ? ['touched'] : []), 'tid', 'image', 'fileOffset'];
-  const rows = regions.map((r, i) =>
-    [r.kind, r.heuristic?.name, hexAddress(r.start), hexAddress(r.end), r.size, r.type, knownOr(r.state), knownOr(r.protect), r.inDump, ...(touched ? [touched[i]] : []), r.tid, r.image, r.fileOffset]
+/** The JSON document's regions as CSV; `census`: add the touched column (empty where a region is not in yet). */
+export function regionsCsv(regions: readonly ReportRegion[], census: boolean): string {
+  const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', ...(census ? ['touched'] : []), 'tid', 'image', 'fileOffset'];
+  const rows = regions.map((r) =>
+    [r.kind, r.heuristic?.name, r.start, r.end, r.size, r.type, knownOr(r.state), knownOr(r.protect), r.inDump, ...(census ? [r.touched] : []), r.tid, r.image, r.fileOffset]
       .map(field)
       .join(','),
   );

@@ -1,7 +1,11 @@
-import type { Analysis, Region, RuntimeInfo, Thread } from '../model/types';
-import type { OsIdentification } from '../scan/identify-os';
+import type { Analysis, OsIdentification, Region, RuntimeInfo, Thread } from '../types';
 import { hexAddress } from './address';
+import type { ReportDocument, ReportOs, ReportRegion, ReportThread } from './report-document';
+import { reportText } from './report-text';
 import { touchedByKind } from './touched';
+
+/** A document entry being filled in, key by key. */
+type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Touched-page census results to merge into the document (`--scan`), by region index. */
 export interface CensusForDocument {
@@ -30,7 +34,7 @@ export interface JsonDocumentOptions {
  * bytes from both, so nothing here may depend on where it runs. Addresses are lower-case `0x…` strings (64-bit
  * exact); sizes are byte counts; `end` is exclusive. Field names of version 1 are a contract: add, never rename.
  */
-export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocumentOptions = {}): object {
+export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocumentOptions = {}): ReportDocument {
   const census = options.census;
   const touched = (i: number) => census?.regionTouched[i];
   const kindTouched = census ? touchedByKind(a.regions, census.regionTouched).sums : new Map<string, number>();
@@ -54,7 +58,7 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       warnings: a.dump.warnings,
       // NoteInfo is exactly { name, type, typeName, size, offset }: written as it is, not copied (2,400 notes).
       notes: a.dump.notes,
-      ...(census ? { census: census.complete ? 'complete' : 'incomplete' } : {}),
+      ...(census ? { census: census.complete ? ('complete' as const) : ('incomplete' as const) } : {}),
     },
     process: {
       pid: a.process.pid ?? null,
@@ -68,7 +72,7 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       signalName: a.process.signalName,
       signalCode: a.process.signalCode,
       // Added only for a gcore snapshot, whose signal fields are gdb's SIGSTOP, not a cause of death.
-      ...(a.process.snapshot === true ? { snapshot: true } : {}),
+      ...(a.process.snapshot === true ? { snapshot: true as const } : {}),
       ...(a.process.faultAddress !== undefined ? { faultAddress: hexAddress(a.process.faultAddress) } : {}),
       ...runtimeField(census?.runtime ?? a.process.runtime),
       ...osField(census?.os ?? a.process.os),
@@ -98,12 +102,13 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
 }
 
 /**
- * One region's entry. Fields are added in a fixed order (the document's key order) with plain assignments: the
- * object spreads this used to be made of allocated a throwaway object per optional field, and on a 1,600-region
- * core the document is built once per run in code too cold for V8 to optimise them away.
+ * One region's entry. Fields are added in a fixed order (the document's key order) with plain assignments: object
+ * spreads would allocate a throwaway object per optional field, and on a 1,600-region core the document is built
+ * once per run in code too cold for V8 to optimise them away.
  */
-function regionEntry(r: Region, touched: number | undefined): Record<string, unknown> {
-  const e: Record<string, unknown> = {
+function regionEntry(r: Region, touched: number | undefined): ReportRegion {
+  // inDump and dumpOffset come after the image fields in the key order, so they are assigned below.
+  const e = {
     kind: r.kind,
     start: hexAddress(r.start),
     end: hexAddress(r.end),
@@ -112,7 +117,7 @@ function regionEntry(r: Region, touched: number | undefined): Record<string, unk
     state: r.state,
     protect: r.protect,
     perms: r.perms,
-  };
+  } as Draft<ReportRegion>;
   if (r.image !== undefined) {
     e.image = r.image;
     e.fileOffset = r.fileOffset;
@@ -127,8 +132,8 @@ function regionEntry(r: Region, touched: number | undefined): Record<string, unk
 }
 
 /** One thread's entry, built like regionEntry (fixed key order, plain assignments). */
-function threadEntry(t: Thread, stackTouched: number | undefined, registers: boolean): Record<string, unknown> {
-  const e: Record<string, unknown> = {
+function threadEntry(t: Thread, stackTouched: number | undefined, registers: boolean): ReportThread {
+  const e: Draft<ReportThread> = {
     tid: t.tid,
     signal: t.signal,
     crashed: t.crashed,
@@ -145,12 +150,12 @@ function threadEntry(t: Thread, stackTouched: number | undefined, registers: boo
   return e;
 }
 
-/** `process.os`: the strongest evidence's answer as before, and `ranked`, every piece of evidence strongest first. */
-function runtimeField(runtime: RuntimeInfo | undefined): object {
+function runtimeField(runtime: RuntimeInfo | undefined): { runtime?: RuntimeInfo } {
   return runtime === undefined ? {} : { runtime: { ...runtime } };
 }
 
-function osField(os: OsIdentification | undefined): object {
+/** `process.os`: the strongest evidence's answer, and `ranked`, every piece of evidence strongest first. */
+function osField(os: OsIdentification | undefined): { os?: ReportOs } {
   if (os === undefined) return {};
   return {
     os: {
@@ -172,5 +177,5 @@ function osField(os: OsIdentification | undefined): object {
 }
 
 export function jsonDocumentText(a: Analysis, fileName: string, options: JsonDocumentOptions = {}): string {
-  return `${JSON.stringify(toJsonDocument(a, fileName, options), null, 2)}\n`;
+  return reportText(toJsonDocument(a, fileName, options), { view: 'json' });
 }

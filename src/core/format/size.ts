@@ -1,13 +1,6 @@
-/** `bytes` as a value of the largest base-1024 unit it reaches (K at least), and that unit's index (0 = K). */
-function scale(bytes: number, units: number): { value: number; unit: number } {
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return { value, unit };
-}
+import { scaleBytes } from '../text/size';
+
+export { humanSize } from '../text/size';
 
 /**
  * Sizes as SOS `!maddress` prints them: base 1024, two decimals, lower-case unit glued on: `6.28gb`, `8.00mb`,
@@ -16,17 +9,10 @@ function scale(bytes: number, units: number): { value: number; unit: number } {
 export function maddressSize(bytes: number): string {
   const units = ['kb', 'mb', 'gb', 'tb', 'pb', 'eb'];
   if (bytes < 1024) return `${bytes}b`;
-  const { value, unit } = scale(bytes, units.length);
+  const { value, unit } = scaleBytes(bytes, units.length);
   return `${value.toFixed(2)}${units[unit]}`;
 }
 
-/** Human sizes for the page: `6.28 GiB`, `8.00 MiB`, `512 B`. */
-export function humanSize(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  if (bytes < 1024) return `${bytes} B`;
-  const { value, unit } = scale(bytes, units.length);
-  return `${value.toFixed(2)} ${units[unit]}`;
-}
 /** 6743097344 → "6,743,097,344" (fixed locale so pasted tables look the same everywhere). */
 export function groupedBytes(bytes: number): string {
   return Math.round(bytes).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

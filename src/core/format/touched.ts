@@ -1,4 +1,4 @@
-import type { Region } from '../model/types';
+import type { Region } from '../types';
 
 /**
  * Census bytes summed per Memory Kind — the Touched column of the totals in the CLI, the page's exports and the

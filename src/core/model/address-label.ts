@@ -3,8 +3,8 @@
  * module, `libc.so.6+0x8aeec`; elsewhere the kind of the region holding the address (`Stack`, `Heap?`).
  */
 import type { Endian, WordBits } from '../elf/binary-view';
-import { regionIndexAt } from './region-index';
-import type { Module, Region } from './types';
+import { regionIndexAt } from '../memory/region-lookup';
+import type { Module, Region } from '../types';
 
 export function basename(path: string): string {
   const slash = path.lastIndexOf('/');
@@ -54,8 +54,6 @@ export interface PointerContext {
   readonly modules: readonly Module[];
   readonly bits: WordBits;
   readonly endian: Endian;
-  /** Region index holding an address (a prebuilt index when there are many reads); regions' own order by default. */
-  readonly find?: (address: bigint) => number | undefined;
 }
 
 /**
@@ -65,14 +63,13 @@ export interface PointerContext {
 export function pointerWords(ctx: PointerContext, address: bigint, bytes: Uint8Array, present: Uint8Array | undefined): PointerWord[] {
   const size = ctx.bits === 64 ? 8 : 4;
   const little = ctx.endian === 'little';
-  const find = ctx.find ?? regionFinder(ctx.regions);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const words: PointerWord[] = [];
   const first = Number((BigInt(size) - (address % BigInt(size))) % BigInt(size));
   for (let at = first; at + size <= bytes.length; at += size) {
     if (!allPresent(present, at, at + size)) continue;
     const value = size === 8 ? view.getBigUint64(at, little) : BigInt(view.getUint32(at, little));
-    const region = pointerRegion(value, find);
+    const region = pointerRegion(ctx.regions, value);
     if (region === undefined) continue;
     words.push({ offset: at, target: value, region, label: addressLabel(ctx.regions, ctx.modules, region, value) });
   }
@@ -80,21 +77,16 @@ export function pointerWords(ctx: PointerContext, address: bigint, bytes: Uint8A
 }
 
 /** The label of one word's value when it points into a mapped region (as pointerWords labels it), else undefined. */
-export function pointerLabel(ctx: Pick<PointerContext, 'regions' | 'modules' | 'find'>, value: bigint): string | undefined {
-  const region = pointerRegion(value, ctx.find ?? regionFinder(ctx.regions));
+export function pointerLabel(ctx: Pick<PointerContext, 'regions' | 'modules'>, value: bigint): string | undefined {
+  const region = pointerRegion(ctx.regions, value);
   return region === undefined ? undefined : addressLabel(ctx.regions, ctx.modules, region, value);
 }
 
-function pointerRegion(value: bigint, find: (address: bigint) => number | undefined): number | undefined {
+function pointerRegion(regions: readonly Region[], value: bigint): number | undefined {
   // Small values (counts, flags) are never pointers worth a label, even in a dump that maps page 0.
-  return value < 0x10000n ? undefined : find(value);
-}
-
-function regionFinder(regions: readonly Region[]): (address: bigint) => number | undefined {
-  return (address) => {
-    const i = regionIndexAt(regions, address);
-    return i < 0 ? undefined : i;
-  };
+  if (value < 0x10000n) return undefined;
+  const i = regionIndexAt(regions, value);
+  return i < 0 ? undefined : i;
 }
 
 function allPresent(present: Uint8Array | undefined, from: number, to: number): boolean {

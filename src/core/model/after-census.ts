@@ -8,7 +8,7 @@
  */
 import { GCORE_NOACCESS } from './classify';
 import { imageTotals, kindTotals } from './totals';
-import type { Analysis, Region } from './types';
+import type { Analysis, Region } from '../types';
 
 /**
  * The analysis with the census's verdicts applied: `touched[i]` is region i's touched bytes (undefined or NaN when

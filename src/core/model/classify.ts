@@ -4,8 +4,9 @@
  * on a guess is a named heuristic, recorded on the region with its evidence and shown to the user as such.
  */
 import { tagArenaHeaps, type ArenaHeap } from './glibc-heaps';
-import { hex, regionIndexAt } from './region-index';
-import type { Module, Region } from './types';
+import { regionIndexAt } from '../memory/region-lookup';
+import { hex } from '../text/hex';
+import type { Module, Region } from '../types';
 
 export interface ClassifyContext {
   readonly threads: readonly { readonly tid: number; readonly sp?: bigint }[];

@@ -16,11 +16,12 @@
  * arena heap, and the anonymous regions inside its window for the rest of it (heuristic `glibc-arena-heap-info`).
  */
 import { BinaryView, type WordBits } from '../elf/binary-view';
-import { humanSize } from '../format/size';
-import type { DumpMemory } from './dump-memory';
+import { humanSize } from '../text/size';
+import type { MemoryReader } from '../memory/memory-reader';
 import type { CoreShape } from './modules';
-import { firstEndingAfter, hex } from './region-index';
-import type { Region } from './types';
+import { firstEndingAfter } from '../memory/region-lookup';
+import { hex } from '../text/hex';
+import type { Region } from '../types';
 
 export interface ArenaHeap {
   /** The heap's start: its heap_info. */
@@ -81,10 +82,10 @@ export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: CoreShape):
  * The arena heaps of the process: one read of a few words per candidate, all issued together (in the page every
  * read is a round trip to the browser's file reader).
  */
-export async function findArenaHeaps(regions: readonly Region[], memory: DumpMemory, core: CoreShape): Promise<ArenaHeap[]> {
+export async function findArenaHeaps(regions: readonly Region[], memory: MemoryReader, core: CoreShape): Promise<ArenaHeap[]> {
   const found = await Promise.all(
     candidates(regions, core.bits).map(async (r) => {
-      const bytes = await memory.read(r.start, 4 * (core.bits / 8));
+      const bytes = await memory.readAvailable(r.start, 4 * (core.bits / 8));
       return bytes === undefined ? undefined : parseHeapInfo(bytes, r.start, core);
     }),
   );

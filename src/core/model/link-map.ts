@@ -16,11 +16,12 @@
 import { BinaryView } from '../elf/binary-view';
 import { ET_DYN, ET_EXEC, PT_DYNAMIC, PT_INTERP, PT_LOAD, PT_PHDR } from '../elf/constants';
 import { AT, auxvValue } from '../notes/auxv';
-import type { DumpMemory } from './dump-memory';
+import type { MemoryReader } from '../memory/memory-reader';
 import { decodeProgramHeaders, type ProgramHeader } from '../elf/program-headers';
 import { imagePhdrsAt, type CoreShape } from './modules';
-import { byStart, firstEndingAfter, hex } from './region-index';
-import type { AuxvEntry, FileMapping, Region } from './types';
+import { byStart, firstEndingAfter } from '../memory/region-lookup';
+import { hex } from '../text/hex';
+import type { AuxvEntry, FileMapping, Region } from '../types';
 
 const DT_NULL = 0n;
 const DT_DEBUG = 21n;
@@ -52,12 +53,12 @@ export interface LoadedImages {
  * The executable's program headers and load bias: from AT_PHDR/AT_PHNUM (its ELF header need not be in the dump),
  * else from a dumped copy of its first page (findExecutableHeader).
  */
-async function executablePhdrs(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
+async function executablePhdrs(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const at = auxvValue(auxv, AT.PHDR);
   const count = Number(auxvValue(auxv, AT.PHNUM) ?? 0n);
   const size = core.bits === 64 ? 56 : 32;
   if (at === undefined || count === 0 || count * size > MAX_DYNAMIC) return undefined;
-  const table = await memory.read(at, count * size);
+  const table = await memory.readAvailable(at, count * size);
   if (table === undefined || table.length < count * size) return findExecutableHeader(memory, regions, auxv, at, core);
   const phdrs = decodeProgramHeaders(new BinaryView(table, core.endian, core.bits), count, size);
   const self = phdrs.find((p) => p.type === PT_PHDR);
@@ -72,11 +73,11 @@ const MAX_HEADER_CANDIDATES = 256;
  * page twice (text, and the data that shares that page), and the kernel may dump only the second. A header is the
  * executable's if its entry point, moved by the load bias, is AT_ENTRY, and its PT_PHDR then lands on AT_PHDR.
  */
-async function findExecutableHeader(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
+async function findExecutableHeader(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const entry = auxvValue(auxv, AT.ENTRY);
   if (entry === undefined) return undefined;
   const candidates = regions.filter((r) => r.inDump >= 64).slice(0, MAX_HEADER_CANDIDATES);
-  const heads = await Promise.all(candidates.map((r) => memory.read(r.start, 32)));
+  const heads = await Promise.all(candidates.map((r) => memory.readAvailable(r.start, 32)));
   for (let i = 0; i < candidates.length; i++) {
     const head = heads[i];
     if (head === undefined || head.length < 32 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) continue;
@@ -93,10 +94,10 @@ async function findExecutableHeader(memory: DumpMemory, regions: readonly Region
 }
 
 /** DT_DEBUG's value in the executable's dynamic section: r_debug's address (0 until ld.so has run). */
-async function findRDebug(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<bigint | undefined> {
+async function findRDebug(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<bigint | undefined> {
   const dynamic = exe.phdrs.find((p) => p.type === PT_DYNAMIC);
   if (dynamic === undefined) return undefined; // a static executable
-  const bytes = await memory.read(exe.bias + dynamic.vaddr, Math.min(Number(dynamic.memsz), MAX_DYNAMIC));
+  const bytes = await memory.readAvailable(exe.bias + dynamic.vaddr, Math.min(Number(dynamic.memsz), MAX_DYNAMIC));
   if (bytes === undefined) return undefined;
   const v = new BinaryView(bytes, core.endian, core.bits);
   const word = core.bits / 8;
@@ -109,18 +110,18 @@ async function findRDebug(memory: DumpMemory, exe: { bias: bigint; phdrs: readon
 }
 
 /** The list itself: each object's bias and name, in the list's order (the executable first). */
-async function readLinkMap(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
+async function readLinkMap(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
   const rDebug = await findRDebug(memory, exe, core);
   if (rDebug === undefined || rDebug === 0n) return undefined;
   const word = core.bits / 8;
   // r_debug: int r_version (padded to a word), then r_map.
-  const head = await memory.read(rDebug, 2 * word);
+  const head = await memory.readAvailable(rDebug, 2 * word);
   if (head === undefined || head.length < 2 * word) return undefined;
   const links: { bias: bigint; nameAt: bigint; dynamic: bigint }[] = [];
   const seen = new Set<bigint>();
   for (let node = new BinaryView(head, core.endian, core.bits).word(word); node !== 0n && links.length < MAX_OBJECTS && !seen.has(node); ) {
     seen.add(node);
-    const bytes = await memory.read(node, 4 * word);
+    const bytes = await memory.readAvailable(node, 4 * word);
     if (bytes === undefined || bytes.length < 4 * word) break;
     const v = new BinaryView(bytes, core.endian, core.bits);
     links.push({ bias: v.word(0), nameAt: v.word(word), dynamic: v.word(2 * word) });
@@ -158,7 +159,7 @@ const HEADER_SEARCH = 16;
  * 0 (the usual case), else (a prelinked object: l_addr 0, linked where it lies) at the start of one of the regions
  * at or below its dynamic section. A header counts only if its PT_DYNAMIC, moved by its bias, is l_ld.
  */
-async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: LinkMapObject, core: CoreShape): Promise<{ bias: bigint; phdrs: readonly ProgramHeader[] } | undefined> {
+async function objectPhdrs(memory: MemoryReader, regions: readonly Region[], o: LinkMapObject, core: CoreShape): Promise<{ bias: bigint; phdrs: readonly ProgramHeader[] } | undefined> {
   const holding = firstEndingAfter(regions, o.dynamic);
   const candidates = [o.bias, ...regions.slice(Math.max(0, holding - HEADER_SEARCH + 1), holding + 1).map((r) => r.start).reverse()];
   for (const at of new Set(candidates)) {
@@ -177,7 +178,7 @@ async function objectPhdrs(memory: DumpMemory, regions: readonly Region[], o: Li
  * the link map whose ELF header is in the dump (by their l_name; those named without a path, the vDSO's
  * "linux-vdso.so.1", are left to AT_SYSINFO_EHDR), and the interpreter at AT_BASE if the list did not hold it.
  */
-export async function loadedImages(memory: DumpMemory, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape, executable: string): Promise<LoadedImages | undefined> {
+export async function loadedImages(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape, executable: string): Promise<LoadedImages | undefined> {
   const exe = await executablePhdrs(memory, regions, auxv, core);
   if (exe === undefined) return undefined;
   const mappings = loadMappings(executable, exe.bias, exe.phdrs);
@@ -203,7 +204,7 @@ export async function loadedImages(memory: DumpMemory, regions: readonly Region[
 }
 
 /** ld.so at AT_BASE: its program headers, and its path from the executable's PT_INTERP. */
-async function interpreter(memory: DumpMemory, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
+async function interpreter(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
   const phdrs = await imagePhdrsAt(memory, base, core);
   if (phdrs === undefined) return undefined;
   const interp = exe.phdrs.find((p) => p.type === PT_INTERP);

@@ -2,9 +2,9 @@ import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { ET_DYN, ET_EXEC, PT_LOAD, PT_NOTE } from '../elf/constants';
 import { decodeProgramHeaders, type ProgramHeader } from '../elf/program-headers';
 import { findBuildId } from '../notes/build-id';
-import type { DumpMemory } from './dump-memory';
+import type { MemoryReader } from '../memory/memory-reader';
 import { permsFromFlags } from './protection';
-import type { FileMapping, Module } from './types';
+import type { FileMapping, Module } from '../types';
 
 /** The core's word size and byte order: how the process's own structures in its memory are laid out. */
 export interface CoreShape {
@@ -51,15 +51,15 @@ class ImageBytes {
   private page: Uint8Array | undefined;
 
   constructor(
-    private readonly memory: DumpMemory,
+    private readonly memory: MemoryReader,
     private readonly start: bigint,
   ) {}
 
   async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
-    this.page ??= (await this.memory.read(this.start, FIRST_PAGE)) ?? new Uint8Array(0);
+    this.page ??= (await this.memory.readAvailable(this.start, FIRST_PAGE)) ?? new Uint8Array(0);
     const at = address - this.start;
     if (at >= 0n && at + BigInt(length) <= BigInt(this.page.length)) return this.page.subarray(Number(at), Number(at) + length);
-    return this.memory.read(address, length);
+    return this.memory.readAvailable(address, length);
   }
 }
 
@@ -85,7 +85,7 @@ function spend(budget: ProbeBudget, bytes: number): boolean {
  */
 export async function findModules(
   files: readonly FileMapping[],
-  memory: DumpMemory,
+  memory: MemoryReader,
   core: CoreShape,
   warn: (message: string) => void = () => undefined,
 ): Promise<Module[]> {
@@ -127,7 +127,7 @@ export async function findModules(
 }
 
 /** A module found by its ELF header alone (the vDSO, or any image in a core without NT_FILE). */
-export async function probeModule(memory: DumpMemory, address: bigint, name: string, core: CoreShape): Promise<Module | undefined> {
+export async function probeModule(memory: MemoryReader, address: bigint, name: string, core: CoreShape): Promise<Module | undefined> {
   const image = await readImage(memory, address, core);
   if (image === undefined) return undefined;
   return {
@@ -190,12 +190,12 @@ async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, bu
 }
 
 /** The program headers of the image whose ELF header is at `address` in memory, if it and they are there. */
-export async function imagePhdrsAt(memory: DumpMemory, address: bigint, core: CoreShape): Promise<readonly ProgramHeader[] | undefined> {
+export async function imagePhdrsAt(memory: MemoryReader, address: bigint, core: CoreShape): Promise<readonly ProgramHeader[] | undefined> {
   return (await readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false }))?.phdrs;
 }
 
 async function readImage(
-  memory: DumpMemory,
+  memory: MemoryReader,
   start: bigint,
   core: CoreShape,
   budget: ProbeBudget = { remaining: PROBE_BUDGET, exhausted: false },

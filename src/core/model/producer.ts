@@ -1,5 +1,5 @@
 import type { CollectedNotes } from '../notes/collect-notes';
-import type { Producer } from './types';
+import type { Producer } from '../types';
 
 export interface ProducerClues {
   readonly notes: CollectedNotes;

@@ -1,8 +1,8 @@
 import { PT_LOAD } from '../elf/constants';
 import type { ProgramHeader } from '../elf/program-headers';
 import { permsFromFlags, protectName } from './protection';
-import { byStart, firstEndingAfter } from './region-index';
-import { UNKNOWN, UNKNOWN_PERMS, type FileMapping, type Region } from './types';
+import { byStart, firstEndingAfter } from '../memory/region-lookup';
+import { UNKNOWN, UNKNOWN_PERMS, type FileMapping, type Region } from '../types';
 
 const ADDRESS_SPACE_END = 1n << 64n;
 

@@ -1,5 +1,5 @@
 import { basename } from './threads';
-import type { FileMapping, RuntimeInfo } from './types';
+import type { FileMapping, RuntimeInfo } from '../types';
 
 /**
  * Managed runtimes, recognised by the files they map, first match wins: .NET (libcoreclr.so), Java (libjvm.so),

@@ -4,7 +4,7 @@
  * pr_cursig is 0 and its NT_SIGINFO, when written, carries only the SIGSTOP of gdb's attach.
  */
 import { signalName } from '../notes/siginfo';
-import type { Thread } from './types';
+import type { Thread } from '../types';
 
 /** A gcore snapshot: written by gdb's gcore, no thread carries a signal, and NT_SIGINFO says none or SIGSTOP. */
 export function isGcoreSnapshot(producer: string, threadSignals: readonly number[], siginfoSigno: number | undefined, machine: number): boolean {

@@ -1,7 +1,7 @@
 import type { ParsedPrstatus } from '../notes/prstatus';
 import { moduleAt, moduleOffsetLabel } from './address-label';
-import { regionIndexAt } from './region-index';
-import type { Module, Region, Thread } from './types';
+import { regionIndexAt } from '../memory/region-lookup';
+import type { Module, Region, Thread } from '../types';
 
 export { basename } from './address-label';
 

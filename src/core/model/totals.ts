@@ -1,4 +1,4 @@
-import type { ImageTotal, KindTotal, Region } from './types';
+import type { ImageTotal, KindTotal, Region } from '../types';
 
 /** Per-kind totals, largest first. Every region counts in exactly one kind, so the totals sum to the whole. */
 export function kindTotals(regions: readonly Region[]): KindTotal[] {

@@ -1,5 +1,5 @@
 import { BinaryView } from '../elf/binary-view';
-import type { AuxvEntry } from '../model/types';
+import type { AuxvEntry } from '../types';
 
 export const AT = {
   NULL: 0,

@@ -10,7 +10,7 @@
  */
 import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { machineName } from '../elf/constants';
-import { RegisterSet } from '../model/registers';
+import { RegisterSet } from '../types';
 import { netbsdRegisterLayout, openbsdRegisterLayout, type BsdRegisterLayout } from './arch/bsd';
 
 export interface BsdNote {

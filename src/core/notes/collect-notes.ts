@@ -4,7 +4,7 @@ import type { ElfHeader } from '../elf/header';
 import { visitNotes, type RawNote } from '../elf/notes';
 import type { ProgramHeader } from '../elf/program-headers';
 import type { ByteSource } from '../io/byte-source';
-import type { AuxvEntry, NoteInfo } from '../model/types';
+import type { AuxvEntry, NoteInfo } from '../types';
 import { parseAuxv } from './auxv';
 import { parseFileNote, type FileNote } from './file-note';
 import { NT, noteTypeName } from './note-types';

@@ -1,5 +1,5 @@
 import { BinaryView } from '../elf/binary-view';
-import type { FileMapping } from '../model/types';
+import type { FileMapping } from '../types';
 
 export interface FileNote {
   readonly pageSize: number;

@@ -1,6 +1,6 @@
 import { BinaryView, type Endian, type WordBits } from '../elf/binary-view';
 import { machineName } from '../elf/constants';
-import { RegisterSet } from '../model/registers';
+import { RegisterSet } from '../types';
 import { genericHeader, selectPrstatusLayout } from './arch';
 
 /** What the register parser needs to know about the core. */

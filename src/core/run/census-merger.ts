@@ -9,7 +9,7 @@
  * Alongside: the per-kind and per-image running sums (aligned with Analysis.totals / imageTotals) and each stack
  * thread's high-water mark. takeBatch() hands out what completed since the last call, as typed arrays.
  */
-import type { Analysis } from '../model/types';
+import type { Analysis } from '../types';
 import { mergeCensus, type CensusItem, type CensusPartial, type RegionCensus } from '../scan/census';
 import { stackHighWater } from '../scan/census-summary';
 import type { CensusBatch } from './scan-events';

@@ -2,7 +2,7 @@
  * What a host gives a scan (its lanes, how to send events) and the small pieces every scan run shares: progress,
  * failure lines, the end a caller waits for.
  */
-import type { Analysis } from '../model/types';
+import type { Analysis } from '../types';
 import type { Lane } from './dispatcher';
 import type { ScanJob, ScanJobResult } from './scan-job';
 import type { ScanEnd, ScanEvent, ScanId, ScanProgress } from './scan-events';

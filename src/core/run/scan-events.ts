@@ -3,7 +3,7 @@
  * is plain data (typed arrays, bigints) so that it can cross postMessage; per-region values travel as typed arrays,
  * so a batch of 100k regions is a few buffers, not 100k objects.
  */
-import type { OsIdentification, RuntimeInfo } from '../model/types';
+import type { OsIdentification, RuntimeInfo } from '../types';
 import type { PatternError, SearchQuery } from '../scan/search-pattern';
 
 /** Chosen by the host (monotonic), so it can name a scan before the scan starts. */

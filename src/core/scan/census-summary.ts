@@ -1,7 +1,7 @@
 /**
  * What the census means for threads and totals: stack high-water marks, and touched bytes per kind and per image.
  */
-import type { Region } from '../model/types';
+import type { Region } from '../types';
 import type { RegionCensus } from './census';
 import { assert } from './scan-common';
 

@@ -17,7 +17,8 @@
  * each item that covers part of it as a *shared* page index; the merge counts it once if any item saw it touched.
  */
 import type { ScanRegion } from './scan-common';
-import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readableLength } from './scan-common';
+import { DEFAULT_SLICE_SIZE, assert, checkSliceSize } from './scan-common';
+import { readableLength } from '../memory/memory-reader';
 
 export const CENSUS_PAGE_SIZE = 4096;
 

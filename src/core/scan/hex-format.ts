@@ -20,7 +20,7 @@ export function formatAddress(address: bigint, bits: WordBits): string {
 export type WordLabel = (value: bigint) => string | undefined;
 
 /**
- * `dp`: pointer-sized words, 16 bytes per line (2 qwords or 4 dwords). `present` is a 0/1 mask as from readMemory
+ * `dp`: pointer-sized words, 16 bytes per line (2 qwords or 4 dwords). `present` is a 0/1 mask as from MemoryReader.read
  * (undefined = all present). A trailing word cut short by the end of `bytes` prints as unreadable. With `label`,
  * a line holding a pointer ends with `  ; ` and one label per word, `-` for a word that is not one: the line
  * starts with the plain `dp` text either way.

@@ -9,11 +9,11 @@
  * A RID inside a list of RIDs (the runtime's fallback graph) is not evidence: it is listed last, as ignored. Only
  * 1–3 name a release, and the name is always the strongest evidence's: weaker evidence never overrides stronger.
  */
-import type { FileMapping, OsEvidence, OsIdentification, OsSource, Region } from '../model/types';
+import type { FileMapping, OsEvidence, OsIdentification, OsSource, Region } from '../types';
 import type { OsClue } from './os-clues';
 import { layoutEvidence, libraryVersionEvidence } from './os-from-libraries';
 
-export type { OsEvidence, OsIdentification, OsSource } from '../model/types';
+export type { OsEvidence, OsIdentification, OsSource } from '../types';
 export { osCluesInChunk, type OsClue } from './os-clues';
 
 /** Entries of one source kept in the ranked list (distinct texts; more add nothing a reader needs). */

@@ -2,7 +2,7 @@
  * What the mapped files' paths say about the OS, from the header pass alone: the library layout names a family of
  * distributions (never a release), and versions in library names are listed for the reader to weigh.
  */
-import type { FileMapping, OsEvidence } from '../model/types';
+import type { FileMapping, OsEvidence } from '../types';
 
 const MULTIARCH = /^(?:\/usr)?\/lib\/(?:x86_64|aarch64|arm|i386|powerpc64le|s390x|riscv64|mips64el)-linux-gnu[a-z0-9]*\//;
 

@@ -5,8 +5,8 @@
  * from the touched pages it has just read (no extra pass); the version named most often wins, and it is shown
  * with the place it was read, as heuristic evidence.
  */
-import { hexAddress } from '../format/address';
-import type { Region, RuntimeInfo } from '../model/types';
+import { hex } from '../text/hex';
+import type { Region, RuntimeInfo } from '../types';
 import type { ByteRange, CensusItem } from './census';
 import { compilePattern, findMatches, type CompiledPattern } from './search-pattern';
 
@@ -63,7 +63,7 @@ export function runtimeWithMemoryVersion(runtime: RuntimeInfo | undefined, clues
   const best = ordered[0];
   const region = best === undefined ? undefined : regions[best.regionIndex];
   if (best === undefined || region === undefined) return runtime;
-  const where = hexAddress(region.start + BigInt(best.regionOffset));
+  const where = hex(region.start + BigInt(best.regionOffset));
   const others = (counts.get(best.version) ?? 1) - 1;
   return {
     ...runtime,

@@ -13,7 +13,8 @@
  */
 import { MAX_READ } from '../io/byte-source';
 import type { ScanRegion } from './scan-common';
-import { DEFAULT_SLICE_SIZE, assert, checkSliceSize, readableLength } from './scan-common';
+import { DEFAULT_SLICE_SIZE, assert, checkSliceSize } from './scan-common';
+import { readableLength } from '../memory/memory-reader';
 import type { CompiledPattern } from './search-pattern';
 import { findMatches } from './search-pattern';
 

@@ -5,11 +5,13 @@
  * kind's virtual size: "reserved" would say MEM_RESERVE, which most of these regions are not.
  */
 import type { ReactNode } from 'react';
-import type { KindTotal } from '../../core/model/types';
-import { kindSoFar, kindValue, type CensusState } from '../../app/census-data';
+import type { KindTotal } from '../../core/types';
+import { kindSoFar, kindValue } from '../../state/census-data';
+import { useCensusState } from './census-context';
 import { humanSize } from '../../core/format/size';
 
-export function KindUsage({ total, index, census, testId }: { readonly total: KindTotal; readonly index: number; readonly census: CensusState | undefined; readonly testId?: string }): ReactNode {
+export function KindUsage({ total, index, testId }: { readonly total: KindTotal; readonly index: number; readonly testId?: string }): ReactNode {
+  const census = useCensusState();
   const touched = kindValue(census?.data, index);
   const soFar = kindSoFar(census?.data, index)?.bytes ?? 0;
   const notInDump = total.size - total.inDump;

@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { humanSize, maddressSize } from '../../core/format/size';
-import type { CensusStatus } from '../../app/census-data';
+import type { CensusStatus } from '../../state/census-data';
 import { useCensusState } from './census-context';
 
 export interface TouchedCellProps {

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import '../test/jsdom-layout';
+import '../../../tests/helpers/jsdom-layout';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SortSpec } from '../../app/hash-state';
+import type { SortSpec } from '../../state/hash-state';
 import { gridColumn, VirtualTable } from './VirtualTable';
 
 

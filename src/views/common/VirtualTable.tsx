@@ -13,7 +13,7 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowData, type SortingState, type Updater, type VisibilityState } from '@tanstack/react-table';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import type { SortSpec } from '../../app/hash-state';
+import type { SortSpec } from '../../state/hash-state';
 
 declare module '@tanstack/react-table' {
   // The layout of a grid column; the type parameters must match react-table's own declaration.

@@ -7,7 +7,7 @@ import { memo, type ReactNode } from 'react';
 import type { Endian, WordBits } from '../../core/elf/binary-view';
 import { hexAddress } from '../../core/format/address';
 import { formatAddress } from '../../core/scan/hex-format';
-import type { HexMode } from '../../app/hash-state';
+import type { HexMode } from '../../state/hash-state';
 import { byteLine, chunkOf, highlightSpan, pointerLine, ROW_BYTES, rowAddress, type HexWindow } from './hex-model';
 import type { MemoryChunks } from './use-memory-chunks';
 

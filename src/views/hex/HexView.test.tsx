@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import '../test/jsdom-layout';
+import '../../../tests/helpers/jsdom-layout';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalysisView, MemoryResult } from '../../../workers/engine-protocol';
 import { prepareRegions } from '../regions/region-model';
-import { COLS } from '../test/regions-fixture';
+import { COLS } from '../../../tests/helpers/regions-fixture';
 import { HexView } from './HexView';
 
 

@@ -8,7 +8,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { AnalysisView, MemoryResult } from '../../../workers/engine-protocol';
-import type { HexMode } from '../../app/hash-state';
+import type { HexMode } from '../../state/hash-state';
 import { hexAddress, windbgAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
 import type { PreparedRegions } from '../regions/region-model';

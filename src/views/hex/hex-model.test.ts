@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatPointers } from '../../core/scan/hex-format';
 import { prepareRegions } from '../regions/region-model';
-import { COLS } from '../test/regions-fixture';
+import { COLS } from '../../../tests/helpers/regions-fixture';
 import { byteLine, CHUNK_BYTES, chunksFor, hexWindow, highlightSpan, MAX_WINDOW, parseAddressInput, pointerLine, rowAddress, rowCount, rowOf } from './hex-model';
 
 const p = prepareRegions(COLS);

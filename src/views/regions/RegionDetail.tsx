@@ -1,15 +1,15 @@
 /** The selected region in full: what the row abbreviates, the census, the heuristic behind its kind, its thread. */
 import type { ReactNode } from 'react';
 import type { RegionColumns } from '../../../workers/engine-protocol';
-import type { CensusState } from '../../app/census-data';
+import type { CensusState } from '../../state/census-data';
 import { hexAddress, windbgAddress } from '../../core/format/address';
 import { groupedBytes, humanSize } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 
 export interface RegionDetailProps {
   readonly cols: RegionColumns;
   readonly index: number;
   readonly bits: 32 | 64;
-  readonly census?: CensusState;
   readonly onShowThread: (tid: number) => void;
   readonly onShowMemory?: (address: bigint) => void;
 }
@@ -22,7 +22,8 @@ function touchedText(census: CensusState | undefined, index: number, inDump: num
   return `${humanSize(t)} of the ${humanSize(inDump)} in the dump hold non-zero bytes (${inDump > 0 ? ((t / inDump) * 100).toFixed(1) : '0'} %)`;
 }
 
-export function RegionDetail({ cols, index, bits, census, onShowThread, onShowMemory }: RegionDetailProps): ReactNode {
+export function RegionDetail({ cols, index, bits, onShowThread, onShowMemory }: RegionDetailProps): ReactNode {
+  const census = useCensusState();
   const start = cols.start[index] ?? 0n;
   const end = cols.end[index] ?? 0n;
   const size = cols.size[index] ?? 0;

@@ -1,7 +1,7 @@
 /** The region table's filter bar: kind, type, state and protection pickers (with counts) and the text box. */
 import { useMemo, type ReactNode } from 'react';
 import type { RegionColumns } from '../../../workers/engine-protocol';
-import type { RegionFilter } from '../../app/hash-state';
+import type { RegionFilter } from '../../state/hash-state';
 import { groupedBytes } from '../../core/format/size';
 
 function counts(codes: ArrayLike<number>, size: number): number[] {

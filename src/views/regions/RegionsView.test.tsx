@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
-import '../test/jsdom-layout';
+import '../../../tests/helpers/jsdom-layout';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalysisView } from '../../../workers/engine-protocol';
-import type { RegionFilter, SortSpec } from '../../app/hash-state';
+import type { RegionFilter, SortSpec } from '../../state/hash-state';
 import { TooltipProvider } from '../common/Tooltip';
-import { COLS } from '../test/regions-fixture';
+import { COLS } from '../../../tests/helpers/regions-fixture';
 import { prepareRegions } from './region-model';
 import { RegionsView } from './RegionsView';
 

@@ -5,10 +5,11 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest } from '../../../workers/engine-protocol';
-import { censusExport, type CensusState } from '../../app/census-data';
-import type { RegionFilter, SortSpec } from '../../app/hash-state';
+import { censusExport } from '../../state/census-data';
+import type { RegionFilter, SortSpec } from '../../state/hash-state';
 import { hexAddress, tableAddress } from '../../core/format/address';
 import { maddressSize } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 import { RegionTouchedCell } from '../common/TouchedCell';
 import { CopyButton, DownloadButton } from '../common/ExportButtons';
 import { KindLabel } from '../common/HeuristicBadge';
@@ -35,8 +36,7 @@ export interface RegionsViewProps {
   readonly exportText: (request: ExportRequest) => Promise<string>;
   /** Opens the hex view; without it there is no Memory column. */
   readonly onShowMemory?: (address: bigint) => void;
-  /** The census of this dump, when one ran; `touchedColumn` shows its column (also before it has started). */
-  readonly census?: CensusState;
+  /** Show the census's Touched column (also before the census has started). */
   readonly touchedColumn?: boolean;
 }
 
@@ -104,7 +104,7 @@ function imageCell(path: string | undefined): ReactNode {
 export function RegionsView(props: RegionsViewProps): ReactNode {
   const { view, prepared, filter, sort, selected } = props;
   const bits = view.overview.dump.bits;
-  const census = props.census;
+  const census = useCensusState();
   const version = census?.version ?? -1;
   const showMemory = props.onShowMemory ?? NO_MEMORY;
   // Stable while the census streams in: the Touched cells read it from CensusContext.
@@ -153,7 +153,7 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
         empty={prepared.cols.count === 0 ? 'This dump has no memory regions (no PT_LOAD segments).' : 'No region matches these filters.'}
       />
       {selected !== undefined && selected < prepared.cols.count && (
-        <RegionDetail cols={prepared.cols} index={selected} bits={bits} census={census} onShowThread={props.onShowThread} onShowMemory={props.onShowMemory} />
+        <RegionDetail cols={prepared.cols} index={selected} bits={bits} onShowThread={props.onShowThread} onShowMemory={props.onShowMemory} />
       )}
     </div>
   );

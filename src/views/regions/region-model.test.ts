@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { regionColumns as regionColumnsOf } from '../../../workers/analysis-view';
-import { COLS, region, REGIONS } from '../test/regions-fixture';
+import { COLS, region, REGIONS } from '../../../tests/helpers/regions-fixture';
 import { filterRegions, interpretText, prepareRegions, regionAt, sortRegions } from './region-model';
 
 const p = prepareRegions(COLS);

@@ -5,7 +5,7 @@
  */
 import type { RegionColumns } from '../../../workers/engine-protocol';
 import { parseAddress } from '../../core/format/address';
-import type { RegionFilter, SortSpec } from '../../app/hash-state';
+import type { RegionFilter, SortSpec } from '../../state/hash-state';
 
 export const REGION_COLUMN_IDS = ['kind', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', 'touched', 'tid', 'image'] as const;
 export type RegionColumnId = (typeof REGION_COLUMN_IDS)[number];

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { AnalysisView } from '../../../workers/engine-protocol';
-import type { Search } from '../../app/use-search';
+import type { Search } from '../../state/use-search';
 import { windbgAddress } from '../../core/format/address';
 import { groupedBytes, humanSize } from '../../core/format/size';
 import type { SearchKind } from '../../core/scan/search-pattern';

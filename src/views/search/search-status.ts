@@ -1,5 +1,5 @@
 /** The search's one-line status: progress while it runs, then what it found and where it stopped. */
-import type { SearchState } from '../../app/use-search';
+import type { SearchState } from '../../state/use-search';
 import { groupedBytes, humanSize } from '../../core/format/size';
 
 export function searchStatusText(s: SearchState): string {

@@ -4,9 +4,10 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { DumpId, RegisterValue, ThreadRow } from '../../../workers/engine-protocol';
-import type { CensusState } from '../../app/census-data';
+import type { CensusState } from '../../state/census-data';
 import { hexAddress, parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 import { tookSignal, usedPercent } from './thread-model';
 
 type LoadRegisters = (thread: number) => Promise<readonly RegisterValue[]>;
@@ -17,7 +18,6 @@ export interface ThreadDetailProps {
   readonly thread: ThreadRow;
   /** The thread's index (census arrays are per index). */
   readonly index: number;
-  readonly census?: CensusState;
   /** The thread's registers, from the worker holding the dump (not part of the view); asked for when shown. */
   readonly loadRegisters: LoadRegisters;
   readonly onShowStack: (region: number) => void;
@@ -122,7 +122,8 @@ function SignalNote({ thread }: { readonly thread: ThreadRow }): ReactNode {
   return <span className="muted"> · stopped with the process (its note repeats the process's {thread.signalName})</span>;
 }
 
-export function ThreadDetail({ dumpId, thread, index, census, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
+export function ThreadDetail({ dumpId, thread, index, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
+  const census = useCensusState();
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
   const sp = thread.sp === undefined ? undefined : parseAddress(thread.sp);

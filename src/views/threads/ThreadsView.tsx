@@ -6,8 +6,8 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest, RegisterValue } from '../../../workers/engine-protocol';
-import { censusExport, type CensusState } from '../../app/census-data';
-import type { SortSpec } from '../../app/hash-state';
+import { censusExport, type CensusState } from '../../state/census-data';
+import type { SortSpec } from '../../state/hash-state';
 import { groupedBytes, humanSize, maddressSize } from '../../core/format/size';
 import { useCensusState } from '../common/census-context';
 import { useNarrow } from '../common/use-narrow';
@@ -31,7 +31,6 @@ export interface ThreadsViewProps {
   readonly exportText: (request: ExportRequest) => Promise<string>;
   /** A thread's registers, by its index (asked for when its registers are opened). */
   readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
-  readonly census?: CensusState;
   /** Show the census columns (also before the census has started). */
   readonly censusColumns?: boolean;
 }
@@ -39,7 +38,7 @@ export interface ThreadsViewProps {
 export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const { view, text, sort } = props;
   const threads = view.threads;
-  const census = props.census;
+  const census = useCensusState();
   const version = census?.version ?? -1;
   const byCensus = sort?.column === 'stackTouched' || sort?.column === 'peakDepth';
   const threadCensus = census === undefined ? undefined : { touched: census.data.threadTouched, depth: census.data.threadDepth };
@@ -179,7 +178,6 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           dumpId={props.view.id}
           thread={thread}
           index={selected}
-          census={census}
           loadRegisters={props.loadRegisters}
           onShowStack={props.onShowStack}
           onShowMemory={props.onShowMemory}

@@ -3,7 +3,7 @@
  * most, so plain arrays do). The distribution is what makes "788 threads × 8 MiB" jump out.
  */
 import type { ThreadRow } from '../../../workers/engine-protocol';
-import type { SortSpec } from '../../app/hash-state';
+import type { SortSpec } from '../../state/hash-state';
 
 export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set(['stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth']);
 

@@ -6,9 +6,10 @@
  */
 import { useRef, type ReactNode } from 'react';
 import { Bar, BarChart, Cell, LabelList, XAxis, YAxis } from 'recharts';
-import { kindSoFar, type CensusState } from '../../app/census-data';
-import type { KindTotal } from '../../core/model/types';
+import { kindSoFar, type CensusState } from '../../state/census-data';
+import type { KindTotal } from '../../core/types';
 import { humanSize } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 import { kindColor } from '../common/kind-colors';
 import { sizeTicks, tickSize } from '../common/size-ticks';
 import { useElementWidth } from '../common/use-element-width';
@@ -24,7 +25,6 @@ export function shareText(percent: number): string {
 
 export interface KindChartProps {
   readonly totals: readonly KindTotal[];
-  readonly census?: CensusState;
   readonly readyKey: string;
   readonly onPick: (kind: string) => void;
 }
@@ -35,7 +35,8 @@ function touchedLabel(census: CensusState, soFar: { bytes: number; complete: boo
   return census.status === 'running' ? `${bytes} touched so far…` : `≥ ${bytes} touched (incomplete)`;
 }
 
-export function KindChart({ totals, census, readyKey, onPick }: KindChartProps): ReactNode {
+export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNode {
+  const census = useCensusState();
   const ref = useRef<HTMLDivElement>(null);
   const width = useElementWidth(ref);
   const data = totals.map((t, i) => {

@@ -3,15 +3,15 @@
  * (each cell carries its exact byte count in data-bytes, for tests and for anyone reading the DOM).
  */
 import type { ReactNode } from 'react';
-import type { KindTotal } from '../../core/model/types';
-import { kindSoFar, kindValue, type CensusState } from '../../app/census-data';
+import type { KindTotal } from '../../core/types';
+import { kindSoFar, kindValue, type CensusState } from '../../state/census-data';
 import { groupedBytes, maddressSize, percent } from '../../core/format/size';
+import { useCensusState } from '../common/census-context';
 import { HeuristicBadge } from '../common/HeuristicBadge';
 import { kindColor } from '../common/kind-colors';
 
 export interface KindTotalsTableProps {
   readonly totals: readonly KindTotal[];
-  readonly census?: CensusState;
   readonly touchedColumn: boolean;
   readonly onPickKind: (kind: string) => void;
 }
@@ -28,7 +28,8 @@ function touchedCell(census: CensusState | undefined, value: number | undefined,
   );
 }
 
-export function KindTotalsTable({ totals, census, touchedColumn, onPickKind }: KindTotalsTableProps): ReactNode {
+export function KindTotalsTable({ totals, touchedColumn, onPickKind }: KindTotalsTableProps): ReactNode {
+  const census = useCensusState();
   const sum = totals.reduce((a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }), { count: 0, size: 0, inDump: 0 });
   const values = totals.map((_, i) => kindValue(census?.data, i));
   const allIn = values.every((v) => v !== undefined);

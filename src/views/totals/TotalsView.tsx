@@ -4,7 +4,7 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest } from '../../../workers/engine-protocol';
-import { censusExport, type CensusState } from '../../app/census-data';
+import { censusExport } from '../../state/census-data';
 import { maddressSize } from '../../core/format/size';
 import { useCensusState } from '../common/census-context';
 import { CopyButton } from '../common/ExportButtons';
@@ -19,7 +19,6 @@ export interface TotalsViewProps {
   readonly onPickKind: (kind: string) => void;
   readonly onPickImage: (image: string) => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
-  readonly census?: CensusState;
   /** Show the Touched columns (also before the census has started). */
   readonly touchedColumn?: boolean;
 }
@@ -31,7 +30,8 @@ function ImageTouchedCell({ index, inDump }: { readonly index: number; readonly 
   return inDump === 0 ? <span className="muted">—</span> : maddressSize(census.data.imageTouched[index] ?? 0);
 }
 
-export function TotalsView({ view, onPickKind, onPickImage, exportText, census, touchedColumn = false }: TotalsViewProps): ReactNode {
+export function TotalsView({ view, onPickKind, onPickImage, exportText, touchedColumn = false }: TotalsViewProps): ReactNode {
+  const census = useCensusState();
   const totals = view.totals;
   const images = view.imageTotals;
   const [imageSelected, setImageSelected] = useState<number>();
@@ -71,14 +71,14 @@ export function TotalsView({ view, onPickKind, onPickImage, exportText, census, 
           <CopyButton getText={() => exportText({ kind: 'totals-text', census: censusExport(census) })} />
           {top !== undefined && (
             <p className="summary">
-              <KindUsage total={top} index={0} census={census} testId="totals-usage" />
+              <KindUsage total={top} index={0} testId="totals-usage" />
             </p>
           )}
         </header>
         <div className="scroll-x">
-          <KindTotalsTable totals={totals} census={census} touchedColumn={touchedColumn} onPickKind={onPickKind} />
+          <KindTotalsTable totals={totals} touchedColumn={touchedColumn} onPickKind={onPickKind} />
         </div>
-        <KindChart totals={totals} census={census} readyKey={`${view.id}:totals`} onPick={onPickKind} />
+        <KindChart totals={totals} readyKey={`${view.id}:totals`} onPick={onPickKind} />
       </section>
       <section className="panel image-totals" aria-labelledby="image-totals-title" style={{ ['--rows' as string]: Math.max(images.length, 3) }}>
         <header className="panel-head">

@@ -4,7 +4,7 @@
  * procinfo note (see ../bsd-notes.ts).
  */
 import { EM } from '../../elf/constants';
-import type { RegisterSlot } from './layout';
+import type { RegisterSlot } from '../../types/registers';
 import { numbered, sequential } from './layout';
 import { sparcStackAddress } from './sparc';
 

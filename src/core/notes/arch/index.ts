@@ -17,7 +17,7 @@ import { S390_31, S390X } from './s390';
 import { SPARC64 } from './sparc';
 import { I386, X32, X86_64 } from './x86';
 
-export type { PrstatusHeader, PrstatusLayout, RegisterSlot } from './layout';
+export type { PrstatusHeader, PrstatusLayout } from './layout';
 
 /** Every layout this module knows, for tests and listings. */
 export const ALL_LAYOUTS: readonly PrstatusLayout[] = [

@@ -11,13 +11,7 @@
  *   struct timeval pr_utime, pr_stime, pr_cutime, pr_cstime;   (8 bytes each on 32-bit, 16 on 64-bit)
  *   elf_gregset_t pr_reg;         72 on 32-bit ABIs, 112 on 64-bit ABIs (m68k: 70, its ints are 2-aligned)
  */
-
-export interface RegisterSlot {
-  readonly name: string;
-  /** Offset inside pr_reg. */
-  readonly offset: number;
-  readonly size: number;
-}
+import type { RegisterSlot } from '../../types/registers';
 
 /** Offsets of the header fields inside the note's descriptor. */
 export interface PrstatusHeader {

@@ -7,7 +7,8 @@
  * 72+136, four zero bytes, then pr_fpvalid at 216). In 31-bit mode the top bit of the PSW address is the
  * addressing-mode bit, not part of the address. Checked against eu-readelf for all corpus s390/s390x cores.
  */
-import { HEADER_32, HEADER_64, defineLayout, numbered, sequential, type RegisterSlot } from './layout';
+import { HEADER_32, HEADER_64, defineLayout, numbered, sequential } from './layout';
+import type { RegisterSlot } from '../../types/registers';
 
 function s390Registers(word: 4 | 8): RegisterSlot[] {
   const gprs = 2 * word;

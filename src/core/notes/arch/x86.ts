@@ -6,7 +6,8 @@
  * Checked against the corpus: x86_64 desc 336 (rip at 112+128, rsp at 112+152), x32 desc 296 (pid at 24,
  * pr_reg at 72), i386 desc 144 (eip at 72+48, esp at 72+60); every register agrees with eu-readelf.
  */
-import { HEADER_32, HEADER_64, defineLayout, sequential, type RegisterSlot } from './layout';
+import { HEADER_32, HEADER_64, defineLayout, sequential } from './layout';
+import type { RegisterSlot } from '../../types/registers';
 
 /** struct user_regs_struct (64-bit), in the kernel's order. */
 const X86_64_NAMES = [

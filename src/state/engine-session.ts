@@ -7,7 +7,7 @@
  * nothing the user sees is lost with a worker.
  */
 import * as Comlink from 'comlink';
-import type { AnalysisView, DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegisterValue, RegistersResult } from '../../workers/engine-protocol';
+import type { DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegisterValue, RegistersResult } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 
 /** The dump on screen: its id, the pool slot (and that slot's generation) holding its analysis, and its File. */
@@ -171,5 +171,3 @@ function lostFailure(e: unknown): LoadFailure {
   if (e instanceof WorkerLostError) return { kind: 'worker', message: `${e.message}; it has been replaced — open the dump again` };
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
-
-export type { AnalysisView };

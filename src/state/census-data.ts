@@ -3,7 +3,7 @@
  * value arrives), and the running sums per kind and per image, aligned with AnalysisView.totals / imageTotals.
  * applyBatch writes a batch in place (O(batch), never O(regions)); views re-render from `version`.
  */
-import type { RuntimeInfo } from '../core/model/types';
+import type { RuntimeInfo } from '../core/types';
 import type { AnalysisView, CensusBatch, CensusExport, DumpId, OsView, ScanProgress } from '../../workers/engine-protocol';
 
 export interface CensusData {

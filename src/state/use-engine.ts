@@ -4,7 +4,7 @@
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisView, DumpId, ExportRequest, LoadProgress, LoadState, SettledView } from '../../workers/engine-protocol';
-import { EnginePool, WorkerLostError } from '../../workers/pool';
+import { EnginePool } from '../../workers/pool';
 import { EngineSession } from './engine-session';
 import { ScanSession } from './scan-session';
 import { poolSize, type UrlFlags } from './settings';
@@ -30,6 +30,12 @@ export function shownAnalysis(state: LoadState): AnalysisView | undefined {
   }
 }
 
+export interface EngineParts {
+  readonly pool: EnginePool;
+  readonly session: EngineSession;
+  readonly scans: ScanSession;
+}
+
 export interface Engine {
   readonly state: LoadState;
   readonly notice: string | undefined;
@@ -42,11 +48,8 @@ export interface Engine {
   readonly threadRegisters: EngineSession['threadRegisters'];
   /** The scans of the dump on screen (census, search), over the whole pool. */
   readonly scans: () => ScanSession;
-  /** Test hook: crashes one worker (the slot), or all of them; `silently`: it ends without an error event. */
-  readonly crashWorkerForTest: (slot?: number, silently?: boolean) => void;
-  readonly poolSize: number;
-  /** The pool slot holding the dump on screen. */
-  readonly coordinatorSlot: () => number | undefined;
+  /** The pool, the dump session and its scans, for code that drives the workers itself (the test build's entry). */
+  readonly parts: () => EngineParts;
   /** A complete census settled some kinds of dump `id`: its view takes the new regions and totals. */
   readonly settleView: (id: DumpId, settled: SettledView) => void;
 }
@@ -66,7 +69,7 @@ export function useEngine(flags: UrlFlags): Engine {
 
   // Created on first use and disposed on unmount. Not in useMemo: StrictMode (dev) unmounts and remounts once,
   // and a pool disposed by that first cleanup would be reused dead.
-  const engineRef = useRef<{ readonly pool: EnginePool; readonly session: EngineSession; readonly scans: ScanSession }>(undefined);
+  const engineRef = useRef<EngineParts>(undefined);
   const size = poolSize(flags, navigator.hardwareConcurrency);
   const engine = useCallback(() => {
     if (engineRef.current === undefined) {
@@ -144,19 +147,6 @@ export function useEngine(flags: UrlFlags): Engine {
   const threadRegisters = useCallback((thread: number) => engine().session.threadRegisters(thread), [engine]);
   const scans = useCallback(() => engine().scans, [engine]);
 
-  const crashWorkerForTest = useCallback((only?: number, silently = false) => {
-    const { pool } = engine();
-    for (let slot = 0; slot < pool.size; slot++) {
-      if (only !== undefined && slot !== only) continue;
-      void pool.run(slot, (api) => (silently ? api.vanishForTest() : api.crashForTest())).catch((e: unknown) => {
-        // Losing the worker is the point of the call; anything else is a bug worth seeing.
-        if (!(e instanceof WorkerLostError)) throw e;
-      });
-    }
-  }, [engine]);
-
-  const coordinatorSlot = useCallback(() => engine().session.currentSlot, [engine]);
-
   const settleView = useCallback((id: DumpId, settled: SettledView) => {
     setState((s) => {
       if (s.status === 'ready') return { ...s, view: settledView(s.view, id, settled) ?? s.view };
@@ -169,7 +159,7 @@ export function useEngine(flags: UrlFlags): Engine {
   }, []);
 
   return useMemo(
-    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, poolSize: size, coordinatorSlot, settleView }),
-    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, crashWorkerForTest, size, coordinatorSlot, settleView],
+    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, parts: engine, settleView }),
+    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, engine, settleView],
   );
 }

@@ -1,6 +1,6 @@
 /** Hand-made regions for the view tests, turned into RegionColumns by the worker's own conversion. */
-import { regionColumns } from '../../../workers/analysis-view';
-import type { Region } from '../../core/model/types';
+import { regionColumns } from '../../workers/analysis-view';
+import type { Region } from '../../src/core/types';
 
 let segment = 0;
 

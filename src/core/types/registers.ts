@@ -1,6 +1,20 @@
 import type { BinaryView } from '../elf/binary-view';
-import type { RegisterSlot } from '../notes/arch/layout';
-import type { Register } from './types';
+
+/** One register as the dump recorded it, its value as the `0x…` text every consumer shows (no BigInt to make). */
+export interface Register {
+  readonly name: string;
+  /** Lower-case `0x…` hex without leading zeros (the JSON document's address format). */
+  readonly hex: string;
+  readonly size: number;
+}
+
+/** Where one register sits in an architecture's `pr_reg` (notes/arch/ holds the layouts). */
+export interface RegisterSlot {
+  readonly name: string;
+  /** Offset inside pr_reg. */
+  readonly offset: number;
+  readonly size: number;
+}
 
 /**
  * A thread's general registers as the dump recorded them, decoded when first asked for. An 800-thread core holds
@@ -26,7 +40,9 @@ export class RegisterSet {
 
   list(): readonly Register[] {
     if (this.decoded === undefined) {
-      this.decoded = this.view === undefined ? [] : this.slots.map((p) => ({ name: p.name, hex: this.hex(p), size: p.size }));
+      const view = this.view;
+      this.decoded =
+        view === undefined ? [] : this.slots.map((p) => ({ name: p.name, hex: this.hex(view, p), size: p.size }));
     }
     return this.decoded;
   }
@@ -35,8 +51,8 @@ export class RegisterSet {
   value(name: string): bigint | undefined {
     if (this.view === undefined) return undefined;
     for (let i = 0; i < this.slots.length; i++) {
-      const p = this.slots[i]!;
-      if (p.name === name) return this.view.uint(this.base + p.offset, p.size);
+      const p = this.slots[i];
+      if (p !== undefined && p.name === name) return this.view.uint(this.base + p.offset, p.size);
     }
     return undefined;
   }
@@ -47,11 +63,12 @@ export class RegisterSet {
    */
   byName(): Record<string, string> {
     const out: Record<string, string> = {};
-    if (this.view !== undefined) for (const p of this.slots) out[p.name] = this.hex(p);
+    const view = this.view;
+    if (view !== undefined) for (const p of this.slots) out[p.name] = this.hex(view, p);
     return out;
   }
 
-  private hex(slot: RegisterSlot): string {
-    return this.view!.uintHex(this.base + slot.offset, slot.size);
+  private hex(view: BinaryView, slot: RegisterSlot): string {
+    return view.uintHex(this.base + slot.offset, slot.size);
   }
 }

@@ -9,7 +9,7 @@
  * `lost`; what the page was shown so far stays.
  */
 import * as Comlink from 'comlink';
-import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanRequest, type ScanStats } from '../../workers/engine-protocol';
+import { isPausedSearch, type DumpId, type EngineApi, type PageScanRequest, type PeerPort, type ScanEnd, type ScanEvent, type ScanId } from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 import type { Current, EngineSession } from './engine-session';
 
@@ -32,13 +32,17 @@ interface Active {
 
 const CANCELLED: ScanEnd = { ok: true, kind: 'cancelled' };
 
+/** How a scan starts on its coordinator, given the dump, the scan's id, the linked peers and the event sink. */
+export type BeginScan = (api: Comlink.Remote<EngineApi>, dumpId: DumpId, scanId: ScanId, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void) => Promise<ScanEnd>;
+
+/** Scan events that reached the page, before a cancelled scan's are dropped: counted in the test build only. */
+export const scanEventsReceived = { count: 0 };
+
 export class ScanSession {
   private nextScanId = 1;
   /** Which dump each slot's current worker holds for scanning: `${generation}:${dumpId}`. */
   private readonly attached = new Map<number, { key: string; id: DumpId }>();
   private readonly active = new Map<ScanId, Active>();
-  /** Every scan event that reached the page, before a cancelled scan's are dropped (a test hook). */
-  rawEvents = 0;
 
   constructor(
     private readonly pool: EnginePool,
@@ -47,31 +51,29 @@ export class ScanSession {
     pool.onWorkerLost((slot) => this.workerLost(slot));
   }
 
-  start(request: ScanRequest, onEvent: (event: ScanEvent) => void): ScanHandle {
+  start(request: PageScanRequest, onEvent: (event: ScanEvent) => void): ScanHandle {
+    return this.startWith((api, dumpId, scanId, peers, sink) => api.startScan(dumpId, scanId, request, peers, sink), onEvent);
+  }
+
+  /** Starts a scan the way `begin` asks the coordinator to (the test build's raw read comes this way). */
+  startWith(begin: BeginScan, onEvent: (event: ScanEvent) => void): ScanHandle {
     const scanId = this.nextScanId++;
     const entry: Active = { cancelled: false, coordinator: -1, peers: [] };
     this.active.set(scanId, entry);
     const handler = (event: ScanEvent) => {
-      this.rawEvents++;
+      if (__COREVIEW_TEST__) scanEventsReceived.count++;
       if (!entry.cancelled) onEvent(event);
     };
     const settle = (outcome: ScanOutcome): ScanOutcome => {
       if (!isPausedSearch(outcome)) this.active.delete(scanId);
       return entry.cancelled ? CANCELLED : outcome;
     };
-    const end = this.run(scanId, entry, request, handler).then(settle);
+    const end = this.run(scanId, entry, begin, handler).then(settle);
     const more = (limit: number) => this.onCoordinator(entry, (api) => api.searchMore(scanId, limit)).then(settle);
     return { scanId, dumpId: this.session.currentId, end, cancel: () => this.cancel(scanId, entry), more };
   }
 
-  /** Work in flight and jobs done in every worker (test hook: a cancelled scan leaves them all idle). */
-  async stats(): Promise<ScanStats[]> {
-    const all: ScanStats[] = [];
-    for (let slot = 0; slot < this.pool.size; slot++) all.push(await this.pool.run(slot, (api) => api.scanStats()));
-    return all;
-  }
-
-  private async run(scanId: ScanId, entry: Active, request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<ScanOutcome> {
+  private async run(scanId: ScanId, entry: Active, begin: BeginScan, onEvent: (event: ScanEvent) => void): Promise<ScanOutcome> {
     let d: Current;
     try {
       d = await this.session.liveDump();
@@ -85,7 +87,7 @@ export class ScanSession {
       for (const p of peers) p.port.close();
       return CANCELLED;
     }
-    return this.onCoordinator(entry, (api) => api.startScan(d.id, scanId, request, Comlink.transfer(peers, peers.map((p) => p.port)), Comlink.proxy(onEvent)));
+    return this.onCoordinator(entry, (api) => begin(api, d.id, scanId, Comlink.transfer(peers, peers.map((p) => p.port)), Comlink.proxy(onEvent)));
   }
 
   private async onCoordinator(entry: Active, call: (api: Comlink.Remote<EngineApi>) => Promise<ScanEnd>): Promise<ScanOutcome> {

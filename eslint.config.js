@@ -7,7 +7,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-test/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', '.bench/', 'public/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-test/',
+      'build/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      '.bench/',
+      'public/',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],
@@ -22,7 +33,10 @@ export default tseslint.config(
       // Numbers and bigints in template strings are how addresses, sizes and counts become text everywhere here.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       // `void promise` marks a deliberate fire-and-forget (comlink calls, event sends) — the codebase's idiom.
-      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidOperator: true }],
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidOperator: true },
+      ],
       // Unused arguments prefixed with _ keep a callback's documented signature.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Typed-array reads are `number | undefined` under noUncheckedIndexedAccess; `?? 0` on them is not dead code.

@@ -57,9 +57,7 @@ function runBundle() {
 const sources = ['src/core', 'src/cli'].map((d) => join(root, d)).filter((d) => existsSync(d));
 const stale = !existsSync(bundle) || sources.some((d) => newestSource(d) > statSync(bundle).mtimeMs);
 if (stale) {
-  import(pathToFileURL(join(root, 'scripts/build-cli.mjs')).href)
-    .then((build) => build.buildCli())
-    .then(runBundle);
+  import(pathToFileURL(join(root, 'scripts/build-cli.mjs')).href).then((build) => build.buildCli()).then(runBundle);
 } else {
   runBundle();
 }

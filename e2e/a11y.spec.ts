@@ -11,7 +11,13 @@ import { expect, openSample, showView, test, waitReady, waitScanDone } from './f
 /** The violations axe finds on the page as it is now, one line each: rule, impact, how many nodes, where. */
 async function audit(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id} (${v.impact ?? '?'}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  return result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact ?? '?'}): ${v.nodes.length} × ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+  );
 }
 
 async function search(page: Page, text: string): Promise<void> {
@@ -50,7 +56,15 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByLabel('Pointers (dp)').check();
     found.memoryPointers = await audit(page);
 
-    expect(found).toEqual({ overview: [], regions: [], totals: [], threads: [], search: [], memoryBytes: [], memoryPointers: [] });
+    expect(found).toEqual({
+      overview: [],
+      regions: [],
+      totals: [],
+      threads: [],
+      search: [],
+      memoryBytes: [],
+      memoryPointers: [],
+    });
   });
 }
 
@@ -99,7 +113,9 @@ test('the OS clue and a search hit open the byte view with the text marked', asy
 });
 
 for (const width of [1280, 390]) {
-  test(`threads, regions and image totals at ${width} px: sizes in sight, image paths show their file names`, async ({ page }) => {
+  test(`threads, regions and image totals at ${width} px: sizes in sight, image paths show their file names`, async ({
+    page,
+  }) => {
     await page.setViewportSize({ width, height: width > 600 ? 800 : 844 });
     await openSample(page, '#v=threads');
     await waitScanDone(page);

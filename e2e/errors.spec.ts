@@ -2,7 +2,19 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { app, cli, downloadJson, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
+import {
+  app,
+  cli,
+  downloadJson,
+  expect,
+  openFile,
+  REGION_COL,
+  regionRows,
+  showView,
+  test,
+  waitReady,
+  waitScanDone,
+} from './fixtures';
 import { XSS_NAME, xssCore } from './make-cores';
 
 // The bad files, in a temp dir made when this file's tests start in a worker (not when the file is merely loaded,
@@ -66,7 +78,9 @@ test('a file the browser can no longer read gets a clear message', async ({ page
   });
   await page.locator('#elsewhere').setInputFiles(changing);
   // Wait until the page holds the File's snapshot (its size as picked) before changing the file under it.
-  await expect.poll(() => page.evaluate(() => (document.getElementById('elsewhere') as HTMLInputElement).files?.[0]?.size)).toBe(readFileSync(core).length);
+  await expect
+    .poll(() => page.evaluate(() => (document.getElementById('elsewhere') as HTMLInputElement).files?.[0]?.size))
+    .toBe(readFileSync(core).length);
   appendFileSync(changing, Buffer.alloc(4096));
   const dataTransfer = await page.evaluateHandle(() => {
     const dt = new DataTransfer();

@@ -23,7 +23,10 @@ interface Guard {
   readonly problems: string[];
 }
 
-export const test = base.extend<{ guard: Guard; core: string; otherCore: string }, { sampleCore: string; realCores: RealCores }>({
+export const test = base.extend<
+  { guard: Guard; core: string; otherCore: string },
+  { sampleCore: string; realCores: RealCores }
+>({
   /**
    * The bundled sample (public/sample/sample.core.gz, 258 MB unzipped) as a file the CLI can read: unzipped once
    * per worker, on first use, into a temp dir that is removed when the worker shuts down.
@@ -36,7 +39,11 @@ export const test = base.extend<{ guard: Guard; core: string; otherCore: string 
       process.once('exit', remove);
       try {
         const core = join(dir, 'sample.core');
-        await pipeline(createReadStream(join(ROOT, 'public/sample/sample.core.gz')), createGunzip(), createWriteStream(core));
+        await pipeline(
+          createReadStream(join(ROOT, 'public/sample/sample.core.gz')),
+          createGunzip(),
+          createWriteStream(core),
+        );
         await use(core);
       } finally {
         process.off('exit', remove);
@@ -82,7 +89,8 @@ export const test = base.extend<{ guard: Guard; core: string; otherCore: string 
       context.on('request', (request) => {
         const url = request.url();
         guard.requests.push(url);
-        if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin) guard.problems.push(`request to another origin: ${url}`);
+        if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin)
+          guard.problems.push(`request to another origin: ${url}`);
       });
       await context.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (e) => {
@@ -126,7 +134,19 @@ export async function waitScanDone(page: Page, timeout?: number): Promise<void> 
  * Column positions in the region table, as the page shows them with the census on (the default): the CLI's
  * `--scan` order, Touched after In Dump.
  */
-export const REGION_COL = { kind: 0, start: 1, end: 2, size: 3, type: 4, state: 5, protect: 6, inDump: 7, touched: 8, tid: 9, image: 10 } as const;
+export const REGION_COL = {
+  kind: 0,
+  start: 1,
+  end: 2,
+  size: 3,
+  type: 4,
+  state: 5,
+  protect: 6,
+  inDump: 7,
+  touched: 8,
+  tid: 9,
+  image: 10,
+} as const;
 
 /** Turns the census off in the settings menu (saved in this browser profile). */
 export async function turnCensusOff(page: Page): Promise<void> {
@@ -146,7 +166,10 @@ export async function openSample(page: Page, hash = ''): Promise<void> {
 
 /** Clicks "Download JSON" and returns the downloaded document's text. */
 export async function downloadJson(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download JSON' }).click(),
+  ]);
   return readFileSync(await download.path(), 'utf8');
 }
 
@@ -154,7 +177,10 @@ export async function openFile(page: Page, path: string): Promise<void> {
   await page.locator('input[type=file]').setInputFiles(path);
 }
 
-export async function showView(page: Page, name: 'Overview' | 'Regions' | 'Totals' | 'Threads' | 'Search' | 'Memory'): Promise<void> {
+export async function showView(
+  page: Page,
+  name: 'Overview' | 'Regions' | 'Totals' | 'Threads' | 'Search' | 'Memory',
+): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
   await waitReady(page);
 }
@@ -165,15 +191,24 @@ export function cliJson(path: string): string {
 }
 
 export function cli(path: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [join(ROOT, 'bin/coreview.cjs'), path, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(process.execPath, [join(ROOT, 'bin/coreview.cjs'), path, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** The region table's rendered rows, as the cells' text. */
 export async function regionRows(page: Page): Promise<string[][]> {
-  return page.getByTestId('region-table').locator('[role=row][data-index]').evaluateAll((rows) =>
-    rows
-      .map((r) => ({ top: r.getBoundingClientRect().top, cells: Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent ?? '') }))
-      .sort((a, b) => a.top - b.top)
-      .map((r) => r.cells),
-  );
+  return page
+    .getByTestId('region-table')
+    .locator('[role=row][data-index]')
+    .evaluateAll((rows) =>
+      rows
+        .map((r) => ({
+          top: r.getBoundingClientRect().top,
+          cells: Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent ?? ''),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((r) => r.cells),
+    );
 }

@@ -3,7 +3,19 @@
  * under a second, and a page that answers while the worker parses.
  */
 import { rmSync } from 'node:fs';
-import { app, cli, downloadJson, expect, openFile, REGION_COL, regionRows, showView, test, waitReady, waitScanDone } from './fixtures';
+import {
+  app,
+  cli,
+  downloadJson,
+  expect,
+  openFile,
+  REGION_COL,
+  regionRows,
+  showView,
+  test,
+  waitReady,
+  waitScanDone,
+} from './fixtures';
 import { bigSparseCore } from './make-cores';
 
 /** The first offset where two texts differ (the shorter one's length if it is a prefix of the other), or -1. */
@@ -47,7 +59,9 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
     const sortMs = await page.evaluate(
       () =>
         new Promise<number>((resolve, reject) => {
-          const header = Array.from(document.querySelectorAll('[data-testid=region-table] [role=columnheader]')).find((h) => h.textContent?.startsWith('Size'));
+          const header = Array.from(document.querySelectorAll('[data-testid=region-table] [role=columnheader]')).find(
+            (h) => h.textContent?.startsWith('Size'),
+          );
           const button = header?.querySelector('button');
           if (!header || !button) return reject(new Error('no Size header'));
           const t0 = performance.now();
@@ -61,7 +75,9 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
     );
     console.log(`sorting 100,000 regions by size took ${sortMs.toFixed(0)} ms`);
     expect(sortMs).toBeLessThan(1000);
-    await expect(page.getByTestId('region-table').getByRole('columnheader', { name: 'Size', exact: true })).toHaveAttribute('aria-sort', 'descending');
+    await expect(
+      page.getByTestId('region-table').getByRole('columnheader', { name: 'Size', exact: true }),
+    ).toHaveAttribute('aria-sort', 'descending');
     // The selection (the image) stays in view after the sort; Home goes to the largest region.
     await page.getByTestId('region-table').focus();
     await page.keyboard.press('Home');
@@ -73,7 +89,10 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
 
     // Scroll to the end with the keyboard: the last rows render.
     await page.keyboard.press('End');
-    await expect(page.getByTestId('region-table').locator('[role=row][aria-selected=true]')).toHaveAttribute('aria-rowindex', '100001');
+    await expect(page.getByTestId('region-table').locator('[role=row][aria-selected=true]')).toHaveAttribute(
+      'aria-rowindex',
+      '100001',
+    );
 
     // The census of 100k regions (two with bytes, past 4 GiB) completes, and the JSON (file offsets past 4 GiB,
     // 100k regions) is still byte for byte the CLI's `--scan --json`.
@@ -82,8 +101,13 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
     const expected = cli(big.path, '--scan', '--json');
     // Compared without printing either text (megabytes each): lengths, then where they first differ, with context.
     const at = firstDifference(json, expected);
-    const context = at < 0 ? '' : `at offset ${at}: page ${JSON.stringify(json.slice(Math.max(0, at - 80), at + 80))}, CLI ${JSON.stringify(expected.slice(Math.max(0, at - 80), at + 80))}`;
-    expect(json.length, `length of the page's JSON against the CLI's; first difference ${context}`).toBe(expected.length);
+    const context =
+      at < 0
+        ? ''
+        : `at offset ${at}: page ${JSON.stringify(json.slice(Math.max(0, at - 80), at + 80))}, CLI ${JSON.stringify(expected.slice(Math.max(0, at - 80), at + 80))}`;
+    expect(json.length, `length of the page's JSON against the CLI's; first difference ${context}`).toBe(
+      expected.length,
+    );
     expect(at, `first offset where the page's JSON differs from the CLI's ${context}`).toBe(-1);
   } finally {
     rmSync(big.path, { force: true });

@@ -27,7 +27,7 @@ export function xssCore(source: string): string {
     if (view.getUint32(ph, true) !== PT_NOTE) continue;
     const start = Number(view.getBigUint64(ph + 8, true));
     const end = start + Number(view.getBigUint64(ph + 32, true));
-    for (let at = start; at + 12 <= end; ) {
+    for (let at = start; at + 12 <= end;) {
       const namesz = view.getUint32(at, true);
       const descsz = view.getUint32(at + 4, true);
       const type = view.getUint32(at + 8, true);
@@ -105,7 +105,13 @@ export function note(name: string, type: number, desc: Uint8Array): Uint8Array {
  * header 0's sh_info, from 0xffff on) and the notes right after them. Returns the bytes to write at offset 0 and
  * `phdr(i, …)`, which writes program header i; header 0 is the notes' PT_NOTE, already written.
  */
-export function coreHead64(phnum: number, notes: readonly Uint8Array[]): { head: Writer; phdr: (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) => void } {
+export function coreHead64(
+  phnum: number,
+  notes: readonly Uint8Array[],
+): {
+  head: Writer;
+  phdr: (i: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: number) => void;
+} {
   const notesLength = notes.reduce((a, n) => a + n.length, 0);
   const xnum = phnum >= 0xffff;
   const phoff = 64;
@@ -184,7 +190,16 @@ export function bigSparseCore(fillers = 99_998): BigCore {
   const notes = [note('CORE', 1, prstatus.bytes), note('CORE', 3, prpsinfo.bytes), note('CORE', NT_FILE, file.bytes)];
 
   const { head, phdr } = coreHead64(1 + fillers + 2, notes);
-  for (let i = 0; i < fillers; i++) phdr(1 + i, PT_LOAD, i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 6, 0, 0x2_0000_0000n + BigInt(i) * 0x10000n, 0, 0x1000 * (1 + (i % 7)));
+  for (let i = 0; i < fillers; i++)
+    phdr(
+      1 + i,
+      PT_LOAD,
+      i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 6,
+      0,
+      0x2_0000_0000n + BigInt(i) * 0x10000n,
+      0,
+      0x1000 * (1 + (i % 7)),
+    );
   phdr(1 + fillers, PT_LOAD, 5, imageOffset, imageStart, 0x1000, 0x1000);
   phdr(2 + fillers, PT_LOAD, 6, stackOffset, stackStart, stackSize, stackSize);
 

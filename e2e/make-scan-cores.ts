@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { coreHead64, GiB, note, PT_LOAD, Writer } from './make-cores';
 
 /** The PT_LOADs of a little-endian ELF64 core: where each one's bytes are in the file and in memory. */
-function loads(bytes: Uint8Array): { offset: number; vaddr: bigint; filesz: number; memsz: number; writable: boolean }[] {
+function loads(
+  bytes: Uint8Array,
+): { offset: number; vaddr: bigint; filesz: number; memsz: number; writable: boolean }[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const phoff = Number(view.getBigUint64(32, true));
   const phnum = view.getUint16(56, true);
@@ -91,7 +93,8 @@ export function bigCensusCore(size = GiB): BigCensusCore {
       writeSync(fd, b, 0, b.length, dataOffset + n.offset);
     }
     // A touched page every 64 MiB, so the census has something to count all along.
-    for (let off = 0x100000; off < size; off += 64 * 1024 * 1024) writeSync(fd, Uint8Array.of(1, 2, 3, 4), 0, 4, dataOffset + off);
+    for (let off = 0x100000; off < size; off += 64 * 1024 * 1024)
+      writeSync(fd, Uint8Array.of(1, 2, 3, 4), 0, 4, dataOffset + off);
     ftruncateSync(fd, dataOffset + size);
   } finally {
     closeSync(fd);

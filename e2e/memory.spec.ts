@@ -12,7 +12,10 @@ const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), '
 
 const rows = (page: Page) => page.getByTestId('hex-rows');
 
-test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a pointer link leads where it points', async ({ page, sampleCore }) => {
+test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a pointer link leads where it points', async ({
+  page,
+  sampleCore,
+}) => {
   const tid = String(facts.tids[3]);
   await openSample(page, '#v=threads');
   await page.getByRole('searchbox', { name: 'Filter', exact: true }).fill(tid);
@@ -26,28 +29,41 @@ test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a poin
 
   // The row holding sp, and the next three, read like the CLI's `--dump sp 64` (whose `; label` tails the page
   // shows as links instead).
-  const expected = cli(sampleCore, '--dump', sp, '64').trim().split('\n').map((l) => l.replace(/  ; .*$/, ''));
+  const expected = cli(sampleCore, '--dump', sp, '64')
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/  ; .*$/, ''));
   const target = rows(page).locator('.hex-row.target');
   // The words arrive after the row: wait for the last word of the first line.
   await expect(target).toContainText(expected[0]?.slice(-17) ?? '?');
   const lines = await rows(page)
     .locator('.hex-row')
     .evaluateAll((els, first) => {
-      const sorted = els.map((e) => ({ top: e.getBoundingClientRect().top, addr: e.querySelector('.hex-addr')?.textContent ?? '', words: Array.from(e.querySelectorAll('.hex-word'), (w) => w.textContent?.trim() ?? '') })).sort((a, b) => a.top - b.top);
+      const sorted = els
+        .map((e) => ({
+          top: e.getBoundingClientRect().top,
+          addr: e.querySelector('.hex-addr')?.textContent ?? '',
+          words: Array.from(e.querySelectorAll('.hex-word'), (w) => w.textContent?.trim() ?? ''),
+        }))
+        .sort((a, b) => a.top - b.top);
       const at = sorted.findIndex((r) => first.startsWith(r.addr));
       return sorted.slice(at, at + 4).map((r) => `${r.addr}  ${r.words.join(' ')}`);
     }, expected[0] ?? '');
   expect(lines).toEqual(expected);
 
   // A return address on the stack links into libc, labelled module+offset; following it moves the view there.
-  const link = rows(page).getByRole('button', { name: /^libc\.so\.6\+0x/ }).first();
+  const link = rows(page)
+    .getByRole('button', { name: /^libc\.so\.6\+0x/ })
+    .first();
   await expect(link).toBeVisible();
   await link.click();
   await expect(page.getByTestId('hex-where')).toContainText('libc.so.6');
   await expect(page).toHaveURL(/v=memory.*at=0x7f/);
 });
 
-test('a region’s bytes not in the dump print as ????????, and a big region is shown a 16 MiB window at a time', async ({ page }) => {
+test('a region’s bytes not in the dump print as ????????, and a big region is shown a 16 MiB window at a time', async ({
+  page,
+}) => {
   await openSample(page, '#v=regions&kind=StackGuard');
   const row = page.getByTestId('region-table').locator('[role=row][data-index]').first();
   await row.getByRole('button', { name: 'hex' }).click();
@@ -92,9 +108,16 @@ test('scrolling an 8 MiB stack end to end: a window of rows, fetched as they com
   });
   const tid = String(facts.tids[5]);
   await openSample(page, `#v=threads&tid=${tid}`);
-  await page.getByRole('region', { name: `Thread ${tid}` }).getByRole('button', { name: 'Show stack region' }).click();
+  await page
+    .getByRole('region', { name: `Thread ${tid}` })
+    .getByRole('button', { name: 'Show stack region' })
+    .click();
   await waitReady(page);
-  await page.getByTestId('region-table').locator('[role=row][aria-selected=true]').getByRole('button', { name: 'hex' }).click();
+  await page
+    .getByTestId('region-table')
+    .locator('[role=row][aria-selected=true]')
+    .getByRole('button', { name: 'hex' })
+    .click();
   await waitReady(page);
   await expect(page.getByTestId('hex-where')).toContainText('8.00 MiB, all in the dump');
   await page.evaluate(() => ((window as unknown as { __long: number[] }).__long.length = 0));
@@ -111,7 +134,7 @@ test('scrolling an 8 MiB stack end to end: a window of rows, fetched as they com
     }
     return { maxRows, height: el.scrollHeight };
   });
-  expect(steps.height).toBeGreaterThan(8 * 1024 * 1024 / 16 * 17);
+  expect(steps.height).toBeGreaterThan(((8 * 1024 * 1024) / 16) * 17);
   expect(steps.maxRows).toBeLessThan(150);
   // The last row, once its chunk is in: the stack's last 16 bytes.
   await expect(rows(page).locator('.hex-row').last()).toContainText('ff0  ');

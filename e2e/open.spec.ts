@@ -2,12 +2,30 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { groupedBytes, humanSize } from '../src/core/format/size';
-import { app, cli, cliJson, downloadJson, expect, openFile, openSample, ROOT, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
+import {
+  app,
+  cli,
+  cliJson,
+  downloadJson,
+  expect,
+  openFile,
+  openSample,
+  ROOT,
+  test,
+  turnCensusOff,
+  waitReady,
+  waitScanDone,
+} from './fixtures';
 
 interface CliDocument {
   readonly dump: { readonly producer: string };
   readonly process: { readonly signalName?: string };
-  readonly totals: readonly { readonly kind: string; readonly count: number; readonly size: number; readonly percent: number }[];
+  readonly totals: readonly {
+    readonly kind: string;
+    readonly count: number;
+    readonly size: number;
+    readonly percent: number;
+  }[];
 }
 
 test('opens a core with the file input and downloads exactly the CLI --json document', async ({ page, core }) => {
@@ -38,7 +56,10 @@ test('opens a core with the file input and downloads exactly the CLI --json docu
     await expect(page.getByText('SIGABRT').first()).toBeVisible();
   }
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download JSON' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe(basename(core).replace(/\.core$/, '.json'));
   const text = readFileSync(await download.path(), 'utf8');
   expect(JSON.parse(text)).toEqual(JSON.parse(expected));
@@ -71,8 +92,15 @@ test('opens a core dropped anywhere on the window', async ({ page, otherCore }) 
   await expect(page.locator('.topbar .file')).toContainText(basename(otherCore));
 });
 
-test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({ page, sampleCore }) => {
-  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { pid: number; threads: number; workerThreads: number };
+test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({
+  page,
+  sampleCore,
+}) => {
+  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as {
+    pid: number;
+    threads: number;
+    workerThreads: number;
+  };
   await openSample(page);
   await expect(page.locator('.topbar .file')).toContainText('sample.core');
   await expect(page.getByText(String(facts.pid), { exact: false }).first()).toBeVisible();
@@ -86,7 +114,9 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
   expect(await downloadJson(page)).toBe(cli(sampleCore, '--scan', '--json'));
 });
 
-test('until the first dump is shown, the workspace waits mounted but unseen; then it shows that dump', async ({ page }) => {
+test('until the first dump is shown, the workspace waits mounted but unseen; then it shows that dump', async ({
+  page,
+}) => {
   await page.goto('./#v=regions');
   const workspace = page.locator('main.main');
   // Before any dump: the welcome screen is what is seen, and the empty workspace is already there behind it.

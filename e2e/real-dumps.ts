@@ -35,7 +35,11 @@ async function make(dir: string, producer: DumpProducer, workerThreads: number):
 }
 
 /** The first producer that can dump here, or one line naming why each could not. */
-async function firstThatWorks(dir: string, producers: readonly DumpProducer[], workerThreads: number): Promise<RealCore | string> {
+async function firstThatWorks(
+  dir: string,
+  producers: readonly DumpProducer[],
+  workerThreads: number,
+): Promise<RealCore | string> {
   const reasons: string[] = [];
   for (const producer of producers) {
     try {
@@ -61,7 +65,8 @@ export function makeRealCores(dir: string): RealCores {
     core: getCore,
     other: () =>
       (other ??= getCore().then((first) => {
-        const producers: DumpProducer[] = typeof first !== 'string' && first.producer === 'gcore' ? ['kernel', 'gcore'] : ['gcore', 'kernel'];
+        const producers: DumpProducer[] =
+          typeof first !== 'string' && first.producer === 'gcore' ? ['kernel', 'gcore'] : ['gcore', 'kernel'];
         return firstThatWorks(dir, producers, 3);
       })),
   };

@@ -6,12 +6,36 @@
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { humanSize, maddressSize } from '../src/core/format/size';
-import { app, cli, downloadJson, expect, openFile, openSample, REGION_COL, regionRows, showView, test, turnCensusOff, waitReady, waitScanDone } from './fixtures';
+import {
+  app,
+  cli,
+  downloadJson,
+  expect,
+  openFile,
+  openSample,
+  REGION_COL,
+  regionRows,
+  showView,
+  test,
+  turnCensusOff,
+  waitReady,
+  waitScanDone,
+} from './fixtures';
 import { bigCensusCore } from './make-scan-cores';
 
 interface CliDocument {
-  readonly totals: readonly { readonly kind: string; readonly size: number; readonly inDump: number; readonly touched: number }[];
-  readonly regions: readonly { readonly start: string; readonly size: number; readonly inDump: number; readonly touched?: number }[];
+  readonly totals: readonly {
+    readonly kind: string;
+    readonly size: number;
+    readonly inDump: number;
+    readonly touched: number;
+  }[];
+  readonly regions: readonly {
+    readonly start: string;
+    readonly size: number;
+    readonly inDump: number;
+    readonly touched?: number;
+  }[];
   readonly threads: readonly { readonly tid: number; readonly stackSize?: number; readonly stackTouched?: number }[];
   readonly process: { readonly os?: { readonly name: string; readonly address?: string } };
 }
@@ -33,13 +57,23 @@ const scanStates = (page: Page) => page.evaluate(() => (window as unknown as { _
 /** The per-kind touched bytes the Totals view shows, from each cell's data-bytes. */
 async function pageTouched(page: Page): Promise<Record<string, number>> {
   await showView(page, 'Totals');
-  const cells = page.getByTestId('kind-totals').locator('td[data-testid^="touched-"]:not([data-testid="touched-total"])');
+  const cells = page
+    .getByTestId('kind-totals')
+    .locator('td[data-testid^="touched-"]:not([data-testid="touched-total"])');
   return Object.fromEntries(
-    await cells.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-testid')?.replace(/^touched-/, '') ?? '', Number(td.getAttribute('data-bytes'))])),
+    await cells.evaluateAll((tds) =>
+      tds.map((td) => [
+        td.getAttribute('data-testid')?.replace(/^touched-/, '') ?? '',
+        Number(td.getAttribute('data-bytes')),
+      ]),
+    ),
   ) as Record<string, number>;
 }
 
-test('a real core: data-scan goes running → done; touched per kind, region and thread are the CLI’s; JSON is --scan --json', async ({ page, core }) => {
+test('a real core: data-scan goes running → done; touched per kind, region and thread are the CLI’s; JSON is --scan --json', async ({
+  page,
+  core,
+}) => {
   await recordScanStates(page);
   await page.goto('./');
   await openFile(page, core);
@@ -69,7 +103,9 @@ test('a real core: data-scan goes running → done; touched per kind, region and
     const region = byStart.get(BigInt(`0x${r[REGION_COL.start] ?? ''}`));
     expect(region, `region at ${r[REGION_COL.start]}`).toBeDefined();
     if (region === undefined) continue;
-    expect(r[REGION_COL.touched]).toBe(region.inDump === 0 ? '—' : `${maddressSize(region.touched ?? -1)}${region.inDump < region.size ? '*' : ''}`);
+    expect(r[REGION_COL.touched]).toBe(
+      region.inDump === 0 ? '—' : `${maddressSize(region.touched ?? -1)}${region.inDump < region.size ? '*' : ''}`,
+    );
   }
 
   // Per thread: the stack's touched bytes, as `--scan --threads` prints them.
@@ -86,20 +122,28 @@ test('a real core: data-scan goes running → done; touched per kind, region and
   expect(await downloadJson(page)).toBe(expected);
 });
 
-test('the sample: totals and headline from the census, the OS from memory with a link to it, JSON is --scan --json', async ({ page, sampleCore }) => {
+test('the sample: totals and headline from the census, the OS from memory with a link to it, JSON is --scan --json', async ({
+  page,
+  sampleCore,
+}) => {
   await openSample(page);
   await waitScanDone(page);
   const expected = cli(sampleCore, '--scan', '--json');
   const doc = JSON.parse(expected) as CliDocument;
   const stack = doc.totals.find((t) => t.kind === 'Stack');
   await expect(page.getByTestId('headline-usage')).toHaveAttribute('data-bytes', String(stack?.touched));
-  await expect(page.getByTestId('headline-usage')).toContainText('Stack: 256.13 MiB mapped · 256.13 MiB in dump · 276.00 KiB touched');
+  await expect(page.getByTestId('headline-usage')).toContainText(
+    'Stack: 256.13 MiB mapped · 256.13 MiB in dump · 276.00 KiB touched',
+  );
 
   const os = doc.process.os;
   expect(os?.name).toBe('CentOS Linux 7 (Core)');
   await expect(page.getByTestId('os-fact')).toContainText('CentOS Linux 7 (Core)');
   await expect(page.getByTestId('os-fact')).toContainText('a guess from os-release text in memory');
-  await page.getByTestId('os-fact').getByRole('button', { name: os?.address ?? '?' }).click();
+  await page
+    .getByTestId('os-fact')
+    .getByRole('button', { name: os?.address ?? '?' })
+    .click();
   await waitReady(page);
   await expect(page.getByRole('tab', { name: /^Memory/ })).toHaveAttribute('aria-selected', 'true');
   await page.getByLabel('Bytes (db)').check();
@@ -124,17 +168,33 @@ async function duringBigCensus(page: Page, body: () => Promise<void>): Promise<v
   }
 }
 
-test('cancel stops the census: no more events, every worker idle; the JSON says the census is incomplete', async ({ page }) => {
+test('cancel stops the census: no more events, every worker idle; the JSON says the census is incomplete', async ({
+  page,
+}) => {
   await duringBigCensus(page, async () => {
     await page.getByRole('status', { name: 'Memory census' }).getByRole('button', { name: 'Cancel' }).click();
     await expect(app(page)).toHaveAttribute('data-scan', 'incomplete');
     await expect(page.getByTestId('census-incomplete')).toContainText('Census incomplete: cancelled');
 
     // Work already handed out finishes (a slice read or two per worker); then nothing runs and nothing arrives.
-    await expect.poll(async () => ((await page.evaluate(() => window.__coreview?.scanStats())) ?? []).every((s) => s.inFlight === 0 && s.scansRunning === 0), { timeout: 10_000 }).toBe(true);
-    const before = await page.evaluate(async () => ({ events: window.__coreview?.scanEvents(), jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone) }));
+    await expect
+      .poll(
+        async () =>
+          ((await page.evaluate(() => window.__coreview?.scanStats())) ?? []).every(
+            (s) => s.inFlight === 0 && s.scansRunning === 0,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const before = await page.evaluate(async () => ({
+      events: window.__coreview?.scanEvents(),
+      jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone),
+    }));
     await page.waitForTimeout(1000);
-    const after = await page.evaluate(async () => ({ events: window.__coreview?.scanEvents(), jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone) }));
+    const after = await page.evaluate(async () => ({
+      events: window.__coreview?.scanEvents(),
+      jobs: (await window.__coreview?.scanStats())?.map((s) => s.jobsDone),
+    }));
     expect(after).toEqual(before);
 
     const json = JSON.parse(await downloadJson(page)) as { dump: { census?: string } };
@@ -146,7 +206,9 @@ test('cancel stops the census: no more events, every worker idle; the JSON says 
   });
 });
 
-test('a worker that dies mid-census: reported and replaced, the partial census stays, marked incomplete', async ({ page }) => {
+test('a worker that dies mid-census: reported and replaced, the partial census stays, marked incomplete', async ({
+  page,
+}) => {
   await duringBigCensus(page, async () => {
     // Crash a worker that is not the coordinator (the one holding the analysis): the others carry on.
     await page.evaluate(() => {
@@ -170,7 +232,10 @@ test('a worker that dies mid-census: reported and replaced, the partial census s
   });
 });
 
-test('with the census turned off: data-scan is off, no Touched column, the setting is kept; ?census=on overrides it', async ({ page, core }) => {
+test('with the census turned off: data-scan is off, no Touched column, the setting is kept; ?census=on overrides it', async ({
+  page,
+  core,
+}) => {
   await page.goto('./');
   await turnCensusOff(page);
   await openFile(page, core);

@@ -17,7 +17,12 @@ function cliHits(core: string, ...args: string[]): string[] {
     .map((l) => l.split(/\s+/)[0] ?? '');
 }
 
-async function search(page: Page, text: string, as: 'ASCII text' | 'UTF-16LE text' | 'Hex bytes' = 'ASCII text', ignoreCase = false): Promise<void> {
+async function search(
+  page: Page,
+  text: string,
+  as: 'ASCII text' | 'UTF-16LE text' | 'Hex bytes' = 'ASCII text',
+  ignoreCase = false,
+): Promise<void> {
   await page.getByLabel('Find in dumped memory').fill(text);
   await page.getByLabel('Search as').selectOption({ label: as });
   if (as !== 'Hex bytes') await page.getByLabel('Ignore case').setChecked(ignoreCase);
@@ -27,15 +32,24 @@ async function search(page: Page, text: string, as: 'ASCII text' | 'UTF-16LE tex
 const status = (page: Page) => page.getByTestId('search-status');
 
 async function hitAddresses(page: Page): Promise<string[]> {
-  return page.getByTestId('search-hits').locator('[role=row][data-index]').evaluateAll((rows) =>
-    rows
-      .map((r) => ({ top: r.getBoundingClientRect().top, text: r.querySelector('[role=gridcell]')?.textContent ?? '' }))
-      .sort((a, b) => a.top - b.top)
-      .map((r) => r.text),
-  );
+  return page
+    .getByTestId('search-hits')
+    .locator('[role=row][data-index]')
+    .evaluateAll((rows) =>
+      rows
+        .map((r) => ({
+          top: r.getBoundingClientRect().top,
+          text: r.querySelector('[role=gridcell]')?.textContent ?? '',
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((r) => r.text),
+    );
 }
 
-test('finds "centos" in the sample: the CLI’s hits, in order, with context; a hit opens the hex view there', async ({ page, sampleCore }) => {
+test('finds "centos" in the sample: the CLI’s hits, in order, with context; a hit opens the hex view there', async ({
+  page,
+  sampleCore,
+}) => {
   const expected = cliHits(sampleCore, 'centos');
   await openSample(page, '#v=search');
   await search(page, 'centos');
@@ -58,9 +72,14 @@ test('finds "centos" in the sample: the CLI’s hits, in order, with context; a 
 
 test('finds planted ASCII and UTF-16LE strings in a real core, ignoring case on request', async ({ page, core }) => {
   const utf16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0), 0]));
-  const planted = plantedCore(core, [new TextEncoder().encode('coreview-planted-needle'), utf16('Planted Wide Needle')]);
+  const planted = plantedCore(core, [
+    new TextEncoder().encode('coreview-planted-needle'),
+    utf16('Planted Wide Needle'),
+  ]);
   try {
-    const [ascii, wide] = planted.addresses.map((a) => `${a.toString(16).padStart(16, '0').slice(0, 8)}\`${a.toString(16).padStart(16, '0').slice(8)}`);
+    const [ascii, wide] = planted.addresses.map(
+      (a) => `${a.toString(16).padStart(16, '0').slice(0, 8)}\`${a.toString(16).padStart(16, '0').slice(8)}`,
+    );
     await page.goto('./#v=search');
     await openFile(page, planted.path);
     await waitReady(page);
@@ -94,7 +113,12 @@ test('hits stream in while the search runs', async ({ page }) => {
       new MutationObserver(() => {
         const s = document.querySelector('[data-testid=search-status]');
         if (s !== null) seen.push(`${s.getAttribute('data-state')}:${s.getAttribute('data-hits')}`);
-      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-hits'], childList: true });
+      }).observe(document.body, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['data-state', 'data-hits'],
+        childList: true,
+      });
     });
     await search(page, 'coreview-');
     await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
@@ -120,7 +144,9 @@ test('stops at the limit and shows more on request, in the CLI’s order', async
   // Scroll to the end of the list: the 400th hit is the CLI's 400th.
   await page.getByTestId('search-hits').focus();
   await page.keyboard.press('End');
-  await expect(page.getByTestId('search-hits').locator('[role=row][aria-selected=true] [role=gridcell]').first()).toHaveText(expected[399] ?? '?');
+  await expect(
+    page.getByTestId('search-hits').locator('[role=row][aria-selected=true] [role=gridcell]').first(),
+  ).toHaveText(expected[399] ?? '?');
 });
 
 test('an invalid pattern gets the engine’s message inline', async ({ page, core }) => {

@@ -2,7 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { groupedBytes, maddressSize } from '../src/core/format/size';
-import { cli, cliJson, expect, openFile, openSample, REGION_COL, regionRows, ROOT, showView, test, waitReady, waitScanDone } from './fixtures';
+import {
+  cli,
+  cliJson,
+  expect,
+  openFile,
+  openSample,
+  REGION_COL,
+  regionRows,
+  ROOT,
+  showView,
+  test,
+  waitReady,
+  waitScanDone,
+} from './fixtures';
 
 interface CliRegion {
   readonly kind: string;
@@ -15,7 +28,10 @@ interface CliRegion {
 /** A start address as the region table shows it: hex, at least 12 digits. */
 const shownAddress = (hex: string) => hex.replace(/^0x/, '').padStart(12, '0');
 
-test('sorts and filters the region table; an address selects its region; the hash keeps it all', async ({ page, core }) => {
+test('sorts and filters the region table; an address selects its region; the hash keeps it all', async ({
+  page,
+  core,
+}) => {
   const regions = (JSON.parse(cliJson(core)) as { regions: CliRegion[] }).regions;
   const n = regions.length;
   const stacks = regions.filter((r) => r.kind === 'Stack');
@@ -77,8 +93,13 @@ test('sorts and filters the region table; an address selects its region; the has
   await waitReady(other);
   await expect(other.getByRole('tab', { name: /^Regions/ })).toHaveAttribute('aria-selected', 'true');
   await expect(other.getByLabel('Path or address')).toHaveValue(address);
-  await expect(other.getByTestId('region-table').getByRole('columnheader', { name: 'StartAddr' })).toHaveAttribute('aria-sort', 'ascending');
-  await expect(other.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]').nth(1)).toHaveText(shownAddress(codeStart));
+  await expect(other.getByTestId('region-table').getByRole('columnheader', { name: 'StartAddr' })).toHaveAttribute(
+    'aria-sort',
+    'ascending',
+  );
+  await expect(
+    other.getByTestId('region-table').locator('[role=row][aria-selected=true] [role=gridcell]').nth(1),
+  ).toHaveText(shownAddress(codeStart));
   await other.close();
 });
 
@@ -114,7 +135,10 @@ test('the totals match the CLI; clicking a kind filters the region table', async
 
 test('threads: the stack-size chart, and a thread opens its stack in the region table', async ({ page }) => {
   // The sample is regenerated from time to time: take its tids from its facts file.
-  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { tids: number[]; threads: number };
+  const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as {
+    tids: number[];
+    threads: number;
+  };
   const tid = String(facts.tids[4]);
   await openSample(page);
   await showView(page, 'Threads');
@@ -130,7 +154,9 @@ test('threads: the stack-size chart, and a thread opens its stack in the region 
   await expect(detail).toContainText('libc.so.6+0x');
   // Registers come from the worker when the thread is shown: rsp is the sp shown above.
   await detail.getByText('Registers (27)').click();
-  const sp = (await detail.locator('dt', { hasText: /^SP$/ }).locator('xpath=following-sibling::dd[1]/span[1]').textContent()) ?? '';
+  const sp =
+    (await detail.locator('dt', { hasText: /^SP$/ }).locator('xpath=following-sibling::dd[1]/span[1]').textContent()) ??
+    '';
   expect(sp).toMatch(/^0x[0-9a-f]+$/);
   await expect(detail.locator('.register-grid')).toContainText(`rsp ${sp}`);
   await page.getByRole('button', { name: 'Show stack region' }).click();

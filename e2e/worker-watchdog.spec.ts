@@ -4,7 +4,9 @@
  */
 import { app, downloadJson, expect, openSample, showView, test, waitReady, waitScanDone } from './fixtures';
 
-test('an idle worker that vanishes silently is noticed within 5 s, reported and replaced; the dump still works', async ({ page }) => {
+test('an idle worker that vanishes silently is noticed within 5 s, reported and replaced; the dump still works', async ({
+  page,
+}) => {
   await openSample(page);
   // Idle: a worker running a call of the page's (the census) is given 10 s instead (workers/heartbeat.ts).
   await waitScanDone(page);

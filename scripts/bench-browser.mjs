@@ -28,7 +28,16 @@ import { startStaticServer } from './serve-static.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.COREVIEW_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Registered before the page's own scripts, so no long task of the load escapes it. Also notes, in the page's own
@@ -44,7 +53,11 @@ function observeLoad() {
   document.addEventListener('change', (e) => (window.__load.change = e.timeStamp), true);
   new MutationObserver(() => {
     const status = document.querySelector('[data-status]')?.getAttribute('data-status');
-    if (window.__load.rows === undefined && status === 'ready' && document.querySelector('[data-testid=region-table] [role=row][data-index]') !== null) {
+    if (
+      window.__load.rows === undefined &&
+      status === 'ready' &&
+      document.querySelector('[data-testid=region-table] [role=row][data-index]') !== null
+    ) {
       window.__load.rows = performance.now();
     }
   }).observe(document, { subtree: true, childList: true, attributes: true });
@@ -52,7 +65,8 @@ function observeLoad() {
 
 async function withServer(baseUrl, run) {
   if (baseUrl !== undefined) return run(baseUrl);
-  if (!existsSync(join(root, 'dist-test/index.html'))) execFileSync('npx', ['vite', 'build', '--mode', 'test'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(root, 'dist-test/index.html')))
+    execFileSync('npx', ['vite', 'build', '--mode', 'test'], { cwd: root, stdio: 'inherit' });
   const server = await startStaticServer({ dir: join(root, 'dist-test'), base: '/coreview/' });
   try {
     return await run(server.url);
@@ -93,7 +107,11 @@ async function benchCensus(context, page, rounds, search) {
               resolve({ ms: performance.now() - t0 });
             } else if (scan === 'incomplete') {
               observer.disconnect();
-              reject(new Error(document.querySelector('[data-testid=census-incomplete]')?.textContent ?? 'census incomplete'));
+              reject(
+                new Error(
+                  document.querySelector('[data-testid=census-incomplete]')?.textContent ?? 'census incomplete',
+                ),
+              );
             }
           });
           observer.observe(root, { attributes: true, attributeFilter: ['data-scan'] });
@@ -102,14 +120,33 @@ async function benchCensus(context, page, rounds, search) {
         }),
     );
     const mb = raw.bytes / 1e6;
-    const r = { rawReadMBps: +(mb / (raw.ms / 1000)).toFixed(0), censusMBps: +(mb / (census.ms / 1000)).toFixed(0), rawMs: Math.round(raw.ms), censusMs: Math.round(census.ms), workers: raw.workers, bytes: raw.bytes };
+    const r = {
+      rawReadMBps: +(mb / (raw.ms / 1000)).toFixed(0),
+      censusMBps: +(mb / (census.ms / 1000)).toFixed(0),
+      rawMs: Math.round(raw.ms),
+      censusMs: Math.round(census.ms),
+      workers: raw.workers,
+      bytes: raw.bytes,
+    };
     runs.push(r);
-    best = { censusMBps: Math.max(best.censusMBps, r.censusMBps), rawReadMBps: Math.max(best.rawReadMBps, r.rawReadMBps) };
+    best = {
+      censusMBps: Math.max(best.censusMBps, r.censusMBps),
+      rawReadMBps: Math.max(best.rawReadMBps, r.rawReadMBps),
+    };
   }
   const heapAfterCensus = await heapUsed(context, page);
   const last = runs[runs.length - 1];
   const searchAfterCensusMs = search === undefined ? undefined : await searchInPage(page, search);
-  return { ...best, ratio: +(best.censusMBps / best.rawReadMBps).toFixed(2), workers: last?.workers, scannedBytes: last?.bytes, heapBeforeCensus, heapAfterCensus, searchAfterCensusMs, runs };
+  return {
+    ...best,
+    ratio: +(best.censusMBps / best.rawReadMBps).toFixed(2),
+    workers: last?.workers,
+    scannedBytes: last?.bytes,
+    heapBeforeCensus,
+    heapAfterCensus,
+    searchAfterCensusMs,
+    runs,
+  };
 }
 
 /**
@@ -135,7 +172,12 @@ async function searchInPage(page, text) {
             reject(new Error(`the search ended ${state}`));
           }
         });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-state'],
+        });
         document.querySelector('form[role=search] button[type=submit]')?.click();
       }),
   );
@@ -183,7 +225,10 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
   });
   // Let a trailing task finish and be reported before reading the list.
   await page.waitForTimeout(200);
-  const longestTaskMs = await page.evaluate((since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)), t0);
+  const longestTaskMs = await page.evaluate(
+    (since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)),
+    t0,
+  );
   const heapBytes = await heapUsed(context, page);
   return {
     context,
@@ -192,7 +237,10 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
     fileToChange: marks.change === undefined ? NaN : marks.change - t0,
     changeToRows: marks.change === undefined ? NaN : marks.rows - marks.change,
     analyzeMs: marks.analyzeMs ?? NaN,
-    messagesMs: marks.change === undefined || marks.received === undefined ? NaN : marks.received - marks.change - (marks.analyzeMs ?? 0),
+    messagesMs:
+      marks.change === undefined || marks.received === undefined
+        ? NaN
+        : marks.received - marks.change - (marks.analyzeMs ?? 0),
     renderMs: marks.received === undefined ? NaN : marks.rows - marks.received,
     longestTaskMs,
     heapBytes,
@@ -212,9 +260,15 @@ export function median(values) {
  *   search: with census, then a search for this text in the Search view (searchAfterCensusMs)
  * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
  */
-export async function benchBrowser(corePath, { baseUrl, timeoutMs = 300_000, census = false, search, workers, slice, depth, rounds = 2, loads = 9, between } = {}) {
+export async function benchBrowser(
+  corePath,
+  { baseUrl, timeoutMs = 300_000, census = false, search, workers, slice, depth, rounds = 2, loads = 9, between } = {},
+) {
   return withServer(baseUrl, async (url) => {
-    const browser = await chromium.launch({ ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}), args: ARGS });
+    const browser = await chromium.launch({
+      ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
+      args: ARGS,
+    });
     try {
       const runs = [];
       for (let i = 0; i < loads; i++) {
@@ -260,13 +314,31 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const num = (name) => (opt(name) === undefined ? undefined : Number(opt(name)));
   const cores = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   if (cores.length === 0) {
-    console.error('usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N]');
+    console.error(
+      'usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N]',
+    );
     process.exit(2);
   }
-  const options = { baseUrl: opt('--base-url'), census: args.includes('--census'), workers: num('--workers'), slice: num('--slice'), depth: num('--depth'), rounds: num('--rounds'), loads: num('--loads') };
+  const options = {
+    baseUrl: opt('--base-url'),
+    census: args.includes('--census'),
+    workers: num('--workers'),
+    slice: num('--slice'),
+    depth: num('--depth'),
+    rounds: num('--rounds'),
+    loads: num('--loads'),
+  };
   for (const core of cores) {
     const r = await benchBrowser(core, options);
     const mb = (b) => (b === undefined ? undefined : +(b / 1024 / 1024).toFixed(1));
-    console.log(JSON.stringify({ core, ...r, heapMB: mb(r.heapBytes), heapBeforeCensusMB: mb(r.heapBeforeCensus), heapAfterCensusMB: mb(r.heapAfterCensus) }));
+    console.log(
+      JSON.stringify({
+        core,
+        ...r,
+        heapMB: mb(r.heapBytes),
+        heapBeforeCensusMB: mb(r.heapBeforeCensus),
+        heapAfterCensusMB: mb(r.heapAfterCensus),
+      }),
+    );
   }
 }

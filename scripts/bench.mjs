@@ -60,7 +60,16 @@ function have(command) {
 
 function row(label, value, unit, baselineLabel, baseline, target) {
   const ratio = value / baseline;
-  const verdict = target === undefined ? '' : target.kind === 'max' ? (ratio <= target.value ? 'ok' : 'MISSED') : ratio >= target.value ? 'ok' : 'MISSED';
+  const verdict =
+    target === undefined
+      ? ''
+      : target.kind === 'max'
+        ? ratio <= target.value
+          ? 'ok'
+          : 'MISSED'
+        : ratio >= target.value
+          ? 'ok'
+          : 'MISSED';
   console.log(
     `${label.padEnd(48)} ${value.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${baselineLabel.padEnd(26)} ${baseline.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${ratio.toFixed(2)}×${target ? `  (target ${target.kind === 'max' ? '≤' : '≥'} ${target.value}×: ${verdict})` : ''}`,
   );
@@ -69,7 +78,8 @@ function row(label, value, unit, baselineLabel, baseline, target) {
 async function dumpFor(producer) {
   const outDir = join(root, '.bench', `${producer}-${threads}`);
   const core = join(outDir, 'core');
-  if (existsSync(core) && existsSync(join(outDir, 'meta.json'))) return { core, meta: JSON.parse(readFileSync(join(outDir, 'meta.json'), 'utf8')) };
+  if (existsSync(core) && existsSync(join(outDir, 'meta.json')))
+    return { core, meta: JSON.parse(readFileSync(join(outDir, 'meta.json'), 'utf8')) };
   console.log(`making a ${producer} dump of ${threads} threads in ${outDir} …`);
   const made = await makeDump({ threads, producer, outDir, timeoutMs: 30 * 60_000 });
   return { core: made.core, meta: made.meta };
@@ -82,17 +92,37 @@ function headerPass(label, core) {
   // Context for the ratio: the part of coreview's time that is Node itself starting (no coreview code at all).
   row(`${label}: (node -e 0: startup alone)`, time('node', ['-e', '0']), 'ms', 'readelf -W -l -n', readelf);
   // Node's start plus loading coreview's bundle, no dump read: --json minus this is the header pass and the output.
-  row(`${label}: (coreview --version: start and load)`, time('node', [coreview, '--version']), 'ms', 'readelf -W -l -n', readelf);
+  row(
+    `${label}: (coreview --version: start and load)`,
+    time('node', [coreview, '--version']),
+    'ms',
+    'readelf -W -l -n',
+    readelf,
+  );
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // Node reads and parses every certificate in NODE_EXTRA_CA_CERTS as it starts, before any script runs (in
     // node::crypto::UseExtraCaCerts), for a command that never opens a connection. The same figures without it
     // (their difference from the rows above is what the variable costs):
     const env = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;
-    row(`${label}: coreview --json, no NODE_EXTRA_CA_CERTS`, time('node', [coreview, core, '--json'], env), 'ms', 'readelf -W -l -n', readelf, { kind: 'max', value: 1.0 });
-    row(`${label}: (node -e 0, no NODE_EXTRA_CA_CERTS)`, time('node', ['-e', '0'], env), 'ms', 'readelf -W -l -n', readelf);
+    row(
+      `${label}: coreview --json, no NODE_EXTRA_CA_CERTS`,
+      time('node', [coreview, core, '--json'], env),
+      'ms',
+      'readelf -W -l -n',
+      readelf,
+      { kind: 'max', value: 1.0 },
+    );
+    row(
+      `${label}: (node -e 0, no NODE_EXTRA_CA_CERTS)`,
+      time('node', ['-e', '0'], env),
+      'ms',
+      'readelf -W -l -n',
+      readelf,
+    );
   }
-  if (have('eu-readelf')) row(`${label}: coreview --json`, ours, 'ms', 'eu-readelf -n', time('eu-readelf', ['-n', core]));
+  if (have('eu-readelf'))
+    row(`${label}: coreview --json`, ours, 'ms', 'eu-readelf -n', time('eu-readelf', ['-n', core]));
   const doc = JSON.parse(spawnSync('node', [coreview, core, '--json'], { maxBuffer: 1 << 30 }).stdout.toString());
   const size = statSync(core).size;
   console.log(
@@ -132,11 +162,28 @@ function cliCensus(label, core) {
   const rounds = Array.from({ length: 3 }, () => ({ baseline: sequentialReadMBps(core), census: scan([]) }));
   const baseline = median(rounds.map((r) => r.baseline));
   const { doc } = rounds[0].census;
-  row(`${label}: coreview --scan (median of 3)`, median(rounds.map((r) => r.census.mbps)), 'MB/s', 'sequential read (Node)', baseline, { kind: 'min', value: 0.8 });
+  row(
+    `${label}: coreview --scan (median of 3)`,
+    median(rounds.map((r) => r.census.mbps)),
+    'MB/s',
+    'sequential read (Node)',
+    baseline,
+    { kind: 'min', value: 0.8 },
+  );
   // How the default worker count (thread-lanes.ts) was chosen.
-  for (const workers of [1, 2, 3, 4]) row(`${label}: coreview --scan --workers ${workers}`, scan(['--workers', String(workers)]).mbps, 'MB/s', 'sequential read (Node)', baseline);
+  for (const workers of [1, 2, 3, 4])
+    row(
+      `${label}: coreview --scan --workers ${workers}`,
+      scan(['--workers', String(workers)]).mbps,
+      'MB/s',
+      'sequential read (Node)',
+      baseline,
+    );
   const stack = doc.totals.find((t) => t.kind === 'Stack');
-  if (stack) console.log(`${label}: Stack ${(stack.size / 2 ** 30).toFixed(2)} GiB reserved, ${(stack.inDump / 2 ** 30).toFixed(2)} GiB in dump, ${(stack.touched / 2 ** 20).toFixed(1)} MiB touched (file ${(size / 2 ** 30).toFixed(2)} GiB)`);
+  if (stack)
+    console.log(
+      `${label}: Stack ${(stack.size / 2 ** 30).toFixed(2)} GiB reserved, ${(stack.inDump / 2 ** 30).toFixed(2)} GiB in dump, ${(stack.touched / 2 ** 20).toFixed(1)} MiB touched (file ${(size / 2 ** 30).toFixed(2)} GiB)`,
+    );
 }
 
 const kernel = await dumpFor('kernel');
@@ -147,7 +194,10 @@ if (only === 'all' || only === 'header') {
   headerPass('gcore', gcore.core);
 }
 if (only === 'all' || only === 'browser') {
-  for (const [label, dump] of [['kernel core', kernel], ['gcore', gcore]]) {
+  for (const [label, dump] of [
+    ['kernel core', kernel],
+    ['gcore', gcore],
+  ]) {
     // The baseline runs between the page loads (one readelf after each): the machine's speed drifts within
     // seconds, and a baseline measured minutes earlier, in the header section, compared loads with another machine.
     const readelfRuns = [];
@@ -162,22 +212,48 @@ if (only === 'all' || only === 'browser') {
       between: () => readelfRuns.push(timeOnce('readelf', readelfArgs)),
     });
     const readelf = median(readelfRuns);
-    row(`${label}: browser, setInputFiles → rows`, b.msToRows, 'ms', 'readelf, between the loads', readelf, { kind: 'max', value: 1.0 });
-    row(`${label}: (the page's part: change event → rows)`, b.changeToRows, 'ms', 'readelf, between the loads', readelf);
+    row(`${label}: browser, setInputFiles → rows`, b.msToRows, 'ms', 'readelf, between the loads', readelf, {
+      kind: 'max',
+      value: 1.0,
+    });
+    row(
+      `${label}: (the page's part: change event → rows)`,
+      b.changeToRows,
+      'ms',
+      'readelf, between the loads',
+      readelf,
+    );
     console.log(
       `${label}: medians — file handed to the page ${b.fileToChange} ms, header pass in the worker ${b.analyzeMs} ms, ` +
         `to the worker and back ${b.messagesMs} ms, first screen rendered ${b.renderMs} ms`,
     );
     // The longtask API reports only tasks over 50 ms: none at all is the target met.
-    const longest = b.longestTaskMs === 0 ? 'no main-thread task over 50 ms' : `longest main-thread task ${b.longestTaskMs.toFixed(0)} ms (target < 50: MISSED)`;
-    console.log(`${label}: median of ${b.loads} first loads; ${longest} in any of them; JS heap ${(b.heapBytes / 1048576).toFixed(1)} MB (target < 100)`);
+    const longest =
+      b.longestTaskMs === 0
+        ? 'no main-thread task over 50 ms'
+        : `longest main-thread task ${b.longestTaskMs.toFixed(0)} ms (target < 50: MISSED)`;
+    console.log(
+      `${label}: median of ${b.loads} first loads; ${longest} in any of them; JS heap ${(b.heapBytes / 1048576).toFixed(1)} MB (target < 100)`,
+    );
     if (b.searchAfterCensusMs !== undefined) {
       const cliSearch = time('node', [coreview, dump.core, '--search', SEARCH_TEXT, '--limit', '200']);
-      row(`${label}: browser search after the census`, b.searchAfterCensusMs, 'ms', 'coreview --search (CLI)', cliSearch, { kind: 'max', value: 2.0 });
+      row(
+        `${label}: browser search after the census`,
+        b.searchAfterCensusMs,
+        'ms',
+        'coreview --search (CLI)',
+        cliSearch,
+        { kind: 'max', value: 2.0 },
+      );
     }
     if (b.censusMBps !== undefined && !kernelCore) {
-      row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, { kind: 'min', value: 0.8 });
-      console.log(`${label}: JS heap ${(b.heapBeforeCensus / 1048576).toFixed(1)} MB before the census, ${(b.heapAfterCensus / 1048576).toFixed(1)} MB after`);
+      row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, {
+        kind: 'min',
+        value: 0.8,
+      });
+      console.log(
+        `${label}: JS heap ${(b.heapBeforeCensus / 1048576).toFixed(1)} MB before the census, ${(b.heapAfterCensus / 1048576).toFixed(1)} MB after`,
+      );
     }
   }
 }
@@ -196,7 +272,14 @@ if (only === 'all' || only === 'census') {
 async function censusLoop() {
   const { build } = await import('esbuild');
   const load = async (entry, platform) => {
-    const out = await build({ entryPoints: [join(root, entry)], bundle: true, write: false, format: 'esm', platform, logLevel: 'warning' });
+    const out = await build({
+      entryPoints: [join(root, entry)],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform,
+      logLevel: 'warning',
+    });
     return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
   };
   const { censusChunk } = await load('src/core/scan/census.ts', 'neutral');
@@ -206,15 +289,19 @@ async function censusLoop() {
   const item = { regionIndex: 0, fileOffset: 0, length: size, regionOffset: 0, pageIndexBase: 0, pageSize: 4096 };
   const zeroPage = Buffer.alloc(4096);
   const view = Buffer.from(bytes.buffer);
-  const best = (fn) => Math.max(...Array.from({ length: runs }, () => {
-    const t0 = performance.now();
-    fn();
-    return size / 1e6 / ((performance.now() - t0) / 1000);
-  }));
+  const best = (fn) =>
+    Math.max(
+      ...Array.from({ length: runs }, () => {
+        const t0 = performance.now();
+        fn();
+        return size / 1e6 / ((performance.now() - t0) / 1000);
+      }),
+    );
   const page = best(() => censusChunk(bytes, item));
   const cli = best(() => censusChunk(bytes, item, undefined, memcmpNonZeroTest));
   const memcmp = best(() => {
-    for (let p = 0; p < size; p += 4096) if (view.compare(zeroPage, 0, 4096, p, p + 4096) !== 0) throw new Error('not zero');
+    for (let p = 0; p < size; p += 4096)
+      if (view.compare(zeroPage, 0, 4096, p, p + 4096) !== 0) throw new Error('not zero');
   });
   row("census inner loop, the page's (word loop)", page, 'MB/s', 'Buffer.compare (memcmp)', memcmp);
   row("census inner loop, the CLI's (memcmp)", cli, 'MB/s', 'Buffer.compare (memcmp)', memcmp);

@@ -41,9 +41,18 @@ function readReport(file) {
 function vitestCounts(file) {
   const report = readReport(file);
   if (report === undefined) return undefined;
-  const inConformance = (report.testResults ?? []).filter((f) => typeof f.name === 'string' && f.name.startsWith(CONFORMANCE_DIR));
-  const corpus = inConformance.flatMap((f) => f.assertionResults ?? []).filter((t) => t.status === 'skipped' || t.status === 'pending' || t.status === 'todo').length;
-  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, corpusSkipped: corpus };
+  const inConformance = (report.testResults ?? []).filter(
+    (f) => typeof f.name === 'string' && f.name.startsWith(CONFORMANCE_DIR),
+  );
+  const corpus = inConformance
+    .flatMap((f) => f.assertionResults ?? [])
+    .filter((t) => t.status === 'skipped' || t.status === 'pending' || t.status === 'todo').length;
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+    corpusSkipped: corpus,
+  };
 }
 
 /** Each distinct reason a Playwright test was skipped for (its test.skip() description), with how many it skipped. */
@@ -88,11 +97,19 @@ function tally(label, status, counts) {
 const dir = mkdtempSync(join(tmpdir(), 'coreview-test-'));
 try {
   const vitestReport = join(dir, 'vitest.json');
-  const vitestStatus = run('unit, conformance and real-dump tests', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+  const vitestStatus = run('unit, conformance and real-dump tests', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestReport}`,
+  ]);
   tally('vitest', vitestStatus, vitestCounts(vitestReport));
 
   const playwrightReport = join(dir, 'playwright.json');
-  const playwrightStatus = run('browser end-to-end tests', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport });
+  const playwrightStatus = run('browser end-to-end tests', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+  });
   tally('playwright', playwrightStatus, playwrightCounts(playwrightReport));
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -101,7 +118,10 @@ try {
 const skips = [];
 if (corpusAbsent && corpusSkipped > 0) skips.push(`corpus conformance (${corpusShown} not found)`);
 const otherSkipped = skipped - (corpusAbsent ? corpusSkipped : 0);
-if (otherSkipped > 0) skips.push(`${otherSkipped} ${skips.length > 0 ? 'more ' : ''}test${otherSkipped === 1 ? '' : 's'} (see above: a missing tool or core_pattern)`);
+if (otherSkipped > 0)
+  skips.push(
+    `${otherSkipped} ${skips.length > 0 ? 'more ' : ''}test${otherSkipped === 1 ? '' : 's'} (see above: a missing tool or core_pattern)`,
+  );
 console.log('');
 if (skips.length > 0) console.log(`skipped: ${skips.join('; ')}`);
 // The last line is what CI reads: exactly "N passed, N failed".

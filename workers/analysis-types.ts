@@ -5,7 +5,6 @@
 import type { ImageTotal, KindTotal, RuntimeInfo } from '../src/core/types';
 import type { OsSource } from '../src/core/scan/identify-os';
 
-
 /** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
 export type DumpId = number;
 

@@ -30,14 +30,22 @@ describe('what the page is told about signals', () => {
   });
 
   it('a gcore snapshot: no thread signalled, the overview told it is a snapshot', async () => {
-    const core = coreBuilder().prpsinfo({ pid: 3 }).thread({ tid: 3 }).siginfo({ signo: 19, code: 128 }).note('GDB', 1, new Uint8Array(8)).build();
+    const core = coreBuilder()
+      .prpsinfo({ pid: 3 })
+      .thread({ tid: 3 })
+      .siginfo({ signo: 19, code: 128 })
+      .note('GDB', 1, new Uint8Array(8))
+      .build();
     const view = analysisView(1, 'x', await analyzeBytes(core), 0);
     expect(view.threads.map((t) => t.signalled)).toEqual([false]);
     expect(view.overview.process).toMatchObject({ snapshot: true, signalName: 'SIGSTOP' });
   });
 
   it('lists an unknown state and protection as values of their own, for the filters', () => {
-    const cols = regionColumns([region(0x1000n, 0x1000), region(0x2000n, 0x1000, { state: 'unknown', protect: 'unknown', perms: '???', inDump: 0 })]);
+    const cols = regionColumns([
+      region(0x1000n, 0x1000),
+      region(0x2000n, 0x1000, { state: 'unknown', protect: 'unknown', perms: '???', inDump: 0 }),
+    ]);
     expect(cols.states).toEqual(['MEM_COMMIT', 'unknown']);
     expect(cols.protects).toEqual(['PAGE_READWRITE', 'unknown']);
     expect(cols.states[cols.state[1] ?? -1]).toBe('unknown');

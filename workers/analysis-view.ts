@@ -103,7 +103,24 @@ function rankBy(regions: readonly Region[], key: (r: Region) => bigint, ranks: U
 
 /** The typed arrays' buffers, to transfer rather than copy. */
 export function regionBuffers(cols: RegionColumns): ArrayBuffer[] {
-  const arrays = [cols.start, cols.end, cols.startRank, cols.endRank, cols.size, cols.inDump, cols.kind, cols.type, cols.state, cols.protect, cols.image, cols.tid, cols.heuristic, cols.truncated, cols.dumpOffset, cols.perms];
+  const arrays = [
+    cols.start,
+    cols.end,
+    cols.startRank,
+    cols.endRank,
+    cols.size,
+    cols.inDump,
+    cols.kind,
+    cols.type,
+    cols.state,
+    cols.protect,
+    cols.image,
+    cols.tid,
+    cols.heuristic,
+    cols.truncated,
+    cols.dumpOffset,
+    cols.perms,
+  ];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -160,7 +177,12 @@ function overviewFacts(a: Analysis): OverviewFacts {
       bytesRead: d.bytesRead,
       warnings: [...d.warnings],
     },
-    modules: a.modules.map((m) => ({ path: m.path, start: hexAddress(m.start), end: hexAddress(m.end), buildId: m.buildId })),
+    modules: a.modules.map((m) => ({
+      path: m.path,
+      start: hexAddress(m.start),
+      end: hexAddress(m.end),
+      buildId: m.buildId,
+    })),
   };
 }
 
@@ -172,7 +194,9 @@ export function osView(os: OsIdentification | undefined): OsView | undefined {
     source: os.source,
     evidence: os.evidence,
     ...(os.address !== undefined ? { address: hexAddress(os.address) } : {}),
-    ranked: os.ranked.map((e) => ({ ...e, address: e.address === undefined ? undefined : hexAddress(e.address) })).map(withoutUndefined),
+    ranked: os.ranked
+      .map((e) => ({ ...e, address: e.address === undefined ? undefined : hexAddress(e.address) }))
+      .map(withoutUndefined),
   };
 }
 
@@ -185,7 +209,9 @@ export function osIdentification(os: OsView | undefined): OsIdentification | und
     evidence: os.evidence,
     ...(os.address !== undefined ? { address: BigInt(os.address) } : {}),
     heuristic: 'identify-os',
-    ranked: os.ranked.map((e) => ({ ...e, address: e.address === undefined ? undefined : BigInt(e.address) })).map(withoutUndefined),
+    ranked: os.ranked
+      .map((e) => ({ ...e, address: e.address === undefined ? undefined : BigInt(e.address) }))
+      .map(withoutUndefined),
   };
 }
 

@@ -14,18 +14,31 @@
  */
 import type { DumpErrorCode } from '../src/core/errors';
 import type { ImageTotal, KindTotal, Register, RuntimeInfo } from '../src/core/types';
-import type { ScanEnd as RuntimeScanEnd, ScanEvent, ScanId, ScanRequest, ScanTuning } from '../src/core/run/scan-events';
+import type {
+  ScanEnd as RuntimeScanEnd,
+  ScanEvent,
+  ScanId,
+  ScanRequest,
+  ScanTuning,
+} from '../src/core/run/scan-events';
 import type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
 import type { AnalysisView, DumpId, OsView, RegionColumns } from './analysis-types';
 
 export type * from './analysis-types';
-export type { CensusBatch, ScanEvent, ScanId, ScanProgress, ScanRequest, ScanTuning, SearchHitRow } from '../src/core/run/scan-events';
+export type {
+  CensusBatch,
+  ScanEvent,
+  ScanId,
+  ScanProgress,
+  ScanRequest,
+  ScanTuning,
+  SearchHitRow,
+} from '../src/core/run/scan-events';
 
 /** The scans the page runs: the runtime's passes but the raw read, which only the test build serves (EngineTestApi). */
 export type PageScanRequest = Exclude<ScanRequest, { readonly kind: 'read-only' }>;
 export type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
 export { isPausedSearch } from '../src/core/run/scan-events';
-
 
 /** What the progress line shows: which step is running, how many bytes so far, for how long. */
 export interface LoadProgress {
@@ -53,9 +66,11 @@ export type LoadFailure =
   | { readonly kind: 'worker'; readonly message: string }
   | { readonly kind: 'internal'; readonly message: string };
 
-export type LoadResult = { readonly ok: true; readonly view: AnalysisView } | { readonly ok: false; readonly failure: LoadFailure };
+export type LoadResult =
+  { readonly ok: true; readonly view: AnalysisView } | { readonly ok: false; readonly failure: LoadFailure };
 
-export type FetchResult = { readonly ok: true; readonly file: File } | { readonly ok: false; readonly failure: LoadFailure };
+export type FetchResult =
+  { readonly ok: true; readonly file: File } | { readonly ok: false; readonly failure: LoadFailure };
 
 /**
  * The census as the page holds it, for an export: touched bytes per region index (NaN where the census is not in),
@@ -81,7 +96,8 @@ export type ExportRequest =
   | { readonly kind: 'image-totals-text' }
   | { readonly kind: 'threads-text'; readonly rows?: Uint32Array; readonly census?: CensusExport };
 
-export type ExportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: 'not-loaded' };
+export type ExportResult =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: 'not-loaded' };
 
 export interface EngineApi {
   /** Runs the header pass over `file` (the File itself: structured clone keeps it disk-backed) and keeps it as `id`. */
@@ -103,7 +119,13 @@ export interface EngineApi {
    * `onEvent` (the last one is awaited before this resolves); a search that reaches its limit resolves and waits
    * for searchMore or cancelScan.
    */
-  startScan(id: DumpId, scanId: ScanId, request: PageScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
+  startScan(
+    id: DumpId,
+    scanId: ScanId,
+    request: PageScanRequest,
+    peers: readonly PeerPort[],
+    onEvent: (event: ScanEvent) => void,
+  ): Promise<ScanEnd>;
   /** Raises a paused search's limit and carries on; resolves like startScan. */
   searchMore(scanId: ScanId, limit: number): Promise<ScanEnd>;
   /** Stops handing out work and sends no more events; items already in flight finish and are dropped. */
@@ -131,7 +153,13 @@ export interface EngineTestApi extends EngineApi {
   /** Work in flight in this worker right now, and jobs run since it started. */
   scanStats(): ScanStats;
   /** The census's reads without the computing, run as startScan runs a scan: the benchmark's baseline. */
-  startRawRead(id: DumpId, scanId: ScanId, tuning: ScanTuning | undefined, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd>;
+  startRawRead(
+    id: DumpId,
+    scanId: ScanId,
+    tuning: ScanTuning | undefined,
+    peers: readonly PeerPort[],
+    onEvent: (event: ScanEvent) => void,
+  ): Promise<ScanEnd>;
 }
 
 export interface PeerPort {
@@ -179,10 +207,18 @@ export interface PointerLink {
 /** A register as the engine decodes it (RegisterSet.list()): `hex` is `0x…`, as the JSON document writes registers. */
 export type RegisterValue = Pick<Register, 'name' | 'hex'>;
 
-export type RegistersResult = { readonly ok: true; readonly registers: readonly RegisterValue[] } | { readonly ok: false; readonly reason: 'not-loaded' };
+export type RegistersResult =
+  | { readonly ok: true; readonly registers: readonly RegisterValue[] }
+  | { readonly ok: false; readonly reason: 'not-loaded' };
 
 export type MemoryResult =
-  | { readonly ok: true; readonly address: bigint; readonly bytes: Uint8Array; readonly present: Uint8Array; readonly links: readonly PointerLink[] }
+  | {
+      readonly ok: true;
+      readonly address: bigint;
+      readonly bytes: Uint8Array;
+      readonly present: Uint8Array;
+      readonly links: readonly PointerLink[];
+    }
   | { readonly ok: false; readonly reason: 'not-loaded' };
 
 export interface ScanStats {
@@ -194,6 +230,17 @@ export interface ScanStats {
 /** The load state the page shows. `previous` keeps the last good analysis on screen while loading or after a failure. */
 export type LoadState =
   | { readonly status: 'idle' }
-  | { readonly status: 'loading'; readonly name: string; readonly size?: number; readonly progress?: LoadProgress; readonly previous?: AnalysisView }
+  | {
+      readonly status: 'loading';
+      readonly name: string;
+      readonly size?: number;
+      readonly progress?: LoadProgress;
+      readonly previous?: AnalysisView;
+    }
   | { readonly status: 'ready'; readonly view: AnalysisView }
-  | { readonly status: 'error'; readonly name: string; readonly failure: LoadFailure; readonly previous?: AnalysisView };
+  | {
+      readonly status: 'error';
+      readonly name: string;
+      readonly failure: LoadFailure;
+      readonly previous?: AnalysisView;
+    };

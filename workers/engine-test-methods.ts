@@ -29,7 +29,14 @@ export function engineTestMethods(held: (id: DumpId) => HeldDump | undefined): E
     async startRawRead(id, scanId, tuning, peers, onEvent): Promise<ScanEnd> {
       const d = held(id);
       if (d === undefined) return { ok: false, reason: 'not-loaded' };
-      return startScan(d, id, scanId, { kind: 'read-only', ...(tuning !== undefined ? { tuning } : {}) }, peers, onEvent);
+      return startScan(
+        d,
+        id,
+        scanId,
+        { kind: 'read-only', ...(tuning !== undefined ? { tuning } : {}) },
+        peers,
+        onEvent,
+      );
     },
   };
 }

@@ -13,7 +13,19 @@ import { BlobSource } from '../src/core/io/byte-source';
 import { settleAfterCensus } from '../src/core/model/after-census';
 import type { Analysis } from '../src/core/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
-import type { CensusExport, DumpId, EngineApi, ExportRequest, ExportResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegistersResult, ScanEnd } from './engine-protocol';
+import type {
+  CensusExport,
+  DumpId,
+  EngineApi,
+  ExportRequest,
+  ExportResult,
+  LoadFailure,
+  LoadProgress,
+  LoadResult,
+  MemoryResult,
+  RegistersResult,
+  ScanEnd,
+} from './engine-protocol';
 import { engineTestMethods } from './engine-test-methods';
 import { fetchGzip } from './fetch-gzip';
 import { beat, HEARTBEAT_MS, signOfLife } from './heartbeat';
@@ -35,18 +47,29 @@ const loaded = new Map<DumpId, Loaded>();
 function failureOf(e: unknown, name: string): LoadFailure {
   if (isDumpError(e)) return { kind: 'dump', code: e.code, message: e.message };
   if (isReadError(e)) {
-    return { kind: 'unreadable', message: `the browser cannot read ${name} (${errorName(e)}): it may have been moved, deleted or be a folder; pick it again` };
+    return {
+      kind: 'unreadable',
+      message: `the browser cannot read ${name} (${errorName(e)}): it may have been moved, deleted or be a folder; pick it again`,
+    };
   }
   // Not bad input: a bug in the engine. Say so rather than blame the file.
   console.error(e);
-  return { kind: 'internal', message: `internal error while reading ${name}: ${e instanceof Error ? e.message : String(e)}` };
+  return {
+    kind: 'internal',
+    message: `internal error while reading ${name}: ${e instanceof Error ? e.message : String(e)}`,
+  };
 }
 
 /** The census as the JSON document takes it: touched bytes per region index, undefined where not in. */
 function censusForDocument(c: CensusExport): CensusForDocument {
   const os = osIdentification(c.os);
   const regionTouched = Array.from(c.touched, (v) => (Number.isNaN(v) ? undefined : v));
-  return { regionTouched, complete: c.complete, ...(os !== undefined ? { os } : {}), ...(c.runtime !== undefined ? { runtime: c.runtime } : {}) };
+  return {
+    regionTouched,
+    complete: c.complete,
+    ...(os !== undefined ? { os } : {}),
+    ...(c.runtime !== undefined ? { runtime: c.runtime } : {}),
+  };
 }
 
 const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
@@ -81,7 +104,8 @@ const api: EngineApi = {
       // The pass never yields to the timer: its steps are its signs of life.
       signOfLife();
       const elapsedMs = performance.now() - started;
-      if (elapsedMs >= PROGRESS_AFTER_MS) onProgress?.({ phase: 'analyze', step, bytes, totalBytes, elapsedMs } satisfies LoadProgress);
+      if (elapsedMs >= PROGRESS_AFTER_MS)
+        onProgress?.({ phase: 'analyze', step, bytes, totalBytes, elapsedMs } satisfies LoadProgress);
     };
     let analysis: Analysis;
     try {

@@ -8,13 +8,23 @@ import type { FetchResult, LoadProgress } from './engine-protocol';
 /** Progress callbacks cross a postMessage each: at most one per this many milliseconds. */
 const PROGRESS_INTERVAL_MS = 100;
 
-export async function fetchGzip(url: string, name: string, onProgress?: (p: LoadProgress) => void): Promise<FetchResult> {
+export async function fetchGzip(
+  url: string,
+  name: string,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<FetchResult> {
   const started = performance.now();
   let response: Response;
   try {
     response = await fetch(url);
   } catch (e) {
-    return { ok: false, failure: { kind: 'fetch', message: `could not fetch ${name}: ${e instanceof Error ? e.message : String(e)} (offline before the first use?)` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'fetch',
+        message: `could not fetch ${name}: ${e instanceof Error ? e.message : String(e)} (offline before the first use?)`,
+      },
+    };
   }
   if (!response.ok || response.body === null) {
     return { ok: false, failure: { kind: 'fetch', message: `could not fetch ${name}: HTTP ${response.status}` } };
@@ -25,7 +35,10 @@ export async function fetchGzip(url: string, name: string, onProgress?: (p: Load
   const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
   const decoded = encoding?.includes('gzip') === true;
   const length = Number(response.headers.get('content-length') ?? '');
-  const totalBytes = (encoding === undefined || encoding === '' || encoding === 'identity') && Number.isFinite(length) && length > 0 ? length : undefined;
+  const totalBytes =
+    (encoding === undefined || encoding === '' || encoding === 'identity') && Number.isFinite(length) && length > 0
+      ? length
+      : undefined;
   let compressed = 0;
   // Count compressed bytes on the way in (the only size known in advance), decompressed ones on the way out.
   const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -50,11 +63,23 @@ export async function fetchGzip(url: string, name: string, onProgress?: (p: Load
       const now = performance.now();
       if (onProgress !== undefined && now - lastReport > PROGRESS_INTERVAL_MS) {
         lastReport = now;
-        onProgress({ phase: 'decompress', step: `decompressing ${name}.gz`, bytes: produced, fraction: totalBytes === undefined ? undefined : compressed / totalBytes, elapsedMs: now - started });
+        onProgress({
+          phase: 'decompress',
+          step: `decompressing ${name}.gz`,
+          bytes: produced,
+          fraction: totalBytes === undefined ? undefined : compressed / totalBytes,
+          elapsedMs: now - started,
+        });
       }
     }
   } catch (e) {
-    return { ok: false, failure: { kind: 'fetch', message: `${name}.gz could not be decompressed: ${e instanceof Error ? e.message : String(e)}` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'fetch',
+        message: `${name}.gz could not be decompressed: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    };
   }
   return { ok: true, file: new File(chunks as BlobPart[], name, { type: 'application/octet-stream' }) };
 }

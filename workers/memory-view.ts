@@ -19,12 +19,28 @@ export function memoryAccess(a: Analysis, file: Blob): MemoryAccess {
 }
 
 /** One read for the hex view; at most 1 MiB (the view asks for 4 KiB chunks). */
-export async function readForView(a: Analysis, m: MemoryAccess, address: bigint, length: number): Promise<MemoryResult> {
+export async function readForView(
+  a: Analysis,
+  m: MemoryAccess,
+  address: bigint,
+  length: number,
+): Promise<MemoryResult> {
   const read = await m.cache.read(address, Math.min(length, 1 << 20));
-  return { ok: true, address, bytes: read.bytes, present: read.present, links: pointerLinks(a, address, read.bytes, read.present) };
+  return {
+    ok: true,
+    address,
+    bytes: read.bytes,
+    present: read.present,
+    links: pointerLinks(a, address, read.bytes, read.present),
+  };
 }
 
 /** Words at addresses aligned to the word size (as the `dp` view shows them) whose value is in some region. */
 export function pointerLinks(a: Analysis, address: bigint, bytes: Uint8Array, present: Uint8Array): PointerLink[] {
-  return pointerWords({ regions: a.regions, modules: a.modules, bits: a.dump.bits, endian: a.dump.endian }, address, bytes, present);
+  return pointerWords(
+    { regions: a.regions, modules: a.modules, bits: a.dump.bits, endian: a.dump.endian },
+    address,
+    bytes,
+    present,
+  );
 }

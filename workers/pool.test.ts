@@ -20,11 +20,15 @@ class FakeWorker extends EventTarget {
 function fakePool(size = 2) {
   const workers: FakeWorker[] = [];
   const lost: [number, string][] = [];
-  const pool = new EnginePool(size, () => {
-    const w = new FakeWorker();
-    workers.push(w);
-    return w as unknown as Worker;
-  }, { onWorkerLost: (slot, message) => lost.push([slot, message]) });
+  const pool = new EnginePool(
+    size,
+    () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w as unknown as Worker;
+    },
+    { onWorkerLost: (slot, message) => lost.push([slot, message]) },
+  );
   /** Every live worker beats each second, except those in `silent`, for `ms`. */
   const run = async (ms: number, silent: ReadonlySet<FakeWorker> = new Set()) => {
     for (let t = 0; t < ms; t += HEARTBEAT_MS) {
@@ -86,10 +90,12 @@ describe('EnginePool watchdog', () => {
   it('gives a worker running a call longer (one synchronous step), then fails the call', async () => {
     const f = fakePool();
     await f.run(3000);
-    const failed = f.pool.run(1, (api) => api.release(0)).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const failed = f.pool
+      .run(1, (api) => api.release(0))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const after = await silence(f);
     expect(after).toBeGreaterThan(WATCHDOG.busySilenceMs);
     expect(after).toBeLessThanOrEqual(WATCHDOG.busySilenceMs + 1000);

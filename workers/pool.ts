@@ -40,7 +40,12 @@ export interface WatchdogTiming {
   readonly checkMs: number;
 }
 
-export const WATCHDOG: WatchdogTiming = { silenceMs: SILENCE_MS, busySilenceMs: BUSY_SILENCE_MS, startMs: 15_000, checkMs: 500 };
+export const WATCHDOG: WatchdogTiming = {
+  silenceMs: SILENCE_MS,
+  busySilenceMs: BUSY_SILENCE_MS,
+  startMs: 15_000,
+  checkMs: 500,
+};
 
 interface Slot {
   worker: Worker;
@@ -141,7 +146,16 @@ export class EnginePool {
 
   private spawn(index: number, generation: number): Slot {
     const worker = this.createWorker();
-    const slot: Slot = { worker, lastSign: Date.now(), quiet: 0, started: false, api: Comlink.wrap<EngineApi>(worker), generation, fail: new Set(), busy: 0 };
+    const slot: Slot = {
+      worker,
+      lastSign: Date.now(),
+      quiet: 0,
+      started: false,
+      api: Comlink.wrap<EngineApi>(worker),
+      generation,
+      fail: new Set(),
+      busy: 0,
+    };
     worker.addEventListener('message', () => {
       slot.lastSign = Date.now();
       slot.quiet = 0;
@@ -151,7 +165,9 @@ export class EnginePool {
       e.preventDefault();
       this.lose(index, slot, `engine worker ${index + 1} stopped: ${e.message || 'it failed to start or crashed'}`);
     });
-    worker.addEventListener('messageerror', () => this.lose(index, slot, `engine worker ${index + 1} sent a message that could not be read`));
+    worker.addEventListener('messageerror', () =>
+      this.lose(index, slot, `engine worker ${index + 1} sent a message that could not be read`),
+    );
     return slot;
   }
 
@@ -176,9 +192,16 @@ export class EnginePool {
     this.lastCheck = now;
     this.slots.forEach((s, i) => {
       s.quiet += step;
-      if (s.quiet <= (!s.started ? this.timing.startMs : s.busy > 0 ? this.timing.busySilenceMs : this.timing.silenceMs)) return;
+      if (
+        s.quiet <= (!s.started ? this.timing.startMs : s.busy > 0 ? this.timing.busySilenceMs : this.timing.silenceMs)
+      )
+        return;
       const seconds = ((now - s.lastSign) / 1000).toFixed(1);
-      this.lose(i, s, `engine worker ${i + 1} stopped answering (no sign of life for ${seconds} s): the browser may have ended it, e.g. to reclaim memory`);
+      this.lose(
+        i,
+        s,
+        `engine worker ${i + 1} stopped answering (no sign of life for ${seconds} s): the browser may have ended it, e.g. to reclaim memory`,
+      );
     });
   }
 

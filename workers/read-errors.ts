@@ -1,5 +1,10 @@
 /** Errors the browser raises when it cannot read a File (moved, deleted, permissions, a directory). */
-const READ_ERRORS: ReadonlySet<string> = new Set(['NotReadableError', 'NotFoundError', 'SecurityError', 'NotAllowedError']);
+const READ_ERRORS: ReadonlySet<string> = new Set([
+  'NotReadableError',
+  'NotFoundError',
+  'SecurityError',
+  'NotAllowedError',
+]);
 
 /** The `name` of an error-like value (a DOMException, an Error), if it has a string one. */
 export function errorName(e: unknown): string | undefined {

@@ -16,7 +16,17 @@ import { depthOf, startScanRun } from '../src/core/run/scan-runs';
 import type { ScanJobResult } from '../src/core/run/scan-job';
 import { TouchedMap } from '../src/core/run/touched-map';
 import { osView, regionColumns } from './analysis-view';
-import { isPausedSearch, type DumpId, type EngineApi, type PeerPort, type ScanEnd, type ScanEvent, type ScanId, type ScanRequest, type SettledView } from './engine-protocol';
+import {
+  isPausedSearch,
+  type DumpId,
+  type EngineApi,
+  type PeerPort,
+  type ScanEnd,
+  type ScanEvent,
+  type ScanId,
+  type ScanRequest,
+  type SettledView,
+} from './engine-protocol';
 import { runJob } from './scan-executor';
 
 export interface HeldDump {
@@ -40,7 +50,14 @@ export function scansRunning(): number {
   return running.size;
 }
 
-export async function startScan(d: HeldDump, dumpId: DumpId, scanId: ScanId, request: ScanRequest, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void): Promise<ScanEnd> {
+export async function startScan(
+  d: HeldDump,
+  dumpId: DumpId,
+  scanId: ScanId,
+  request: ScanRequest,
+  peers: readonly PeerPort[],
+  onEvent: (event: ScanEvent) => void,
+): Promise<ScanEnd> {
   const lanes = new PeerLanes(dumpId, peers);
   const started = performance.now();
   let cancelled = false;
@@ -124,7 +141,11 @@ function settle(d: HeldDump, touched: Float64Array): SettledView | undefined {
   const settled = settleAfterCensus(d.analysis, touched);
   if (settled === d.analysis) return undefined;
   d.analysis = settled;
-  return { regions: regionColumns(settled.regions), totals: settled.totals.map((t) => ({ ...t })), imageTotals: settled.imageTotals.map((t) => ({ ...t })) };
+  return {
+    regions: regionColumns(settled.regions),
+    totals: settled.totals.map((t) => ({ ...t })),
+    imageTotals: settled.imageTotals.map((t) => ({ ...t })),
+  };
 }
 
 function callPage(onEvent: (event: ScanEvent) => void, event: ScanEvent, transfer: ArrayBuffer[]): Promise<unknown> {
@@ -157,7 +178,10 @@ class PeerLanes {
           if (this.dead[k] === true) return Promise.reject(new Error(`worker ${p.slot + 1} is gone`));
           return new Promise<ScanJobResult>((resolve, reject) => {
             pending.add(reject);
-            remote.runJob(dumpId, job).then(resolve, reject).finally(() => pending.delete(reject));
+            remote
+              .runJob(dumpId, job)
+              .then(resolve, reject)
+              .finally(() => pending.delete(reject));
           });
         },
       });

@@ -39,7 +39,10 @@ export async function runJob(id: DumpId, job: ScanJob): Promise<ScanJobResult> {
     // An unreadable slice (the file changed, went away or is refused: isReadError) fails this item only; the scan
     // goes on and reports it. Anything else is a bug: logged as well, and reported the same way.
     if (!isReadError(e)) console.error(e);
-    return { kind: 'failed', message: `reading ${length} bytes at file offset ${fileOffset} failed: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      kind: 'failed',
+      message: `reading ${length} bytes at file offset ${fileOffset} failed: ${e instanceof Error ? e.message : String(e)}`,
+    };
   } finally {
     inFlight--;
     jobsDone++;

@@ -61,7 +61,15 @@ export async function buildThreads({ cc = 'gcc' } = {}) {
  * @param {{ threads: number, producer: 'kernel' | 'gcore', outDir: string, timeoutMs?: number,
  *           stackKb?: number, programArgs?: string[], log?: (line: string) => void }} options
  */
-export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, stackKb = 8192, programArgs = [], log = () => {} }) {
+export async function makeDump({
+  threads,
+  producer,
+  outDir,
+  timeoutMs = 60_000,
+  stackKb = 8192,
+  programArgs = [],
+  log = () => {},
+}) {
   if (!Number.isInteger(threads) || threads < 0 || threads > 4096) {
     throw new MakeDumpError(`--threads must be an integer from 0 to 4096 (got ${threads})`);
   }
@@ -87,7 +95,14 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
   // (glibc uses it), 8 MiB unless asked otherwise, whatever the caller's shell has.
   const limits = [`ulimit -s ${stackKb}`, ...(producer === 'kernel' ? ['ulimit -c unlimited'] : [])];
   const script = `${limits.map((l) => `${l} || { echo "cannot set ${l}" >&2; exit 97; }`).join('; ')}; exec "$0" "$@"`;
-  const args = [String(threads), ...programArgs, '--ready-file', readyPath, '--max-wait', String(Math.ceil(timeoutMs / 1000) + 5)];
+  const args = [
+    String(threads),
+    ...programArgs,
+    '--ready-file',
+    readyPath,
+    '--max-wait',
+    String(Math.ceil(timeoutMs / 1000) + 5),
+  ];
   if (producer === 'kernel') args.push('--abort');
   const child = startChild('bash', ['-c', script, exe, ...args], { cwd: dir });
   try {
@@ -102,7 +117,9 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
     const tids = [pid, ...tasks.filter((t) => t !== pid).sort((a, b) => a - b)];
     const expected = [...readyTids].sort((a, b) => a - b).join(',');
     if ([...tids].sort((a, b) => a - b).join(',') !== expected) {
-      throw new MakeDumpError(`/proc/${pid}/task (${tids.join(' ')}) differs from the ready file (${readyTids.join(' ')})`);
+      throw new MakeDumpError(
+        `/proc/${pid}/task (${tids.join(' ')}) differs from the ready file (${readyTids.join(' ')})`,
+      );
     }
     const captured = Date.now();
 
@@ -110,7 +127,9 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
       process.kill(pid, 'SIGUSR1');
       const exit = await child.exited(deadline);
       if (exit.signal !== 'SIGABRT') {
-        throw new MakeDumpError(withOutput(`expected the program to abort, but it ended with ${describeExit(exit)}`, child.stderr()));
+        throw new MakeDumpError(
+          withOutput(`expected the program to abort, but it ended with ${describeExit(exit)}`, child.stderr()),
+        );
       }
       // The core is complete before the exit is reported: the kernel dumps before the process becomes a zombie.
       const found = await findNewCore(dir, before, pid);
@@ -131,7 +150,9 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
       if (result.timedOut) throw new MakeDumpError(`gcore did not finish within ${timeoutMs} ms`);
       const written = `${prefix}.${pid}`;
       if (result.code !== 0 || !existsSync(written)) {
-        throw new MakeDumpError(withOutput(`gcore failed (exit ${result.code})`, (result.stderr + result.stdout).trim()));
+        throw new MakeDumpError(
+          withOutput(`gcore failed (exit ${result.code})`, (result.stderr + result.stdout).trim()),
+        );
       }
       await rename(written, corePath);
       process.kill(pid, 'SIGTERM');
@@ -157,7 +178,9 @@ export async function makeDump({ threads, producer, outDir, timeoutMs = 60_000, 
     await writeFile(join(dir, 'maps.txt'), maps);
     await writeFile(join(dir, 'tids.txt'), tids.join('\n') + '\n');
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
-    log(`${producer} core of pid ${pid} (${tids.length} threads): ${corePath}, ${coreSize} bytes, ${dumped - captured} ms`);
+    log(
+      `${producer} core of pid ${pid} (${tids.length} threads): ${corePath}, ${coreSize} bytes, ${dumped - captured} ms`,
+    );
     return { dir, core: corePath, maps: join(dir, 'maps.txt'), tids: join(dir, 'tids.txt'), meta };
   } finally {
     child.kill();
@@ -215,7 +238,9 @@ async function waitForReady(child, path, deadline) {
   for (;;) {
     const exit = child.exit();
     if (exit !== undefined) {
-      throw new MakeDumpError(withOutput(`the program ended before it was ready (${describeExit(exit)})`, child.stderr()));
+      throw new MakeDumpError(
+        withOutput(`the program ended before it was ready (${describeExit(exit)})`, child.stderr()),
+      );
     }
     if (existsSync(path)) {
       const numbers = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map(Number);
@@ -225,7 +250,9 @@ async function waitForReady(child, path, deadline) {
       return numbers;
     }
     if (Date.now() > deadline) {
-      throw new MakeDumpError(withOutput('the program was not ready before the deadline (--timeout); killed it', child.stderr()));
+      throw new MakeDumpError(
+        withOutput('the program was not ready before the deadline (--timeout); killed it', child.stderr()),
+      );
     }
     await sleep(10);
   }
@@ -251,10 +278,13 @@ function startChild(command, args, options) {
     exited(deadline) {
       if (exit !== undefined) return Promise.resolve(exit);
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          proc.kill('SIGKILL');
-          reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
-        }, Math.max(0, deadline - Date.now()));
+        const timer = setTimeout(
+          () => {
+            proc.kill('SIGKILL');
+            reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
+          },
+          Math.max(0, deadline - Date.now()),
+        );
         waiters.push((value) => {
           clearTimeout(timer);
           resolvePromise(value);

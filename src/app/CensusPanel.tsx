@@ -39,7 +39,13 @@ export function CensusPanel({ state, regions, bits, onCancel, onStart, onShowReg
     const left = rate !== undefined && rate > 0 && p !== undefined ? (p.bytesTotal - p.bytesDone) / rate : undefined;
     const fraction = p === undefined || p.bytesTotal === 0 ? undefined : p.bytesDone / p.bytesTotal;
     return (
-      <section className="census-bar progress" role="status" aria-live="polite" aria-label="Memory census" data-testid="census-panel">
+      <section
+        className="census-bar progress"
+        role="status"
+        aria-live="polite"
+        aria-label="Memory census"
+        data-testid="census-panel"
+      >
         <div className="progress-text">
           <strong>Scanning memory</strong> for touched pages
           {p !== undefined && (
@@ -62,7 +68,9 @@ export function CensusPanel({ state, regions, bits, onCancel, onStart, onShowReg
   const shown = missing.slice(0, SHOWN_MISSING);
   return (
     <section className="census-bar warn-note" role="status" aria-label="Memory census" data-testid="census-incomplete">
-      <strong>Census incomplete:</strong> {state.status === 'cancelled' ? 'cancelled' : (state.failures[0] ?? 'it stopped')} — {missing.length} of {regions.count} regions not scanned
+      <strong>Census incomplete:</strong>{' '}
+      {state.status === 'cancelled' ? 'cancelled' : (state.failures[0] ?? 'it stopped')} — {missing.length} of{' '}
+      {regions.count} regions not scanned
       {shown.length > 0 && ' ('}
       {shown.map((i, k) => (
         <span key={i}>

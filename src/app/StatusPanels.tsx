@@ -3,7 +3,17 @@ import type { ReactNode } from 'react';
 import type { LoadFailure, LoadProgress } from '../../workers/engine-protocol';
 import { humanSize } from '../core/format/size';
 
-export function ProgressPanel({ name, size, progress, onCancel }: { readonly name: string; readonly size?: number; readonly progress?: LoadProgress; readonly onCancel: () => void }): ReactNode {
+export function ProgressPanel({
+  name,
+  size,
+  progress,
+  onCancel,
+}: {
+  readonly name: string;
+  readonly size?: number;
+  readonly progress?: LoadProgress;
+  readonly onCancel: () => void;
+}): ReactNode {
   const seconds = (progress?.elapsedMs ?? 0) / 1000;
   const rate = progress !== undefined && seconds > 0.05 ? progress.bytes / (1024 * 1024) / seconds : undefined;
   const fraction = progress?.fraction;
@@ -12,7 +22,15 @@ export function ProgressPanel({ name, size, progress, onCancel }: { readonly nam
       <div className="progress-text">
         <strong>Opening {name}</strong>
         {size !== undefined && <span className="muted"> ({humanSize(size)})</span>}
-        <span> — {progress === undefined ? 'starting…' : progress.phase === 'decompress' ? progress.step : `reading ${progress.step}`}</span>
+        <span>
+          {' '}
+          —{' '}
+          {progress === undefined
+            ? 'starting…'
+            : progress.phase === 'decompress'
+              ? progress.step
+              : `reading ${progress.step}`}
+        </span>
         {progress !== undefined && (
           <span className="muted">
             {' '}
@@ -32,8 +50,8 @@ export function ProgressPanel({ name, size, progress, onCancel }: { readonly nam
 const ADVICE: Record<LoadFailure['kind'], ReactNode> = {
   dump: (
     <>
-      Open an ELF core file: one written by the kernel (with systemd: <code>coredumpctl dump -o core</code>), by gdb’s <code>gcore</code>, or by{' '}
-      <code>dotnet-dump collect</code>.
+      Open an ELF core file: one written by the kernel (with systemd: <code>coredumpctl dump -o core</code>), by gdb’s{' '}
+      <code>gcore</code>, or by <code>dotnet-dump collect</code>.
     </>
   ),
   unreadable: 'Pick the file again; if it is on a network drive or was just written, copy it to a local disk first.',
@@ -41,12 +59,23 @@ const ADVICE: Record<LoadFailure['kind'], ReactNode> = {
   worker: 'The engine worker has been replaced; open the dump again.',
   internal: (
     <>
-      This is a bug in coreview, not a problem with your file. Please report it with the dump’s first bytes (<code>head -c 4096 core | xxd</code>).
+      This is a bug in coreview, not a problem with your file. Please report it with the dump’s first bytes (
+      <code>head -c 4096 core | xxd</code>).
     </>
   ),
 };
 
-export function ErrorPanel({ name, failure, kept, onDismiss }: { readonly name: string; readonly failure: LoadFailure; readonly kept: boolean; readonly onDismiss: () => void }): ReactNode {
+export function ErrorPanel({
+  name,
+  failure,
+  kept,
+  onDismiss,
+}: {
+  readonly name: string;
+  readonly failure: LoadFailure;
+  readonly kept: boolean;
+  readonly onDismiss: () => void;
+}): ReactNode {
   return (
     <section className="error" role="alert" data-testid="load-error">
       <p>
@@ -78,12 +107,19 @@ export function Notice({ text, onDismiss }: { readonly text: string; readonly on
  * The dump's warnings, on every view: a truncated dump or a missing note changes what the tables mean, so it must
  * not hide in the Overview. The first warning in full, the rest behind a link.
  */
-export function WarningsNote({ warnings, onMore }: { readonly warnings: readonly string[]; readonly onMore: () => void }): ReactNode {
+export function WarningsNote({
+  warnings,
+  onMore,
+}: {
+  readonly warnings: readonly string[];
+  readonly onMore: () => void;
+}): ReactNode {
   const truncated = warnings.some((w) => w.includes('truncated'));
   return (
     <section className="warn-note" role="note" aria-label="Warnings about this dump" data-testid="dump-warnings">
       <strong>Warning:</strong> {warnings[0]}
-      {truncated && ' — the file was cut short (ulimit -c, a full disk, an interrupted copy): take or copy the dump again to see those bytes.'}
+      {truncated &&
+        ' — the file was cut short (ulimit -c, a full disk, an interrupted copy): take or copy the dump again to see those bytes.'}
       {warnings.length > 1 && (
         <>
           {' '}

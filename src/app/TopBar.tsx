@@ -14,7 +14,10 @@ export interface TopBarProps {
   readonly onAutoCensus: (on: boolean) => void;
 }
 
-export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar({ view, onFile, onSample, getJson, autoCensus, onAutoCensus }, fileInput): ReactNode {
+export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
+  { view, onFile, onSample, getJson, autoCensus, onAutoCensus },
+  fileInput,
+): ReactNode {
   const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
   const input = typeof fileInput === 'function' ? undefined : fileInput;
   return (
@@ -47,11 +50,15 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
           <button type="button" onClick={onSample}>
             Open sample dump
           </button>
-          {view !== undefined && <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />}
+          {view !== undefined && (
+            <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />
+          )}
           <SettingsMenu autoCensus={autoCensus} onAutoCensus={onAutoCensus} />
         </span>
       </div>
-      <p className="privacy">Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.</p>
+      <p className="privacy">
+        Dumps are read in this tab, by this page’s own workers: nothing is uploaded, and the page works offline.
+      </p>
     </header>
   );
 });

@@ -3,16 +3,40 @@ import type { ReactNode } from 'react';
 import type { AnalysisView } from '../../workers/engine-protocol';
 import { VIEWS, type ViewName } from '../state/hash-state';
 
-const TAB_LABELS: Record<ViewName, string> = { overview: 'Overview', regions: 'Regions', totals: 'Totals', threads: 'Threads', search: 'Search', memory: 'Memory' };
+const TAB_LABELS: Record<ViewName, string> = {
+  overview: 'Overview',
+  regions: 'Regions',
+  totals: 'Totals',
+  threads: 'Threads',
+  search: 'Search',
+  memory: 'Memory',
+};
 
 /** The tab a key moves to from `current`; arrows wrap around. */
 export function tabFor(key: string, current: ViewName): ViewName | undefined {
   const at = VIEWS.indexOf(current);
-  const index = key === 'ArrowRight' ? (at + 1) % VIEWS.length : key === 'ArrowLeft' ? (at - 1 + VIEWS.length) % VIEWS.length : key === 'Home' ? 0 : key === 'End' ? VIEWS.length - 1 : -1;
+  const index =
+    key === 'ArrowRight'
+      ? (at + 1) % VIEWS.length
+      : key === 'ArrowLeft'
+        ? (at - 1 + VIEWS.length) % VIEWS.length
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? VIEWS.length - 1
+            : -1;
   return VIEWS[index];
 }
 
-export function ViewTabs({ view, current, onPick }: { readonly view: AnalysisView; readonly current: ViewName; readonly onPick: (v: ViewName) => void }): ReactNode {
+export function ViewTabs({
+  view,
+  current,
+  onPick,
+}: {
+  readonly view: AnalysisView;
+  readonly current: ViewName;
+  readonly onPick: (v: ViewName) => void;
+}): ReactNode {
   return (
     <nav className="tabs" role="tablist" aria-label="Views">
       {VIEWS.map((v) => (

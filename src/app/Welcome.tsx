@@ -1,7 +1,13 @@
 /** The empty state: how to open a dump, and how to get one. */
 import type { ReactNode } from 'react';
 
-export function Welcome({ onOpen, onSample }: { readonly onOpen: () => void; readonly onSample: () => void }): ReactNode {
+export function Welcome({
+  onOpen,
+  onSample,
+}: {
+  readonly onOpen: () => void;
+  readonly onSample: () => void;
+}): ReactNode {
   return (
     <main className="welcome">
       <div className="welcome-drop">
@@ -25,7 +31,8 @@ export function Welcome({ onOpen, onSample }: { readonly onOpen: () => void; rea
         <h2 id="get-a-dump">Getting a core dump</h2>
         <ul>
           <li>
-            A running process: <code>gcore &lt;pid&gt;</code> (gdb), or for .NET <code>dotnet-dump collect -p &lt;pid&gt;</code>
+            A running process: <code>gcore &lt;pid&gt;</code> (gdb), or for .NET{' '}
+            <code>dotnet-dump collect -p &lt;pid&gt;</code>
           </li>
           <li>
             A crash with systemd: <code>coredumpctl dump &lt;pid&gt; -o core</code>
@@ -34,7 +41,10 @@ export function Welcome({ onOpen, onSample }: { readonly onOpen: () => void; rea
             A crash without it: <code>ulimit -c unlimited</code> before starting the program
           </li>
         </ul>
-        <p className="muted">Regions, per-kind totals (as SOS !maddress prints them) and thread stacks; copy any table as text, or download the analysis as JSON — the same as the coreview command line.</p>
+        <p className="muted">
+          Regions, per-kind totals (as SOS !maddress prints them) and thread stacks; copy any table as text, or download
+          the analysis as JSON — the same as the coreview command line.
+        </p>
       </section>
     </main>
   );

@@ -57,12 +57,14 @@ function installTestEntry(engine: Engine, startCensus: () => void, tuning: ScanT
     poolSize: pool().size,
     scanStats: async () => {
       const all: ScanStats[] = [];
-      for (let slot = 0; slot < pool().size; slot++) all.push(await pool().run(slot, (api) => testApi(api).scanStats()));
+      for (let slot = 0; slot < pool().size; slot++)
+        all.push(await pool().run(slot, (api) => testApi(api).scanStats()));
       return all;
     },
     scanEvents: () => scanEventsReceived.count,
     rawRead: async (over) => {
-      const begin: BeginScan = (api, dumpId, scanId, peers, onEvent) => testApi(api).startRawRead(dumpId, scanId, { ...tuning, ...over }, peers, onEvent);
+      const begin: BeginScan = (api, dumpId, scanId, peers, onEvent) =>
+        testApi(api).startRawRead(dumpId, scanId, { ...tuning, ...over }, peers, onEvent);
       const end = await engine.parts().scans.startWith(begin, () => undefined).end;
       if (!end.ok || end.kind !== 'read-only') throw new Error(`raw read did not run: ${JSON.stringify(end)}`);
       return { ...end.progress, failures: end.failures };
@@ -76,4 +78,6 @@ function useInstalledTestEntry(engine: Engine, startCensus: () => void, tuning: 
 }
 
 /** Installs window.__coreview in the test build; nothing in the product's. */
-export const useTestEntry: (engine: Engine, startCensus: () => void, tuning: ScanTuning) => void = __COREVIEW_TEST__ ? useInstalledTestEntry : () => undefined;
+export const useTestEntry: (engine: Engine, startCensus: () => void, tuning: ScanTuning) => void = __COREVIEW_TEST__
+  ? useInstalledTestEntry
+  : () => undefined;

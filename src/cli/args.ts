@@ -6,7 +6,12 @@ export interface CliOptions {
   readonly scan: boolean;
   /** --registers: each thread's registers in the JSON document. */
   readonly registers: boolean;
-  readonly search?: { readonly text: string; readonly kind: 'ascii' | 'utf16le' | 'hex'; readonly caseInsensitive: boolean; readonly limit: number };
+  readonly search?: {
+    readonly text: string;
+    readonly kind: 'ascii' | 'utf16le' | 'hex';
+    readonly caseInsensitive: boolean;
+    readonly limit: number;
+  };
   readonly dump?: { readonly address: string; readonly length: number; readonly bytes: boolean };
   readonly workers?: number;
 }
@@ -118,7 +123,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
         setMode('dump');
         const address = value('an address');
         const next = argv[i + 1];
-        const length = next !== undefined && /^(0x)?[0-9a-f]+$/i.test(next) ? positiveInt(argv[++i] ?? '', 'length') : 256;
+        const length =
+          next !== undefined && /^(0x)?[0-9a-f]+$/i.test(next) ? positiveInt(argv[++i] ?? '', 'length') : 256;
         dump = { address, length, bytes: false };
         break;
       }
@@ -132,7 +138,16 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   if (search) search = { ...search, kind: searchKind, caseInsensitive, limit };
   if (dump) dump = { ...dump, bytes };
   if (registers && (mode as CliOptions['mode']) !== 'json') throw new UsageError('--registers goes with --json');
-  return { file, mode, images, scan, registers, ...(search ? { search } : {}), ...(dump ? { dump } : {}), ...(workers !== undefined ? { workers } : {}) };
+  return {
+    file,
+    mode,
+    images,
+    scan,
+    registers,
+    ...(search ? { search } : {}),
+    ...(dump ? { dump } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+  };
 }
 
 function positiveInt(text: string, what: string): number {

@@ -22,13 +22,16 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   if (options === 'help') return print(USAGE);
-  if (options === 'version') return print(`coreview ${typeof COREVIEW_VERSION === 'string' ? COREVIEW_VERSION : 'dev'}\n`);
+  if (options === 'version')
+    return print(`coreview ${typeof COREVIEW_VERSION === 'string' ? COREVIEW_VERSION : 'dev'}\n`);
 
   let source: NodeFileSource;
   try {
     source = await NodeFileSource.open(options.file);
   } catch (e) {
-    return fail(`cannot open ${options.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return fail(
+      `cannot open ${options.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   try {
     const analysis = await analyzeCore(source);
@@ -45,7 +48,8 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${options.file} is a directory, not a core file`);
-    if ((e as NodeJS.ErrnoException).code === 'EIO') return fail(`${options.file}: the file cannot be read (I/O error)`);
+    if ((e as NodeJS.ErrnoException).code === 'EIO')
+      return fail(`${options.file}: the file cannot be read (I/O error)`);
     throw e;
   } finally {
     await source.close();
@@ -74,7 +78,9 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     // A bug, not bad input: one line, no stack trace (COREVIEW_DEBUG=1 shows it).
     if (process.env.COREVIEW_DEBUG) console.error(e);
-    process.stderr.write(`coreview: internal error: ${e instanceof Error ? e.message : String(e)} (please report it with the core's first bytes)\n`);
+    process.stderr.write(
+      `coreview: internal error: ${e instanceof Error ? e.message : String(e)} (please report it with the core's first bytes)\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -12,5 +12,6 @@ const ZEROS = Buffer.alloc(64 * 1024);
 export const memcmpNonZeroTest: NonZeroTest = (bytes) => {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const fallback = wordNonZeroTest(bytes);
-  return (from, to) => (to - from > ZEROS.length ? fallback(from, to) : buffer.compare(ZEROS, 0, to - from, from, to) !== 0);
+  return (from, to) =>
+    to - from > ZEROS.length ? fallback(from, to) : buffer.compare(ZEROS, 0, to - from, from, to) !== 0;
 };

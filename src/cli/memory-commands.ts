@@ -38,21 +38,37 @@ async function search(options: CliOptions, path: string, analysis: Analysis, pri
   const query = options.search;
   if (query === undefined) return 2;
   const bits = analysis.dump.bits;
-  const end = await searchOnThreads(path, analysis, { kind: query.kind, text: query.text, caseInsensitive: query.caseInsensitive }, query.limit, options.workers, (hit) => {
-    const region = analysis.regions[hit.regionIndex];
-    print(`${windbgAddress(hit.address, bits)}  ${(region?.kind ?? '?').padEnd(14)}  ${region?.image ?? '-'}  ${hit.before}[${hit.match}]${hit.after}\n`);
-  });
+  const end = await searchOnThreads(
+    path,
+    analysis,
+    { kind: query.kind, text: query.text, caseInsensitive: query.caseInsensitive },
+    query.limit,
+    options.workers,
+    (hit) => {
+      const region = analysis.regions[hit.regionIndex];
+      print(
+        `${windbgAddress(hit.address, bits)}  ${(region?.kind ?? '?').padEnd(14)}  ${region?.image ?? '-'}  ${hit.before}[${hit.match}]${hit.after}\n`,
+      );
+    },
+  );
   if (!end.ok && end.reason === 'pattern') {
     process.stderr.write(`coreview: error: ${end.error.message}\n`);
     return 2;
   }
   if (!end.ok || end.kind !== 'search') throw new Error(`the search did not run (${JSON.stringify(end)})`);
   for (const failure of end.failures) warnOnce(`part of the memory was not searched: ${failure}`);
-  process.stderr.write(`coreview: ${end.hits} hit(s)${end.limitReached ? ` (stopped at --limit ${query.limit})` : ''}\n`);
+  process.stderr.write(
+    `coreview: ${end.hits} hit(s)${end.limitReached ? ` (stopped at --limit ${query.limit})` : ''}\n`,
+  );
   return 0;
 }
 
-async function dump(request: NonNullable<CliOptions['dump']>, source: ByteSource, analysis: Analysis, print: Print): Promise<number> {
+async function dump(
+  request: NonNullable<CliOptions['dump']>,
+  source: ByteSource,
+  analysis: Analysis,
+  print: Print,
+): Promise<number> {
   const address = parseAddress(request.address);
   if (address === undefined) {
     process.stderr.write(`coreview: error: "${request.address}" is not an address (hex, like 0x7f42d256e000)\n`);

@@ -25,7 +25,13 @@ export interface CensusOutcome {
  * Runs one pass over worker threads (`workers` of them, else the default) and hands each event to `onEvent`;
  * resolves with the pass's end. A search that reaches its limit ends there: the CLI asks for no more.
  */
-async function runPass(path: string, analysis: Analysis, request: ScanRequest, workers: number | undefined, onEvent: (event: ScanEvent) => void): Promise<ScanEnd> {
+async function runPass(
+  path: string,
+  analysis: Analysis,
+  request: ScanRequest,
+  workers: number | undefined,
+  onEvent: (event: ScanEvent) => void,
+): Promise<ScanEnd> {
   const pool = threadLanes(path, workers);
   const started = performance.now();
   const target: ScanTarget = { analysis, fileSize: analysis.dump.size, touched: new TouchedMap() };
@@ -47,7 +53,11 @@ async function runPass(path: string, analysis: Analysis, request: ScanRequest, w
   }
 }
 
-export async function censusOnThreads(path: string, analysis: Analysis, workers: number | undefined): Promise<CensusOutcome> {
+export async function censusOnThreads(
+  path: string,
+  analysis: Analysis,
+  workers: number | undefined,
+): Promise<CensusOutcome> {
   const progress = new StderrProgress('scanning');
   const end = await runPass(path, analysis, { kind: 'census' }, workers, (event) => progress.show(event.progress));
   progress.end();

@@ -27,10 +27,14 @@ async function run({ job }: ThreadJob): Promise<ScanJobResult> {
   try {
     const source = await sourcePromise;
     const got = await source.readInto(slice.subarray(0, length), fileOffset);
-    if (got !== length) return { kind: 'failed', message: `short read at file offset ${fileOffset}: wanted ${length} bytes, got ${got}` };
+    if (got !== length)
+      return { kind: 'failed', message: `short read at file offset ${fileOffset}: wanted ${length} bytes, got ${got}` };
     return scanJobBytes(slice.subarray(0, length), job, memcmpNonZeroTest);
   } catch (e) {
-    return { kind: 'failed', message: `reading ${length} bytes at file offset ${fileOffset} failed: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      kind: 'failed',
+      message: `reading ${length} bytes at file offset ${fileOffset} failed: ${e instanceof Error ? e.message : String(e)}`,
+    };
   } finally {
     spare.push(slice);
   }

@@ -16,7 +16,9 @@ export class StderrProgress {
     const rate = p.bytesDone / Math.max(seconds, 0.001);
     const left = rate > 0 ? (p.bytesTotal - p.bytesDone) / rate : 0;
     const percent = ((p.bytesDone / Math.max(p.bytesTotal, 1)) * 100).toFixed(0);
-    process.stderr.write(`\rcoreview: ${this.what} ${percent}%  ${(rate / 1e6).toFixed(0)} MB/s  ${left.toFixed(0)} s left `);
+    process.stderr.write(
+      `\rcoreview: ${this.what} ${percent}%  ${(rate / 1e6).toFixed(0)} MB/s  ${left.toFixed(0)} s left `,
+    );
   }
 
   end(): void {

@@ -34,7 +34,10 @@ export interface ThreadLanes {
  * `npm run bench -- --only census` prints the rate per worker count next to a sequential read of the same file.
  */
 export function threadLanes(path: string, count: number = defaultPoolSize(availableParallelism())): ThreadLanes {
-  const workers = Array.from({ length: count }, () => new Worker(join(__dirname, 'scan-thread.cjs'), { workerData: { path } satisfies ThreadLaneData }));
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(join(__dirname, 'scan-thread.cjs'), { workerData: { path } satisfies ThreadLaneData }),
+  );
   let closing = false;
   const lanes = workers.map((worker, k): JobLane => {
     const pending = new Map<number, { resolve: (r: ScanJobResult) => void; reject: (e: Error) => void }>();

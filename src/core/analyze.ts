@@ -66,7 +66,9 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   // AT_EXECFN's string names the executable on the link map, so without NT_FILE it is read here, once; with
   // NT_FILE it is read below, with the other small reads.
   const execfnEarly = fromRecords && execfn !== undefined ? await memory.readCString(execfn) : undefined;
-  const loaded = fromRecords ? await loadedImages(memory, segmentRegions, notes.auxv, core, executableName(execfnEarly, notes)) : undefined;
+  const loaded = fromRecords
+    ? await loadedImages(memory, segmentRegions, notes.auxv, core, executableName(execfnEarly, notes))
+    : undefined;
   const usesLoaded = loaded !== undefined && loaded.mappings.length > 0;
   if (usesLoaded) {
     files = loaded.mappings;
@@ -97,31 +99,52 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   progress('regions');
   const regions = addUnsegmentedFiles(segmentRegions, noteFiles);
   if (regions.length > segmentRegions.length) {
-    warn(`${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; their protection is unknown)`);
+    warn(
+      `${regions.length - segmentRegions.length} file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; their protection is unknown)`,
+    );
   }
   const processSignal = notes.siginfo?.signo || notes.threads[0]?.signal || undefined;
-  const bsd = os === 'Linux' ? undefined : parseBsdNotes(notes.bsdNotes, { machine: header.machine, bits: header.bits, endian: header.endian });
+  const bsd =
+    os === 'Linux'
+      ? undefined
+      : parseBsdNotes(notes.bsdNotes, { machine: header.machine, bits: header.bits, endian: header.endian });
   bsd?.warnings.forEach(warn);
   const threads: Thread[] = bsd ? bsd.threads.map((t) => ({ ...t })) : buildThreads(notes.threads, processSignal);
   const dotnet = mapsCoreclr(files);
   // createdump's section header sits right after the ELF header: read (a few bytes the header pass has seen) only then.
   const elfHeaderSize = header.bits === 64 ? 64 : 52;
-  const section0 = header.shoff === elfHeaderSize ? await readSectionHeaderZero(source, header.shoff, header.bits, header.endian) : undefined;
+  const section0 =
+    header.shoff === elfHeaderSize
+      ? await readSectionHeaderZero(source, header.shoff, header.bits, header.endian)
+      : undefined;
   const producer = detectProducer({
     notes,
     sectionHeaders: header.shnum,
     extendedNumbering: header.extendedNumbering !== undefined,
     diagInfo,
     os,
-    sectionTable: { offset: header.shoff, rawCount: header.rawShnum, ...(section0 !== undefined ? { info: section0.info } : {}) },
+    sectionTable: {
+      offset: header.shoff,
+      rawCount: header.rawShnum,
+      ...(section0 !== undefined ? { info: section0.info } : {}),
+    },
     elfHeaderSize,
     programHeaders: header.phnum,
   });
   const permissionsLost = producer.name === 'gdb gcore';
-  const snapshot = !bsd && isGcoreSnapshot(producer.name, notes.threads.map((t) => t.signal), notes.siginfo?.signo, header.machine);
+  const snapshot =
+    !bsd &&
+    isGcoreSnapshot(
+      producer.name,
+      notes.threads.map((t) => t.signal),
+      notes.siginfo?.signo,
+      header.machine,
+    );
   markSignalled(threads, producer.name, snapshot);
   if (permissionsLost) {
-    warn("written by gdb's gcore, which marks every segment readable: no-access memory arrives as read-only zeros (shown PAGE_READONLY? until the census finds it all zero, then [RESERVED]?), and unmodified read-only file mappings are left out");
+    warn(
+      "written by gdb's gcore, which marks every segment readable: no-access memory arrives as read-only zeros (shown PAGE_READONLY? until the census finds it all zero, then [RESERVED]?), and unmodified read-only file mappings are left out",
+    );
   }
   classifyRegions(regions, {
     threads,
@@ -138,17 +161,31 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   annotateThreads(threads, regions, modules, header.machine === EM.PARISC);
 
   const loadSegments = phdrs.filter((p) => p.type === PT_LOAD).length;
-  if (loadSegments === 0) warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
-  if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0) warn('no NT_PRSTATUS notes: the core lists no threads');
-  if (os !== 'Linux') warn(`${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`);
+  if (loadSegments === 0)
+    warn('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
+  if (os === 'Linux' && notes.threads.length === 0 && notes.list.length > 0)
+    warn('no NT_PRSTATUS notes: the core lists no threads');
+  if (os !== 'Linux')
+    warn(
+      `${os} cores are partially supported: regions are complete; threads, registers and process facts may be missing`,
+    );
   if (usesLoaded) {
-    const list = loaded.linkMap === undefined ? "the executable's program headers only: no link map — a static executable, or its pages are not in the dump" : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
-    warn(`no usable NT_FILE note: ${loaded.evidence.size} loaded ELF image(s) are named from the process's own records (${list}) and placed by their program headers; other file mappings cannot be told from anonymous memory`);
+    const list =
+      loaded.linkMap === undefined
+        ? "the executable's program headers only: no link map — a static executable, or its pages are not in the dump"
+        : `the dynamic linker's link map at ${hex(loaded.linkMap.rDebug)} lists ${loaded.linkMap.objects} objects`;
+    warn(
+      `no usable NT_FILE note: ${loaded.evidence.size} loaded ELF image(s) are named from the process's own records (${list}) and placed by their program headers; other file mappings cannot be told from anonymous memory`,
+    );
   } else if (files.length === 0 && loadSegments > 0 && os === 'Linux') {
-    warn('no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)');
+    warn(
+      'no usable NT_FILE note: file-backed mappings cannot be told from anonymous memory (old kernels and some writers omit it, the kernel drops it above ~65k mappings, and a cut-short or corrupt note is skipped)',
+    );
   }
 
-  const process = bsd ? bsdProcess(bsd.process) : buildProcess(notes, header.machine, executable, execfnText, files, snapshot);
+  const process = bsd
+    ? bsdProcess(bsd.process)
+    : buildProcess(notes, header.machine, executable, execfnText, files, snapshot);
   progress('done');
   return {
     dump: {
@@ -219,7 +256,11 @@ function archName(machine: string, bits: 32 | 64): string {
  * pr_fname; else the file mapped where AT_ENTRY (its entry point) lies; else AT_EXECFN's path, else the first file
  * mapped at offset 0 (the kernel lists mappings by address, the executable usually lowest).
  */
-function pickExecutable(files: readonly FileMapping[], execfn: string | undefined, notes: CollectedNotes): string | undefined {
+function pickExecutable(
+  files: readonly FileMapping[],
+  execfn: string | undefined,
+  notes: CollectedNotes,
+): string | undefined {
   const atZero = files.filter((f) => f.fileOffset === 0n);
   const wanted = execfn !== undefined ? basename(execfn) : undefined;
   const fname = notes.prpsinfo?.fname;
@@ -249,7 +290,16 @@ function buildProcess(
 ): ProcessInfo {
   const p: ProcessInfo = {};
   const ps = notes.prpsinfo;
-  if (ps !== undefined) Object.assign(p, { pid: ps.pid, ppid: ps.ppid, uid: ps.uid, gid: ps.gid, name: ps.fname, args: ps.psargs, state: ps.sname });
+  if (ps !== undefined)
+    Object.assign(p, {
+      pid: ps.pid,
+      ppid: ps.ppid,
+      uid: ps.uid,
+      gid: ps.gid,
+      name: ps.fname,
+      args: ps.psargs,
+      state: ps.sname,
+    });
   else if (notes.threads[0] !== undefined) p.pid = notes.threads[0].tid;
   const si = notes.siginfo;
   const signal = si?.signo || notes.threads[0]?.signal || 0;

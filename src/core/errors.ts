@@ -4,14 +4,7 @@
  * the engine is a bug.
  */
 export type DumpErrorCode =
-  | 'empty'
-  | 'too-small'
-  | 'gzip'
-  | 'minidump'
-  | 'not-elf'
-  | 'not-core'
-  | 'bad-header'
-  | 'unreadable';
+  'empty' | 'too-small' | 'gzip' | 'minidump' | 'not-elf' | 'not-core' | 'bad-header' | 'unreadable';
 
 export class DumpError extends Error {
   constructor(
@@ -24,5 +17,7 @@ export class DumpError extends Error {
 }
 
 export function isDumpError(e: unknown): e is DumpError {
-  return e instanceof DumpError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'DumpError');
+  return (
+    e instanceof DumpError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'DumpError')
+  );
 }

@@ -4,7 +4,14 @@
  * applyBatch writes a batch in place (O(batch), never O(regions)); views re-render from `version`.
  */
 import type { RuntimeInfo } from '../core/types';
-import type { AnalysisView, CensusBatch, CensusExport, DumpId, OsView, ScanProgress } from '../../workers/engine-protocol';
+import type {
+  AnalysisView,
+  CensusBatch,
+  CensusExport,
+  DumpId,
+  OsView,
+  ScanProgress,
+} from '../../workers/engine-protocol';
 
 export interface CensusData {
   /** Touched bytes per region; NaN = not in (yet). */
@@ -36,7 +43,9 @@ export interface CensusState {
   readonly failures: readonly string[];
 }
 
-export function createCensusData(view: Pick<AnalysisView, 'regions' | 'threads' | 'totals' | 'imageTotals'>): CensusData {
+export function createCensusData(
+  view: Pick<AnalysisView, 'regions' | 'threads' | 'totals' | 'imageTotals'>,
+): CensusData {
   const threads = view.threads.length;
   return {
     touched: new Float64Array(view.regions.count).fill(NaN),
@@ -96,7 +105,8 @@ export function realignKinds(data: CensusData, view: Pick<AnalysisView, 'regions
 /** Regions without a census result, in index order (after a cancel or a failure: the missing ones). */
 export function missingRegions(data: CensusData, limit = Number.POSITIVE_INFINITY): number[] {
   const out: number[] = [];
-  for (let i = 0; i < data.touched.length && out.length < limit; i++) if (Number.isNaN(data.touched[i] ?? NaN)) out.push(i);
+  for (let i = 0; i < data.touched.length && out.length < limit; i++)
+    if (Number.isNaN(data.touched[i] ?? NaN)) out.push(i);
   return out;
 }
 
@@ -113,7 +123,10 @@ export function censusExport(state: CensusState | undefined): CensusExport | und
 }
 
 /** A kind's (or image's) touched bytes so far, and whether every one of its regions is in. */
-export function kindSoFar(data: CensusData | undefined, kind: number): { readonly bytes: number; readonly complete: boolean } | undefined {
+export function kindSoFar(
+  data: CensusData | undefined,
+  kind: number,
+): { readonly bytes: number; readonly complete: boolean } | undefined {
   if (data === undefined) return undefined;
   return { bytes: data.kindTouched[kind] ?? 0, complete: (data.kindPending[kind] ?? 1) === 0 };
 }

@@ -7,7 +7,18 @@
  * nothing the user sees is lost with a worker.
  */
 import * as Comlink from 'comlink';
-import type { DumpId, ExportRequest, ExportResult, FetchResult, LoadFailure, LoadProgress, LoadResult, MemoryResult, RegisterValue, RegistersResult } from '../../workers/engine-protocol';
+import type {
+  DumpId,
+  ExportRequest,
+  ExportResult,
+  FetchResult,
+  LoadFailure,
+  LoadProgress,
+  LoadResult,
+  MemoryResult,
+  RegisterValue,
+  RegistersResult,
+} from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 
 /** The dump on screen: its id, the pool slot (and that slot's generation) holding its analysis, and its File. */
@@ -57,7 +68,11 @@ export class EngineSession {
   }
 
   /** Fetches and gunzips the sample in a worker (the main thread only renders). */
-  async fetchSample(url: string, name: string, onProgress: (p: LoadProgress) => void): Promise<FetchResult | { readonly ok: false; readonly cancelled: true }> {
+  async fetchSample(
+    url: string,
+    name: string,
+    onProgress: (p: LoadProgress) => void,
+  ): Promise<FetchResult | { readonly ok: false; readonly cancelled: true }> {
     this.cancel();
     const slot = this.pool.pickSlot(this.current?.slot);
     const flight = { id: -1, slot, cancelled: false };
@@ -121,12 +136,16 @@ export class EngineSession {
 
   /** Memory for the hex view, from the worker holding the dump (its PageCache). */
   readMemory(address: bigint, length: number): Promise<MemoryResult> {
-    return this.askHolder('reading memory', (d) => this.pool.run<MemoryResult>(d.slot, (api) => api.readMemory(d.id, address, length)));
+    return this.askHolder('reading memory', (d) =>
+      this.pool.run<MemoryResult>(d.slot, (api) => api.readMemory(d.id, address, length)),
+    );
   }
 
   /** One thread's registers (by its index in the view), from the worker holding the dump. */
   async threadRegisters(thread: number): Promise<readonly RegisterValue[]> {
-    const result = await this.askHolder('reading registers', (d) => this.pool.run<RegistersResult>(d.slot, (api) => api.threadRegisters(d.id, thread)));
+    const result = await this.askHolder('reading registers', (d) =>
+      this.pool.run<RegistersResult>(d.slot, (api) => api.threadRegisters(d.id, thread)),
+    );
     return result.ok ? result.registers : [];
   }
 
@@ -134,7 +153,10 @@ export class EngineSession {
    * A question only the worker holding the dump's analysis can answer. Its answer "not loaded" (the worker was
    * replaced and lost the dump) or the worker dying meanwhile loads the dump again on a live worker and asks once more.
    */
-  private async askHolder<R extends { readonly ok: boolean }>(what: string, ask: (d: Current) => Promise<R>): Promise<R> {
+  private async askHolder<R extends { readonly ok: boolean }>(
+    what: string,
+    ask: (d: Current) => Promise<R>,
+  ): Promise<R> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const d = await this.liveDump();
       try {
@@ -168,6 +190,7 @@ export class EngineSession {
 }
 
 function lostFailure(e: unknown): LoadFailure {
-  if (e instanceof WorkerLostError) return { kind: 'worker', message: `${e.message}; it has been replaced — open the dump again` };
+  if (e instanceof WorkerLostError)
+    return { kind: 'worker', message: `${e.message}; it has been replaced — open the dump again` };
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }

@@ -5,7 +5,13 @@ describe('the URL hash', () => {
   it('round-trips every part of the view state', () => {
     const s: ViewState = {
       view: 'regions',
-      regionFilter: { kind: 'Stack', type: 'MEM_PRIVATE', state: 'MEM_COMMIT', protect: 'PAGE_READWRITE', text: 'lib c&d#' },
+      regionFilter: {
+        kind: 'Stack',
+        type: 'MEM_PRIVATE',
+        state: 'MEM_COMMIT',
+        protect: 'PAGE_READWRITE',
+        text: 'lib c&d#',
+      },
       regionSort: { column: 'size', desc: true },
       region: '0x7f42d2d6d000',
       threadText: 'recv',
@@ -16,7 +22,14 @@ describe('the URL hash', () => {
   });
   it('leaves defaults out and reads an empty hash as the default view', () => {
     expect(formatHash(DEFAULT_VIEW_STATE)).toBe('');
-    expect(parseHash('')).toEqual({ ...DEFAULT_VIEW_STATE, regionFilter: { text: '', kind: undefined, type: undefined, state: undefined, protect: undefined }, regionSort: undefined, region: undefined, threadSort: undefined, thread: undefined });
+    expect(parseHash('')).toEqual({
+      ...DEFAULT_VIEW_STATE,
+      regionFilter: { text: '', kind: undefined, type: undefined, state: undefined, protect: undefined },
+      regionSort: undefined,
+      region: undefined,
+      threadSort: undefined,
+      thread: undefined,
+    });
   });
   it('ignores what it does not understand', () => {
     const s = parseHash('#v=nope&sort=size.sideways&sel=<script>&tid=abc');

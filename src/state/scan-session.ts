@@ -9,7 +9,16 @@
  * `lost`; what the page was shown so far stays.
  */
 import * as Comlink from 'comlink';
-import { isPausedSearch, type DumpId, type EngineApi, type PageScanRequest, type PeerPort, type ScanEnd, type ScanEvent, type ScanId } from '../../workers/engine-protocol';
+import {
+  isPausedSearch,
+  type DumpId,
+  type EngineApi,
+  type PageScanRequest,
+  type PeerPort,
+  type ScanEnd,
+  type ScanEvent,
+  type ScanId,
+} from '../../workers/engine-protocol';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 import type { Current, EngineSession } from './engine-session';
 
@@ -33,7 +42,13 @@ interface Active {
 const CANCELLED: ScanEnd = { ok: true, kind: 'cancelled' };
 
 /** How a scan starts on its coordinator, given the dump, the scan's id, the linked peers and the event sink. */
-export type BeginScan = (api: Comlink.Remote<EngineApi>, dumpId: DumpId, scanId: ScanId, peers: readonly PeerPort[], onEvent: (event: ScanEvent) => void) => Promise<ScanEnd>;
+export type BeginScan = (
+  api: Comlink.Remote<EngineApi>,
+  dumpId: DumpId,
+  scanId: ScanId,
+  peers: readonly PeerPort[],
+  onEvent: (event: ScanEvent) => void,
+) => Promise<ScanEnd>;
 
 /** Scan events that reached the page, before a cancelled scan's are dropped: counted in the test build only. */
 export const scanEventsReceived = { count: 0 };
@@ -52,7 +67,10 @@ export class ScanSession {
   }
 
   start(request: PageScanRequest, onEvent: (event: ScanEvent) => void): ScanHandle {
-    return this.startWith((api, dumpId, scanId, peers, sink) => api.startScan(dumpId, scanId, request, peers, sink), onEvent);
+    return this.startWith(
+      (api, dumpId, scanId, peers, sink) => api.startScan(dumpId, scanId, request, peers, sink),
+      onEvent,
+    );
   }
 
   /** Starts a scan the way `begin` asks the coordinator to (the test build's raw read comes this way). */
@@ -73,7 +91,12 @@ export class ScanSession {
     return { scanId, dumpId: this.session.currentId, end, cancel: () => this.cancel(scanId, entry), more };
   }
 
-  private async run(scanId: ScanId, entry: Active, begin: BeginScan, onEvent: (event: ScanEvent) => void): Promise<ScanOutcome> {
+  private async run(
+    scanId: ScanId,
+    entry: Active,
+    begin: BeginScan,
+    onEvent: (event: ScanEvent) => void,
+  ): Promise<ScanOutcome> {
     let d: Current;
     try {
       d = await this.session.liveDump();
@@ -87,10 +110,24 @@ export class ScanSession {
       for (const p of peers) p.port.close();
       return CANCELLED;
     }
-    return this.onCoordinator(entry, (api) => begin(api, d.id, scanId, Comlink.transfer(peers, peers.map((p) => p.port)), Comlink.proxy(onEvent)));
+    return this.onCoordinator(entry, (api) =>
+      begin(
+        api,
+        d.id,
+        scanId,
+        Comlink.transfer(
+          peers,
+          peers.map((p) => p.port),
+        ),
+        Comlink.proxy(onEvent),
+      ),
+    );
   }
 
-  private async onCoordinator(entry: Active, call: (api: Comlink.Remote<EngineApi>) => Promise<ScanEnd>): Promise<ScanOutcome> {
+  private async onCoordinator(
+    entry: Active,
+    call: (api: Comlink.Remote<EngineApi>) => Promise<ScanEnd>,
+  ): Promise<ScanOutcome> {
     try {
       return await this.pool.run(entry.coordinator, call);
     } catch (e) {
@@ -124,7 +161,8 @@ export class ScanSession {
     const before = this.attached.get(slot);
     if (before?.key === key) return;
     await this.pool.run(slot, async (api) => {
-      if (before !== undefined && before.key.startsWith(`${this.pool.generation(slot)}:`) && before.id !== d.id) await api.release(before.id);
+      if (before !== undefined && before.key.startsWith(`${this.pool.generation(slot)}:`) && before.id !== d.id)
+        await api.release(before.id);
       await api.attach(d.id, d.file);
     });
     this.attached.set(slot, { key, id: d.id });
@@ -134,19 +172,23 @@ export class ScanSession {
     if (entry.cancelled) return;
     entry.cancelled = true;
     if (entry.coordinator < 0) return;
-    this.pool.run(entry.coordinator, (api) => api.cancelScan(scanId)).catch((e: unknown) => {
-      // The coordinator is gone: so is the scan.
-      if (!(e instanceof WorkerLostError)) throw e;
-    });
+    this.pool
+      .run(entry.coordinator, (api) => api.cancelScan(scanId))
+      .catch((e: unknown) => {
+        // The coordinator is gone: so is the scan.
+        if (!(e instanceof WorkerLostError)) throw e;
+      });
   }
 
   private workerLost(slot: number): void {
     this.attached.delete(slot);
     for (const [scanId, entry] of this.active) {
       if (entry.cancelled || entry.coordinator === slot || !entry.peers.includes(slot)) continue;
-      this.pool.run(entry.coordinator, (api) => api.peerLost(scanId, slot)).catch((e: unknown) => {
-        if (!(e instanceof WorkerLostError)) throw e;
-      });
+      this.pool
+        .run(entry.coordinator, (api) => api.peerLost(scanId, slot))
+        .catch((e: unknown) => {
+          if (!(e instanceof WorkerLostError)) throw e;
+        });
     }
   }
 }

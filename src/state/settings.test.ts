@@ -8,7 +8,11 @@ function memoryStorage(initial: Record<string, string> = {}) {
 
 describe('settings', () => {
   it('reads URL flags, ignoring what is out of range', () => {
-    expect(parseFlags('?census=off&workers=3&slice=32&depth=4')).toEqual({ census: false, workers: 3, tuning: { sliceSize: 32 * 1024 * 1024, depth: 4 } });
+    expect(parseFlags('?census=off&workers=3&slice=32&depth=4')).toEqual({
+      census: false,
+      workers: 3,
+      tuning: { sliceSize: 32 * 1024 * 1024, depth: 4 },
+    });
     expect(parseFlags('?census=maybe&workers=99&slice=0&depth=x')).toEqual({ tuning: {} });
     expect(parseFlags('')).toEqual({ tuning: {} });
     expect(parseFlags('?open=sample')).toEqual({ openSample: true, tuning: {} });
@@ -27,7 +31,13 @@ describe('settings', () => {
   it('falls back to the defaults on unreadable storage', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(readSettings(memoryStorage({ 'coreview.settings': '{nope' }))).toEqual(DEFAULT_SETTINGS);
-    expect(readSettings({ getItem: () => { throw new Error('denied'); } })).toEqual(DEFAULT_SETTINGS);
+    expect(
+      readSettings({
+        getItem: () => {
+          throw new Error('denied');
+        },
+      }),
+    ).toEqual(DEFAULT_SETTINGS);
     expect(readSettings(undefined)).toEqual(DEFAULT_SETTINGS);
     warn.mockRestore();
   });

@@ -41,7 +41,10 @@ export function parseFlags(search: string): UrlFlags {
     ...(census === 'off' || census === 'on' ? { census: census === 'on' } : {}),
     ...(p.get('open') === 'sample' ? { openSample: true } : {}),
     ...(intFlag(p, 'workers', 1, 8) !== undefined ? { workers: intFlag(p, 'workers', 1, 8) } : {}),
-    tuning: { ...(slice !== undefined ? { sliceSize: slice * 1024 * 1024 } : {}), ...(depth !== undefined ? { depth } : {}) },
+    tuning: {
+      ...(slice !== undefined ? { sliceSize: slice * 1024 * 1024 } : {}),
+      ...(depth !== undefined ? { depth } : {}),
+    },
   };
 }
 

@@ -49,10 +49,27 @@ export function useCensus(
       }
       setState((s) => {
         if (!mine(s)) return s;
-        if (!end.ok) return { ...s, status: 'failed', failures: [end.reason === 'lost' ? `${end.message}; it has been replaced` : `the census could not start (${end.reason})`] };
+        if (!end.ok)
+          return {
+            ...s,
+            status: 'failed',
+            failures: [
+              end.reason === 'lost'
+                ? `${end.message}; it has been replaced`
+                : `the census could not start (${end.reason})`,
+            ],
+          };
         if (end.kind === 'cancelled') return { ...s, status: 'cancelled' };
         if (end.kind !== 'census') return s;
-        return { ...s, status: end.complete ? 'done' : 'failed', version: s.version + 1, progress: end.progress, failures: end.failures, ...(end.os !== undefined ? { os: end.os } : {}), ...(end.runtime !== undefined ? { runtime: end.runtime } : {}) };
+        return {
+          ...s,
+          status: end.complete ? 'done' : 'failed',
+          version: s.version + 1,
+          progress: end.progress,
+          failures: end.failures,
+          ...(end.os !== undefined ? { os: end.os } : {}),
+          ...(end.runtime !== undefined ? { runtime: end.runtime } : {}),
+        };
       });
     });
   }, [scans, view, tuning, onSettled]);

@@ -3,7 +3,14 @@
  * screen), open/sample/cancel actions, exports, and a notice when a worker died and was replaced.
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AnalysisView, DumpId, ExportRequest, LoadProgress, LoadState, SettledView } from '../../workers/engine-protocol';
+import type {
+  AnalysisView,
+  DumpId,
+  ExportRequest,
+  LoadProgress,
+  LoadState,
+  SettledView,
+} from '../../workers/engine-protocol';
 import { EnginePool } from '../../workers/pool';
 import { EngineSession } from './engine-session';
 import { ScanSession } from './scan-session';
@@ -15,7 +22,10 @@ export const SAMPLE_NAME = 'sample.core';
 export const LOADED_MARK = 'coreview:analysis-received';
 
 function createWorker(): Worker {
-  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'coreview-engine' });
+  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'coreview-engine',
+  });
 }
 
 export function shownAnalysis(state: LoadState): AnalysisView | undefined {
@@ -56,7 +66,9 @@ export interface Engine {
 
 /** `view` with what a census settled, when it is dump `id`; else `view` itself. */
 function settledView(view: AnalysisView | undefined, id: DumpId, settled: SettledView): AnalysisView | undefined {
-  return view?.id === id ? { ...view, regions: settled.regions, totals: settled.totals, imageTotals: settled.imageTotals } : view;
+  return view?.id === id
+    ? { ...view, regions: settled.regions, totals: settled.totals, imageTotals: settled.imageTotals }
+    : view;
 }
 
 export function useEngine(flags: UrlFlags): Engine {
@@ -73,7 +85,9 @@ export function useEngine(flags: UrlFlags): Engine {
   const size = poolSize(flags, navigator.hardwareConcurrency);
   const engine = useCallback(() => {
     if (engineRef.current === undefined) {
-      const pool = new EnginePool(size, createWorker, { onWorkerLost: (_slot, message) => setNotice(`${message}. It was replaced.`) });
+      const pool = new EnginePool(size, createWorker, {
+        onWorkerLost: (_slot, message) => setNotice(`${message}. It was replaced.`),
+      });
       const session = new EngineSession(pool);
       engineRef.current = { pool, session, scans: new ScanSession(pool, session) };
     }
@@ -88,10 +102,13 @@ export function useEngine(flags: UrlFlags): Engine {
     };
   }, [engine]);
 
-  const progress = useCallback((mine: number) => (p: LoadProgress) => {
-    if (token.current !== mine) return;
-    setState((s) => (s.status === 'loading' ? { ...s, progress: p } : s));
-  }, []);
+  const progress = useCallback(
+    (mine: number) => (p: LoadProgress) => {
+      if (token.current !== mine) return;
+      setState((s) => (s.status === 'loading' ? { ...s, progress: p } : s));
+    },
+    [],
+  );
 
   const loadFile = useCallback(
     async (file: File, mine: number) => {
@@ -106,7 +123,8 @@ export function useEngine(flags: UrlFlags): Engine {
       // task on the main thread (100k regions: the virtualizer's measurements alone are costly; `npm run bench`
       // prints the time to the first screen rendered and the longest main-thread task).
       if (outcome.ok) startTransition(() => setState({ status: 'ready', view: outcome.view }));
-      else if ('cancelled' in outcome) setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
+      else if ('cancelled' in outcome)
+        setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
       else setState({ status: 'error', name: file.name, failure: outcome.failure, previous });
     },
     [engine, progress],
@@ -127,23 +145,31 @@ export function useEngine(flags: UrlFlags): Engine {
     const previous = shownAnalysis(stateRef.current);
     setState({ status: 'loading', name: SAMPLE_NAME, previous });
     const url = new URL(SAMPLE_URL, document.baseURI).href;
-    void engine().session.fetchSample(url, SAMPLE_NAME, progress(mine)).then((result) => {
-      if (token.current !== mine) return;
-      if (result.ok) void loadFile(result.file, mine);
-      else if ('cancelled' in result) setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
-      else setState({ status: 'error', name: SAMPLE_NAME, failure: result.failure, previous });
-    });
+    void engine()
+      .session.fetchSample(url, SAMPLE_NAME, progress(mine))
+      .then((result) => {
+        if (token.current !== mine) return;
+        if (result.ok) void loadFile(result.file, mine);
+        else if ('cancelled' in result)
+          setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
+        else setState({ status: 'error', name: SAMPLE_NAME, failure: result.failure, previous });
+      });
   }, [engine, progress, loadFile]);
 
   const cancel = useCallback(() => engine().session.cancel(), [engine]);
 
   const dismiss = useCallback(() => {
     setNotice(undefined);
-    setState((s) => (s.status !== 'error' ? s : s.previous === undefined ? { status: 'idle' } : { status: 'ready', view: s.previous }));
+    setState((s) =>
+      s.status !== 'error' ? s : s.previous === undefined ? { status: 'idle' } : { status: 'ready', view: s.previous },
+    );
   }, []);
 
   const exportText = useCallback((request: ExportRequest) => engine().session.exportText(request), [engine]);
-  const readMemory = useCallback((address: bigint, length: number) => engine().session.readMemory(address, length), [engine]);
+  const readMemory = useCallback(
+    (address: bigint, length: number) => engine().session.readMemory(address, length),
+    [engine],
+  );
   const threadRegisters = useCallback((thread: number) => engine().session.threadRegisters(thread), [engine]);
   const scans = useCallback(() => engine().scans, [engine]);
 
@@ -159,7 +185,33 @@ export function useEngine(flags: UrlFlags): Engine {
   }, []);
 
   return useMemo(
-    () => ({ state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, parts: engine, settleView }),
-    [state, notice, open, openSample, cancel, dismiss, exportText, readMemory, threadRegisters, scans, engine, settleView],
+    () => ({
+      state,
+      notice,
+      open,
+      openSample,
+      cancel,
+      dismiss,
+      exportText,
+      readMemory,
+      threadRegisters,
+      scans,
+      parts: engine,
+      settleView,
+    }),
+    [
+      state,
+      notice,
+      open,
+      openSample,
+      cancel,
+      dismiss,
+      exportText,
+      readMemory,
+      threadRegisters,
+      scans,
+      engine,
+      settleView,
+    ],
   );
 }

@@ -47,11 +47,20 @@ export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, 
         if (s === undefined || handle.current !== h) return s;
         if (!outcome.ok) {
           if (outcome.reason === 'pattern') return { ...s, status: 'invalid', message: outcome.error.message };
-          return { ...s, status: 'failed', message: outcome.reason === 'lost' ? outcome.message : 'the dump is not loaded' };
+          return {
+            ...s,
+            status: 'failed',
+            message: outcome.reason === 'lost' ? outcome.message : 'the dump is not loaded',
+          };
         }
         if (outcome.kind === 'cancelled') return { ...s, status: 'cancelled' };
         if (outcome.kind !== 'search') return s;
-        return { ...s, status: outcome.limitReached ? 'paused' : 'done', progress: outcome.progress, failures: outcome.failures };
+        return {
+          ...s,
+          status: outcome.limitReached ? 'paused' : 'done',
+          progress: outcome.progress,
+          failures: outcome.failures,
+        };
       }),
     );
   }, []);
@@ -62,7 +71,11 @@ export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, 
       setState({ dumpId, query, status: 'running', hits: [], limit: SEARCH_STEP, failures: [] });
       const h = scans().start({ kind: 'search', query, limit: SEARCH_STEP, tuning }, (event) => {
         if (event.kind !== 'hits') return;
-        setState((s) => (s === undefined || handle.current !== h ? s : { ...s, progress: event.progress, hits: event.hits.length > 0 ? [...s.hits, ...event.hits] : s.hits }));
+        setState((s) =>
+          s === undefined || handle.current !== h
+            ? s
+            : { ...s, progress: event.progress, hits: event.hits.length > 0 ? [...s.hits, ...event.hits] : s.hits },
+        );
       });
       handle.current = h;
       handleFor.current = dumpId;
@@ -81,7 +94,9 @@ export function useSearch(scans: () => ScanSession, dumpId: DumpId | undefined, 
 
   const cancel = useCallback(() => {
     handle.current?.cancel();
-    setState((s) => (s !== undefined && (s.status === 'running' || s.status === 'paused') ? { ...s, status: 'cancelled' } : s));
+    setState((s) =>
+      s !== undefined && (s.status === 'running' || s.status === 'paused') ? { ...s, status: 'cancelled' } : s,
+    );
   }, []);
 
   // Another dump: stop this dump's search (a paused one holds its coordinator's state). Keyed on the dump only, so

@@ -12,7 +12,11 @@ function storage(): Storage | undefined {
   }
 }
 
-export function useSettings(): { readonly flags: UrlFlags; readonly settings: Settings; readonly setAutoCensus: (on: boolean) => void } {
+export function useSettings(): {
+  readonly flags: UrlFlags;
+  readonly settings: Settings;
+  readonly setAutoCensus: (on: boolean) => void;
+} {
   const flags = useMemo(() => parseFlags(window.location.search), []);
   const [settings, setSettings] = useState<Settings>(() => initialSettings(storage(), flags));
   const setAutoCensus = useCallback((autoCensus: boolean) => {

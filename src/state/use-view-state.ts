@@ -10,7 +10,11 @@ export function useViewState(): [ViewState, (update: (s: ViewState) => ViewState
   useEffect(() => {
     const hash = formatHash(state);
     if (hash !== window.location.hash && !(hash === '' && window.location.hash === '')) {
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
+      window.history.replaceState(
+        window.history.state,
+        '',
+        `${window.location.pathname}${window.location.search}${hash}`,
+      );
     }
   }, [state]);
   useEffect(() => {

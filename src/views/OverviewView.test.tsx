@@ -21,8 +21,19 @@ describe('Overview: the OS and runtime rows', () => {
       evidence: '/usr/lib/x86_64-linux-gnu/libc.so.6',
       heuristic: 'identify-os',
       ranked: [
-        { source: 'library-paths', says: 'Debian or Ubuntu', evidence: '/usr/lib/x86_64-linux-gnu/libc.so.6', mapping: '/usr/lib/x86_64-linux-gnu/libc.so.6' },
-        { source: 'rid-graph', says: 'ignored: part of a RID graph', evidence: 'ol.7-x64', note: 'one of 4 RIDs within 256 bytes of each other', address: 0x268faaa8n },
+        {
+          source: 'library-paths',
+          says: 'Debian or Ubuntu',
+          evidence: '/usr/lib/x86_64-linux-gnu/libc.so.6',
+          mapping: '/usr/lib/x86_64-linux-gnu/libc.so.6',
+        },
+        {
+          source: 'rid-graph',
+          says: 'ignored: part of a RID graph',
+          evidence: 'ol.7-x64',
+          note: 'one of 4 RIDs within 256 bytes of each other',
+          address: 0x268faaa8n,
+        },
       ],
     });
     const v = await view((v) => ({ ...v, overview: { ...v.overview, process: { ...v.overview.process, os } } }));
@@ -40,8 +51,19 @@ describe('Overview: the OS and runtime rows', () => {
   });
 
   it('the runtime row says when the version is unknown', async () => {
-    const v = await view((v) => ({ ...v, overview: { ...v.overview, process: { ...v.overview.process, runtime: { name: 'Node.js', evidence: 'maps /usr/bin/node; no version in the path' } } } }));
+    const v = await view((v) => ({
+      ...v,
+      overview: {
+        ...v.overview,
+        process: {
+          ...v.overview.process,
+          runtime: { name: 'Node.js', evidence: 'maps /usr/bin/node; no version in the path' },
+        },
+      },
+    }));
     render(<OverviewView view={v} onPickKind={() => undefined} onShowView={() => undefined} />);
-    expect(screen.getByText('Runtime').nextElementSibling?.textContent).toBe('Node.js version unknown (maps /usr/bin/node; no version in the path)');
+    expect(screen.getByText('Runtime').nextElementSibling?.textContent).toBe(
+      'Node.js version unknown (maps /usr/bin/node; no version in the path)',
+    );
   });
 });

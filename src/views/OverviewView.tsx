@@ -33,14 +33,29 @@ const OS_SOURCES: Record<OsView['source'], string> = {
 
 /** The badge's tooltip: the heuristic, then every piece of evidence strongest first, as the CLI prints it. */
 function osTooltip(os: OsView): string {
-  return [`Heuristic identify-os, from ${OS_SOURCES[os.source]}: ${os.evidence}`, 'Evidence, strongest first:', ...osEvidenceLines(os.ranked)].join('\n');
+  return [
+    `Heuristic identify-os, from ${OS_SOURCES[os.source]}: ${os.evidence}`,
+    'Evidence, strongest first:',
+    ...osEvidenceLines(os.ranked),
+  ].join('\n');
 }
 
 /** The distribution, said to be a guess, with where it was found and a link to that memory. */
-function OsFact({ os, onShowMemory }: { readonly os: OsView | undefined; readonly onShowMemory?: (address: bigint, length: number) => void }): ReactNode {
+function OsFact({
+  os,
+  onShowMemory,
+}: {
+  readonly os: OsView | undefined;
+  readonly onShowMemory?: (address: bigint, length: number) => void;
+}): ReactNode {
   const census = useCensusState();
   const pending = census?.status === 'running' ? ' The memory census is looking for better evidence…' : '';
-  if (os === undefined) return <span className="muted">unknown{pending === '' ? ' (no os-release text, .NET RID or telling library path found)' : ` —${pending}`}</span>;
+  if (os === undefined)
+    return (
+      <span className="muted">
+        unknown{pending === '' ? ' (no os-release text, .NET RID or telling library path found)' : ` —${pending}`}
+      </span>
+    );
   const address = os.address;
   return (
     <span data-testid="os-fact">
@@ -54,7 +69,12 @@ function OsFact({ os, onShowMemory }: { readonly os: OsView | undefined; readonl
         (onShowMemory === undefined ? (
           <span className="mono">{address}</span>
         ) : (
-          <button type="button" className="link mono" onClick={() => onShowMemory(BigInt(address), os.evidence.length)} title="Show this memory in the hex view">
+          <button
+            type="button"
+            className="link mono"
+            onClick={() => onShowMemory(BigInt(address), os.evidence.length)}
+            title="Show this memory in the hex view"
+          >
             {address}
           </button>
         ))}
@@ -85,9 +105,14 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
       {top !== undefined && (
         <section className="headline" aria-label="Where the memory is">
           <p data-testid="headline">
-            <strong>{top.kind}</strong> {humanSize(top.size)} of {humanSize(all)} — {Math.round(top.percent)} % — in {groupedBytes(top.count)} region
+            <strong>{top.kind}</strong> {humanSize(top.size)} of {humanSize(all)} — {Math.round(top.percent)} % — in{' '}
+            {groupedBytes(top.count)} region
             {top.count === 1 ? '' : 's'}
-            {top.heuristic && <HeuristicBadge text={`Some ${top.kind} regions are classified by a heuristic; see the region table for the evidence.`} />}
+            {top.heuristic && (
+              <HeuristicBadge
+                text={`Some ${top.kind} regions are classified by a heuristic; see the region table for the evidence.`}
+              />
+            )}
           </p>
           <p className="usage-line">
             <KindUsage total={top} index={0} testId="headline-usage" />
@@ -116,13 +141,32 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
           <h2 id="process-title">Process</h2>
           <dl>
             <Fact label="Name">{p.name ?? <span className="muted">not recorded</span>}</Fact>
-            {p.args !== undefined && p.args !== '' && <Fact label="Arguments"><span className="mono wrap">{p.args}</span></Fact>}
-            {p.executable !== undefined && <Fact label="Executable"><span className="path">{p.executable}</span></Fact>}
-            <Fact label="PID">{p.pid ?? '?'}{p.ppid !== undefined && <span className="muted"> (parent {p.ppid})</span>}</Fact>
+            {p.args !== undefined && p.args !== '' && (
+              <Fact label="Arguments">
+                <span className="mono wrap">{p.args}</span>
+              </Fact>
+            )}
+            {p.executable !== undefined && (
+              <Fact label="Executable">
+                <span className="path">{p.executable}</span>
+              </Fact>
+            )}
+            <Fact label="PID">
+              {p.pid ?? '?'}
+              {p.ppid !== undefined && <span className="muted"> (parent {p.ppid})</span>}
+            </Fact>
             {p.uid !== undefined && <Fact label="UID">{p.uid}</Fact>}
             <Fact label="Signal">
               {p.snapshot === true ? (
-                <span title={p.signalName !== undefined ? `gdb's gcore wrote ${p.signalName}: its own stop, not a signal the process received` : undefined}>snapshot (gcore), not signalled</span>
+                <span
+                  title={
+                    p.signalName !== undefined
+                      ? `gdb's gcore wrote ${p.signalName}: its own stop, not a signal the process received`
+                      : undefined
+                  }
+                >
+                  snapshot (gcore), not signalled
+                </span>
               ) : p.signal === undefined ? (
                 <span className="muted">none (a live snapshot, e.g. gcore)</span>
               ) : (
@@ -132,10 +176,15 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
                 </>
               )}
             </Fact>
-            {p.faultAddress !== undefined && <Fact label="Fault address"><span className="mono">{p.faultAddress}</span></Fact>}
+            {p.faultAddress !== undefined && (
+              <Fact label="Fault address">
+                <span className="mono">{p.faultAddress}</span>
+              </Fact>
+            )}
             {runtime !== undefined && (
               <Fact label="Runtime">
-                {runtime.name} {runtime.version ?? <span className="muted">version unknown</span>} <span className="muted">({runtime.evidence})</span>
+                {runtime.name} {runtime.version ?? <span className="muted">version unknown</span>}{' '}
+                <span className="muted">({runtime.evidence})</span>
               </Fact>
             )}
           </dl>
@@ -167,7 +216,8 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
               {modules.length} modules · {d.notes} notes · {d.programHeaders} program headers
             </Fact>
             <Fact label="Read">
-              {humanSize(d.bytesRead)} of headers and notes in {view.analyzeMs.toFixed(0)} ms <span className="muted">(the header pass never reads the memory itself)</span>
+              {humanSize(d.bytesRead)} of headers and notes in {view.analyzeMs.toFixed(0)} ms{' '}
+              <span className="muted">(the header pass never reads the memory itself)</span>
             </Fact>
           </dl>
         </section>
@@ -193,8 +243,12 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
             <table className="static-table modules">
               <thead>
                 <tr>
-                  <th scope="col" className="num">Start</th>
-                  <th scope="col" className="num">End</th>
+                  <th scope="col" className="num">
+                    Start
+                  </th>
+                  <th scope="col" className="num">
+                    End
+                  </th>
                   <th scope="col">Path</th>
                   <th scope="col">Build ID</th>
                 </tr>

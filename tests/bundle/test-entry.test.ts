@@ -22,7 +22,13 @@ afterAll(() => {
 async function builtScripts(mode: 'production' | 'test'): Promise<Map<string, string>> {
   const outDir = mkdtempSync(join(tmpdir(), `coreview-${mode}-build-`));
   outDirs.push(outDir);
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await build({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    mode,
+    logLevel: 'silent',
+    build: { outDir, emptyOutDir: true },
+  });
   const assets = join(outDir, 'assets');
   return new Map(
     readdirSync(assets)

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-export const CORPUS_DIR = process.env.COREVIEW_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const CORPUS_DIR =
+  process.env.COREVIEW_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 export const ORACLE_DIR = join(CORPUS_DIR, 'oracle');
 
 export interface CorpusNote {
@@ -38,9 +39,15 @@ export interface CorpusCore {
 /** Every ELF core of the corpus: top-level *.core and compressed/*.core.gz. */
 export function corpusCoreFiles(): string[] {
   if (!existsSync(CORPUS_DIR)) return [];
-  const top = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.core')).map((f) => join(CORPUS_DIR, f));
+  const top = readdirSync(CORPUS_DIR)
+    .filter((f) => f.endsWith('.core'))
+    .map((f) => join(CORPUS_DIR, f));
   const gzDir = join(CORPUS_DIR, 'compressed');
-  const gz = existsSync(gzDir) ? readdirSync(gzDir).filter((f) => f.endsWith('.core.gz')).map((f) => join(gzDir, f)) : [];
+  const gz = existsSync(gzDir)
+    ? readdirSync(gzDir)
+        .filter((f) => f.endsWith('.core.gz'))
+        .map((f) => join(gzDir, f))
+    : [];
   return [...top, ...gz].sort();
 }
 

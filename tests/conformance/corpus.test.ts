@@ -73,55 +73,63 @@ const KNOWN: readonly Known[] = [
     field: /^(dump\.(programHeaders|loadSegments)|regions\.totalSize \(PT_LOAD regions\))$/,
     source: 'llvm-readelf',
     kind: 'oracle',
-    reason: 'LLVM 19 llvm-readelf does not resolve PN_XNUM: it prints e_phnum (65535) and lists only 65535 headers (binutils readelf prints the real count)',
+    reason:
+      'LLVM 19 llvm-readelf does not resolve PN_XNUM: it prints e_phnum (65535) and lists only 65535 headers (binutils readelf prints the real count)',
   },
   {
     core: MIPS_CORES,
     field: /^process\.(signalCode|signalErrno|faultAddress)$/,
     source: 'eu-readelf',
     kind: 'oracle',
-    reason: "eu-readelf 0.188 decodes MIPS siginfo in the generic order (signo, errno, code); MIPS has si_code before si_errno (arch/mips/include/uapi/asm/siginfo.h), so it also sees si_code 0 and prints no fault address; the raw bytes decoded in MIPS's order agree with the engine",
+    reason:
+      "eu-readelf 0.188 decodes MIPS siginfo in the generic order (signo, errno, code); MIPS has si_code before si_errno (arch/mips/include/uapi/asm/siginfo.h), so it also sees si_code 0 and prints no fault address; the raw bytes decoded in MIPS's order agree with the engine",
   },
   {
     core: 'elfutils-test-core',
     field: /^module@0x7f67f2(a|c)af000 \(test-core-lib\.so\) buildId$/,
     source: 'eu-unstrip',
     kind: 'oracle',
-    reason: "without -e, eu-unstrip 0.188 places test-core-lib.so at 0x7f67f2caf000, the value elfutils' own test calls the old failure; with -e (and in the test's expected output) it is 0x7f67f2aaf000, where NT_FILE and the engine put it",
+    reason:
+      "without -e, eu-unstrip 0.188 places test-core-lib.so at 0x7f67f2caf000, the value elfutils' own test calls the old failure; with -e (and in the test's expected output) it is 0x7f67f2aaf000, where NT_FILE and the engine put it",
   },
   {
     core: /^(angr-true-libc-ld|lief-ELF64_x86-64_core_hello-c|rizin-core-linux-arm64)$/,
     field: /^module@0x[0-9a-f]+ \(\[vdso\]\) buildId$/,
     source: 'eu-unstrip',
     kind: 'oracle',
-    reason: "eu-unstrip 0.188 does not list the vDSO of these cores, yet its ELF header and build-id are in the dump at AT_SYSINFO_EHDR (checked with eu-readelf -n on the extracted page)",
+    reason:
+      'eu-unstrip 0.188 does not list the vDSO of these cores, yet its ELF header and build-id are in the dump at AT_SYSINFO_EHDR (checked with eu-readelf -n on the extracted page)',
   },
   {
     core: /^lldb-linux-(mipsel-gnuabio32|mips64el-gnuabin32)$/,
     field: /^(files\.count|files\[\d+\])$/,
     source: 'readelf',
     kind: 'oracle',
-    reason: 'the MIPS kernel wrote NT_FILE with 64-bit words into this ELF32 core; llvm-readelf and eu-readelf decode 32-bit words and print a garbage mapping; the engine detects the 64-bit layout and agrees with the note decoded by hand',
+    reason:
+      'the MIPS kernel wrote NT_FILE with 64-bit words into this ELF32 core; llvm-readelf and eu-readelf decode 32-bit words and print a garbage mapping; the engine detects the 64-bit layout and agrees with the note decoded by hand',
   },
   // --- ours differs by design
   {
     core: 'elfutils-testfile-phdrs',
     field: 'regions.totalSize (PT_LOAD regions)',
     kind: 'by design',
-    reason: 'the 66000 PT_LOADs are identical (synthetic file): overlapping PT_LOADs are clipped so each byte is counted once (model/regions.ts), the PT_LOAD sum counts it 66000 times',
+    reason:
+      'the 66000 PT_LOADs are identical (synthetic file): overlapping PT_LOADs are clipped so each byte is counted once (model/regions.ts), the PT_LOAD sum counts it 66000 times',
   },
   {
     core: /^lldb-gcore-linux-(i386|x86_64)$/,
     field: 'threads[*].stopSignal',
     kind: 'by design',
-    reason: "gdb's gcore writes pr_cursig 0 and one NT_SIGINFO (SIGSTOP) per thread; lldb reports the per-thread NT_SIGINFO, the engine reports pr_cursig per thread and the first NT_SIGINFO as the process signal (process.signal = 19 agrees)",
+    reason:
+      "gdb's gcore writes pr_cursig 0 and one NT_SIGINFO (SIGSTOP) per thread; lldb reports the per-thread NT_SIGINFO, the engine reports pr_cursig per thread and the first NT_SIGINFO as the process signal (process.signal = 19 agrees)",
   },
   {
     core: 'elfutils-test-core',
     field: 'module@0x400000 (test-core.exec) buildId',
     source: 'eu-unstrip -e',
     kind: 'by design',
-    reason: "elfutils' test hands eu-unstrip the executable (-e test-core.exec); the core holds neither its ELF header (p_filesz 0) nor a .so name, so the engine does not list it (plain eu-unstrip does not either)",
+    reason:
+      "elfutils' test hands eu-unstrip the executable (-e test-core.exec); the core holds neither its ELF header (p_filesz 0) nor a .so name, so the engine does not list it (plain eu-unstrip does not either)",
   },
   // --- gaps in the engine (to be fixed; the entry then goes away)
   {
@@ -135,7 +143,9 @@ const KNOWN: readonly Known[] = [
 
 function knownFor(core: string, c: { field: string; source: string }): Known | undefined {
   const match = (p: string | RegExp, v: string) => (typeof p === 'string' ? p === v : p.test(v));
-  return KNOWN.find((k) => match(k.core, core) && match(k.field, c.field) && (k.source === undefined || c.source.includes(k.source)));
+  return KNOWN.find(
+    (k) => match(k.core, core) && match(k.field, c.field) && (k.source === undefined || c.source.includes(k.source)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -179,7 +189,8 @@ class Checks {
     }
     for (const [value, sources] of byValue) {
       this.count++;
-      if (VERBOSE?.test(this.core)) console.log(`${this.core}: ${field}: ${ours} ${ours === value ? '==' : 'vs'} ${value} [${sources.join('+')}]`);
+      if (VERBOSE?.test(this.core))
+        console.log(`${this.core}: ${field}: ${ours} ${ours === value ? '==' : 'vs'} ${value} [${sources.join('+')}]`);
       const label = () => `${this.core}: ${field} [${sources.join('+')}]`;
       if (ours === value) {
         expect.soft(ours).toBe(value);
@@ -261,7 +272,10 @@ function rawPrstatus(desc: Uint8Array, s: Shape): { tid: number; cursig: number 
 }
 
 /** elf_prpsinfo ends with pr_pid, pr_ppid, pr_pgrp, pr_sid (4 bytes each), pr_fname[16], pr_psargs[80]: anchor at the end. */
-function rawPrpsinfo(desc: Uint8Array, s: Shape): { pid: number; ppid: number; fname: string; psargs: string } | undefined {
+function rawPrpsinfo(
+  desc: Uint8Array,
+  s: Shape,
+): { pid: number; ppid: number; fname: string; psargs: string } | undefined {
   if (desc.length < 112) return undefined;
   const dv = view(desc);
   const text = (at: number, n: number) => {
@@ -270,7 +284,12 @@ function rawPrpsinfo(desc: Uint8Array, s: Shape): { pid: number; ppid: number; f
     return Buffer.from(nul >= 0 ? b.subarray(0, nul) : b).toString('latin1');
   };
   const end = desc.length;
-  return { pid: dv.getInt32(end - 112, s.little), ppid: dv.getInt32(end - 108, s.little), fname: text(end - 96, 16), psargs: text(end - 80, 80) };
+  return {
+    pid: dv.getInt32(end - 112, s.little),
+    ppid: dv.getInt32(end - 108, s.little),
+    fname: text(end - 96, 16),
+    psargs: text(end - 80, 80),
+  };
 }
 
 /** Signals whose number differs from x86/arm's on MIPS, SPARC, Alpha, PA-RISC (SIGBUS is 10 there). */
@@ -283,7 +302,10 @@ function sigbus(machine: number): number {
  * (arch/mips/include/uapi/asm/siginfo.h). si_addr, the first union member, follows the 3 ints padded to the word
  * size; it is meaningful for the fault signals when 0 < si_code < SI_KERNEL (kernel/signal.c siginfo_layout()).
  */
-function rawSiginfo(desc: Uint8Array, s: Shape): { signo: number; code: number; errno: number; fault?: bigint } | undefined {
+function rawSiginfo(
+  desc: Uint8Array,
+  s: Shape,
+): { signo: number; code: number; errno: number; fault?: bigint } | undefined {
   if (desc.length < 16) return undefined;
   const dv = view(desc);
   const mips = s.machine === 8;
@@ -293,7 +315,11 @@ function rawSiginfo(desc: Uint8Array, s: Shape): { signo: number; code: number; 
   const addrAt = s.bits === 64 ? 16 : 12;
   const faultSignals = [4, 5, 8, 11, sigbus(s.machine)];
   const hasAddr = faultSignals.includes(signo) && code > 0 && code < 0x80 && desc.length >= addrAt + s.bits / 8;
-  const fault = hasAddr ? (s.bits === 64 ? dv.getBigUint64(addrAt, s.little) : BigInt(dv.getUint32(addrAt, s.little))) : undefined;
+  const fault = hasAddr
+    ? s.bits === 64
+      ? dv.getBigUint64(addrAt, s.little)
+      : BigInt(dv.getUint32(addrAt, s.little))
+    : undefined;
   return { signo, code, errno, ...(fault !== undefined ? { fault } : {}) };
 }
 
@@ -307,10 +333,14 @@ function llvmTypeNumber(n: LlvmNote): number | undefined {
 
 /** Per-thread notes of BSD cores: owner `NetBSD-CORE@<lwp>` (PT_GETREGS) or `OpenBSD@<tid>` (NT_OPENBSD_REGS). */
 function bsdThreadIds(notes: readonly LlvmNote[], machine: number): number[] | undefined {
-  const netbsd = notes.filter((n) => n.owner.startsWith('NetBSD-CORE@') && llvmTypeNumber(n) === NETBSD_GETREGS[machine]);
+  const netbsd = notes.filter(
+    (n) => n.owner.startsWith('NetBSD-CORE@') && llvmTypeNumber(n) === NETBSD_GETREGS[machine],
+  );
   if (notes.some((n) => n.owner.startsWith('NetBSD-CORE'))) return netbsd.map((n) => Number(n.owner.split('@')[1]));
   if (notes.some((n) => n.owner.startsWith('OpenBSD'))) {
-    return notes.filter((n) => n.owner.startsWith('OpenBSD@') && n.typeName === 'NT_OPENBSD_REGS').map((n) => Number(n.owner.split('@')[1]));
+    return notes
+      .filter((n) => n.owner.startsWith('OpenBSD@') && n.typeName === 'NT_OPENBSD_REGS')
+      .map((n) => Number(n.owner.split('@')[1]));
   }
   return undefined;
 }
@@ -320,7 +350,10 @@ function bsdThreadIds(notes: readonly LlvmNote[], machine: number): number[] | u
  * 4 ints and four 4-word signal sets), OpenBSD struct elfcore_procinfo (cpi_signo 8, cpi_sigcode 12; cpi_pid at 32,
  * after 4 ints and 4 words).
  */
-function rawBsdProcinfo(notes: readonly LlvmNote[], s: Shape): { pid: number; signo: number; sigcode: number; source: string } | undefined {
+function rawBsdProcinfo(
+  notes: readonly LlvmNote[],
+  s: Shape,
+): { pid: number; signo: number; sigcode: number; source: string } | undefined {
   const net = notes.find((n) => n.owner === 'NetBSD-CORE' && n.typeName === 'NT_NETBSDCORE_PROCINFO');
   const open = notes.find((n) => n.owner === 'OpenBSD' && n.typeName === 'NT_OPENBSD_PROCINFO');
   const note = net ?? open;
@@ -407,13 +440,22 @@ function expectSegments(phdrs: readonly OraclePhdr[], fileSize: number): Map<num
     const avail = BigInt(fileSize) - p.offset;
     const inFile = avail <= 0n ? 0n : wanted < avail ? wanted : avail;
     const present = inFile - skipped > 0n ? inFile - skipped : 0n;
-    out.set(p.index, segmentLine(`${hex(start)}-${hex(end)}`, permsOf(p.flags), hex(p.offset), present, inFile < wanted));
+    out.set(
+      p.index,
+      segmentLine(`${hex(start)}-${hex(end)}`, permsOf(p.flags), hex(p.offset), present, inFile < wanted),
+    );
     prevEnd = end;
   }
   return out;
 }
 
-function segmentLine(range: string, perms: string, offset: string, inDump: bigint | number, truncated: boolean): string {
+function segmentLine(
+  range: string,
+  perms: string,
+  offset: string,
+  inDump: bigint | number,
+  truncated: boolean,
+): string {
   return `${range} ${perms} @${offset} inDump=${inDump}${truncated ? ' truncated' : ''}`;
 }
 
@@ -421,14 +463,25 @@ function segmentLine(range: string, perms: string, offset: string, inDump: bigin
 function oursSegment(rs: readonly Region[], vaddr: bigint | undefined): string {
   if (rs.length === 0) return NONE;
   const perms = [...new Set(rs.map((r) => r.perms))].join(',');
-  const bases = vaddr === undefined ? '?' : [...new Set(rs.map((r) => hex(BigInt(r.dumpOffset) - (r.start - vaddr))))].join(',');
+  const bases =
+    vaddr === undefined ? '?' : [...new Set(rs.map((r) => hex(BigInt(r.dumpOffset) - (r.start - vaddr))))].join(',');
   const inDump = rs.reduce((n, r) => n + r.inDump, 0);
-  return segmentLine(coverage(rs), perms, bases, inDump, rs.some((r) => r.truncated));
+  return segmentLine(
+    coverage(rs),
+    perms,
+    bases,
+    inDump,
+    rs.some((r) => r.truncated),
+  );
 }
 
 /** Go's debug/elf test table: `| PT_LOAD | X+R | 0x1000 | 0x400000 | 0x0 | 0x0 | 0x1000 | 0x1000 |`. */
 function goProgHeaders(md: string): OraclePhdr[] {
-  const rows = [...md.matchAll(/^\| PT_(\w+) \| ([^|]+) \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| 0x[0-9a-f]+ \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| 0x[0-9a-f]+ \|$/gm)];
+  const rows = [
+    ...md.matchAll(
+      /^\| PT_(\w+) \| ([^|]+) \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| 0x[0-9a-f]+ \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| 0x[0-9a-f]+ \|$/gm,
+    ),
+  ];
   return rows.map((m, index) => {
     const flags = (m[2] ?? '').trim();
     return {
@@ -493,12 +546,24 @@ function checkHeader(c: Checks, a: Analysis, entry: CorpusEntry, o: Oracles, phd
     bin && { source: 'readelf', value: String(bin.phnumResolved ?? bin.phnum) },
     llvm && { source: 'llvm-readelf', value: String(llvm.phnumResolved ?? llvm.phnum) },
   ]);
-  const loads = [...phdrs].map(([source, list]) => ({ source, value: String(list.filter((p) => p.type === 'LOAD').length) }));
-  c.add('dump.loadSegments', String(a.dump.loadSegments), [...loads, prov && { source: 'PROVENANCE', value: String(prov.loads) }]);
+  const loads = [...phdrs].map(([source, list]) => ({
+    source,
+    value: String(list.filter((p) => p.type === 'LOAD').length),
+  }));
+  c.add('dump.loadSegments', String(a.dump.loadSegments), [
+    ...loads,
+    prov && { source: 'PROVENANCE', value: String(prov.loads) },
+  ]);
   c.add('dump.size', String(a.dump.size), [prov && { source: 'PROVENANCE', value: String(prov.size) }]);
 }
 
-function checkSegments(c: Checks, a: Analysis, fileSize: number, phdrs: Map<string, OraclePhdr[]>, fileRanges: readonly { start: bigint; end: bigint }[] | undefined): void {
+function checkSegments(
+  c: Checks,
+  a: Analysis,
+  fileSize: number,
+  phdrs: Map<string, OraclePhdr[]>,
+  fileRanges: readonly { start: bigint; end: bigint }[] | undefined,
+): void {
   const ours = regionsBySegment(a.regions);
   const expectations = [...phdrs].map(([source, list]) => ({ source, list, segments: expectSegments(list, fileSize) }));
   const indices = new Set<number>();
@@ -525,7 +590,9 @@ function checkSegments(c: Checks, a: Analysis, fileSize: number, phdrs: Map<stri
       break;
     }
   }
-  c.add('regions.order', order, [{ source: 'types/region.ts (regions sorted by address, no byte twice)', value: 'sorted, disjoint' }]);
+  c.add('regions.order', order, [
+    { source: 'types/region.ts (regions sorted by address, no byte twice)', value: 'sorted, disjoint' },
+  ]);
   // Regions outside every PT_LOAD (segment -1): the NT_FILE mappings no PT_LOAD covers (gdb's gcore leaves
   // unmodified read-only file mappings out), with nothing in the dump.
   const outside = a.regions.filter((r) => r.segment === -1);
@@ -538,18 +605,31 @@ function checkSegments(c: Checks, a: Analysis, fileSize: number, phdrs: Map<stri
   for (const [source, list] of phdrs) {
     const loads = list.filter((p) => p.type === 'LOAD');
     if (fileRanges !== undefined) {
-      const uncovered = subtract(fileRanges, loads.filter((p) => p.memsz > 0n).map((p) => ({ start: p.vaddr, end: p.vaddr + p.memsz })));
+      const uncovered = subtract(
+        fileRanges,
+        loads.filter((p) => p.memsz > 0n).map((p) => ({ start: p.vaddr, end: p.vaddr + p.memsz })),
+      );
       outsideOracles.push({ source: `${source} + llvm-readelf NT_FILE`, value: `${coverage(uncovered)} inDump=0` });
     }
-    totalOracles.push({ source: `${source} (sum of PT_LOAD p_memsz)`, value: String(loads.reduce((n, p) => n + p.memsz, 0n)) });
+    totalOracles.push({
+      source: `${source} (sum of PT_LOAD p_memsz)`,
+      value: String(loads.reduce((n, p) => n + p.memsz, 0n)),
+    });
   }
-  c.add('regions outside PT_LOADs (NT_FILE only)', `${coverage(outside)} inDump=${outside.reduce((n, r) => n + r.inDump, 0)}`, outsideOracles);
+  c.add(
+    'regions outside PT_LOADs (NT_FILE only)',
+    `${coverage(outside)} inDump=${outside.reduce((n, r) => n + r.inDump, 0)}`,
+    outsideOracles,
+  );
   const total = a.regions.filter((r) => r.segment !== -1).reduce((n, r) => n + BigInt(r.size), 0n);
   c.add('regions.totalSize (PT_LOAD regions)', String(total), totalOracles);
 }
 
 /** `ranges` minus the union of `holes`. */
-function subtract(ranges: readonly { start: bigint; end: bigint }[], holes: readonly { start: bigint; end: bigint }[]): { start: bigint; end: bigint }[] {
+function subtract(
+  ranges: readonly { start: bigint; end: bigint }[],
+  holes: readonly { start: bigint; end: bigint }[],
+): { start: bigint; end: bigint }[] {
   const out: { start: bigint; end: bigint }[] = [];
   for (const r of ranges) {
     let pieces = [{ start: r.start, end: r.end }];
@@ -567,7 +647,13 @@ function subtract(ranges: readonly { start: bigint; end: bigint }[], holes: read
   return out;
 }
 
-function checkWarnings(c: Checks, a: Analysis, fileSize: number, phdrs: readonly OraclePhdr[] | undefined, source: string): void {
+function checkWarnings(
+  c: Checks,
+  a: Analysis,
+  fileSize: number,
+  phdrs: readonly OraclePhdr[] | undefined,
+  source: string,
+): void {
   if (phdrs === undefined) return;
   const loads = phdrs.filter((p) => p.type === 'LOAD');
   const truncated = loads.some((p) => p.offset + (p.filesz < p.memsz ? p.filesz : p.memsz) > BigInt(fileSize));
@@ -579,7 +665,13 @@ function checkWarnings(c: Checks, a: Analysis, fileSize: number, phdrs: readonly
   ]);
 }
 
-function checkThreads(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly LlvmNote[] | undefined, euSources: readonly { source: string; text: string }[]): void {
+function checkThreads(
+  c: Checks,
+  a: Analysis,
+  s: Shape,
+  llvmNotes: readonly LlvmNote[] | undefined,
+  euSources: readonly { source: string; text: string }[],
+): void {
   const prov = provenance.get(c.core);
   const ours = {
     count: String(a.threads.length),
@@ -615,9 +707,22 @@ function checkThreads(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly Llvm
   c.add('threads.cursig', ours.cursig, sigs);
 }
 
-function checkProcess(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly LlvmNote[] | undefined, euSources: readonly { source: string; text: string }[]): void {
+function checkProcess(
+  c: Checks,
+  a: Analysis,
+  s: Shape,
+  llvmNotes: readonly LlvmNote[] | undefined,
+  euSources: readonly { source: string; text: string }[],
+): void {
   const p = a.process;
-  const fields: Record<'pid' | 'ppid' | 'uid' | 'gid' | 'fname' | 'psargs', OracleValue[]> = { pid: [], ppid: [], uid: [], gid: [], fname: [], psargs: [] };
+  const fields: Record<'pid' | 'ppid' | 'uid' | 'gid' | 'fname' | 'psargs', OracleValue[]> = {
+    pid: [],
+    ppid: [],
+    uid: [],
+    gid: [],
+    fname: [],
+    psargs: [],
+  };
   const psargs = (v: string) => JSON.stringify(v.trimEnd());
   const prpsinfoNotes = llvmNotes?.filter((n) => n.owner === 'CORE' && n.typeName === 'NT_PRPSINFO') ?? [];
   const raw = prpsinfoNotes[0]?.desc ? rawPrpsinfo(prpsinfoNotes[0].desc, s) : undefined;
@@ -627,7 +732,10 @@ function checkProcess(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly Llvm
     fields.ppid.push({ source: src, value: String(raw.ppid) });
     fields.fname.push({ source: src, value: JSON.stringify(raw.fname) });
     fields.psargs.push({ source: src, value: psargs(raw.psargs) });
-  } else if (llvmNotes !== undefined && !llvmNotes.some((n) => n.owner.startsWith('NetBSD') || n.owner.startsWith('OpenBSD'))) {
+  } else if (
+    llvmNotes !== undefined &&
+    !llvmNotes.some((n) => n.owner.startsWith('NetBSD') || n.owner.startsWith('OpenBSD'))
+  ) {
     // No NT_PRPSINFO (a kernel crash dump, a hand-made core): no name or arguments to show.
     fields.fname.push({ source: 'llvm-readelf (no NT_PRPSINFO)', value: NONE });
     fields.psargs.push({ source: 'llvm-readelf (no NT_PRPSINFO)', value: NONE });
@@ -657,7 +765,13 @@ function checkProcess(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly Llvm
   c.add('process.args (trailing blanks trimmed)', p.args === undefined ? NONE : JSON.stringify(p.args), fields.psargs);
 }
 
-function checkSignal(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly LlvmNote[] | undefined, euSources: readonly { source: string; text: string }[]): void {
+function checkSignal(
+  c: Checks,
+  a: Analysis,
+  s: Shape,
+  llvmNotes: readonly LlvmNote[] | undefined,
+  euSources: readonly { source: string; text: string }[],
+): void {
   const p = a.process;
   const sig: (OracleValue | undefined)[] = [];
   const code: OracleValue[] = [];
@@ -673,7 +787,9 @@ function checkSignal(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly LlvmN
     fault.push({ source: rawSrc, value: opt(raw.fault) });
   }
   for (const eu of euSources) {
-    const si = parseEuReadelfNotes(eu.text).map(euSiginfo).find((x) => x !== undefined);
+    const si = parseEuReadelfNotes(eu.text)
+      .map(euSiginfo)
+      .find((x) => x !== undefined);
     if (si !== undefined) {
       sig.push({ source: eu.source, value: String(si.signo) });
       code.push({ source: eu.source, value: String(si.code) });
@@ -704,13 +820,24 @@ function checkSignal(c: Checks, a: Analysis, s: Shape, llvmNotes: readonly LlvmN
   c.add('process.faultAddress', opt(p.faultAddress), fault);
 }
 
-function checkFiles(c: Checks, a: Analysis, llvmNotes: readonly LlvmNote[] | undefined, euSources: readonly { source: string; text: string }[], expected: string | undefined): void {
+function checkFiles(
+  c: Checks,
+  a: Analysis,
+  llvmNotes: readonly LlvmNote[] | undefined,
+  euSources: readonly { source: string; text: string }[],
+  expected: string | undefined,
+): void {
   const lists: { source: string; entries: string[]; pageSize?: number }[] = [];
-  const fmt = (start: bigint, end: bigint, offset: bigint, path: string) => `${hex(start)}-${hex(end)} @${hex(offset)} ${path}`;
+  const fmt = (start: bigint, end: bigint, offset: bigint, path: string) =>
+    `${hex(start)}-${hex(end)} @${hex(offset)} ${path}`;
   const llvmFile = llvmNotes?.find((n) => n.owner === 'CORE' && n.typeName === 'NT_FILE');
   if (llvmFile?.file) {
     const page = BigInt(llvmFile.file.pageSize);
-    lists.push({ source: 'llvm-readelf', pageSize: llvmFile.file.pageSize, entries: llvmFile.file.entries.map((e) => fmt(e.start, e.end, e.pageOffset * page, e.path)) });
+    lists.push({
+      source: 'llvm-readelf',
+      pageSize: llvmFile.file.pageSize,
+      entries: llvmFile.file.entries.map((e) => fmt(e.start, e.end, e.pageOffset * page, e.path)),
+    });
   } else if (llvmNotes !== undefined) {
     lists.push({ source: 'llvm-readelf (no NT_FILE)', entries: [] });
   }
@@ -723,10 +850,17 @@ function checkFiles(c: Checks, a: Analysis, llvmNotes: readonly LlvmNote[] | und
     // pyelftools' 64-bit test lists byte offsets, its 32-bit test the raw page_offset ("(pages)" in the header).
     const page = /page_offset \(pages\)/.test(expected) ? BigInt(/page_size = (\d+)/.exec(expected)?.[1] ?? 1) : 1n;
     const rows = [...expected.matchAll(/^\| \d+ \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| (0x[0-9a-f]+) \| (.+?) \|$/gm)];
-    lists.push({ source: 'pyelftools test', entries: rows.map((m) => fmt(BigInt(m[1] ?? 0), BigInt(m[2] ?? 0), BigInt(m[3] ?? 0) * page, m[4] ?? '')) });
+    lists.push({
+      source: 'pyelftools test',
+      entries: rows.map((m) => fmt(BigInt(m[1] ?? 0), BigInt(m[2] ?? 0), BigInt(m[3] ?? 0) * page, m[4] ?? '')),
+    });
   }
   const hand = NT_FILE_BY_HAND[c.core];
-  if (hand) lists.push({ source: 'NT_FILE decoded by hand (64-bit words)', entries: hand.map((e) => fmt(e.start, e.end, e.offset, e.path)) });
+  if (hand)
+    lists.push({
+      source: 'NT_FILE decoded by hand (64-bit words)',
+      entries: hand.map((e) => fmt(e.start, e.end, e.offset, e.path)),
+    });
   const prov = provenance.get(c.core);
   const ours = a.files.map((f) => fmt(f.start, f.end, f.fileOffset, f.path));
   c.add('files.count', String(ours.length), [
@@ -735,7 +869,11 @@ function checkFiles(c: Checks, a: Analysis, llvmNotes: readonly LlvmNote[] | und
   ]);
   const n = Math.max(ours.length, ...lists.map((l) => l.entries.length));
   for (let i = 0; i < n; i++) {
-    c.add(`files[${i}]`, ours[i] ?? NONE, lists.map((l) => ({ source: l.source, value: l.entries[i] ?? NONE })));
+    c.add(
+      `files[${i}]`,
+      ours[i] ?? NONE,
+      lists.map((l) => ({ source: l.source, value: l.entries[i] ?? NONE })),
+    );
   }
   // dump.pageSize is the MMU page size: AT_PAGESZ, and NT_FILE's page_size when it is one (gdb writes 1: its
   // offsets are in bytes; the MIPS cores below have 0).
@@ -756,7 +894,8 @@ function checkModules(c: Checks, a: Analysis, name: string, o: Oracles): void {
   const withExec = readOracleText(`${name}.eu-unstrip-with-exec.txt`);
   if (withExec !== undefined) sources.push({ source: 'eu-unstrip -e', modules: parseEuUnstrip(withExec) });
   if (o.expected !== undefined) {
-    for (const block of expectedUnstripBlocks(o.expected)) sources.push({ source: 'elfutils test (expected eu-unstrip)', modules: parseEuUnstrip(block) });
+    for (const block of expectedUnstripBlocks(o.expected))
+      sources.push({ source: 'elfutils test (expected eu-unstrip)', modules: parseEuUnstrip(block) });
   }
   if (sources.length === 0) return;
   // Ours for an eu-unstrip start address: the module starting there, else a module no eu-unstrip line starts at one
@@ -788,7 +927,11 @@ function checkModules(c: Checks, a: Analysis, name: string, o: Oracles): void {
   // by their NT_FILE path alone, and eu-unstrip needs a header or a link-map entry).
   for (const m of a.modules) {
     if (matched.has(m) || !m.headerInDump) continue;
-    c.add(`module@${hex(m.start)} (${basename(m.path)}) buildId`, buildId(m), sources.map((s) => ({ source: s.source, value: NONE })));
+    c.add(
+      `module@${hex(m.start)} (${basename(m.path)}) buildId`,
+      buildId(m),
+      sources.map((s) => ({ source: s.source, value: NONE })),
+    );
   }
 }
 
@@ -804,17 +947,40 @@ function checkExpected(c: Checks, a: Analysis, md: string | undefined): void {
   };
   // lldb (TestLinuxCore.py, TestGCore.py, TestLinuxCoreThreads.py, TestNetBSDCore.py), golang/debug, pyelftools.
   add('process.pid', opt(a.process.pid), int(rows.get('process id')), '(process id)');
-  add('threads.count', String(a.threads.length), int(rows.get('thread count') ?? rows.get('thread (LWP) count')), '(thread count)');
-  const fname = tick(rows.get('thread name (= NT_PRPSINFO pr_fname, 16-byte field, 15 chars + NUL)') ?? rows.get('pr_fname (16 bytes)'));
+  add(
+    'threads.count',
+    String(a.threads.length),
+    int(rows.get('thread count') ?? rows.get('thread (LWP) count')),
+    '(thread count)',
+  );
+  const fname = tick(
+    rows.get('thread name (= NT_PRPSINFO pr_fname, 16-byte field, 15 chars + NUL)') ?? rows.get('pr_fname (16 bytes)'),
+  );
   add('process.name', opt(a.process.name), fname === undefined ? undefined : JSON.stringify(fname), '(pr_fname)');
   // "lldb regions" = the PT_LOAD count (each expected.md says so).
-  add('dump.loadSegments', String(a.dump.loadSegments), int(rows.get('memory regions')), '(lldb memory regions = PT_LOADs)');
+  add(
+    'dump.loadSegments',
+    String(a.dump.loadSegments),
+    int(rows.get('memory regions')),
+    '(lldb memory regions = PT_LOADs)',
+  );
   const args = tick(rows.get('Args() (from NT_PRPSINFO pr_psargs)') ?? rows.get('pr_psargs (80 bytes)'));
-  add('process.args (trailing blanks trimmed)', opt(a.process.args), args === undefined ? undefined : JSON.stringify(args.trimEnd()), '(pr_psargs)');
-  for (const [key, field] of [['pr_uid', 'process.uid'], ['pr_gid', 'process.gid'], ['pr_pid', 'process.pid'], ['pr_ppid', 'process.ppid']] as const) {
+  add(
+    'process.args (trailing blanks trimmed)',
+    opt(a.process.args),
+    args === undefined ? undefined : JSON.stringify(args.trimEnd()),
+    '(pr_psargs)',
+  );
+  for (const [key, field] of [
+    ['pr_uid', 'process.uid'],
+    ['pr_gid', 'process.gid'],
+    ['pr_pid', 'process.pid'],
+    ['pr_ppid', 'process.ppid'],
+  ] as const) {
     add(field, opt(a.process[field.slice(8) as 'uid' | 'gid' | 'pid' | 'ppid']), int(rows.get(key)), `(${key})`);
   }
-  if (rows.get('PtrSize / LogPtrSize') !== undefined) add('elf.class', `ELF${a.dump.bits}`, `ELF${Number(int(rows.get('PtrSize / LogPtrSize'))) * 8}`, '(PtrSize)');
+  if (rows.get('PtrSize / LogPtrSize') !== undefined)
+    add('elf.class', `ELF${a.dump.bits}`, `ELF${Number(int(rows.get('PtrSize / LogPtrSize'))) * 8}`, '(PtrSize)');
   if (rows.get('ByteOrder') === 'LittleEndian') add('elf.endian', a.dump.endian, 'little', '(ByteOrder)');
   if (rows.get('Arch') === 'amd64') add('elf.machine', String(a.dump.machine), '62', '(Arch amd64)');
   const triple = rows.get('Architecture');
@@ -829,41 +995,88 @@ function checkExpected(c: Checks, a: Analysis, md: string | undefined): void {
     const t = a.threads.find((x) => x.crashed);
     add('threads.crashed.tid', opt(t?.tid), crashing[1], '(crashing thread id)');
     add('threads.crashed.signal', opt(t?.signal), crashing[2], '(crashing thread stop signal)');
-    add('threads[0].tid (the kernel writes the signalled thread first)', opt(a.threads[0]?.tid), crashing[1], '(crashing thread id)');
+    add(
+      'threads[0].tid (the kernel writes the signalled thread first)',
+      opt(a.threads[0]?.tid),
+      crashing[1],
+      '(crashing thread id)',
+    );
   }
   if (rows.get('other threads') === 'stop signal 0') {
     // lldb's per-thread stop signal comes from NT_SIGINFO, which only the signalled thread has; the engine's
     // equivalent is `crashed` (pr_cursig itself is repeated in every thread by the kernel).
-    add('threads[others].crashed', a.threads.filter((t) => !t.crashed).map(() => 'false').join(','), 'false,false', '(other threads: stop signal 0)');
+    add(
+      'threads[others].crashed',
+      a.threads
+        .filter((t) => !t.crashed)
+        .map(() => 'false')
+        .join(','),
+      'false,false',
+      '(other threads: stop signal 0)',
+    );
   }
   const every = /^signal (\d+)/.exec(rows.get("every thread's stop reason") ?? '');
   if (every) {
     add('process.signal', String(a.process.signal ?? 0), every[1], "(every thread's stop reason)");
-    add('threads[*].stopSignal', a.threads.map((t) => t.signal).join(','), a.threads.map(() => every[1]).join(','), "(every thread's stop reason)");
+    add(
+      'threads[*].stopSignal',
+      a.threads.map((t) => t.signal).join(','),
+      a.threads.map(() => every[1]).join(','),
+      "(every thread's stop reason)",
+    );
   }
   const stop = rows.get('stop info');
   if (stop !== undefined) {
     // NetBSD: "LWP 1 signalled SIGSEGV (11)…", "selected thread = LWP 2, signal SIGSEGV…; LWP 1 ALSO reports SIGSEGV",
     // "selected thread = LWP 2, signal SIGSEGV (11)…; LWP 1 has signal 0".
     const lwp = /LWP (\d+)(?: signalled|, signal) SIGSEGV/.exec(stop);
-    if (lwp) add(`thread ${lwp[1]} signal`, opt(a.threads.find((t) => t.tid === Number(lwp[1]))?.signal), '11', '(stop info)');
+    if (lwp)
+      add(`thread ${lwp[1]} signal`, opt(a.threads.find((t) => t.tid === Number(lwp[1]))?.signal), '11', '(stop info)');
     const also = /LWP (\d+) ALSO reports SIGSEGV/.exec(stop);
-    if (also) add(`thread ${also[1]} signal`, opt(a.threads.find((t) => t.tid === Number(also[1]))?.signal), '11', '(stop info)');
+    if (also)
+      add(
+        `thread ${also[1]} signal`,
+        opt(a.threads.find((t) => t.tid === Number(also[1]))?.signal),
+        '11',
+        '(stop info)',
+      );
     const zero = /LWP (\d+) has signal 0/.exec(stop);
-    if (zero) add(`thread ${zero[1]} signal`, opt(a.threads.find((t) => t.tid === Number(zero[1]))?.signal), '0', '(stop info)');
+    if (zero)
+      add(
+        `thread ${zero[1]} signal`,
+        opt(a.threads.find((t) => t.tid === Number(zero[1]))?.signal),
+        '0',
+        '(stop info)',
+      );
     add('process.signal', String(a.process.signal ?? 0), '11', '(stop info: SIGSEGV)');
   }
   for (const [key, value] of rows) {
     const read = /^memory read of (\d+) bytes at (0x[0-9a-f]+)$/.exec(key);
-    if (read && /must FAIL/.test(value)) add(`readable bytes at ${read[2]}`, String(readableBytes(a.regions, BigInt(read[2] ?? 0), Number(read[1]))), '0', '(memory read must fail: p_filesz 0)');
+    if (read && /must FAIL/.test(value))
+      add(
+        `readable bytes at ${read[2]}`,
+        String(readableBytes(a.regions, BigInt(read[2] ?? 0), Number(read[1]))),
+        '0',
+        '(memory read must fail: p_filesz 0)',
+      );
   }
   const short = /reading (\d+) bytes at (0x[0-9A-Fa-f]+) returns only (\d+) bytes/.exec(md);
-  if (short) add(`readable bytes at ${short[2]}`, String(readableBytes(a.regions, BigInt(short[2] ?? 0), Number(short[1]))), short[3], '(test_read_memory)');
+  if (short)
+    add(
+      `readable bytes at ${short[2]}`,
+      String(readableBytes(a.regions, BigInt(short[2] ?? 0), Number(short[1]))),
+      short[3],
+      '(test_read_memory)',
+    );
   // lldb test_same_pid_running: the pid's file offsets inside NT_PRSTATUS (pr_pid) and NT_PRPSINFO (pr_pid).
-  const offsets = /at FILE OFFSET (0x[0-9a-f]+) \(inside NT_PRSTATUS\) and at FILE OFFSET (0x[0-9a-f]+) \(inside NT_PRPSINFO\)/.exec(md);
+  const offsets =
+    /at FILE OFFSET (0x[0-9a-f]+) \(inside NT_PRSTATUS\) and at FILE OFFSET (0x[0-9a-f]+) \(inside NT_PRPSINFO\)/.exec(
+      md,
+    );
   if (offsets) {
     const noteAt = (off: number) =>
-      a.dump.notes.find((n) => off >= n.offset && off < n.offset + 12 + Math.ceil((n.name.length + 1) / 4) * 4 + n.size)?.typeName ?? NONE;
+      a.dump.notes.find((n) => off >= n.offset && off < n.offset + 12 + Math.ceil((n.name.length + 1) / 4) * 4 + n.size)
+        ?.typeName ?? NONE;
     add(`note holding file offset ${offsets[1]}`, noteAt(Number(offsets[1])), 'NT_PRSTATUS', '(pid file offset)');
     add(`note holding file offset ${offsets[2]}`, noteAt(Number(offsets[2])), 'NT_PRPSINFO', '(pid file offset)');
   }
@@ -882,7 +1095,12 @@ function checkExpected(c: Checks, a: Analysis, md: string | undefined): void {
       if (f[3] === undefined) continue;
       const addr = BigInt(`0x${f[2]}`);
       const m = a.modules.find((x) => addr >= x.start && addr < x.end);
-      add(`address ${hex(addr)} module`, m ? basename(m.path) : '(in no module)', basename(f[3]), '(eu-stack frame module)');
+      add(
+        `address ${hex(addr)} module`,
+        m ? basename(m.path) : '(in no module)',
+        basename(f[3]),
+        '(eu-stack frame module)',
+      );
     }
   }
 
@@ -896,10 +1114,21 @@ function checkExpected(c: Checks, a: Analysis, md: string | undefined): void {
   }
   // rizin `iSS~?` counts the lines of its segment listing: one per program header plus 3 (both rizin tests agree).
   const iss = codeBlockAfter(md, '`iSS~?`')?.trim() ?? /`iSS~\?`[^\n]*== (\d+)/.exec(md)?.[1];
-  if (iss !== undefined && /^\d+$/.test(iss)) add('dump.programHeaders + 3', String(a.dump.programHeaders + 3), iss, '(rizin iSS~? line count)');
+  if (iss !== undefined && /^\d+$/.test(iss))
+    add('dump.programHeaders + 3', String(a.dump.programHeaders + 3), iss, '(rizin iSS~? line count)');
   // Program header counts (elfutils getphdrnum, rizin).
-  add('dump.programHeaders', String(a.dump.programHeaders), /elf_getphdrnum\) -> `(\d+)`/.exec(md)?.[1], '(getphdrnum)');
-  add('dump.programHeaders', String(a.dump.programHeaders), /program header count \(PN_XNUM resolved\) == (\d+)/.exec(md)?.[1], '(PN_XNUM count)');
+  add(
+    'dump.programHeaders',
+    String(a.dump.programHeaders),
+    /elf_getphdrnum\) -> `(\d+)`/.exec(md)?.[1],
+    '(getphdrnum)',
+  );
+  add(
+    'dump.programHeaders',
+    String(a.dump.programHeaders),
+    /program header count \(PN_XNUM resolved\) == (\d+)/.exec(md)?.[1],
+    '(PN_XNUM count)',
+  );
   // Go debug/elf FileHeader.
   const fh = /Class ELFCLASS(\d+), Data ELFDATA2(LSB|MSB),.*Machine EM_(\w+)/.exec(md);
   if (fh) {
@@ -914,12 +1143,24 @@ function checkExpected(c: Checks, a: Analysis, md: string | undefined): void {
  * page_size 4096, one mapping, offset 0): every tool (llvm-readelf, eu-readelf) decodes it with 32-bit words and
  * prints garbage (page size 0, start 0x1000, end 0, empty name). Decoded by hand from the raw descriptor.
  */
-const NT_FILE_BY_HAND: Readonly<Record<string, readonly { start: bigint; end: bigint; offset: bigint; path: string }[]>> = {
+const NT_FILE_BY_HAND: Readonly<
+  Record<string, readonly { start: bigint; end: bigint; offset: bigint; path: string }[]>
+> = {
   'lldb-linux-mipsel-gnuabio32': [
-    { start: 0x400000n, end: 0x401000n, offset: 0n, path: '/home/nin/LLVM-new/llvm/tools/lldb/packages/Python/lldbsuite/test/functionalities/postmortem/elf-core/linux-mipsel-gnuabio32.out' },
+    {
+      start: 0x400000n,
+      end: 0x401000n,
+      offset: 0n,
+      path: '/home/nin/LLVM-new/llvm/tools/lldb/packages/Python/lldbsuite/test/functionalities/postmortem/elf-core/linux-mipsel-gnuabio32.out',
+    },
   ],
   'lldb-linux-mips64el-gnuabin32': [
-    { start: 0x10000000n, end: 0x10001000n, offset: 0n, path: '/home/nin/LLVM-new/llvm/tools/lldb/packages/Python/lldbsuite/test/functionalities/postmortem/elf-core/linux-mips64el-gnuabin32.out' },
+    {
+      start: 0x10000000n,
+      end: 0x10001000n,
+      offset: 0n,
+      path: '/home/nin/LLVM-new/llvm/tools/lldb/packages/Python/lldbsuite/test/functionalities/postmortem/elf-core/linux-mips64el-gnuabin32.out',
+    },
   ],
 };
 
@@ -931,7 +1172,10 @@ const NT_FILE_BY_HAND: Readonly<Record<string, readonly { start: bigint; end: bi
 const ADDR2LINE: Readonly<Record<string, readonly { address: bigint; module?: string }[]>> = {
   'elfutils-testfile65': [{ address: 0x7fff94bffa30n, module: '[vdso]' }],
   'elfutils-testfile66': [{ address: 0x461b02d8n }, { address: 0x461c03d0n }],
-  'elfutils-testfile69': [{ address: 0x7f0bc6a33535n, module: 'testfile69.so' }, { address: 0x7f0bc6a33546n, module: 'testfile69.so' }],
+  'elfutils-testfile69': [
+    { address: 0x7f0bc6a33535n, module: 'testfile69.so' },
+    { address: 0x7f0bc6a33546n, module: 'testfile69.so' },
+  ],
   'elfutils-testfile70': [{ address: 0x7ff2cfe9b6b5n }],
   'elfutils-test-core': [{ address: 0x7f67f2aaf619n, module: 'test-core-lib.so' }],
 };
@@ -940,7 +1184,9 @@ function checkAddr2line(c: Checks, a: Analysis): void {
   for (const { address, module } of ADDR2LINE[c.core] ?? []) {
     const m = a.modules.find((x) => address >= x.start && address < x.end);
     const ours = m === undefined ? '(in no module)' : module === undefined ? 'a module' : basename(m.path);
-    c.add(`address ${hex(address)} module`, ours, [{ source: 'expected.md (elfutils addr2line test)', value: module ?? 'a module' }]);
+    c.add(`address ${hex(address)} module`, ours, [
+      { source: 'expected.md (elfutils addr2line test)', value: module ?? 'a module' },
+    ]);
   }
 }
 
@@ -950,7 +1196,9 @@ function checkAddr2line(c: Checks, a: Analysis): void {
  */
 async function checkCutCopies(c: Checks, bytes: Uint8Array, phdrs: readonly OraclePhdr[] | undefined): Promise<void> {
   const note = phdrs?.find((p) => p.type === 'NOTE');
-  const cuts = [3, 40, 63, 100, note ? Number(note.offset) + 30 : 500, Math.floor(bytes.length / 2)].filter((n) => n < bytes.length);
+  const cuts = [3, 40, 63, 100, note ? Number(note.offset) + 30 : 500, Math.floor(bytes.length / 2)].filter(
+    (n) => n < bytes.length,
+  );
   const outcomes: string[] = [];
   for (const cut of [...new Set(cuts)]) {
     try {
@@ -959,7 +1207,9 @@ async function checkCutCopies(c: Checks, bytes: Uint8Array, phdrs: readonly Orac
       if (!isDumpError(e)) outcomes.push(`${cut} bytes: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     }
   }
-  c.add('cut copies: result or DumpError', outcomes.join('; ') || 'yes', [{ source: "coreview's contract: a core it cannot read throws DumpError (src/core/errors.ts)", value: 'yes' }]);
+  c.add('cut copies: result or DumpError', outcomes.join('; ') || 'yes', [
+    { source: "coreview's contract: a core it cannot read throws DumpError (src/core/errors.ts)", value: 'yes' },
+  ]);
 }
 
 async function checkCore(entry: CorpusEntry): Promise<Checks> {
@@ -967,7 +1217,11 @@ async function checkCore(entry: CorpusEntry): Promise<Checks> {
   const o = loadOracles(entry.name);
   const fileSize = coreSize(entry);
   const bytes = coreBytes(entry);
-  const shape: Shape = { bits: bytes[4] === 2 ? 64 : 32, little: bytes[5] === 1, machine: view(bytes).getUint16(18, bytes[5] === 1) };
+  const shape: Shape = {
+    bits: bytes[4] === 2 ? 64 : 32,
+    little: bytes[5] === 1,
+    machine: view(bytes).getUint16(18, bytes[5] === 1),
+  };
 
   let analysis: Analysis | undefined;
   let outcome = 'ok';
@@ -975,7 +1229,9 @@ async function checkCore(entry: CorpusEntry): Promise<Checks> {
   try {
     analysis = await analyzeCore(source);
   } catch (e) {
-    outcome = isDumpError(e) ? `DumpError: ${(e as Error).message}` : `threw ${e instanceof Error ? e.stack : String(e)}`;
+    outcome = isDumpError(e)
+      ? `DumpError: ${(e as Error).message}`
+      : `threw ${e instanceof Error ? e.stack : String(e)}`;
   } finally {
     await close();
   }
@@ -997,7 +1253,11 @@ async function checkCore(entry: CorpusEntry): Promise<Checks> {
 
   checkHeader(c, a, entry, o, phdrs);
   if (llvmNotes) {
-    const os = llvmNotes.some((n) => n.owner.startsWith('NetBSD-CORE')) ? 'NetBSD' : llvmNotes.some((n) => n.owner.startsWith('OpenBSD')) ? 'OpenBSD' : 'Linux';
+    const os = llvmNotes.some((n) => n.owner.startsWith('NetBSD-CORE'))
+      ? 'NetBSD'
+      : llvmNotes.some((n) => n.owner.startsWith('OpenBSD'))
+        ? 'OpenBSD'
+        : 'Linux';
     c.add('dump.os', a.dump.os, [{ source: 'llvm-readelf note owners', value: os }]);
   }
   const ntFile = llvmNotes?.find((n) => n.owner === 'CORE' && n.typeName === 'NT_FILE')?.file?.entries;
@@ -1020,37 +1280,46 @@ const reports: Checks[] = [];
 const skipReason = corpusSkipReason();
 const title = 'corpus conformance (ELF cores vs oracles)';
 
-describe.skipIf(skipReason !== undefined)(skipReason === undefined ? title : `${title} — skipped: ${skipReason}`, () => {
-  for (const entry of entries) {
-    it(entry.name, async () => {
-      reports.push(await checkCore(entry));
-    });
-  }
-
-  it('every KNOWN entry still matches a disagreement', () => {
-    const ran = new Set(reports.map((r) => r.core));
-    const used = new Set(reports.flatMap((r) => [...r.knownUsed]));
-    for (const k of KNOWN) {
-      const applies = [...ran].some((core) => (typeof k.core === 'string' ? k.core === core : k.core.test(core)));
-      if (applies) expect.soft(used.has(k), `stale KNOWN entry (no longer disagrees; remove it): ${String(k.core)} ${String(k.field)}`).toBe(true);
+describe.skipIf(skipReason !== undefined)(
+  skipReason === undefined ? title : `${title} — skipped: ${skipReason}`,
+  () => {
+    for (const entry of entries) {
+      it(entry.name, async () => {
+        reports.push(await checkCore(entry));
+      });
     }
-  });
 
-  afterAll(() => {
-    if (reports.length === 0) return;
-    const disagreeing = reports.filter((r) => r.disagreements.length > 0);
-    const unexplained = reports.filter((r) => r.disagreements.some((x) => !x.known));
-    const checks = reports.reduce((n, r) => n + r.count, 0);
-    const lines = [
-      `conformance: ${reports.length - disagreeing.length}/${reports.length} cores agree with the oracles ` +
-        `(${checks} checks; ${disagreeing.length - unexplained.length} cores with explained disagreements only, ${unexplained.length} with unexplained ones)`,
-    ];
-    for (const r of reports) {
-      for (const x of r.disagreements) {
-        const why = x.known ? `  — known (${x.known.kind}): ${x.known.reason}` : '  — UNEXPLAINED';
-        lines.push(`  ${r.core}: ${x.field}: ${x.ours} vs ${x.oracle} [${x.source}]${why}`);
+    it('every KNOWN entry still matches a disagreement', () => {
+      const ran = new Set(reports.map((r) => r.core));
+      const used = new Set(reports.flatMap((r) => [...r.knownUsed]));
+      for (const k of KNOWN) {
+        const applies = [...ran].some((core) => (typeof k.core === 'string' ? k.core === core : k.core.test(core)));
+        if (applies)
+          expect
+            .soft(
+              used.has(k),
+              `stale KNOWN entry (no longer disagrees; remove it): ${String(k.core)} ${String(k.field)}`,
+            )
+            .toBe(true);
       }
-    }
-    console.log(lines.join('\n'));
-  });
-});
+    });
+
+    afterAll(() => {
+      if (reports.length === 0) return;
+      const disagreeing = reports.filter((r) => r.disagreements.length > 0);
+      const unexplained = reports.filter((r) => r.disagreements.some((x) => !x.known));
+      const checks = reports.reduce((n, r) => n + r.count, 0);
+      const lines = [
+        `conformance: ${reports.length - disagreeing.length}/${reports.length} cores agree with the oracles ` +
+          `(${checks} checks; ${disagreeing.length - unexplained.length} cores with explained disagreements only, ${unexplained.length} with unexplained ones)`,
+      ];
+      for (const r of reports) {
+        for (const x of r.disagreements) {
+          const why = x.known ? `  — known (${x.known.kind}): ${x.known.reason}` : '  — UNEXPLAINED';
+          lines.push(`  ${r.core}: ${x.field}: ${x.ours} vs ${x.oracle} [${x.source}]${why}`);
+        }
+      }
+      console.log(lines.join('\n'));
+    });
+  },
+);

@@ -46,7 +46,8 @@ export function parseReadelfHeader(text: string): ReadelfHeader | undefined {
   const machine = field('Machine');
   const type = field('Type');
   const ph = field('Number of program headers');
-  if (elfClass === undefined || data === undefined || machine === undefined || type === undefined || ph === undefined) return undefined;
+  if (elfClass === undefined || data === undefined || machine === undefined || type === undefined || ph === undefined)
+    return undefined;
   const m = /^(\d+)(?: \((\d+)\))?$/.exec(ph);
   if (m?.[1] === undefined) return undefined;
   return {
@@ -71,7 +72,8 @@ export interface OraclePhdr {
   readonly flags: number;
 }
 
-const PHDR_ROW = /^ {2}(\S+)\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) ([R ])([W ])([E ]) /;
+const PHDR_ROW =
+  /^ {2}(\S+)\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) ([R ])([W ])([E ]) /;
 
 /** The `Program Headers:` table of readelf / llvm-readelf -W, in file order. */
 export function parseReadelfProgramHeaders(text: string): OraclePhdr[] {
@@ -109,7 +111,10 @@ export interface LlvmNote {
   /** Raw descriptor ("description data:"), when llvm-readelf printed it. */
   readonly desc?: Uint8Array;
   /** NT_FILE decoded by llvm-readelf. */
-  readonly file?: { readonly pageSize: number; readonly entries: { start: bigint; end: bigint; pageOffset: bigint; path: string }[] };
+  readonly file?: {
+    readonly pageSize: number;
+    readonly entries: { start: bigint; end: bigint; pageOffset: bigint; path: string }[];
+  };
 }
 
 /** The note list of llvm-readelf -n, in file order (all PT_NOTE segments). */
@@ -304,7 +309,8 @@ export function parseProvenanceSummary(): Map<string, ProvenanceRow> {
   const out = new Map<string, ProvenanceRow>();
   const p = join(CORPUS_DIR, 'PROVENANCE.md');
   if (!existsSync(p)) return out;
-  const row = /^\| `(?:compressed\/)?([^`]+?)\.core(?:\.gz)?` \| ([^|]+) \| (32|64) \| (LE|BE) \| (\d+) \| (\d+)[^|]* \| (yes|no) \| (\d+)(?: \(gz; (\d+) raw\))? \|/gm;
+  const row =
+    /^\| `(?:compressed\/)?([^`]+?)\.core(?:\.gz)?` \| ([^|]+) \| (32|64) \| (LE|BE) \| (\d+) \| (\d+)[^|]* \| (yes|no) \| (\d+)(?: \(gz; (\d+) raw\))? \|/gm;
   for (const m of readFileSync(p, 'utf8').matchAll(row)) {
     const [, name = '', arch = '', bits, endian, loads, threads, ntFile, size, raw] = m;
     out.set(name, {

@@ -126,7 +126,12 @@ function checkCore(core: CorpusCore): NoteReport[] {
   prstatus.forEach((note, i) => {
     const report: NoteReport = { where: `${core.name} #${i}`, problems: [], oracles: new Set(), known: [] };
     reports.push(report);
-    const r = parsePrstatus(note.desc, { machine: core.machine, bits: core.bits, endian: core.endian, flags: core.flags });
+    const r = parsePrstatus(note.desc, {
+      machine: core.machine,
+      bits: core.bits,
+      endian: core.endian,
+      flags: core.flags,
+    });
     if (!r.ok) {
       report.problems.push(r.error);
       return;
@@ -150,7 +155,8 @@ function checkCore(core: CorpusCore): NoteReport[] {
       const h = (k: string) => e.header.get(k);
       if (h('pid') !== BigInt(v.tid)) report.problems.push(`pid: eu-readelf ${h('pid')}, parsed ${v.tid}`);
       if (h('ppid') !== BigInt(v.ppid ?? -1)) report.problems.push(`ppid: eu-readelf ${h('ppid')}, parsed ${v.ppid}`);
-      if (h('cursig') !== BigInt(v.signal)) report.problems.push(`cursig: eu-readelf ${h('cursig')}, parsed ${v.signal}`);
+      if (h('cursig') !== BigInt(v.signal))
+        report.problems.push(`cursig: eu-readelf ${h('cursig')}, parsed ${v.signal}`);
       if (h('info.si_signo') !== BigInt(v.info.signo)) report.problems.push('info.si_signo differs');
       if (h('info.si_code') !== BigInt(v.info.code)) report.problems.push('info.si_code differs');
       if (h('info.si_errno') !== BigInt(v.info.errno)) report.problems.push('info.si_errno differs');
@@ -169,8 +175,10 @@ function checkCore(core: CorpusCore): NoteReport[] {
       }
       // Only for the hand-read cores: several others (lldb's trimmed gcore files, elfutils' truncated s390
       // cores, a kernel crash dump) keep too few PT_LOADs for this to hold.
-      if (!inLoad(core, v.pc ?? -1n, 1)) report.problems.push(`pc 0x${v.pc?.toString(16)} is not in an executable PT_LOAD`);
-      if (!inLoad(core, v.sp ?? -1n, 2)) report.problems.push(`sp 0x${v.sp?.toString(16)} is not in a writable PT_LOAD`);
+      if (!inLoad(core, v.pc ?? -1n, 1))
+        report.problems.push(`pc 0x${v.pc?.toString(16)} is not in an executable PT_LOAD`);
+      if (!inLoad(core, v.sp ?? -1n, 2))
+        report.problems.push(`sp 0x${v.sp?.toString(16)} is not in a writable PT_LOAD`);
     }
 
     const pid = rows.get('process id');
@@ -181,7 +189,8 @@ function checkCore(core: CorpusCore): NoteReport[] {
     const crashing = /^(\d+)/.exec(rows.get('crashing thread id') ?? '')?.[1];
     if (crashing !== undefined && i === 0) {
       report.oracles.add('expected.md crashing thread');
-      if (Number(crashing) !== v.tid) report.problems.push(`expected.md crashing thread ${crashing}, first note tid ${v.tid}`);
+      if (Number(crashing) !== v.tid)
+        report.problems.push(`expected.md crashing thread ${crashing}, first note tid ${v.tid}`);
     }
     if (i === 0) {
       // lldb's register tables ("| r0 | 0x00000000 |") and rizin's `ar` output describe the first thread.
@@ -245,29 +254,37 @@ describe.skipIf(skipReason !== undefined)(titled('NetBSD and OpenBSD thread note
       if (bsd.warnings.length > 0) problems.push(`${where}: warnings ${bsd.warnings.join('; ')}`);
       const rows = expectedRows(readOracle(`${core.name}.expected.md`) ?? '');
       const pid = rows.get('process id');
-      if (pid !== undefined && Number(pid) !== bsd.process.pid) problems.push(`${where}: pid ${bsd.process.pid}, expected ${pid}`);
+      if (pid !== undefined && Number(pid) !== bsd.process.pid)
+        problems.push(`${where}: pid ${bsd.process.pid}, expected ${pid}`);
       const count = rows.get('thread (LWP) count');
-      if (count !== undefined && Number(count) !== bsd.threads.length) problems.push(`${where}: ${bsd.threads.length} threads, expected ${count}`);
+      if (count !== undefined && Number(count) !== bsd.threads.length)
+        problems.push(`${where}: ${bsd.threads.length} threads, expected ${count}`);
       const stop = rows.get('stop info') ?? '';
       const sig = (tid: number) => bsd.threads.find((t) => t.tid === tid)?.signal;
       for (const m of stop.matchAll(/LWP (\d+) signalled \w+ \((\d+)\)/g)) {
-        if (sig(Number(m[1])) !== Number(m[2])) problems.push(`${where}: LWP ${m[1]} signal ${sig(Number(m[1]))}, expected ${m[2]}`);
+        if (sig(Number(m[1])) !== Number(m[2]))
+          problems.push(`${where}: LWP ${m[1]} signal ${sig(Number(m[1]))}, expected ${m[2]}`);
       }
       const selected = /selected thread = LWP (\d+)/.exec(stop)?.[1];
       if (selected !== undefined) {
         const t = bsd.threads.find((x) => x.tid === Number(selected));
-        if (!t?.crashed || t.signal !== 11) problems.push(`${where}: LWP ${selected} should be the signalled (SIGSEGV) thread`);
+        if (!t?.crashed || t.signal !== 11)
+          problems.push(`${where}: LWP ${selected} should be the signalled (SIGSEGV) thread`);
       }
-      for (const m of stop.matchAll(/LWP (\d+) ALSO reports SIGSEGV/g)) if (sig(Number(m[1])) !== 11) problems.push(`${where}: LWP ${m[1]} should report SIGSEGV`);
-      for (const m of stop.matchAll(/LWP (\d+) has signal 0/g)) if (sig(Number(m[1])) !== 0) problems.push(`${where}: LWP ${m[1]} should have signal 0`);
+      for (const m of stop.matchAll(/LWP (\d+) ALSO reports SIGSEGV/g))
+        if (sig(Number(m[1])) !== 11) problems.push(`${where}: LWP ${m[1]} should report SIGSEGV`);
+      for (const m of stop.matchAll(/LWP (\d+) has signal 0/g))
+        if (sig(Number(m[1])) !== 0) problems.push(`${where}: LWP ${m[1]} should have signal 0`);
       for (const t of bsd.threads) {
         threads++;
         if (t.pc === undefined || t.sp === undefined) {
           problems.push(`${where}: thread ${t.tid} has no pc/sp`);
           continue;
         }
-        if (!inLoad(core, t.pc, 1)) problems.push(`${where}: thread ${t.tid} pc 0x${t.pc.toString(16)} not in an executable PT_LOAD`);
-        if (!inLoad(core, t.sp, 2)) problems.push(`${where}: thread ${t.tid} sp 0x${t.sp.toString(16)} not in a writable PT_LOAD`);
+        if (!inLoad(core, t.pc, 1))
+          problems.push(`${where}: thread ${t.tid} pc 0x${t.pc.toString(16)} not in an executable PT_LOAD`);
+        if (!inLoad(core, t.sp, 2))
+          problems.push(`${where}: thread ${t.tid} sp 0x${t.sp.toString(16)} not in a writable PT_LOAD`);
       }
     }
     console.log(`bsd notes: ${threads} threads checked, ${problems.length} problems`);

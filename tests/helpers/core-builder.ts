@@ -167,7 +167,9 @@ export class CoreBuilder {
     const nameLen = align(nameBytes.length, 4);
     const w = new ByteWriter(12 + nameLen + align(desc.length, 4), this.endian, this.bits);
     w.bytes.fill(o.pad ?? 0, 12);
-    w.u32(0, o.namesz ?? nameBytes.length).u32(4, o.descsz ?? desc.length).u32(8, type);
+    w.u32(0, o.namesz ?? nameBytes.length)
+      .u32(4, o.descsz ?? desc.length)
+      .u32(8, type);
     w.put(12, nameBytes).put(12 + nameLen, desc);
     return this.noteBytes(w.bytes);
   }
@@ -201,14 +203,23 @@ export class CoreBuilder {
 
   /** The core's bytes; `truncateAt` cuts the file there (a dump cut short by ulimit or a full disk). */
   build(o: { readonly truncateAt?: number } = {}): Uint8Array {
-    const bytes = layout(this.options, this.bits, this.endian, this.machine, this.orderedLoads(), this.raws, this.noteSegments);
+    const bytes = layout(
+      this.options,
+      this.bits,
+      this.endian,
+      this.machine,
+      this.orderedLoads(),
+      this.raws,
+      this.noteSegments,
+    );
     return o.truncateAt === undefined ? bytes : truncate(bytes, o.truncateAt);
   }
 
   private orderedLoads(): LoadSpec[] {
     const order = this.options.order ?? 'sorted';
     const list = [...this.loads];
-    if (order === 'sorted') list.sort((a, b) => (a.spec.vaddr < b.spec.vaddr ? -1 : a.spec.vaddr > b.spec.vaddr ? 1 : a.order - b.order));
+    if (order === 'sorted')
+      list.sort((a, b) => (a.spec.vaddr < b.spec.vaddr ? -1 : a.spec.vaddr > b.spec.vaddr ? 1 : a.order - b.order));
     if (order === 'reversed') list.reverse();
     return list.map((l) => l.spec);
   }
@@ -265,16 +276,39 @@ function layout(
     const size = BigInt(l.size);
     const filesz = l.filesz ?? size;
     if (l.offset !== undefined) {
-      placed.push({ phdr: { type: PT_LOAD, flags: pfFlags(l.flags ?? 'rw-'), offset: l.offset, vaddr: l.vaddr, filesz, memsz: size, align: 0x1000 } });
+      placed.push({
+        phdr: {
+          type: PT_LOAD,
+          flags: pfFlags(l.flags ?? 'rw-'),
+          offset: l.offset,
+          vaddr: l.vaddr,
+          filesz,
+          memsz: size,
+          align: 0x1000,
+        },
+      });
       continue;
     }
-    if (BigInt(filesz) > BigInt(MAX_DEFAULT_FILESZ)) throw new Error(`PT_LOAD at 0x${l.vaddr.toString(16)}: give an explicit filesz (or offset) for ${filesz} bytes`);
+    if (BigInt(filesz) > BigInt(MAX_DEFAULT_FILESZ))
+      throw new Error(`PT_LOAD at 0x${l.vaddr.toString(16)}: give an explicit filesz (or offset) for ${filesz} bytes`);
     cursor = align(cursor, o.dataAlign ?? 8);
     const bytes = new Uint8Array(Number(filesz)).fill(l.fill ?? 0);
-    const write = (at: number, d: Uint8Array | string) => bytes.set((typeof d === 'string' ? ascii(d) : d).subarray(0, Math.max(0, bytes.length - at)), at);
+    const write = (at: number, d: Uint8Array | string) =>
+      bytes.set((typeof d === 'string' ? ascii(d) : d).subarray(0, Math.max(0, bytes.length - at)), at);
     if (l.data !== undefined) write(0, l.data);
     for (const [at, d] of l.at ?? []) write(at, d);
-    placed.push({ phdr: { type: PT_LOAD, flags: pfFlags(l.flags ?? 'rw-'), offset: cursor, vaddr: l.vaddr, filesz, memsz: size, align: 0x1000 }, bytes });
+    placed.push({
+      phdr: {
+        type: PT_LOAD,
+        flags: pfFlags(l.flags ?? 'rw-'),
+        offset: cursor,
+        vaddr: l.vaddr,
+        filesz,
+        memsz: size,
+        align: 0x1000,
+      },
+      bytes,
+    });
     cursor += bytes.length;
   }
   for (const r of raws) placed.push({ phdr: r });
@@ -301,19 +335,42 @@ function layout(
   return w.bytes;
 }
 
-function writeHeader(w: ByteWriter, h: CoreOptions & { machine: number; phoff: number; phnum: number; shoff: number; shnum: number }): void {
+function writeHeader(
+  w: ByteWriter,
+  h: CoreOptions & { machine: number; phoff: number; phnum: number; shoff: number; shnum: number },
+): void {
   const bits = w.bits;
-  w.put(0, '\x7fELF').u8(4, bits === 64 ? 2 : 1).u8(5, w.endian === 'little' ? 1 : 2).u8(6, 1).u8(7, h.osabi ?? 0);
-  w.u16(16, h.type ?? ET_CORE).u16(18, h.machine).u32(20, 1);
+  w.put(0, '\x7fELF')
+    .u8(4, bits === 64 ? 2 : 1)
+    .u8(5, w.endian === 'little' ? 1 : 2)
+    .u8(6, 1)
+    .u8(7, h.osabi ?? 0);
+  w.u16(16, h.type ?? ET_CORE)
+    .u16(18, h.machine)
+    .u32(20, 1);
   const f = fieldOffsets(bits);
-  w.word(f.phoff, h.phoff).word(f.shoff, h.shoff).u32(f.flags, h.flags ?? 0);
-  w.u16(f.ehsize, bits === 64 ? 64 : 52).u16(f.phentsize, bits === 64 ? 56 : 32).u16(f.phnum, h.phnum);
-  w.u16(f.shentsize, h.shnum > 0 ? (bits === 64 ? 64 : 40) : 0).u16(f.shnum, h.shnum).u16(f.shstrndx, 0);
+  w.word(f.phoff, h.phoff)
+    .word(f.shoff, h.shoff)
+    .u32(f.flags, h.flags ?? 0);
+  w.u16(f.ehsize, bits === 64 ? 64 : 52)
+    .u16(f.phentsize, bits === 64 ? 56 : 32)
+    .u16(f.phnum, h.phnum);
+  w.u16(f.shentsize, h.shnum > 0 ? (bits === 64 ? 64 : 40) : 0)
+    .u16(f.shnum, h.shnum)
+    .u16(f.shstrndx, 0);
 }
 
 function fieldOffsets(bits: Bits) {
-  const base = bits === 64 ? { phoff: 32, shoff: 40, flags: 48, ehsize: 52 } : { phoff: 28, shoff: 32, flags: 36, ehsize: 40 };
-  return { ...base, phentsize: base.ehsize + 2, phnum: base.ehsize + 4, shentsize: base.ehsize + 6, shnum: base.ehsize + 8, shstrndx: base.ehsize + 10 };
+  const base =
+    bits === 64 ? { phoff: 32, shoff: 40, flags: 48, ehsize: 52 } : { phoff: 28, shoff: 32, flags: 36, ehsize: 40 };
+  return {
+    ...base,
+    phentsize: base.ehsize + 2,
+    phnum: base.ehsize + 4,
+    shentsize: base.ehsize + 6,
+    shnum: base.ehsize + 8,
+    shstrndx: base.ehsize + 10,
+  };
 }
 
 function applyOverrides(w: ByteWriter, h: HeaderOverrides): void {
@@ -335,10 +392,22 @@ function applyOverrides(w: ByteWriter, h: HeaderOverrides): void {
 function writePhdr(w: ByteWriter, at: number, p: RawPhdr): void {
   const vaddr = p.vaddr ?? 0;
   if (w.bits === 64) {
-    w.u32(at, p.type).u32(at + 4, p.flags ?? 0).u64(at + 8, p.offset).u64(at + 16, vaddr).u64(at + 24, 0);
-    w.u64(at + 32, p.filesz).u64(at + 40, p.memsz).u64(at + 48, p.align ?? 0);
+    w.u32(at, p.type)
+      .u32(at + 4, p.flags ?? 0)
+      .u64(at + 8, p.offset)
+      .u64(at + 16, vaddr)
+      .u64(at + 24, 0);
+    w.u64(at + 32, p.filesz)
+      .u64(at + 40, p.memsz)
+      .u64(at + 48, p.align ?? 0);
   } else {
-    w.u32(at, p.type).u32(at + 4, p.offset).u32(at + 8, vaddr).u32(at + 12, 0);
-    w.u32(at + 16, p.filesz).u32(at + 20, p.memsz).u32(at + 24, p.flags ?? 0).u32(at + 28, p.align ?? 0);
+    w.u32(at, p.type)
+      .u32(at + 4, p.offset)
+      .u32(at + 8, vaddr)
+      .u32(at + 12, 0);
+    w.u32(at + 16, p.filesz)
+      .u32(at + 20, p.memsz)
+      .u32(at + 24, p.flags ?? 0)
+      .u32(at + 28, p.align ?? 0);
   }
 }

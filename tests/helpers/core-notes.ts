@@ -45,7 +45,9 @@ export function prstatusDesc(t: ThreadSpec, machine: number, bits: Bits, endian:
   const size = t.descSize ?? shape.size;
   const w = new ByteWriter(Math.max(size, shape.size), endian, bits);
   const signal = t.signal ?? 0;
-  w.u32(0, t.info?.signo ?? signal).u32(4, t.info?.code ?? 0).u32(8, t.info?.errno ?? 0);
+  w.u32(0, t.info?.signo ?? signal)
+    .u32(4, t.info?.code ?? 0)
+    .u32(8, t.info?.errno ?? 0);
   w.u16(12, signal);
   w.u32(shape.pid, t.tid).u32(shape.pid + 4, t.ppid ?? 1);
   const reg = (offset: number | undefined, value: bigint | undefined) => {
@@ -91,7 +93,10 @@ export function prpsinfoDesc(p: PrpsinfoSpec, bits: Bits, endian: Endian): Uint8
   w.u8(0, 1).u8(1, (p.sname ?? 'R').charCodeAt(0));
   if (idBytes === 2) w.u16(idsAt, p.uid ?? 0).u16(idsAt + 2, p.gid ?? 0);
   else w.u32(idsAt, p.uid ?? 0).u32(idsAt + 4, p.gid ?? 0);
-  w.u32(pidAt, p.pid).u32(pidAt + 4, p.ppid ?? 1).u32(pidAt + 8, p.pgrp ?? p.pid).u32(pidAt + 12, p.sid ?? p.pid);
+  w.u32(pidAt, p.pid)
+    .u32(pidAt + 4, p.ppid ?? 1)
+    .u32(pidAt + 8, p.pgrp ?? p.pid)
+    .u32(pidAt + 12, p.sid ?? p.pid);
   w.put(fnameAt, (p.fname ?? '').slice(0, 16));
   w.put(fnameAt + 16, (p.psargs ?? '').slice(0, 80));
   return w.bytes;
@@ -118,7 +123,9 @@ export interface SiginfoSpec {
 /** NT_SIGINFO: a kernel siginfo_t — signo, errno, code (generic order; not elf_siginfo's). */
 export function siginfoDesc(s: SiginfoSpec, bits: Bits, endian: Endian): Uint8Array {
   const w = new ByteWriter(128, endian, bits);
-  w.u32(0, s.signo).u32(4, s.errno ?? 0).u32(8, s.code ?? 0);
+  w.u32(0, s.signo)
+    .u32(4, s.errno ?? 0)
+    .u32(8, s.code ?? 0);
   if (s.addr !== undefined) w.word(bits === 64 ? 16 : 12, s.addr);
   return w.bytes.slice(0, s.descSize ?? 128);
 }
@@ -149,8 +156,11 @@ export function fileDesc(entries: readonly FileEntry[], o: FileNoteOptions, bits
   entries.forEach((e, i) => {
     const at = 2 * ws + i * 3 * ws;
     const offset = BigInt(e.offset ?? 0);
-    if (page !== 0n && offset % page !== 0n) throw new Error(`NT_FILE offset ${offset} is not a multiple of the page size`);
-    w.word(at, e.start).word(at + ws, e.end).word(at + 2 * ws, page === 0n ? 0n : offset / page);
+    if (page !== 0n && offset % page !== 0n)
+      throw new Error(`NT_FILE offset ${offset} is not a multiple of the page size`);
+    w.word(at, e.start)
+      .word(at + ws, e.end)
+      .word(at + 2 * ws, page === 0n ? 0n : offset / page);
   });
   w.put(2 * ws + entries.length * 3 * ws, names);
   return w.bytes;

@@ -4,7 +4,15 @@
  * stack holding AT_EXECFN's string, the vDSO with vvar below it, and the notes the kernel writes in its order
  * (PRSTATUS of the signalled thread, PRPSINFO, SIGINFO, AUXV, FILE, then the other threads).
  */
-import { AT_EXECFN, AT_PAGESZ, AT_SYSINFO_EHDR, ET_EXEC, coreBuilder, elfImage, type CoreBuilder } from './core-builder';
+import {
+  AT_EXECFN,
+  AT_PAGESZ,
+  AT_SYSINFO_EHDR,
+  ET_EXEC,
+  coreBuilder,
+  elfImage,
+  type CoreBuilder,
+} from './core-builder';
 
 export const SAMPLE = {
   exe: '/usr/bin/app',
@@ -50,14 +58,30 @@ function sampleCoreBuilder(): CoreBuilder {
       { start: s.libcStart, end: s.libcStart + 0x2000n, offset: 0, path: s.libc },
     ])
     .thread({ tid: s.otherTid, signal: 11, pc: 0x7f0000000100n, sp: s.threadSp, info: { signo: 11 } })
-    .load({ vaddr: s.exeStart, size: 0x2000, flags: 'r-x', data: elfImage({ buildId: s.exeBuildId, type: ET_EXEC, vaddr: s.exeStart }) })
+    .load({
+      vaddr: s.exeStart,
+      size: 0x2000,
+      flags: 'r-x',
+      data: elfImage({ buildId: s.exeBuildId, type: ET_EXEC, vaddr: s.exeStart }),
+    })
     .load({ vaddr: s.exeDataStart, size: 0x1000, flags: 'rw-', fill: 0x11 })
     .load({ vaddr: s.bssStart, size: 0x1000, flags: 'rw-' })
     .load({ vaddr: s.heapStart, size: s.heapSize, flags: 'rw-', fill: 0x22 })
-    .load({ vaddr: s.libcStart, size: 0x2000, filesz: 0x1000, flags: 'r-x', data: elfImage({ buildId: s.libcBuildId }) })
+    .load({
+      vaddr: s.libcStart,
+      size: 0x2000,
+      filesz: 0x1000,
+      flags: 'r-x',
+      data: elfImage({ buildId: s.libcBuildId }),
+    })
     .load({ vaddr: s.guardStart, size: 0x1000, filesz: 0, flags: '---' })
     .load({ vaddr: s.threadStackStart, size: s.threadStackSize, flags: 'rw-' })
-    .load({ vaddr: s.mainStackStart, size: s.mainStackSize, flags: 'rw-', at: [[Number(s.execfn - s.mainStackStart), `${s.exe}\0`]] })
+    .load({
+      vaddr: s.mainStackStart,
+      size: s.mainStackSize,
+      flags: 'rw-',
+      at: [[Number(s.execfn - s.mainStackStart), `${s.exe}\0`]],
+    })
     .load({ vaddr: s.vvarStart, size: 0x4000, filesz: 0, flags: 'r--' })
     .load({ vaddr: s.vdso, size: 0x2000, flags: 'r-x', data: elfImage({ buildId: 'f00d' }) });
 }

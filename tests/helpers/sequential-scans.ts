@@ -3,11 +3,23 @@
  * reference the scan runtime (src/core/run, lanes, merging, ordered delivery) is checked against.
  */
 import type { ByteSource } from '../../src/core/io/byte-source';
-import { censusChunk, mergeCensus, planCensusChunks, type CensusPlanOptions, type CensusPartial, type RegionCensus } from '../../src/core/scan/census';
+import {
+  censusChunk,
+  mergeCensus,
+  planCensusChunks,
+  type CensusPlanOptions,
+  type CensusPartial,
+  type RegionCensus,
+} from '../../src/core/scan/census';
 import { assert, type ScanRegion } from '../../src/core/scan/scan-common';
 import { readExactly } from '../../src/core/memory/memory-reader';
 import { DEFAULT_SEARCH_LIMIT, planSearchChunks, searchChunk, type SearchHit } from '../../src/core/scan/search';
-import { compilePattern, type CompiledPattern, type PatternError, type SearchQuery } from '../../src/core/scan/search-pattern';
+import {
+  compilePattern,
+  type CompiledPattern,
+  type PatternError,
+  type SearchQuery,
+} from '../../src/core/scan/search-pattern';
 
 interface ScanRunOptions {
   /** Largest single read, in bytes (default 16 MiB). Tests use tiny slices so every boundary is crossed. */
@@ -34,7 +46,6 @@ export async function runCensus(
   }
   return mergeCensus(regions, partials, planOptions);
 }
-
 
 interface SearchRunOptions extends ScanRunOptions {
   /** Stop after this many hits (default 1000). */

@@ -15,7 +15,8 @@ export class SparseSource implements ByteSource {
   ) {}
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad read(${offset}, ${length})`);
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0)
+      throw new RangeError(`bad read(${offset}, ${length})`);
     if (length > MAX_READ) throw new RangeError(`read of ${length} bytes exceeds the 1 GiB limit`);
     const end = Math.min(this.size, offset + length);
     if (end <= offset) return new Uint8Array(0);

@@ -37,7 +37,8 @@ function skipReason(producer: Producer): string | undefined {
     // Not a missing tool but the same kind of machine limit: a piped core_pattern (systemd-coredump, apport)
     // never puts the core in the process's cwd, so there is nothing to check here.
     const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
-    if (pattern.startsWith('|') || pattern.includes('/')) return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
+    if (pattern.startsWith('|') || pattern.includes('/'))
+      return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
   }
   return undefined;
 }
@@ -97,7 +98,14 @@ for (const producer of ['kernel', 'gcore'] as const) {
       dir = mkdtempSync(join(tmpdir(), `coreview-real-${producer}-`));
       // --brk-holes: three no-access pages inside the brk heap split [heap] into seven mappings; --reserve: a 1 MiB
       // no-access reservation, which gcore writes as readable zeros.
-      dump = await makeDump({ threads: WORKERS, producer, outDir: dir, stackKb: STACK_KB, timeoutMs: 30_000, programArgs: ['--brk-holes', '--reserve'] });
+      dump = await makeDump({
+        threads: WORKERS,
+        producer,
+        outDir: dir,
+        stackKb: STACK_KB,
+        timeoutMs: 30_000,
+        programArgs: ['--brk-holes', '--reserve'],
+      });
       maps = parseMaps(readFileSync(dump.maps, 'utf8'));
       tids = readFileSync(dump.tids, 'utf8').split('\n').filter(Boolean).map(Number);
       const source = await NodeFileSource.open(dump.core);
@@ -115,7 +123,9 @@ for (const producer of ['kernel', 'gcore'] as const) {
     it('made the process it meant to: main + workers, 8 MiB worker stacks', () => {
       expect(tids).toHaveLength(WORKERS + 1);
       expect(tids[0]).toBe(dump.meta.pid);
-      const stacks = maps.filter((m) => m.path === '' && m.perms === 'rw-' && m.end - m.start === BigInt(STACK_KB * 1024));
+      const stacks = maps.filter(
+        (m) => m.path === '' && m.perms === 'rw-' && m.end - m.start === BigInt(STACK_KB * 1024),
+      );
       expect(stacks.length).toBeGreaterThanOrEqual(WORKERS);
     });
 
@@ -130,7 +140,8 @@ for (const producer of ['kernel', 'gcore'] as const) {
           if (omitted === undefined) problems.push(`no PT_LOAD for ${m.line}`);
           continue;
         }
-        if (load.vaddr + load.memsz !== m.end) problems.push(`PT_LOAD at ${hex(m.start)} has memsz ${hex(load.memsz)}: ${m.line}`);
+        if (load.vaddr + load.memsz !== m.end)
+          problems.push(`PT_LOAD at ${hex(m.start)} has memsz ${hex(load.memsz)}: ${m.line}`);
         if (!permsInCore(producer, m).includes(flagsToPerms(load.flags))) {
           problems.push(`PT_LOAD at ${hex(m.start)} has flags '${load.flags}': ${m.line}`);
         }
@@ -138,7 +149,8 @@ for (const producer of ['kernel', 'gcore'] as const) {
         // read-only range it can read back from a file on disk).
         const page = 4096n;
         const okFilesz = producer === 'kernel' ? [0n, page, load.memsz] : [0n, load.memsz];
-        if (!okFilesz.includes(load.filesz)) problems.push(`PT_LOAD at ${hex(m.start)} has p_filesz ${hex(load.filesz)}`);
+        if (!okFilesz.includes(load.filesz))
+          problems.push(`PT_LOAD at ${hex(m.start)} has p_filesz ${hex(load.filesz)}`);
       }
       for (const l of loads) {
         if (!maps.some((m) => m.start === l.vaddr)) problems.push(`PT_LOAD at ${hex(l.vaddr)} matches no mapping`);
@@ -157,8 +169,10 @@ for (const producer of ['kernel', 'gcore'] as const) {
         let cursor = m.start;
         for (const r of pieces) {
           if (r.start !== cursor) problems.push(`${m.line}: region at ${hex(r.start)}, expected one at ${hex(cursor)}`);
-          if (r.start !== m.start && !fileEdges.has(r.start)) problems.push(`${m.line}: split at ${hex(r.start)}, not an NT_FILE edge`);
-          if (!permsInCore(producer, m).includes(r.perms)) problems.push(`${m.line}: region ${hex(r.start)} has perms ${r.perms}`);
+          if (r.start !== m.start && !fileEdges.has(r.start))
+            problems.push(`${m.line}: split at ${hex(r.start)}, not an NT_FILE edge`);
+          if (!permsInCore(producer, m).includes(r.perms))
+            problems.push(`${m.line}: region ${hex(r.start)} has perms ${r.perms}`);
           cursor = r.end;
         }
         if (cursor !== m.end) problems.push(`${m.line}: regions end at ${hex(cursor)}`);
@@ -220,7 +234,8 @@ for (const producer of ['kernel', 'gcore'] as const) {
         if (regions.length === 0 && omittedBy(producer, m) !== undefined) continue;
         const got = regions.map((r) => `${r.kind} ${r.state} ${r.heuristic?.name}`);
         const state = m.perms === '---' ? 'MEM_RESERVE' : 'MEM_COMMIT';
-        if (got.join() !== `Heap ${state} brk-heap-after-executable`) problems.push(`${m.line}: ${got.join(', ') || 'no region'}`);
+        if (got.join() !== `Heap ${state} brk-heap-after-executable`)
+          problems.push(`${m.line}: ${got.join(', ') || 'no region'}`);
       }
       expect(problems).toEqual([]);
       const present = heap.filter((m) => regionsIn(analysis.regions, m.start, m.end).length > 0).length;
@@ -231,7 +246,10 @@ for (const producer of ['kernel', 'gcore'] as const) {
       const source = await NodeFileSource.open(dump.core);
       let settled: Analysis;
       try {
-        settled = settleAfterCensus(analysis, (await runCensus(source, analysis.regions)).map((c) => c.touchedBytes));
+        settled = settleAfterCensus(
+          analysis,
+          (await runCensus(source, analysis.regions)).map((c) => c.touchedBytes),
+        );
       } finally {
         await source.close();
       }
@@ -243,11 +261,17 @@ for (const producer of ['kernel', 'gcore'] as const) {
       );
       expect(problems).toEqual([]);
       // --reserve's 1 MiB: [RESERVED] in both; in a gcore only after the census (heuristic gcore-noaccess-as-readonly).
-      const reserved = noAccess.filter((m) => m.end - m.start === 1n << 20n).flatMap((m) => regionsIn(settled.regions, m.start, m.end));
-      expect(reserved.map((r) => [r.kind, r.heuristic?.name])).toEqual([['[RESERVED]', producer === 'gcore' ? 'gcore-noaccess-as-readonly' : undefined]]);
+      const reserved = noAccess
+        .filter((m) => m.end - m.start === 1n << 20n)
+        .flatMap((m) => regionsIn(settled.regions, m.start, m.end));
+      expect(reserved.map((r) => [r.kind, r.heuristic?.name])).toEqual([
+        ['[RESERVED]', producer === 'gcore' ? 'gcore-noaccess-as-readonly' : undefined],
+      ]);
       if (producer === 'gcore') {
         const before = regionsIn(analysis.regions, reserved[0]?.start ?? 0n, reserved[0]?.end ?? 0n);
-        expect(before.map((r) => [r.kind, r.heuristic?.name])).toEqual([['PAGE_READONLY', 'gcore-noaccess-as-readonly']]);
+        expect(before.map((r) => [r.kind, r.heuristic?.name])).toEqual([
+          ['PAGE_READONLY', 'gcore-noaccess-as-readonly'],
+        ]);
       }
     });
 
@@ -261,7 +285,9 @@ for (const producer of ['kernel', 'gcore'] as const) {
       const regions = regionsIn(analysis.regions, start, start + window);
       expect(regions[0]?.start).toBe(start);
       expect(regions.at(-1)?.end).toBe(start + window);
-      expect(regions.map((r) => [r.kind, r.heuristic?.name])).toEqual(regions.map(() => ['Heap', 'glibc-arena-heap-info']));
+      expect(regions.map((r) => [r.kind, r.heuristic?.name])).toEqual(
+        regions.map(() => ['Heap', 'glibc-arena-heap-info']),
+      );
     });
 
     it('without its NT_FILE note, names the loaded images from the link map as NT_FILE did', async () => {
@@ -277,7 +303,11 @@ for (const producer of ['kernel', 'gcore'] as const) {
       } finally {
         await source.close();
       }
-      expect(blind.dump.warnings.some((w) => w.includes("named from the process's own records (the dynamic linker's link map at"))).toBe(true);
+      expect(
+        blind.dump.warnings.some((w) =>
+          w.includes("named from the process's own records (the dynamic linker's link map at"),
+        ),
+      ).toBe(true);
       // Names by their last part: ld.so's path may differ from the kernel's (/lib vs /usr/lib with a merged /usr).
       const base = (path: string | undefined) => path?.slice(path.lastIndexOf('/') + 1) ?? '';
       const placed = new Set(blind.modules.map((m) => base(m.path)));
@@ -289,7 +319,8 @@ for (const producer of ['kernel', 'gcore'] as const) {
           .filter((r) => r.kind === 'Image' && r.inDump > 0 && placed.has(base(r.image)))
           .map((r) => `${hex(r.start)}-${hex(r.end)} ${base(r.image)}`);
       expect(images(blind)).toEqual(images(analysis));
-      const modules = (a: Analysis) => a.modules.filter((m) => placed.has(base(m.path))).map((m) => `${hex(m.start)} ${base(m.path)} ${m.buildId}`);
+      const modules = (a: Analysis) =>
+        a.modules.filter((m) => placed.has(base(m.path))).map((m) => `${hex(m.start)} ${base(m.path)} ${m.buildId}`);
       expect(modules(blind)).toEqual(modules(analysis));
       expect(blind.regions.find((r) => r.kind === 'Image')?.heuristic?.name).toBe('image-without-nt-file');
     });

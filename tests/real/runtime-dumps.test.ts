@@ -13,7 +13,13 @@ import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { MakeDumpError, makeRuntimeDump, type MadeRuntimeDump, type Runtime, type RuntimeDumpProducer } from '../../scripts/dumps/make-runtime-dump.mjs';
+import {
+  MakeDumpError,
+  makeRuntimeDump,
+  type MadeRuntimeDump,
+  type Runtime,
+  type RuntimeDumpProducer,
+} from '../../scripts/dumps/make-runtime-dump.mjs';
 import { hex, parseMaps, type Mapping } from './proc-maps';
 
 /** COREVIEW_KEEP_DUMPS=1 keeps each dump's folder (core, maps.txt, os-release, …) to look into a failure. */
@@ -34,11 +40,21 @@ interface JsonRegion {
 interface JsonDocument {
   readonly dump: { readonly producer: string; readonly producerEvidence?: string };
   readonly process: {
-    readonly os?: { readonly name: string; readonly source?: string; readonly evidence?: string; readonly ranked?: readonly unknown[] };
+    readonly os?: {
+      readonly name: string;
+      readonly source?: string;
+      readonly evidence?: string;
+      readonly ranked?: readonly unknown[];
+    };
     readonly runtime?: { readonly name: string; readonly version?: string; readonly evidence?: string };
   };
   readonly regions: readonly JsonRegion[];
-  readonly totals: readonly { readonly kind: string; readonly size: number; readonly percent: number; readonly heuristic?: boolean }[];
+  readonly totals: readonly {
+    readonly kind: string;
+    readonly size: number;
+    readonly percent: number;
+    readonly heuristic?: boolean;
+  }[];
   readonly threads: readonly { readonly tid: number; readonly stackStart?: string }[];
 }
 
@@ -50,13 +66,16 @@ function hasCommand(command: string): boolean {
 function staticSkipReason(runtime: Runtime, producer: RuntimeDumpProducer): string | undefined {
   if (platform() !== 'linux') return `not Linux (${platform()})`;
   if (runtime === 'dotnet') {
-    if (arch() !== 'x64' && process.env.COREVIEW_DOTNET_ROOT === undefined) return `the .NET Core 2.0 package is linux-x64 only (this is ${arch()})`;
-    if (!hasCommand('mcs')) return 'mcs is not installed (Debian: apt-get install mono-mcs), needed to build scripts/dumps/recv-threads.cs';
+    if (arch() !== 'x64' && process.env.COREVIEW_DOTNET_ROOT === undefined)
+      return `the .NET Core 2.0 package is linux-x64 only (this is ${arch()})`;
+    if (!hasCommand('mcs'))
+      return 'mcs is not installed (Debian: apt-get install mono-mcs), needed to build scripts/dumps/recv-threads.cs';
   }
   if (producer === 'gcore' && !hasCommand('gcore')) return 'gdb is not installed (it ships gcore)';
   if (producer === 'kernel') {
     const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
-    if (pattern.startsWith('|') || pattern.includes('/')) return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
+    if (pattern.startsWith('|') || pattern.includes('/'))
+      return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
   }
   return undefined;
 }
@@ -65,7 +84,12 @@ function cliJson(core: string, scan: boolean): JsonDocument {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS; // read at every Node start, for a command that opens no connection
   const args = [CLI, core, ...(scan ? ['--scan'] : []), '--json'];
-  const out = spawnSync(process.execPath, args, { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  const out = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
   if (out.status !== 0) throw new Error(`coreview ${args.slice(1).join(' ')} exited ${out.status}: ${out.stderr}`);
   return JSON.parse(out.stdout) as JsonDocument;
 }
@@ -95,18 +119,24 @@ function summarize(offenders: readonly { readonly m: Mapping; readonly shown: st
     const group = groups.get(shown) ?? { n: 0, bytes: 0n, examples: [] };
     group.n++;
     group.bytes += m.end - m.start;
-    if (group.examples.length < 3) group.examples.push(`${hex(m.start)}-${hex(m.end)}${m.path === '' ? '' : ` ${m.path}`}`);
+    if (group.examples.length < 3)
+      group.examples.push(`${hex(m.start)}-${hex(m.end)}${m.path === '' ? '' : ` ${m.path}`}`);
     groups.set(shown, group);
   }
-  return [...groups].map(([shown, g]) => `${g.n} × ${shown}: ${g.bytes.toLocaleString('en')} bytes, e.g. ${g.examples.join(', ')}`);
+  return [...groups].map(
+    ([shown, g]) => `${g.n} × ${shown}: ${g.bytes.toLocaleString('en')} bytes, e.g. ${g.examples.join(', ')}`,
+  );
 }
 
 /** A distribution named only because its RID sits in the runtime's RID graph (runtime.json), never this machine's. */
-const NOT_DEBIAN = /\b(oracle|ol|centos|rhel|red hat|fedora|suse|opensuse|alpine|amazon|alma|rocky|arch linux|gentoo)\b/i;
+const NOT_DEBIAN =
+  /\b(oracle|ol|centos|rhel|red hat|fedora|suse|opensuse|alpine|amazon|alma|rocky|arch linux|gentoo)\b/i;
 
-const NO_ACCESS = (r: JsonRegion): boolean => r.protect === 'PAGE_NOACCESS' || r.state === 'MEM_RESERVE' || r.kind === '[RESERVED]';
+const NO_ACCESS = (r: JsonRegion): boolean =>
+  r.protect === 'PAGE_NOACCESS' || r.state === 'MEM_RESERVE' || r.kind === '[RESERVED]';
 /** Still tagged "may be no-access" after the census because it holds data (touched > 0). */
-const FLAGGED_WITH_DATA = (r: JsonRegion): boolean => r.heuristic?.name === 'gcore-noaccess-as-readonly' && (r.touched ?? 0) > 0;
+const FLAGGED_WITH_DATA = (r: JsonRegion): boolean =>
+  r.heuristic?.name === 'gcore-noaccess-as-readonly' && (r.touched ?? 0) > 0;
 
 const CASES: readonly (readonly [Runtime, RuntimeDumpProducer])[] = [
   ['dotnet', 'kernel'],
@@ -165,17 +195,19 @@ for (const [runtime, producer] of CASES) {
       ['after the census (--scan --json)', scanned],
     ];
 
-    it('names the OS as the Debian family, from evidence that is this machine\'s', (ctx) => {
+    it("names the OS as the Debian family, from evidence that is this machine's", (ctx) => {
       needDump(ctx);
       const debianFamily = os.get('ID') === 'debian' || (os.get('ID_LIKE') ?? '').includes('debian');
-      if (!debianFamily) ctx.skip(`the OS check knows Debian-family machines only (this one is ID=${os.get('ID') ?? '?'})`);
+      if (!debianFamily)
+        ctx.skip(`the OS check knows Debian-family machines only (this one is ID=${os.get('ID') ?? '?'})`);
       for (const [pass, doc] of passes()) {
         const found = doc.process.os;
         expect(found, `${pass}: process.os`).toBeDefined();
         expect(found?.name, `${pass}: source ${found?.source}, evidence ${found?.evidence}`).toMatch(/debian/i);
         expect(found?.name, `${pass}: names another distribution`).not.toMatch(NOT_DEBIAN);
         const release = /\b(\d+(?:\.\d+)?)\b/.exec(found?.name ?? '')?.[1];
-        if (release !== undefined) expect(release, `${pass}: a release the os-release does not support`).toBe(os.get('VERSION_ID'));
+        if (release !== undefined)
+          expect(release, `${pass}: a release the os-release does not support`).toBe(os.get('VERSION_ID'));
         expect(found?.evidence, `${pass}: evidence`).toBeTruthy();
         // A RID found among many (the runtime's RID graph) is no evidence at all.
         expect(found?.source, `${pass}: process.os.source`).toMatch(/./);
@@ -187,8 +219,11 @@ for (const [runtime, producer] of CASES) {
       needDump(ctx);
       for (const [pass, doc] of passes()) {
         const ranked = doc.process.os?.ranked;
-        expect(Array.isArray(ranked) && ranked.length > 0, `${pass}: process.os.ranked is a non-empty array`).toBe(true);
-        for (const entry of ranked ?? []) expect(JSON.stringify(entry), `${pass}: a ranked entry's address or mapping`).toMatch(/0x[0-9a-f]+|"\//);
+        expect(Array.isArray(ranked) && ranked.length > 0, `${pass}: process.os.ranked is a non-empty array`).toBe(
+          true,
+        );
+        for (const entry of ranked ?? [])
+          expect(JSON.stringify(entry), `${pass}: a ranked entry's address or mapping`).toMatch(/0x[0-9a-f]+|"\//);
       }
     });
 
@@ -200,7 +235,9 @@ for (const [runtime, producer] of CASES) {
         // .NET's version is in its install path; a distribution's node has none there, and only the census reads it
         // from memory.
         if (runtime === 'dotnet' || pass !== passes()[0]?.[0]) {
-          expect(found?.version, `${pass}: process.runtime.version (evidence ${found?.evidence})`).toBe(dump.meta.runtimeVersion);
+          expect(found?.version, `${pass}: process.runtime.version (evidence ${found?.evidence})`).toBe(
+            dump.meta.runtimeVersion,
+          );
         }
       }
     });
@@ -240,7 +277,10 @@ for (const [runtime, producer] of CASES) {
           .filter(({ regions }) => !(producer === 'gcore' && regions.length > 0 && regions.every(FLAGGED_WITH_DATA)))
           .filter(({ regions }) => regions.length > 0 && !regions.every(NO_ACCESS))
           .map(({ m, regions }) => ({ m, shown: describeRegions(regions) }));
-        expect(summarize(offenders), `${pass}: anonymous ---p mappings shown otherwise (of ${noAccess.length})`).toEqual([]);
+        expect(
+          summarize(offenders),
+          `${pass}: anonymous ---p mappings shown otherwise (of ${noAccess.length})`,
+        ).toEqual([]);
       }
     });
 

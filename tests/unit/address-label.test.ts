@@ -9,7 +9,7 @@ import { analyzeBytes } from '../helpers/run-engine';
 import { SAMPLE, sampleCore } from '../helpers/sample-cores';
 
 describe('address labels', () => {
-  it('counts module+offset from the module\'s start, not its load bias (non-PIE: bias 0, start 0x400000)', async () => {
+  it("counts module+offset from the module's start, not its load bias (non-PIE: bias 0, start 0x400000)", async () => {
     const a = await analyzeBytes(sampleCore());
     const exe = a.modules.find((m) => m.path === SAMPLE.exe);
     expect(exe).toMatchObject({ start: 0x400000n, base: 0n });
@@ -27,7 +27,7 @@ describe('address labels', () => {
     expect(pointerLabel(a, 0x500000n)).toBeUndefined();
   });
 
-  it('finds aligned words in a read, the same as the page\'s memory view does', async () => {
+  it("finds aligned words in a read, the same as the page's memory view does", async () => {
     const a = await analyzeBytes(sampleCore());
     const bytes = new Uint8Array(32);
     const view = new DataView(bytes.buffer);
@@ -36,7 +36,12 @@ describe('address labels', () => {
     view.setBigUint64(16, SAMPLE.mainSp, true);
     const present = new Uint8Array(32).fill(1);
     present[20] = 0; // the third word is not all in the dump
-    const words = pointerWords({ regions: a.regions, modules: a.modules, bits: 64, endian: 'little' }, 0x7ffc00001000n, bytes, present);
+    const words = pointerWords(
+      { regions: a.regions, modules: a.modules, bits: 64, endian: 'little' },
+      0x7ffc00001000n,
+      bytes,
+      present,
+    );
     expect(words.map((w) => [w.offset, w.label])).toEqual([[0, 'app+0x1234']]);
     expect(pointerLinks(a, 0x7ffc00001000n, bytes, present)).toEqual(words);
   });

@@ -28,7 +28,9 @@ describe('gcore-noaccess-as-readonly', () => {
       ['PAGE_READONLY', 'gcore-noaccess-as-readonly'],
       ['PAGE_READONLY', 'gcore-noaccess-as-readonly'],
     ]);
-    expect(a.regions[2]?.heuristic?.evidence).toBe('gcore writes no-access memory readable; the census will tell (no-access memory is all zero)');
+    expect(a.regions[2]?.heuristic?.evidence).toBe(
+      'gcore writes no-access memory readable; the census will tell (no-access memory is all zero)',
+    );
     expect(a.totals.find((t) => t.kind === 'PAGE_READONLY')?.heuristic).toBe(true);
   });
 
@@ -48,12 +50,23 @@ describe('gcore-noaccess-as-readonly', () => {
       ['[RESERVED]', 'MEM_RESERVE', 'PAGE_NOACCESS'],
       ['PAGE_READONLY', 'MEM_COMMIT', 'PAGE_READONLY'],
     ]);
-    expect(settled.regions[3]?.heuristic?.evidence).toMatch(/the census found 4096 bytes in use here: read-only memory, as written$/);
-    expect(settled.totals.find((t) => t.kind === '[RESERVED]')).toMatchObject({ count: 1, size: 0x10000, heuristic: true });
+    expect(settled.regions[3]?.heuristic?.evidence).toMatch(
+      /the census found 4096 bytes in use here: read-only memory, as written$/,
+    );
+    expect(settled.totals.find((t) => t.kind === '[RESERVED]')).toMatchObject({
+      count: 1,
+      size: 0x10000,
+      heuristic: true,
+    });
     expect(settled.totals.find((t) => t.kind === 'PAGE_READONLY')).toMatchObject({ count: 1, size: 0x1000 });
     // Twice is once; without the census's value for a region, that region stays.
     expect(settleAfterCensus(settled, [0, 0x1000, 0, 0x1000])).toBe(settled);
-    expect(settleAfterCensus(a, [0, 0x1000, undefined, NaN]).regions.map((r) => r.kind)).toEqual(['StackGuard', 'Stack', 'PAGE_READONLY', 'PAGE_READONLY']);
+    expect(settleAfterCensus(a, [0, 0x1000, undefined, NaN]).regions.map((r) => r.kind)).toEqual([
+      'StackGuard',
+      'Stack',
+      'PAGE_READONLY',
+      'PAGE_READONLY',
+    ]);
   });
 
   it('changes nothing in a kernel core', async () => {

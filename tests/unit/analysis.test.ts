@@ -13,7 +13,8 @@ describe('totals', () => {
     expect(a.totals.reduce((n, t) => n + t.inDump, 0)).toBe(a.regions.reduce((n, r) => n + r.inDump, 0));
     expect(a.totals.reduce((n, t) => n + t.percent, 0)).toBeCloseTo(100, 10);
     expect(new Set(a.totals.map((t) => t.kind)).size).toBe(a.totals.length);
-    for (const t of a.totals) expect(t.size).toBe(a.regions.filter((r) => r.kind === t.kind).reduce((n, r) => n + r.size, 0));
+    for (const t of a.totals)
+      expect(t.size).toBe(a.regions.filter((r) => r.kind === t.kind).reduce((n, r) => n + r.size, 0));
   });
 
   it('are sorted by size, largest first, and say which kinds rest on a heuristic', async () => {
@@ -45,7 +46,7 @@ describe('totals', () => {
 });
 
 describe('modules', () => {
-  it('reads each image\'s build-id from the dumped memory, with base and extent', async () => {
+  it("reads each image's build-id from the dumped memory, with base and extent", async () => {
     const a = await analyzeBytes(sampleCore());
     expect(a.modules.map((m) => [m.path, m.start, m.end, m.base, m.buildId, m.headerInDump])).toEqual([
       [SAMPLE.exe, SAMPLE.exeStart, SAMPLE.bssStart, 0n, SAMPLE.exeBuildId, true],
@@ -58,10 +59,24 @@ describe('modules', () => {
     const a = await analyzeBytes(
       coreBuilder({ bits: 32, endian: 'big', machine: 20 })
         .file([{ start: 0x10000000n, end: 0x10002000n, path: '/usr/lib/libc.so.6' }])
-        .load({ vaddr: 0x10000000n, size: 0x2000, flags: 'r-x', data: elfImage({ bits: 32, endian: 'big', machine: 20, buildId: 'c0ffee' }) })
+        .load({
+          vaddr: 0x10000000n,
+          size: 0x2000,
+          flags: 'r-x',
+          data: elfImage({ bits: 32, endian: 'big', machine: 20, buildId: 'c0ffee' }),
+        })
         .build(),
     );
-    expect(a.modules).toMatchObject([{ path: '/usr/lib/libc.so.6', start: 0x10000000n, end: 0x10002000n, base: 0x10000000n, headerInDump: true, buildId: 'c0ffee' }]);
+    expect(a.modules).toMatchObject([
+      {
+        path: '/usr/lib/libc.so.6',
+        start: 0x10000000n,
+        end: 0x10002000n,
+        base: 0x10000000n,
+        headerInDump: true,
+        buildId: 'c0ffee',
+      },
+    ]);
   });
 
   it('ignores a note that is not GNU/3, and images that are not ET_DYN/ET_EXEC', async () => {
@@ -79,7 +94,7 @@ describe('modules', () => {
     expect(a.regions.map((r) => r.kind)).toEqual(['Image', 'MappedFile']);
   });
 
-  it('probes the vDSO even when another module\'s mappings straddle it (ld.so around the vDSO)', async () => {
+  it("probes the vDSO even when another module's mappings straddle it (ld.so around the vDSO)", async () => {
     const ld = '/lib/x86_64-linux-gnu/ld-2.15.so';
     const a = await analyzeBytes(
       coreBuilder()
@@ -107,10 +122,17 @@ describe('modules', () => {
           { start: 0x401000n, end: 0x402000n, offset: 0x1000, path: '/bin/app' },
           { start: 0x400000n, end: 0x401000n, offset: 0, path: '/bin/app' },
         ])
-        .load({ vaddr: 0x400000n, size: 0x2000, flags: 'r-x', data: elfImage({ type: ET_EXEC, vaddr: 0x400000n, buildId: '99' }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x2000,
+          flags: 'r-x',
+          data: elfImage({ type: ET_EXEC, vaddr: 0x400000n, buildId: '99' }),
+        })
         .build(),
     );
-    expect(a.modules).toMatchObject([{ path: '/bin/app', start: 0x400000n, end: 0x402000n, base: 0n, headerInDump: true, buildId: '99' }]);
+    expect(a.modules).toMatchObject([
+      { path: '/bin/app', start: 0x400000n, end: 0x402000n, base: 0n, headerInDump: true, buildId: '99' },
+    ]);
     expect(a.process.executable).toBe('/bin/app');
   });
 });
@@ -123,17 +145,26 @@ describe('producer', () => {
   });
 
   it('recognises gdb by a GDB-owned note or one NT_SIGINFO per thread', async () => {
-    const tdesc = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 11 }).prpsinfo({ pid: 1 }).note('GDB', 1, new Uint8Array(4)).build());
+    const tdesc = await analyzeBytes(
+      coreBuilder().thread({ tid: 1, signal: 11 }).prpsinfo({ pid: 1 }).note('GDB', 1, new Uint8Array(4)).build(),
+    );
     expect(tdesc.dump.producer).toEqual({ name: 'gdb gcore', evidence: 'a GDB-owned note (NT_GDB_TDESC)' });
     const perThread = await analyzeBytes(
       coreBuilder().thread({ tid: 1 }).siginfo({ signo: 0 }).thread({ tid: 2 }).siginfo({ signo: 0 }).build(),
     );
-    expect(perThread.dump.producer.evidence).toBe('one NT_SIGINFO per thread (2): gdb writes one per thread, the kernel one');
+    expect(perThread.dump.producer.evidence).toBe(
+      'one NT_SIGINFO per thread (2): gdb writes one per thread, the kernel one',
+    );
   });
 
   it('recognises a vmcore, and says "unknown" without evidence', async () => {
-    expect((await analyzeBytes(coreBuilder().note('VMCOREINFO', 0, new Uint8Array(8)).build())).dump.producer.name).toBe('kernel crash dump (vmcore)');
-    expect((await analyzeBytes(coreBuilder().thread({ tid: 1 }).build())).dump.producer).toEqual({ name: 'unknown', evidence: 'no writer-specific trace found' });
+    expect(
+      (await analyzeBytes(coreBuilder().note('VMCOREINFO', 0, new Uint8Array(8)).build())).dump.producer.name,
+    ).toBe('kernel crash dump (vmcore)');
+    expect((await analyzeBytes(coreBuilder().thread({ tid: 1 }).build())).dump.producer).toEqual({
+      name: 'unknown',
+      evidence: 'no writer-specific trace found',
+    });
   });
 });
 
@@ -158,16 +189,25 @@ describe('architecture and OS', () => {
   });
 
   it('recognises NetBSD and OpenBSD cores by their note owners and says support is partial', async () => {
-    const netbsd = await analyzeBytes(coreBuilder({ osabi: 2 }).note('NetBSD-CORE', 1, new Uint8Array(32)).load({ vaddr: 0x1000n, size: 0x10 }).build());
+    const netbsd = await analyzeBytes(
+      coreBuilder({ osabi: 2 }).note('NetBSD-CORE', 1, new Uint8Array(32)).load({ vaddr: 0x1000n, size: 0x10 }).build(),
+    );
     expect(netbsd.dump.os).toBe('NetBSD');
     expect(netbsd.dump.producer).toEqual({ name: 'NetBSD kernel', evidence: 'NetBSD core notes' });
-    expect(netbsd.dump.warnings).toContain('NetBSD cores are partially supported: regions are complete; threads, registers and process facts may be missing');
+    expect(netbsd.dump.warnings).toContain(
+      'NetBSD cores are partially supported: regions are complete; threads, registers and process facts may be missing',
+    );
     const openbsd = await analyzeBytes(coreBuilder().note('OpenBSD', 10, new Uint8Array(32)).build());
     expect(openbsd.dump.os).toBe('OpenBSD');
   });
 
   it('counts the bytes the header pass read, far fewer than the dump holds', async () => {
-    const big = await analyzeBytes(coreBuilder().thread({ tid: 1 }).load({ vaddr: 0x10000n, size: 16 * 1024 * 1024, fill: 7 }).build());
+    const big = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1 })
+        .load({ vaddr: 0x10000n, size: 16 * 1024 * 1024, fill: 7 })
+        .build(),
+    );
     expect(big.dump.size).toBeGreaterThan(16 * 1024 * 1024);
     expect(big.dump.bytesRead).toBeGreaterThan(64);
     expect(big.dump.bytesRead).toBeLessThan(64 * 1024);

@@ -15,9 +15,15 @@ function brkCore(pieces: readonly (readonly [number, number, string])[], gcore =
     .prpsinfo({ pid: 1 })
     .thread({ tid: 1, ...(gcore ? {} : { signal: 6 }) })
     .file([{ start: 0x400000n, end: 0x401000n, path: '/bin/app' }])
-    .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }) });
+    .load({
+      vaddr: 0x400000n,
+      size: 0x1000,
+      flags: 'r-x',
+      data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }),
+    });
   if (gcore) b = b.note('GDB', 1, new Uint8Array(8));
-  for (const [offset, size, flags] of pieces) b = b.load({ vaddr: HEAP + BigInt(offset), size, flags, ...(flags === '---' ? { filesz: 0 } : {}) });
+  for (const [offset, size, flags] of pieces)
+    b = b.load({ vaddr: HEAP + BigInt(offset), size, flags, ...(flags === '---' ? { filesz: 0 } : {}) });
   return b.build();
 }
 
@@ -34,20 +40,44 @@ describe('brk heap split into several mappings', () => {
         [0xc000, 0x11000, 'rw-'],
       ]),
     );
-    expect(kinds(a)).toEqual(['Heap MEM_COMMIT', 'Heap MEM_RESERVE', 'Heap MEM_COMMIT', 'Heap MEM_RESERVE', 'Heap MEM_COMMIT']);
+    expect(kinds(a)).toEqual([
+      'Heap MEM_COMMIT',
+      'Heap MEM_RESERVE',
+      'Heap MEM_COMMIT',
+      'Heap MEM_RESERVE',
+      'Heap MEM_COMMIT',
+    ]);
     expect(a.regions.slice(1).every((r) => r.heuristic?.name === 'brk-heap-after-executable')).toBe(true);
     expect(a.regions[2]?.heuristic?.evidence).toBe(
       'anonymous no-access hole adjacent to the brk heap piece before it (no gap), in the run that starts at 0x500000 after /bin/app: brk memory the program split with mprotect()',
     );
-    expect(a.regions[3]?.heuristic?.evidence).toMatch(/^anonymous read-write piece adjacent to the brk heap piece before it \(no gap\)/);
+    expect(a.regions[3]?.heuristic?.evidence).toMatch(
+      /^anonymous read-write piece adjacent to the brk heap piece before it \(no gap\)/,
+    );
   });
 
   it('stops at a gap, at a trailing hole, and at a no-access region too big to be a hole in brk memory', async () => {
-    const gap = await analyzeBytes(brkCore([[0, 0x1000, 'rw-'], [0x2000, 0x1000, 'rw-']]));
+    const gap = await analyzeBytes(
+      brkCore([
+        [0, 0x1000, 'rw-'],
+        [0x2000, 0x1000, 'rw-'],
+      ]),
+    );
     expect(kinds(gap)).toEqual(['Heap MEM_COMMIT', 'PAGE_READWRITE MEM_COMMIT']);
-    const trailing = await analyzeBytes(brkCore([[0, 0x1000, 'rw-'], [0x1000, 0x1000, '---']]));
+    const trailing = await analyzeBytes(
+      brkCore([
+        [0, 0x1000, 'rw-'],
+        [0x1000, 0x1000, '---'],
+      ]),
+    );
     expect(kinds(trailing)).toEqual(['Heap MEM_COMMIT', '[RESERVED] MEM_RESERVE']);
-    const big = await analyzeBytes(brkCore([[0, 0x1000, 'rw-'], [0x1000, 0x2001000, '---'], [0x2002000, 0x1000, 'rw-']]));
+    const big = await analyzeBytes(
+      brkCore([
+        [0, 0x1000, 'rw-'],
+        [0x1000, 0x2001000, '---'],
+        [0x2002000, 0x1000, 'rw-'],
+      ]),
+    );
     expect(kinds(big)).toEqual(['Heap MEM_COMMIT', '[RESERVED] MEM_RESERVE', 'PAGE_READWRITE MEM_COMMIT']);
   });
 
@@ -65,13 +95,29 @@ describe('brk heap split into several mappings', () => {
     );
     expect(a.dump.producer.name).toBe('gdb gcore');
     expect(kinds(a)).toEqual(['Heap MEM_COMMIT', 'Heap MEM_COMMIT', 'Heap MEM_COMMIT', 'Heap MEM_COMMIT']);
-    expect(a.regions[2]?.heuristic?.evidence).toMatch(/^anonymous read-only piece \(gcore writes a no-access hole readable\) adjacent/);
-    expect(a.regions[4]?.heuristic?.evidence).toMatch(/^anonymous read-write piece 4096 bytes after the brk heap piece before it \(a gap the gcore left out/);
+    expect(a.regions[2]?.heuristic?.evidence).toMatch(
+      /^anonymous read-only piece \(gcore writes a no-access hole readable\) adjacent/,
+    );
+    expect(a.regions[4]?.heuristic?.evidence).toMatch(
+      /^anonymous read-write piece 4096 bytes after the brk heap piece before it \(a gap the gcore left out/,
+    );
   });
 
   it('does not take a read-only piece or a gap into the run in a kernel core', async () => {
-    const a = await analyzeBytes(brkCore([[0, 0x1000, 'rw-'], [0x1000, 0x1000, 'r--'], [0x2000, 0x1000, 'rw-'], [0x4000, 0x1000, 'rw-']]));
-    expect(kinds(a)).toEqual(['Heap MEM_COMMIT', 'PAGE_READONLY MEM_COMMIT', 'PAGE_READWRITE MEM_COMMIT', 'PAGE_READWRITE MEM_COMMIT']);
+    const a = await analyzeBytes(
+      brkCore([
+        [0, 0x1000, 'rw-'],
+        [0x1000, 0x1000, 'r--'],
+        [0x2000, 0x1000, 'rw-'],
+        [0x4000, 0x1000, 'rw-'],
+      ]),
+    );
+    expect(kinds(a)).toEqual([
+      'Heap MEM_COMMIT',
+      'PAGE_READONLY MEM_COMMIT',
+      'PAGE_READWRITE MEM_COMMIT',
+      'PAGE_READWRITE MEM_COMMIT',
+    ]);
   });
 });
 
@@ -85,7 +131,12 @@ describe('where the executable ends', () => {
           { start: 0x400000n, end: 0x401000n, path: '/usr/bin/node' },
           { start: 0x7f0000000000n, end: 0x7f0000200000n, offset: 0x1000, path: '/usr/bin/node' },
         ])
-        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x1000,
+          flags: 'r-x',
+          data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }),
+        })
         .load({ vaddr: 0x401000n, size: 0x1000 }) // bss
         .load({ vaddr: 0x2000000n, size: 0x3000 }) // brk heap
         .load({ vaddr: 0x7f0000000000n, size: 0x200000, flags: 'r-x', filesz: 0 })

@@ -52,7 +52,19 @@ describe('parseBsdNotes', () => {
     const r = parseBsdNotes(netbsdCore(2), AMD64);
     expect(r?.os).toBe('NetBSD');
     expect(r?.warnings).toEqual([]);
-    expect(r?.process).toEqual({ pid: 622, ppid: 1, pgrp: 0, sid: 0, uid: 1000, gid: 100, name: 'a.out', signal: 11, signalCode: 1, signalLwp: 2, lwpCount: 2 });
+    expect(r?.process).toEqual({
+      pid: 622,
+      ppid: 1,
+      pgrp: 0,
+      sid: 0,
+      uid: 1000,
+      gid: 100,
+      name: 'a.out',
+      signal: 11,
+      signalCode: 1,
+      signalLwp: 2,
+      lwpCount: 2,
+    });
     expect(r?.threads.map((t) => [t.tid, t.signal, t.crashed, t.pc, t.sp])).toEqual([
       [2, 11, true, 0x200c10n, 0x7f7ff7704f90n],
       [1, 0, false, 0x7f7ff783f2dan, 0x7f7fffffe038n],
@@ -107,7 +119,13 @@ describe('parseBsdNotes', () => {
     );
     expect(r?.os).toBe('OpenBSD');
     expect(r?.process).toMatchObject({ pid: 5370, ppid: 8267, name: 'sparc64_insn_jmp.bin', signal: 11 });
-    expect(r?.threads[0]).toMatchObject({ tid: 229157, signal: 11, crashed: true, pc: 0xa06ed006d4n, sp: 0xfffffe849aea75e1n + 2047n });
+    expect(r?.threads[0]).toMatchObject({
+      tid: 229157,
+      signal: 11,
+      crashed: true,
+      pc: 0xa06ed006d4n,
+      sp: 0xfffffe849aea75e1n + 2047n,
+    });
     expect(r?.threads[0]?.registers.list().find((x) => x.name === 'o6')?.hex).toBe('0xfffffe849aea75e1');
     expect(r?.threads[1]).toMatchObject({ tid: 100001, signal: 0, crashed: false });
     expect(r?.threads[1]?.registers.count).toBe(0);

@@ -53,7 +53,11 @@ describe('file mappings', () => {
         .load({ vaddr: 0x7f1000000000n, size: 0x10000, flags: 'r-x', filesz: 0 })
         .build(),
     );
-    expect(a.regions[0]).toMatchObject({ kind: 'CLRCode', type: 'MEM_MAPPED', heuristic: { name: 'dotnet-doublemapper-memfd' } });
+    expect(a.regions[0]).toMatchObject({
+      kind: 'CLRCode',
+      type: 'MEM_MAPPED',
+      heuristic: { name: 'dotnet-doublemapper-memfd' },
+    });
     expect(a.totals.find((t) => t.kind === 'CLRCode')?.heuristic).toBe(true);
   });
 });
@@ -66,11 +70,17 @@ describe('vDSO', () => {
     expect(vdso?.kind).toBe('Vdso');
     expect(vdso?.heuristic).toBeUndefined();
     expect(vvar).toMatchObject({ kind: 'Vdso', heuristic: { name: 'vvar-below-vdso' } });
-    expect(a.modules.find((m) => m.path === '[vdso]')).toMatchObject({ start: SAMPLE.vdso, buildId: 'f00d', headerInDump: true });
+    expect(a.modules.find((m) => m.path === '[vdso]')).toMatchObject({
+      start: SAMPLE.vdso,
+      buildId: 'f00d',
+      headerInDump: true,
+    });
   });
 
   it('tags the x86_64 vsyscall page by its fixed address', async () => {
-    const a = await analyzeBytes(coreBuilder().load({ vaddr: 0xffffffffff600000n, size: 0x1000, flags: '--x', filesz: 0 }).build());
+    const a = await analyzeBytes(
+      coreBuilder().load({ vaddr: 0xffffffffff600000n, size: 0x1000, flags: '--x', filesz: 0 }).build(),
+    );
     expect(a.regions[0]?.kind).toBe('Vdso');
   });
 
@@ -88,20 +98,27 @@ describe('vDSO', () => {
 });
 
 describe('heap', () => {
-  it('takes the anonymous rw region after the executable\'s bss as the brk heap', async () => {
+  it("takes the anonymous rw region after the executable's bss as the brk heap", async () => {
     const a = await analyzeBytes(sampleCore());
     const bss = a.regions.find((r) => r.start === SAMPLE.bssStart);
     const heap = a.regions.find((r) => r.start === SAMPLE.heapStart);
     expect(bss?.kind).toBe('PAGE_READWRITE');
     expect(heap).toMatchObject({ kind: 'Heap', heuristic: { name: 'brk-heap-after-executable' } });
-    expect(heap?.heuristic?.evidence).toBe(`first anonymous read-write region after ${SAMPLE.exe} (which ends at 0x403000): where brk() places the heap`);
+    expect(heap?.heuristic?.evidence).toBe(
+      `first anonymous read-write region after ${SAMPLE.exe} (which ends at 0x403000): where brk() places the heap`,
+    );
   });
 
   it('takes a lone rw region flush against the executable as the heap (bss and heap in one)', async () => {
     const a = await analyzeBytes(
       coreBuilder()
         .file([{ start: 0x400000n, end: 0x401000n, path: '/bin/app' }])
-        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x1000,
+          flags: 'r-x',
+          data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }),
+        })
         .load({ vaddr: 0x401000n, size: 0x3000 })
         .build(),
     );
@@ -132,7 +149,12 @@ describe('heap', () => {
     const far = await analyzeBytes(
       coreBuilder()
         .file([{ start: 0x400000n, end: 0x401000n, path: '/bin/app' }])
-        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x1000,
+          flags: 'r-x',
+          data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }),
+        })
         .load({ vaddr: 0x400000n + (2n << 30n), size: 0x1000 })
         .build(),
     );
@@ -143,7 +165,12 @@ describe('heap', () => {
           { start: 0x400000n, end: 0x401000n, path: '/bin/app' },
           { start: 0x500000n, end: 0x501000n, path: '/data/x' },
         ])
-        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x1000,
+          flags: 'r-x',
+          data: elfImage({ vaddr: 0x400000n, type: 2, size: 0x1000 }),
+        })
         .load({ vaddr: 0x500000n, size: 0x1000, flags: 'r--' })
         .load({ vaddr: 0x600000n, size: 0x1000 })
         .build(),
@@ -169,28 +196,52 @@ describe('.NET GC heap', () => {
     expect(a.regions.map((r) => r.kind)).toEqual(['GCHeap', '[RESERVED]', 'GCHeap', 'Image']);
     expect(a.regions[0]?.heuristic).toEqual({
       name: 'dotnet-gc-reservation',
-      evidence: 'read-write anonymous memory inside a 256 MiB no-access reservation starting at 0x7e0000000000, in a process that maps libcoreclr.so',
+      evidence:
+        'read-write anonymous memory inside a 256 MiB no-access reservation starting at 0x7e0000000000, in a process that maps libcoreclr.so',
     });
-    expect(a.process.runtime).toEqual({ name: '.NET', version: '8.0.11', versionFrom: 'path', evidence: `maps ${CORECLR}` });
+    expect(a.process.runtime).toEqual({
+      name: '.NET',
+      version: '8.0.11',
+      versionFrom: 'path',
+      evidence: `maps ${CORECLR}`,
+    });
   });
 
   it('does not without libcoreclr.so, nor for a smaller reservation', async () => {
     const native = await analyzeBytes(gcCore({ coreclr: false, reservation: 256 * MiB }));
-    expect(native.regions.map((r) => r.kind)).toEqual(['PAGE_READWRITE', '[RESERVED]', 'PAGE_READWRITE', 'PAGE_EXECUTE_READ']);
+    expect(native.regions.map((r) => r.kind)).toEqual([
+      'PAGE_READWRITE',
+      '[RESERVED]',
+      'PAGE_READWRITE',
+      'PAGE_EXECUTE_READ',
+    ]);
     const small = await analyzeBytes(gcCore({ coreclr: true, reservation: 255 * MiB }));
     expect(small.regions.map((r) => r.kind)).toEqual(['PAGE_READWRITE', '[RESERVED]', 'PAGE_READWRITE', 'Image']);
   });
 });
 
-describe('createdump\'s DIAGINFOHEADER page', () => {
+describe("createdump's DIAGINFOHEADER page", () => {
   it('tags the page at 0x7ffffff10000 as DiagInfo and names createdump the producer', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 6 }).load({ vaddr: 0x7ffffff10000n, size: 0x1000, flags: 'r--', data: 'DIAGINFOHEADER\0\x01' }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1, signal: 6 })
+        .load({ vaddr: 0x7ffffff10000n, size: 0x1000, flags: 'r--', data: 'DIAGINFOHEADER\0\x01' })
+        .build(),
+    );
     expect(a.regions[0]?.kind).toBe('DiagInfo');
-    expect(a.dump.producer).toEqual({ name: 'createdump', evidence: 'the DIAGINFOHEADER page createdump adds at 0x7ffffff10000' });
+    expect(a.dump.producer).toEqual({
+      name: 'createdump',
+      evidence: 'the DIAGINFOHEADER page createdump adds at 0x7ffffff10000',
+    });
   });
 
   it('ignores that address without the signature', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 6 }).load({ vaddr: 0x7ffffff10000n, size: 0x1000, flags: 'r--', data: 'DIAGINFOHEADEX' }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1, signal: 6 })
+        .load({ vaddr: 0x7ffffff10000n, size: 0x1000, flags: 'r--', data: 'DIAGINFOHEADEX' })
+        .build(),
+    );
     expect(a.regions[0]?.kind).toBe('PAGE_READONLY');
     expect(a.dump.producer.name).not.toBe('createdump');
   });
@@ -208,7 +259,12 @@ describe('other kinds', () => {
   });
 
   it('without thread registers, takes the region holding AT_EXECFN as the main stack (a heuristic)', async () => {
-    const a = await analyzeBytes(coreBuilder().auxv([[AT_EXECFN, 0x7ffc00000f00n]]).load({ vaddr: 0x7ffc00000000n, size: 0x1000, at: [[0xf00, '/bin/x\0']] }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .auxv([[AT_EXECFN, 0x7ffc00000f00n]])
+        .load({ vaddr: 0x7ffc00000000n, size: 0x1000, at: [[0xf00, '/bin/x\0']] })
+        .build(),
+    );
     expect(a.regions[0]).toMatchObject({ kind: 'Stack', heuristic: { name: 'auxv-execfn-on-main-stack' } });
     expect(a.regions[0]?.tid).toBeUndefined();
   });
@@ -227,7 +283,9 @@ describe('gdb gcore cores (every segment written readable)', () => {
     );
     expect(a.dump.producer.name).toBe('gdb gcore');
     expect(a.regions[0]).toMatchObject({ kind: 'StackGuard', tid: 1, heuristic: { name: 'gcore-guard-below-stack' } });
-    expect(a.dump.warnings).toContainEqual(expect.stringMatching(/^written by gdb's gcore, which marks every segment readable/));
+    expect(a.dump.warnings).toContainEqual(
+      expect.stringMatching(/^written by gdb's gcore, which marks every segment readable/),
+    );
   });
 
   it('does not take a read-only region below a stack for a guard in a kernel core', async () => {

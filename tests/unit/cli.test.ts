@@ -22,7 +22,11 @@ interface Run {
 }
 
 function coreview(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COREVIEW_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, COREVIEW_DEBUG: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -71,26 +75,54 @@ describe('readable cores: exit 0', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ format: 'coreview', version: 1 });
-    expect(doc.dump).toMatchObject({ name: 'core.4242', arch: 'x86_64', bits: 64, endian: 'little', os: 'Linux', producer: 'kernel', loadSegments: 10, warnings: [] });
-    expect(doc.process).toMatchObject({ pid: SAMPLE.pid, name: 'app', signal: 11, signalName: 'SIGSEGV', faultAddress: '0xdeadbeef', executable: SAMPLE.exe });
+    expect(doc.dump).toMatchObject({
+      name: 'core.4242',
+      arch: 'x86_64',
+      bits: 64,
+      endian: 'little',
+      os: 'Linux',
+      producer: 'kernel',
+      loadSegments: 10,
+      warnings: [],
+    });
+    expect(doc.process).toMatchObject({
+      pid: SAMPLE.pid,
+      name: 'app',
+      signal: 11,
+      signalName: 'SIGSEGV',
+      faultAddress: '0xdeadbeef',
+      executable: SAMPLE.exe,
+    });
     expect(doc.regions).toHaveLength(10);
-    expect(doc.regions[0]).toMatchObject({ kind: 'Image', start: '0x400000', end: '0x402000', size: 8192, type: 'MEM_IMAGE' });
+    expect(doc.regions[0]).toMatchObject({
+      kind: 'Image',
+      start: '0x400000',
+      end: '0x402000',
+      size: 8192,
+      type: 'MEM_IMAGE',
+    });
     expect(doc.threads.map((t: { tid: number; crashed: boolean }) => [t.tid, t.crashed])).toEqual([
       [SAMPLE.crashedTid, true],
       [SAMPLE.otherTid, false],
     ]);
-    expect(doc.modules.map((m: { buildId?: string }) => m.buildId)).toEqual([SAMPLE.exeBuildId, SAMPLE.libcBuildId, 'f00d']);
+    expect(doc.modules.map((m: { buildId?: string }) => m.buildId)).toEqual([
+      SAMPLE.exeBuildId,
+      SAMPLE.libcBuildId,
+      'f00d',
+    ]);
     expect(doc.totals.reduce((n: number, t: { size: number }) => n + t.size, 0)).toBe(0x2d000);
     expect(doc.threads[0].registers).toBeUndefined();
   });
 
-  it('--json --registers adds each thread\'s registers by name', () => {
+  it("--json --registers adds each thread's registers by name", () => {
     const r = coreview(file('core.4242', sampleCore()), '--json', '--registers');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc.threads[0].registers)).toHaveLength(27);
     expect(doc.threads[0].registers).toMatchObject({ rip: '0x401234', rsp: doc.threads[0].sp });
-    expect(coreview(file('core.4242', sampleCore()), '--registers').stderr.split('\n')[0]).toBe('coreview: error: --registers goes with --json');
+    expect(coreview(file('core.4242', sampleCore()), '--registers').stderr.split('\n')[0]).toBe(
+      'coreview: error: --registers goes with --json',
+    );
   });
 
   it('--summary prints only the per-kind totals', () => {
@@ -107,7 +139,11 @@ describe('readable cores: exit 0', () => {
     const images = coreview(core, '--images').stdout;
     const block = images.slice(images.lastIndexOf('\n\n') + 2);
     expect(block).toMatch(/^\+-+\+\n\| Count \| +Size \|/);
-    for (const args of [['--summary', '--images'], ['--scan', '--images'], ['--scan', '--summary', '--images']]) {
+    for (const args of [
+      ['--summary', '--images'],
+      ['--scan', '--images'],
+      ['--scan', '--summary', '--images'],
+    ]) {
       const r = coreview(core, ...args);
       expect(r.status).toBe(0);
       expect(r.stdout.endsWith(`\n\n${block}`)).toBe(true);
@@ -119,7 +155,9 @@ describe('readable cores: exit 0', () => {
     expect(r.status).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^\| +\d+ \|/.test(l));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/^\| 4242 \| 11 \(crashed\) \| 0x7ffc0000f000 \| +64\.00kb \| 4\.00kb \| 0x401234 app\+0x1234$/);
+    expect(rows[0]).toMatch(
+      /^\| 4242 \| 11 \(crashed\) \| 0x7ffc0000f000 \| +64\.00kb \| 4\.00kb \| 0x401234 app\+0x1234$/,
+    );
   });
 
   it('a truncated core is a partial result: exit 0, warnings on stderr', () => {
@@ -129,7 +167,9 @@ describe('readable cores: exit 0', () => {
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l).toMatch(/^coreview: warning: /);
-    expect(lines).toContainEqual(expect.stringMatching(/^coreview: warning: the dump is truncated: \d+ segment\(s\) end past the end/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^coreview: warning: the dump is truncated: \d+ segment\(s\) end past the end/),
+    );
     expect(r.stdout).toContain('[TOTAL]');
   });
 });
@@ -142,11 +182,31 @@ describe('input that is not a readable core: exit 2, one line', () => {
     ['minidump', () => ascii('MDMP\x93\xa7\0\0'), /minidump \(MDMP\), not an ELF core/],
     ['zstd', () => Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0), /zstd-compressed file/],
     ['xz', () => Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 0, 0), /xz-compressed file/],
-    ['random', () => Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) & 0xff), /this is not an ELF file \(no \\x7fELF magic\)/],
-    ['executable', () => coreBuilder({ type: ET_EXEC }).load({ vaddr: 0x400000n, size: 0x10 }).build(), /this is an ELF executable, not a core dump/],
-    ['bad-class', () => coreBuilder({ header: { class: 3 } }).build(), /ELF header has an invalid class \(3\) or data encoding \(1\)$/],
-    ['cut-header', () => truncate(sampleCore(), 40), /the file is 40 bytes: too short for an ELF64 header \(64 bytes\)$/],
-    ['pn-xnum-missing', () => coreBuilder({ xnum: 'end', header: { shoff: 1 << 20 } }).build(), /section header 0 at offset 1048576 is not in the file$/],
+    [
+      'random',
+      () => Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) & 0xff),
+      /this is not an ELF file \(no \\x7fELF magic\)/,
+    ],
+    [
+      'executable',
+      () => coreBuilder({ type: ET_EXEC }).load({ vaddr: 0x400000n, size: 0x10 }).build(),
+      /this is an ELF executable, not a core dump/,
+    ],
+    [
+      'bad-class',
+      () => coreBuilder({ header: { class: 3 } }).build(),
+      /ELF header has an invalid class \(3\) or data encoding \(1\)$/,
+    ],
+    [
+      'cut-header',
+      () => truncate(sampleCore(), 40),
+      /the file is 40 bytes: too short for an ELF64 header \(64 bytes\)$/,
+    ],
+    [
+      'pn-xnum-missing',
+      () => coreBuilder({ xnum: 'end', header: { shoff: 1 << 20 } }).build(),
+      /section header 0 at offset 1048576 is not in the file$/,
+    ],
   ];
 
   for (const [name, bytes, message] of cases) {
@@ -188,9 +248,15 @@ describe('command line', () => {
   it('no core given, two cores, or two modes: exit 2', () => {
     expect(coreview().stderr.split('\n')[0]).toBe('coreview: error: no core file given');
     const two = coreview('a.core', 'b.core');
-    expect([two.status, two.stderr.split('\n')[0]]).toEqual([2, 'coreview: error: one core at a time (got a.core and b.core)']);
+    expect([two.status, two.stderr.split('\n')[0]]).toEqual([
+      2,
+      'coreview: error: one core at a time (got a.core and b.core)',
+    ]);
     const modes = coreview('a.core', '--json', '--summary');
-    expect([modes.status, modes.stderr.split('\n')[0]]).toEqual([2, 'coreview: error: --summary cannot be combined with --json']);
+    expect([modes.status, modes.stderr.split('\n')[0]]).toEqual([
+      2,
+      'coreview: error: --summary cannot be combined with --json',
+    ]);
   });
 
   it('--help and --version exit 0 on stdout', () => {
@@ -205,7 +271,10 @@ describe('command line', () => {
   it('--help lists the exit codes and a few examples', () => {
     const help = coreview('--help').stdout;
     expect(help).toMatch(/^exit status:\n {2}0 +done.*\n {2}1 +internal error.*\n {2}2 +bad input or usage/m);
-    const examples = help.slice(help.indexOf('examples:')).split('\n').filter((l) => l.startsWith('  coreview '));
+    const examples = help
+      .slice(help.indexOf('examples:'))
+      .split('\n')
+      .filter((l) => l.startsWith('  coreview '));
     expect(examples.length).toBeGreaterThanOrEqual(4);
     expect(examples.join('\n')).toContain('--dump 0x');
   });
@@ -223,7 +292,12 @@ describe('issue 9: labels, warnings, widths', () => {
       .thread({ tid: 5, signal: 6, pc: 0x40a30cn, sp: 0x7ffc00000100n })
       .prpsinfo({ pid: 5, fname: 'some-long-execu' })
       .file([{ start: 0x400000n, end: 0x40b000n, offset: 0, path: exe }])
-      .load({ vaddr: 0x400000n, size: 0xb000, flags: 'r-x', data: elfImage({ buildId: 'ab', type: ET_EXEC, vaddr: 0x400000n }) })
+      .load({
+        vaddr: 0x400000n,
+        size: 0xb000,
+        flags: 'r-x',
+        data: elfImage({ buildId: 'ab', type: ET_EXEC, vaddr: 0x400000n }),
+      })
       .load({ vaddr: 0x7ffc00000000n, size: 0x1000, flags: 'rw-', at: [[0x100, words]] })
       .build();
   }
@@ -240,8 +314,10 @@ describe('issue 9: labels, warnings, widths', () => {
     expect(bytes.stdout).not.toContain(';');
   });
 
-  it('pc is module+offset from the module\'s start', () => {
-    expect(coreview(file('labelled.core', labelledCore()), '--threads').stdout).toContain('0x40a30c some-long-executable-name+0xa30c');
+  it("pc is module+offset from the module's start", () => {
+    expect(coreview(file('labelled.core', labelledCore()), '--threads').stdout).toContain(
+      '0x40a30c some-long-executable-name+0xa30c',
+    );
   });
 
   it('prints each warning once per run, also with --scan', () => {
@@ -250,7 +326,9 @@ describe('issue 9: labels, warnings, widths', () => {
     const header = coreview(cut, '--summary').stderr;
     expect(header).not.toBe('');
     for (const args of [['--scan', '--summary'], ['--scan'], ['--scan', '--json']]) {
-      const lines = coreview(cut, ...args).stderr.split('\n').filter((l) => l.startsWith('coreview: warning: '));
+      const lines = coreview(cut, ...args)
+        .stderr.split('\n')
+        .filter((l) => l.startsWith('coreview: warning: '));
       expect(new Set(lines).size).toBe(lines.length);
       for (const l of header.split('\n').filter((x) => x !== '')) expect(lines).toContain(l);
     }
@@ -261,13 +339,16 @@ describe('issue 9: labels, warnings, widths', () => {
     expect(r.stdout).toMatch(/\| \/opt\/vendor\/product\/release-2024\.11\/bin\/some-long-executable-name$/m);
   });
 
-  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal, the region table fits its width: name first, directory elided', () => {
-    const core = file('labelled.core', labelledCore());
-    const cmd = `stty cols 170; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${JSON.stringify(core)}`;
-    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
-    const lines = r.stdout.split(/\r?\n/).filter((l) => l.startsWith('|') || l.startsWith('+'));
-    expect(lines.length).toBeGreaterThan(4);
-    for (const l of lines) expect(l.length).toBeLessThanOrEqual(170);
-    expect(r.stdout).toMatch(/\| some-long-executable-name \(\/opt\/[^)]*…[^)]*\)\r?$/m);
-  });
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'on a terminal, the region table fits its width: name first, directory elided',
+    () => {
+      const core = file('labelled.core', labelledCore());
+      const cmd = `stty cols 170; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${JSON.stringify(core)}`;
+      const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+      const lines = r.stdout.split(/\r?\n/).filter((l) => l.startsWith('|') || l.startsWith('+'));
+      expect(lines.length).toBeGreaterThan(4);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(170);
+      expect(r.stdout).toMatch(/\| some-long-executable-name \(\/opt\/[^)]*…[^)]*\)\r?$/m);
+    },
+  );
 });

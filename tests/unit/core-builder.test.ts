@@ -36,15 +36,21 @@ describe('layout', () => {
   });
 
   it('writes ELF32 big-endian fields', () => {
-    const core = coreBuilder({ bits: 32, endian: 'big', machine: 20 }).load({ vaddr: 0x10000n, size: 0x20, flags: 'r-x' }).build();
+    const core = coreBuilder({ bits: 32, endian: 'big', machine: 20 })
+      .load({ vaddr: 0x10000n, size: 0x20, flags: 'r-x' })
+      .build();
     const v = new DataView(core.buffer);
     expect([core[4], core[5]]).toEqual([1, 2]);
     expect([v.getUint16(18), v.getUint32(28), v.getUint16(42), v.getUint16(44)]).toEqual([20, 52, 32, 1]);
-    expect([v.getUint32(52), v.getUint32(52 + 8), v.getUint32(52 + 20), v.getUint32(52 + 24)]).toEqual([1, 0x10000, 0x20, 5]);
+    expect([v.getUint32(52), v.getUint32(52 + 8), v.getUint32(52 + 20), v.getUint32(52 + 24)]).toEqual([
+      1, 0x10000, 0x20, 5,
+    ]);
   });
 
   it('places load data and fill, and truncates anywhere', () => {
-    const core = coreBuilder().load({ vaddr: 0x1000n, size: 8, data: 'ab', fill: 0x2e, at: [[5, 'Z']] }).build();
+    const core = coreBuilder()
+      .load({ vaddr: 0x1000n, size: 8, data: 'ab', fill: 0x2e, at: [[5, 'Z']] })
+      .build();
     const offset = Number(new DataView(core.buffer).getBigUint64(64 + 8, true));
     expect(new TextDecoder().decode(core.subarray(offset, offset + 8))).toBe('ab...Z..');
     expect(truncate(core, 10)).toHaveLength(10);
@@ -65,16 +71,22 @@ describe('layout', () => {
   it('pads notes to 4 bytes with the requested byte and can lie about sizes', () => {
     const core = coreBuilder().note('ABC', 9, Uint8Array.of(1), { pad: 0xcc, descsz: 99 }).build();
     const at = Number(new DataView(core.buffer).getBigUint64(64 + 8, true));
-    expect([...core.subarray(at, at + 24)]).toEqual([4, 0, 0, 0, 99, 0, 0, 0, 9, 0, 0, 0, 0x41, 0x42, 0x43, 0, 1, 0xcc, 0xcc, 0xcc]);
+    expect([...core.subarray(at, at + 24)]).toEqual([
+      4, 0, 0, 0, 99, 0, 0, 0, 9, 0, 0, 0, 0x41, 0x42, 0x43, 0, 1, 0xcc, 0xcc, 0xcc,
+    ]);
   });
 
   it('refuses a large PT_LOAD without an explicit filesz (it would allocate every byte)', () => {
-    expect(() => coreBuilder().load({ vaddr: 0n, size: 1n << 30n }).build()).toThrow(/give an explicit filesz/);
+    expect(() =>
+      coreBuilder()
+        .load({ vaddr: 0n, size: 1n << 30n })
+        .build(),
+    ).toThrow(/give an explicit filesz/);
   });
 });
 
 describe.skipIf(!has('eu-readelf'))('cross-checked with eu-readelf', () => {
-  it('decodes the sample core\'s notes as the builder meant them', () => {
+  it("decodes the sample core's notes as the builder meant them", () => {
     const out = tool('eu-readelf', ['-n'], sampleCore());
     expect(out).toMatch(/info\.si_signo: 11, info\.si_code: 0, info\.si_errno: 0, cursig: 11/);
     expect(out).toMatch(/pid: 4242, ppid: 1/);

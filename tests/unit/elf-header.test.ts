@@ -14,12 +14,42 @@ function minimal(bits: 32 | 64 = 64) {
 describe('files that are not ELF cores', () => {
   const cases: { name: string; bytes: Uint8Array; code: string; message: RegExp }[] = [
     { name: 'an empty file', bytes: new Uint8Array(0), code: 'empty', message: /^the file is empty \(0 bytes\)$/ },
-    { name: 'a 3-byte file', bytes: Uint8Array.of(1, 2, 3), code: 'too-small', message: /^the file is 3 bytes: too short to be an ELF core$/ },
-    { name: 'a gzip file', bytes: Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0), code: 'gzip', message: /gzip-compressed file: decompress it first \(gunzip\)/ },
-    { name: 'a minidump', bytes: concatBytes([ascii('MDMP'), new Uint8Array(60)]), code: 'minidump', message: /minidump \(MDMP\), not an ELF core/ },
-    { name: 'a zstd file', bytes: Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 0), code: 'not-elf', message: /zstd-compressed file .*`zstd -d`/ },
-    { name: 'an xz file', bytes: Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0), code: 'not-elf', message: /xz-compressed file: decompress it first \(unxz\)/ },
-    { name: 'random bytes', bytes: Uint8Array.from({ length: 200 }, (_, i) => (i * 73 + 11) & 0xff), code: 'not-elf', message: /not an ELF file \(no \\x7fELF magic\)/ },
+    {
+      name: 'a 3-byte file',
+      bytes: Uint8Array.of(1, 2, 3),
+      code: 'too-small',
+      message: /^the file is 3 bytes: too short to be an ELF core$/,
+    },
+    {
+      name: 'a gzip file',
+      bytes: Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0),
+      code: 'gzip',
+      message: /gzip-compressed file: decompress it first \(gunzip\)/,
+    },
+    {
+      name: 'a minidump',
+      bytes: concatBytes([ascii('MDMP'), new Uint8Array(60)]),
+      code: 'minidump',
+      message: /minidump \(MDMP\), not an ELF core/,
+    },
+    {
+      name: 'a zstd file',
+      bytes: Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 0),
+      code: 'not-elf',
+      message: /zstd-compressed file .*`zstd -d`/,
+    },
+    {
+      name: 'an xz file',
+      bytes: Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0),
+      code: 'not-elf',
+      message: /xz-compressed file: decompress it first \(unxz\)/,
+    },
+    {
+      name: 'random bytes',
+      bytes: Uint8Array.from({ length: 200 }, (_, i) => (i * 73 + 11) & 0xff),
+      code: 'not-elf',
+      message: /not an ELF file \(no \\x7fELF magic\)/,
+    },
   ];
 
   for (const c of cases) {
@@ -98,7 +128,9 @@ describe('files that are not ELF cores', () => {
       coreBuilder({ type: ET_DYN }).build(),
       coreBuilder({ type: ET_REL }).build(),
       coreBuilder({ header: { class: 9 } }).build(),
-      coreBuilder({ header: { phentsize: 12 } }).thread({ tid: 1 }).build(),
+      coreBuilder({ header: { phentsize: 12 } })
+        .thread({ tid: 1 })
+        .build(),
       truncate(minimal().build(), 30),
       truncate(minimal().build(), 5),
     ];
@@ -112,7 +144,11 @@ describe('PN_XNUM (e_phnum 0xffff, the count in section header 0)', () => {
   for (const where of ['start', 'end'] as const) {
     it(`reads the real count from section header 0 at the ${where} of the file`, async () => {
       const core = minimal().load({ vaddr: 0x8000n, size: 0x10 }).build();
-      const xnum = coreBuilder({ xnum: where }).thread({ tid: 7, sp: 0x1000n }).load({ vaddr: 0x1000n, size: 0x100 }).load({ vaddr: 0x8000n, size: 0x10 }).build();
+      const xnum = coreBuilder({ xnum: where })
+        .thread({ tid: 7, sp: 0x1000n })
+        .load({ vaddr: 0x1000n, size: 0x100 })
+        .load({ vaddr: 0x8000n, size: 0x10 })
+        .build();
       const view = new DataView(xnum.buffer);
       expect(view.getUint16(56, true)).toBe(0xffff);
       const shoff = Number(view.getBigUint64(40, true));
@@ -128,20 +164,32 @@ describe('PN_XNUM (e_phnum 0xffff, the count in section header 0)', () => {
   }
 
   it('works in a 32-bit big-endian core too', async () => {
-    const a = await analyzeBytes(coreBuilder({ bits: 32, endian: 'big', machine: 20, xnum: 'end' }).load({ vaddr: 0x10000n, size: 0x1000 }).build());
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32, endian: 'big', machine: 20, xnum: 'end' })
+        .load({ vaddr: 0x10000n, size: 0x1000 })
+        .build(),
+    );
     expect(a.dump.programHeaders).toBe(1);
     expect(a.regions[0]?.start).toBe(0x10000n);
     expect(a.dump.endian).toBe('big');
   });
 
   it('rejects PN_XNUM when section header 0 lies past the end of the file', async () => {
-    const e = await rejection(coreBuilder({ xnum: 'end', header: { shoff: 0x100000 } }).load({ vaddr: 0x1000n, size: 0x10 }).build());
+    const e = await rejection(
+      coreBuilder({ xnum: 'end', header: { shoff: 0x100000 } })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
     expect(e.code).toBe('bad-header');
     expect(e.message).toBe('e_phnum is 0xffff (PN_XNUM) but section header 0 at offset 1048576 is not in the file');
   });
 
   it('rejects PN_XNUM when e_shoff is 0 (no section header table)', async () => {
-    const e = await rejection(coreBuilder({ xnum: 'start', header: { shoff: 0 } }).load({ vaddr: 0x1000n, size: 0x10 }).build());
+    const e = await rejection(
+      coreBuilder({ xnum: 'start', header: { shoff: 0 } })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
     expect(e.message).toBe('e_phnum is 0xffff (PN_XNUM) but section header 0 at offset 0 is not in the file');
   });
 
@@ -152,20 +200,39 @@ describe('PN_XNUM (e_phnum 0xffff, the count in section header 0)', () => {
   });
 
   it('clamps an absurd sh_info count to the program headers the file can hold', async () => {
-    const a = await analyzeBytes(coreBuilder({ xnum: 'start', section0: { info: 0xffffffff } }).load({ vaddr: 0x1000n, size: 0x10 }).build());
-    expect(a.dump.warnings.some((w) => /^the file is truncated: it holds \d+ of 4294967295 program headers$/.test(w))).toBe(true);
+    const a = await analyzeBytes(
+      coreBuilder({ xnum: 'start', section0: { info: 0xffffffff } })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
+    expect(
+      a.dump.warnings.some((w) => /^the file is truncated: it holds \d+ of 4294967295 program headers$/.test(w)),
+    ).toBe(true);
     expect(a.regions.some((r) => r.start === 0x1000n)).toBe(true);
   });
 
   it('takes the section count from sh_size when e_shnum is 0 (and ignores absurd ones)', async () => {
-    const withSections = await analyzeBytes(coreBuilder({ xnum: 'start', section0: { size: 5 }, header: { shnum: 0 } }).thread({ tid: 1 }).build());
-    expect(withSections.dump.producer).toEqual({ name: 'gdb gcore', evidence: '5 section headers: BFD writes them, the kernel does not' });
-    const absurd = await analyzeBytes(coreBuilder({ xnum: 'start', section0: { size: 0x1000000 }, header: { shnum: 0 } }).thread({ tid: 1 }).build());
+    const withSections = await analyzeBytes(
+      coreBuilder({ xnum: 'start', section0: { size: 5 }, header: { shnum: 0 } })
+        .thread({ tid: 1 })
+        .build(),
+    );
+    expect(withSections.dump.producer).toEqual({
+      name: 'gdb gcore',
+      evidence: '5 section headers: BFD writes them, the kernel does not',
+    });
+    const absurd = await analyzeBytes(
+      coreBuilder({ xnum: 'start', section0: { size: 0x1000000 }, header: { shnum: 0 } })
+        .thread({ tid: 1 })
+        .build(),
+    );
     expect(absurd.dump.producer.name).not.toBe('gdb gcore');
   });
 
   it('treats e_shnum 1 with PN_XNUM as the kernel layout, not as BFD section headers', async () => {
-    const a = await analyzeBytes(coreBuilder({ xnum: 'end' }).thread({ tid: 1, signal: 6 }).prpsinfo({ pid: 1 }).build());
+    const a = await analyzeBytes(
+      coreBuilder({ xnum: 'end' }).thread({ tid: 1, signal: 6 }).prpsinfo({ pid: 1 }).build(),
+    );
     expect(a.dump.producer.name).toBe('kernel');
   });
 });
@@ -173,13 +240,22 @@ describe('PN_XNUM (e_phnum 0xffff, the count in section header 0)', () => {
 describe('program header table', () => {
   it('rejects a table that starts past the end of the file', async () => {
     const core = minimal().build();
-    const e = await rejection(coreBuilder({ header: { phoff: core.length + 10 } }).thread({ tid: 1 }).load({ vaddr: 0n, size: 1 }).build());
+    const e = await rejection(
+      coreBuilder({ header: { phoff: core.length + 10 } })
+        .thread({ tid: 1 })
+        .load({ vaddr: 0n, size: 1 })
+        .build(),
+    );
     expect(e.code).toBe('bad-header');
     expect(e.message).toMatch(/^program headers start at offset \d+, past the end of the \d+-byte file$/);
   });
 
   it('rejects an e_phoff above 2^53', async () => {
-    const e = await rejection(coreBuilder({ header: { phoff: 1n << 60n } }).thread({ tid: 1 }).build());
+    const e = await rejection(
+      coreBuilder({ header: { phoff: 1n << 60n } })
+        .thread({ tid: 1 })
+        .build(),
+    );
     expect(e.message).toMatch(/^program headers start at offset Infinity, past the end/);
   });
 
@@ -192,12 +268,25 @@ describe('program header table', () => {
   it('accepts a core with no program headers at all, with warnings', async () => {
     const a = await analyzeBytes(coreBuilder().build());
     expect(a.dump.programHeaders).toBe(0);
-    expect(a.dump.warnings).toEqual(['the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown']);
+    expect(a.dump.warnings).toEqual([
+      'the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown',
+    ]);
   });
 
   it('reads ELF32 and big-endian headers', async () => {
-    const a = await analyzeBytes(coreBuilder({ bits: 32, endian: 'big', machine: 8 }).load({ vaddr: 0x7fff0000n, size: 0x2000, flags: 'rw-' }).build());
-    expect(a.dump).toMatchObject({ bits: 32, endian: 'big', arch: 'mips', machine: 8, programHeaders: 1, loadSegments: 1 });
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32, endian: 'big', machine: 8 })
+        .load({ vaddr: 0x7fff0000n, size: 0x2000, flags: 'rw-' })
+        .build(),
+    );
+    expect(a.dump).toMatchObject({
+      bits: 32,
+      endian: 'big',
+      arch: 'mips',
+      machine: 8,
+      programHeaders: 1,
+      loadSegments: 1,
+    });
     expect(a.regions[0]).toMatchObject({ start: 0x7fff0000n, end: 0x7fff2000n, inDump: 0x2000, perms: 'rw-' });
   });
 });

@@ -16,7 +16,9 @@ describe('fitPath', () => {
   it('puts the file name first and elides the middle of the directory', () => {
     expect(fitPath(LIBC, 30)).toBe('libc.so.6 (/usr/lib/…inux-gnu)');
     expect(fitPath(LIBC, 30)).toHaveLength(30);
-    expect(fitPath('/tmp/abcdefghij/dotnet/shared/Microsoft.NETCore.App/8.0.11/libcoreclr.so', 40)).toBe('libcoreclr.so (/tmp/abcdefg….App/8.0.11)');
+    expect(fitPath('/tmp/abcdefghij/dotnet/shared/Microsoft.NETCore.App/8.0.11/libcoreclr.so', 40)).toBe(
+      'libcoreclr.so (/tmp/abcdefg….App/8.0.11)',
+    );
   });
 
   it('elides the middle of a name too long for any directory, and of a bare name', () => {
@@ -30,7 +32,12 @@ describe('tables that fit a width', () => {
   it('shortens the Image column so that no line (and no rule) is wider than the width', async () => {
     const a = await analyzeBytes(sampleCore());
     const doc = toJsonDocument(a, 'core');
-    const long = { ...doc, regions: doc.regions.map((r) => (r.image === undefined ? r : { ...r, image: `/opt/some/very/long/vendor/directory/tree${r.image}` })) };
+    const long = {
+      ...doc,
+      regions: doc.regions.map((r) =>
+        r.image === undefined ? r : { ...r, image: `/opt/some/very/long/vendor/directory/tree${r.image}` },
+      ),
+    };
     const whole = reportText(long, { view: 'regions' });
     expect(whole).toContain('/opt/some/very/long/vendor/directory/tree/usr/bin/app');
     const widest = Math.max(...whole.split('\n').map((l) => l.length));

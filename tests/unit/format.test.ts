@@ -47,17 +47,45 @@ describe('text tables', () => {
   it('prints the region table with maddress columns, padded addresses and EndAddr-1', async () => {
     const a = await analyzeBytes(sampleCore());
     const lines = text(a, 'regions').split('\n');
-    expect(lines[1]).toMatch(/^\| Memory Kind +\| +StartAddr \| +EndAddr-1 \| +Size \| Type +\| State +\| Protect +\| In Dump \| +Tid \| Image$/);
+    expect(lines[1]).toMatch(
+      /^\| Memory Kind +\| +StartAddr \| +EndAddr-1 \| +Size \| Type +\| State +\| Protect +\| In Dump \| +Tid \| Image$/,
+    );
     expect(lines).toHaveLength(a.regions.length + 4);
     const heap = lines.find((l) => l.includes('000000405000'));
-    expect(heap?.split('|').map((c) => c.trim())).toEqual(['', 'Heap?', '000000405000', '00000040cfff', '32.00kb', 'MEM_PRIVATE', 'MEM_COMMIT', 'PAGE_READWRITE', '32.00kb', '', '']);
+    expect(heap?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      'Heap?',
+      '000000405000',
+      '00000040cfff',
+      '32.00kb',
+      'MEM_PRIVATE',
+      'MEM_COMMIT',
+      'PAGE_READWRITE',
+      '32.00kb',
+      '',
+      '',
+    ]);
     const guard = lines.find((l) => l.includes('7f0000100000'));
-    expect(guard?.split('|').map((c) => c.trim())).toEqual(['', 'StackGuard', '7f0000100000', '7f0000100fff', '4.00kb', 'MEM_PRIVATE', 'MEM_RESERVE', 'PAGE_NOACCESS', '0b', String(SAMPLE.otherTid), '']);
+    expect(guard?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      'StackGuard',
+      '7f0000100000',
+      '7f0000100fff',
+      '4.00kb',
+      'MEM_PRIVATE',
+      'MEM_RESERVE',
+      'PAGE_NOACCESS',
+      '0b',
+      String(SAMPLE.otherTid),
+      '',
+    ]);
     expect(lines.find((l) => l.includes('000000400000'))).toMatch(/\| \/usr\/bin\/app$/);
   });
 
   it('pads 32-bit addresses to 8 digits', async () => {
-    const a = await analyzeBytes(coreBuilder({ bits: 32 }).load({ vaddr: 0x8048000n, size: 0x1000, flags: 'r-x' }).build());
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32 }).load({ vaddr: 0x8048000n, size: 0x1000, flags: 'r-x' }).build(),
+    );
     expect(text(a, 'regions')).toContain('|  08048000 |  08048fff | 4.00kb |');
   });
 
@@ -65,7 +93,11 @@ describe('text tables', () => {
     const a = await analyzeBytes(sampleCore());
     const lines = text(a, 'totals').split('\n');
     expect(lines[1]).toMatch(/^\| Memory Type +\| Count \| +Size \| Size \(bytes\) \| % of Total \| +In Dump$/);
-    const cells = (prefix: string) => lines.find((l) => l.startsWith(`| ${prefix} `))?.split('|').map((c) => c.trim());
+    const cells = (prefix: string) =>
+      lines
+        .find((l) => l.startsWith(`| ${prefix} `))
+        ?.split('|')
+        .map((c) => c.trim());
     expect(cells('Stack')).toEqual(['', 'Stack', '2', '96.00kb', '98,304', '53.33%', '96.00kb']);
     expect(cells('Heap?')).toEqual(['', 'Heap?', '1', '32.00kb', '32,768', '17.78%', '32.00kb']);
     expect(cells('[TOTAL]')).toEqual(['', '[TOTAL]', '10', '180.00kb', '184,320', '100.00%', '156.00kb']);
@@ -74,8 +106,24 @@ describe('text tables', () => {
   it('prints threads with the crashed one marked, stack size and depth, and pc as module+offset', async () => {
     const a = await analyzeBytes(sampleCore());
     const lines = text(a, 'threads').split('\n');
-    expect(lines[3]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.crashedTid), '11 (crashed)', '0x7ffc0000f000', '64.00kb', '4.00kb', '0x401234 app+0x1234']);
-    expect(lines[4]?.split('|').map((c) => c.trim())).toEqual(['', String(SAMPLE.otherTid), '11', '0x7f0000108000', '32.00kb', '4.00kb', '0x7f0000000100 libc.so.6+0x100']);
+    expect(lines[3]?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      String(SAMPLE.crashedTid),
+      '11 (crashed)',
+      '0x7ffc0000f000',
+      '64.00kb',
+      '4.00kb',
+      '0x401234 app+0x1234',
+    ]);
+    expect(lines[4]?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      String(SAMPLE.otherTid),
+      '11',
+      '0x7f0000108000',
+      '32.00kb',
+      '4.00kb',
+      '0x7f0000000100 libc.so.6+0x100',
+    ]);
   });
 
   it('prints an overview of the process and the dump', async () => {
@@ -93,7 +141,18 @@ describe('JSON document (version 1 contract)', () => {
     const a = await analyzeBytes(sampleCore());
     const doc = JSON.parse(jsonDocumentText(a, 'core.4242'));
     expect(doc).toMatchObject({ format: 'coreview', version: 1 });
-    expect(Object.keys(doc)).toEqual(['format', 'version', 'dump', 'process', 'regions', 'totals', 'imageTotals', 'threads', 'modules', 'auxv']);
+    expect(Object.keys(doc)).toEqual([
+      'format',
+      'version',
+      'dump',
+      'process',
+      'regions',
+      'totals',
+      'imageTotals',
+      'threads',
+      'modules',
+      'auxv',
+    ]);
     expect(doc.dump).toMatchObject({
       name: 'core.4242',
       size: a.dump.size,
@@ -110,7 +169,13 @@ describe('JSON document (version 1 contract)', () => {
       warnings: [],
     });
     expect(typeof doc.dump.producerEvidence).toBe('string');
-    expect(doc.dump.notes[0]).toEqual({ name: 'CORE', type: 1, typeName: 'NT_PRSTATUS', size: 336, offset: a.dump.notes[0]?.offset });
+    expect(doc.dump.notes[0]).toEqual({
+      name: 'CORE',
+      type: 1,
+      typeName: 'NT_PRSTATUS',
+      size: 336,
+      offset: a.dump.notes[0]?.offset,
+    });
     expect(doc.process).toMatchObject({
       pid: 4242,
       ppid: 1,
@@ -138,9 +203,22 @@ describe('JSON document (version 1 contract)', () => {
       inDump: 0x2000,
       dumpOffset: a.regions[0]?.dumpOffset,
     });
-    expect(doc.regions.find((r: { start: string }) => r.start === '0x405000')).toMatchObject({ kind: 'Heap', heuristic: { name: 'brk-heap-after-executable' } });
-    expect(doc.regions.find((r: { start: string }) => r.start === '0x7f0000100000')).toMatchObject({ kind: 'StackGuard', tid: SAMPLE.otherTid });
-    expect(doc.totals[0]).toEqual({ kind: 'Stack', count: 2, size: 0x18000, inDump: 0x18000, percent: 53.33, heuristic: false });
+    expect(doc.regions.find((r: { start: string }) => r.start === '0x405000')).toMatchObject({
+      kind: 'Heap',
+      heuristic: { name: 'brk-heap-after-executable' },
+    });
+    expect(doc.regions.find((r: { start: string }) => r.start === '0x7f0000100000')).toMatchObject({
+      kind: 'StackGuard',
+      tid: SAMPLE.otherTid,
+    });
+    expect(doc.totals[0]).toEqual({
+      kind: 'Stack',
+      count: 2,
+      size: 0x18000,
+      inDump: 0x18000,
+      percent: 53.33,
+      heuristic: false,
+    });
     expect(doc.imageTotals[0]).toEqual({ image: SAMPLE.exe, count: 2, size: 0x3000, inDump: 0x3000 });
     expect(doc.threads[0]).toMatchObject({
       tid: SAMPLE.crashedTid,
@@ -158,7 +236,14 @@ describe('JSON document (version 1 contract)', () => {
     const written = JSON.parse(jsonDocumentText(a, 'core', { registers: true }));
     expect(written.threads[0].registers.rip).toBe('0x401234');
     expect(written.threads[0].registers.rsp).toBe('0x7ffc0000f000');
-    expect(doc.modules[0]).toMatchObject({ path: SAMPLE.exe, start: '0x400000', end: '0x403000', base: '0x0', buildId: SAMPLE.exeBuildId, headerInDump: true });
+    expect(doc.modules[0]).toMatchObject({
+      path: SAMPLE.exe,
+      start: '0x400000',
+      end: '0x403000',
+      base: '0x0',
+      buildId: SAMPLE.exeBuildId,
+      headerInDump: true,
+    });
     expect(doc.auxv).toEqual([
       { type: 6, name: 'AT_PAGESZ', value: '0x1000' },
       { type: 33, name: 'AT_SYSINFO_EHDR', value: '0x7ffd00000000' },
@@ -174,7 +259,12 @@ describe('JSON document (version 1 contract)', () => {
     expect(doc.threads[0]).toMatchObject({ tid: 3, pc: '0x0', sp: '0x0' });
     expect(doc.regions[0]).toMatchObject({ truncated: true, inDump: 0x1000 - 10 });
     const generic = await analyzeBytes(coreBuilder({ machine: 999 }).thread({ tid: 4 }).build());
-    expect(JSON.parse(jsonDocumentText(generic, 'y', { registers: true })).threads[0]).toMatchObject({ tid: 4, pc: null, sp: null, registers: {} });
+    expect(JSON.parse(jsonDocumentText(generic, 'y', { registers: true })).threads[0]).toMatchObject({
+      tid: 4,
+      pc: null,
+      sp: null,
+      registers: {},
+    });
   });
 
   it('merges a page census when one is given', async () => {
@@ -207,10 +297,30 @@ describe('what the dump does not record, and snapshots', () => {
 
   it('prints ? for the state and protection of a mapping left out of the dump; JSON says "unknown"', async () => {
     const a = await gcoreSnapshot();
-    const row = text(a, 'regions').split('\n').find((l) => l.includes('000000011000'));
-    expect(row?.split('|').map((c) => c.trim())).toEqual(['', 'Image', '000000011000', '000000012fff', '8.00kb', 'MEM_IMAGE', '?', '?', '0b', '', '/usr/lib/libz.so.1']);
+    const row = text(a, 'regions')
+      .split('\n')
+      .find((l) => l.includes('000000011000'));
+    expect(row?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      'Image',
+      '000000011000',
+      '000000012fff',
+      '8.00kb',
+      'MEM_IMAGE',
+      '?',
+      '?',
+      '0b',
+      '',
+      '/usr/lib/libz.so.1',
+    ]);
     const doc = JSON.parse(jsonDocumentText(a, 'x')) as { regions: Record<string, unknown>[] };
-    expect(doc.regions[1]).toMatchObject({ kind: 'Image', state: 'unknown', protect: 'unknown', perms: '???', inDump: 0 });
+    expect(doc.regions[1]).toMatchObject({
+      kind: 'Image',
+      state: 'unknown',
+      protect: 'unknown',
+      perms: '???',
+      inDump: 0,
+    });
     expect(Object.keys(doc.regions[1] ?? {})).toEqual(Object.keys(doc.regions[0] ?? {}));
   });
 
@@ -219,7 +329,9 @@ describe('what the dump does not record, and snapshots', () => {
     expect(text(a, 'table').split('\n')[1]).toBe('Signal:   snapshot (gcore), not signalled');
     const doc = JSON.parse(jsonDocumentText(a, 'x')) as { process: Record<string, unknown> };
     expect(doc.process).toMatchObject({ signal: 19, signalName: 'SIGSTOP', signalCode: 128, snapshot: true });
-    const kernel = JSON.parse(jsonDocumentText(await analyzeBytes(sampleCore()), 'x')) as { process: Record<string, unknown> };
+    const kernel = JSON.parse(jsonDocumentText(await analyzeBytes(sampleCore()), 'x')) as {
+      process: Record<string, unknown>;
+    };
     expect(kernel.process).not.toHaveProperty('snapshot');
   });
 });

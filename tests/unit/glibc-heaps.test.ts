@@ -26,7 +26,14 @@ function heapInfo(words: readonly bigint[], shape: { bits: 32 | 64; endian: 'lit
 describe('parseHeapInfo', () => {
   it("takes an arena's first heap: its malloc_state right after the header, no previous heap", () => {
     const h = parseHeapInfo(heapInfo([BASE + 0x30n, 0n, 0x21000n, 0x21000n, 0x1000n]), BASE, LE64);
-    expect(h).toEqual({ base: BASE, end: BASE + 64n * BigInt(MiB), arena: BASE + 0x30n, size: 0x21000, mprotectSize: 0x21000, first: true });
+    expect(h).toEqual({
+      base: BASE,
+      end: BASE + 64n * BigInt(MiB),
+      arena: BASE + 0x30n,
+      size: 0x21000,
+      mprotectSize: 0x21000,
+      first: true,
+    });
   });
 
   it('takes a further heap of an arena: prev is another aligned heap, ar_ptr points into the first one', () => {
@@ -39,7 +46,10 @@ describe('parseHeapInfo', () => {
     const base = 0xb7600000n;
     for (const endian of ['little', 'big'] as const) {
       const shape = { bits: 32, endian } as const;
-      expect(parseHeapInfo(heapInfo([base + 0x10n, 0n, 0x21000n, 0x21000n], shape), base, shape)).toMatchObject({ end: base + BigInt(MiB), first: true });
+      expect(parseHeapInfo(heapInfo([base + 0x10n, 0n, 0x21000n, 0x21000n], shape), base, shape)).toMatchObject({
+        end: base + BigInt(MiB),
+        first: true,
+      });
     }
   });
 
@@ -63,7 +73,12 @@ describe('arena heaps in a core', () => {
     return coreBuilder()
       .thread({ tid: 1, signal: 6, sp: 0x7ffc0000f000n })
       .load({ vaddr: BASE, size: rw, data: o.info })
-      .load({ vaddr: BASE + BigInt(rw), size: 64 * MiB - rw + (o.tailPastWindow ? 0x1000 : 0), flags: '---', filesz: 0 })
+      .load({
+        vaddr: BASE + BigInt(rw),
+        size: 64 * MiB - rw + (o.tailPastWindow ? 0x1000 : 0),
+        flags: '---',
+        filesz: 0,
+      })
       .load({ vaddr: 0x7ffc00000000n, size: 0x10000 })
       .build();
   }
@@ -77,7 +92,8 @@ describe('arena heaps in a core', () => {
     ]);
     expect(a.regions[1]?.heuristic).toEqual({
       name: 'glibc-arena-heap-info',
-      evidence: 'inside the 64 MiB reservation at 0x7f0004000000, which starts with a glibc heap_info: arena 0x7f0004000030 (its malloc_state follows the header), 132.00 KiB in use',
+      evidence:
+        'inside the 64 MiB reservation at 0x7f0004000000, which starts with a glibc heap_info: arena 0x7f0004000030 (its malloc_state follows the header), 132.00 KiB in use',
     });
     expect(a.totals.find((t) => t.kind === 'Heap')).toMatchObject({ count: 2, size: 64 * MiB, heuristic: true });
   });
@@ -99,7 +115,9 @@ describe('arena heaps in a core', () => {
       ['Heap', 'MEM_RESERVE', 'PAGE_NOACCESS'],
       ['Stack', 'MEM_COMMIT', 'PAGE_READWRITE'],
     ]);
-    expect(a.regions[1]?.heuristic?.evidence).toMatch(/past its mprotect_size \(132.00 KiB, ending at 0x7f0004021000\) the reservation is no-access, which gcore writes readable$/);
+    expect(a.regions[1]?.heuristic?.evidence).toMatch(
+      /past its mprotect_size \(132.00 KiB, ending at 0x7f0004021000\) the reservation is no-access, which gcore writes readable$/,
+    );
     // mprotect_size reaching into the tail: that part was made accessible, so it stays as written.
     const b = await analyzeBytes(gcore(0x22000n));
     expect(b.regions[1]).toMatchObject({ kind: 'Heap', state: 'MEM_COMMIT', protect: 'PAGE_READONLY' });
@@ -108,7 +126,9 @@ describe('arena heaps in a core', () => {
   it('leaves an aligned region without a heap_info, and a region reaching past the window, as they were', async () => {
     const plain = await analyzeBytes(arenaCore({ info: new Uint8Array(64) }));
     expect(plain.regions.map((r) => r.kind)).toEqual(['PAGE_READWRITE', '[RESERVED]', 'Stack']);
-    const merged = await analyzeBytes(arenaCore({ info: heapInfo([BASE + 0x30n, 0n, 0x21000n, 0x21000n]), tailPastWindow: true }));
+    const merged = await analyzeBytes(
+      arenaCore({ info: heapInfo([BASE + 0x30n, 0n, 0x21000n, 0x21000n]), tailPastWindow: true }),
+    );
     expect(merged.regions.map((r) => r.kind)).toEqual(['Heap', '[RESERVED]', 'Stack']);
   });
 });

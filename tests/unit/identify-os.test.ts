@@ -14,7 +14,11 @@ function regionWith(pages: number, planted: readonly (readonly [number, string])
   return { bytes, region };
 }
 
-function cluesOf(bytes: Uint8Array, region: { start: bigint; size: number; inDump: number; dumpOffset: number }, sliceSize = 16 << 20): OsClue[] {
+function cluesOf(
+  bytes: Uint8Array,
+  region: { start: bigint; size: number; inDump: number; dumpOffset: number },
+  sliceSize = 16 << 20,
+): OsClue[] {
   const clues: OsClue[] = [];
   for (const item of planCensusChunks([region], { sliceSize, fileSize: bytes.length })) {
     const slice = bytes.subarray(item.fileOffset, item.fileOffset + item.length);
@@ -30,15 +34,24 @@ function identify(planted: readonly (readonly [number, string])[], files: readon
 }
 
 const file = (path: string): FileMapping => ({ start: 0n, end: 0x1000n, fileOffset: 0n, path });
-const DEBIAN_FILES = [file('/usr/bin/dotnet'), file('/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30'), file('/usr/lib/x86_64-linux-gnu/libc.so.6')];
+const DEBIAN_FILES = [
+  file('/usr/bin/dotnet'),
+  file('/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30'),
+  file('/usr/lib/x86_64-linux-gnu/libc.so.6'),
+];
 
-const CENTOS_OS_RELEASE = 'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\nANSI_COLOR="0;31"\n';
-const DEBIAN_OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nID=debian\n';
+const CENTOS_OS_RELEASE =
+  'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\nANSI_COLOR="0;31"\n';
+const DEBIAN_OS_RELEASE =
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nID=debian\n';
 
 /** A runtime.json excerpt as .NET ships it (Microsoft.NETCore.Platforms): each RID and the RIDs it falls back to. */
 function runtimeJson(): string {
   const entries: string[] = [];
-  const rid = (name: string, imports: readonly string[]) => entries.push(`    "${name}": {\n      "#import": [\n${imports.map((i) => `        "${i}"`).join(',\n')}\n      ]\n    }`);
+  const rid = (name: string, imports: readonly string[]) =>
+    entries.push(
+      `    "${name}": {\n      "#import": [\n${imports.map((i) => `        "${i}"`).join(',\n')}\n      ]\n    }`,
+    );
   rid('linux-x64', ['linux', 'unix-x64']);
   for (const [distro, versions, parent] of [
     ['centos', ['7', '8', '9'], 'rhel'],
@@ -56,7 +69,11 @@ function runtimeJson(): string {
 describe('OS identification: memory clues', () => {
   it('reads an os-release text (PRETTY_NAME with ID and VERSION_ID beside it), with the address of its PRETTY_NAME line', () => {
     const os = identify([[5 * PAGE + 100, CENTOS_OS_RELEASE]]);
-    expect(os).toMatchObject({ name: 'CentOS Linux 7 (Core)', source: 'os-release', evidence: 'PRETTY_NAME="CentOS Linux 7 (Core)"' });
+    expect(os).toMatchObject({
+      name: 'CentOS Linux 7 (Core)',
+      source: 'os-release',
+      evidence: 'PRETTY_NAME="CentOS Linux 7 (Core)"',
+    });
     expect(os?.address).toBe(START + BigInt(5 * PAGE + 100 + CENTOS_OS_RELEASE.indexOf('PRETTY_NAME')));
     expect(os?.ranked[0]?.note).toBe('ID="centos" and VERSION_ID="7" in the same text');
   });
@@ -64,8 +81,19 @@ describe('OS identification: memory clues', () => {
   it('a PRETTY_NAME line alone is weaker: it names a release only when nothing stronger does', () => {
     const alone = identify([[PAGE, '\0PRETTY_NAME="Fedora Linux 39"\0']]);
     expect(alone).toMatchObject({ name: 'Fedora Linux 39', source: 'pretty-name' });
-    const withRid = identify([[PAGE, '\0PRETTY_NAME="Fedora Linux 39"\0'], [3 * PAGE, '\0debian.12-x64\0']], DEBIAN_FILES);
-    expect(withRid?.ranked.map((e) => e.source)).toEqual(['dotnet-rid', 'pretty-name', 'library-paths', 'library-versions']);
+    const withRid = identify(
+      [
+        [PAGE, '\0PRETTY_NAME="Fedora Linux 39"\0'],
+        [3 * PAGE, '\0debian.12-x64\0'],
+      ],
+      DEBIAN_FILES,
+    );
+    expect(withRid?.ranked.map((e) => e.source)).toEqual([
+      'dotnet-rid',
+      'pretty-name',
+      'library-paths',
+      'library-versions',
+    ]);
     expect(withRid?.name).toBe('Debian 12');
   });
 
@@ -74,7 +102,11 @@ describe('OS identification: memory clues', () => {
     expect(json.match(/"[a-z]+\.[0-9.]+-x64"/g)?.length).toBeGreaterThanOrEqual(19);
     expect(json.match(/-x64"/g)?.length).toBeGreaterThanOrEqual(40);
     const os = identify([[2 * PAGE + 40, json]], DEBIAN_FILES);
-    expect(os).toMatchObject({ name: 'Debian or Ubuntu', source: 'library-paths', evidence: '/usr/lib/x86_64-linux-gnu/libc.so.6' });
+    expect(os).toMatchObject({
+      name: 'Debian or Ubuntu',
+      source: 'library-paths',
+      evidence: '/usr/lib/x86_64-linux-gnu/libc.so.6',
+    });
     expect(os?.address).toBeUndefined();
     expect(os?.ranked.map((e) => e.source)).toEqual(['library-paths', 'library-versions', 'rid-graph']);
     const ignored = os?.ranked[2];
@@ -90,25 +122,47 @@ describe('OS identification: memory clues', () => {
       for (let shift = 0; shift < 4096; shift += 397) {
         const { bytes, region } = regionWith(16, [[PAGE + shift, json]]);
         const os = identifyOs(cluesOf(bytes, region, sliceSize), [region], DEBIAN_FILES);
-        expect(os?.ranked.filter((e) => e.source === 'dotnet-rid'), `slice ${sliceSize}, shift ${shift}`).toEqual([]);
+        expect(
+          os?.ranked.filter((e) => e.source === 'dotnet-rid'),
+          `slice ${sliceSize}, shift ${shift}`,
+        ).toEqual([]);
         expect(os?.name).toBe('Debian or Ubuntu');
       }
     }
     // Two different RIDs 200 bytes apart, a slice edge between them: each slice sees one RID near its edge.
-    const { bytes, region } = regionWith(8, [[4 * PAGE - 100, '\0ol.7-x64\0'], [4 * PAGE + 100, '\0rhel.7-x64\0']]);
+    const { bytes, region } = regionWith(8, [
+      [4 * PAGE - 100, '\0ol.7-x64\0'],
+      [4 * PAGE + 100, '\0rhel.7-x64\0'],
+    ]);
     expect(cluesOf(bytes, region, 4 * PAGE)).toEqual([]);
     expect(cluesOf(bytes, region).map((c) => c.source)).toEqual(['rid-graph']);
   });
 
   it('a lone RID (no other RID within 256 bytes) names its distribution, above the layout — unless a RID graph is in memory too', () => {
     const os = identify([[6 * PAGE + 7, 'RID=\0debian.12-x64\0']], DEBIAN_FILES);
-    expect(os).toMatchObject({ name: 'Debian 12', source: 'dotnet-rid', evidence: 'debian.12-x64', address: START + BigInt(6 * PAGE + 12) });
+    expect(os).toMatchObject({
+      name: 'Debian 12',
+      source: 'dotnet-rid',
+      evidence: 'debian.12-x64',
+      address: START + BigInt(6 * PAGE + 12),
+    });
     expect(os?.ranked[0]?.note).toBe('no other RID within 256 bytes');
     expect(os?.ranked.map((e) => e.source)).toEqual(['dotnet-rid', 'library-paths', 'library-versions']);
     // With the graph somewhere else in memory, the lone RID may be one of its entries: listed, ignored.
-    const withGraph = identify([[PAGE, runtimeJson()], [6 * PAGE + 7, 'RID=\0debian.12-x64\0']], DEBIAN_FILES);
+    const withGraph = identify(
+      [
+        [PAGE, runtimeJson()],
+        [6 * PAGE + 7, 'RID=\0debian.12-x64\0'],
+      ],
+      DEBIAN_FILES,
+    );
     expect(withGraph).toMatchObject({ name: 'Debian or Ubuntu', source: 'library-paths' });
-    expect(withGraph?.ranked.map((e) => e.source)).toEqual(['library-paths', 'library-versions', 'dotnet-rid', 'rid-graph']);
+    expect(withGraph?.ranked.map((e) => e.source)).toEqual([
+      'library-paths',
+      'library-versions',
+      'dotnet-rid',
+      'rid-graph',
+    ]);
     expect(withGraph?.ranked[2]?.says).toBe('ignored: Debian 12');
   });
 
@@ -116,13 +170,21 @@ describe('OS identification: memory clues', () => {
     const copies = Array.from({ length: 8 }, (_, i) => [PAGE + i * 272, `worker ${i} RID=centos.7-x64`] as const);
     expect(identify(copies)).toMatchObject({ name: 'CentOS 7', source: 'dotnet-rid' });
     const sources = (gap: number) => {
-      const { bytes, region } = regionWith(4, [[PAGE, '\0centos.7-x64\0'], [PAGE + gap, '\0rhel.7-x64\0']]);
+      const { bytes, region } = regionWith(4, [
+        [PAGE, '\0centos.7-x64\0'],
+        [PAGE + gap, '\0rhel.7-x64\0'],
+      ]);
       return cluesOf(bytes, region).map((c) => `${c.source} ${c.value}`);
     };
     expect(sources(200)).toEqual(['rid-graph centos.7-x64']);
     // 300 bytes apart they are two lone RIDs, which disagree: neither is named.
     expect(sources(300)).toEqual(['dotnet-rid centos.7-x64', 'dotnet-rid rhel.7-x64']);
-    expect(identify([[PAGE, '\0centos.7-x64\0'], [PAGE + 300, '\0rhel.7-x64\0']])).toBeUndefined();
+    expect(
+      identify([
+        [PAGE, '\0centos.7-x64\0'],
+        [PAGE + 300, '\0rhel.7-x64\0'],
+      ]),
+    ).toBeUndefined();
   });
 
   it('a parsed graph: a RID beside a different RID without an architecture (rhel.7.1, ubuntu-corert) is not lone; a bare ID="centos" does not count', () => {
@@ -137,7 +199,13 @@ describe('OS identification: memory clues', () => {
   });
 
   it('lone RIDs that disagree cannot be the runtime own one: neither names the OS, both are listed after the layout', () => {
-    const os = identify([[PAGE, '\0centos.7-x64\0'], [5 * PAGE, '\0ubuntu.22.04-x64\0']], DEBIAN_FILES);
+    const os = identify(
+      [
+        [PAGE, '\0centos.7-x64\0'],
+        [5 * PAGE, '\0ubuntu.22.04-x64\0'],
+      ],
+      DEBIAN_FILES,
+    );
     expect(os?.name).toBe('Debian or Ubuntu');
     expect(os?.ranked.map((e) => [e.source, e.says])).toEqual([
       ['library-paths', 'Debian or Ubuntu'],
@@ -157,8 +225,20 @@ describe('OS identification: memory clues', () => {
       ],
       [...DEBIAN_FILES, file('/usr/lib/x86_64-linux-gnu/libssl.so.3')],
     );
-    expect(os).toMatchObject({ name: 'Debian GNU/Linux 12 (bookworm)', source: 'os-release', address: START + BigInt(12 * PAGE + 64) });
-    expect(os?.ranked.map((e) => e.source)).toEqual(['os-release', 'pretty-name', 'library-paths', 'library-versions', 'library-versions', 'dotnet-rid', 'rid-graph']);
+    expect(os).toMatchObject({
+      name: 'Debian GNU/Linux 12 (bookworm)',
+      source: 'os-release',
+      address: START + BigInt(12 * PAGE + 64),
+    });
+    expect(os?.ranked.map((e) => e.source)).toEqual([
+      'os-release',
+      'pretty-name',
+      'library-paths',
+      'library-versions',
+      'library-versions',
+      'dotnet-rid',
+      'rid-graph',
+    ]);
     expect(os?.ranked.map((e) => e.says)).toEqual([
       'Debian GNU/Linux 12 (bookworm)',
       'Something Else 1',
@@ -197,8 +277,18 @@ describe('OS identification: memory clues', () => {
     expect(identifyOs(cluesOf(bytes, region), [region], [])?.name).toBe('Debian GNU/Linux 12 (bookworm)');
     // A clue is looked for inside one slice: with 1000-byte slices the text still fits in one.
     expect(identifyOs(cluesOf(bytes, region, 1000), [region], [])?.name).toBe('Debian GNU/Linux 12 (bookworm)');
-    const clue = (source: OsClue['source'], regionIndex: number, regionOffset: number, value: string): OsClue => ({ source, regionIndex, regionOffset, text: value, value });
-    const clues = [clue('dotnet-rid', 0, 10, 'ubuntu.22.04-x64'), clue('os-release', 1, 50, 'Later'), clue('os-release', 1, 20, 'Earlier')];
+    const clue = (source: OsClue['source'], regionIndex: number, regionOffset: number, value: string): OsClue => ({
+      source,
+      regionIndex,
+      regionOffset,
+      text: value,
+      value,
+    });
+    const clues = [
+      clue('dotnet-rid', 0, 10, 'ubuntu.22.04-x64'),
+      clue('os-release', 1, 50, 'Later'),
+      clue('os-release', 1, 20, 'Earlier'),
+    ];
     const regions = [{ start: 0x1000n }, { start: 0x9000n }];
     expect(identifyOs(clues, regions, [])).toMatchObject({ name: 'Earlier', address: 0x9014n });
     expect(identifyOs([...clues].reverse(), regions, [])).toEqual(identifyOs(clues, regions, []));
@@ -212,7 +302,10 @@ describe('OS identification: memory clues', () => {
 
 describe('OS identification: library paths', () => {
   it('names a family from the layout, never a release, and says nothing without evidence', () => {
-    expect(osFromLibraryPaths([file('/usr/lib/x86_64-linux-gnu/libc.so.6')])).toMatchObject({ name: 'Debian or Ubuntu', source: 'library-paths' });
+    expect(osFromLibraryPaths([file('/usr/lib/x86_64-linux-gnu/libc.so.6')])).toMatchObject({
+      name: 'Debian or Ubuntu',
+      source: 'library-paths',
+    });
     expect(osFromLibraryPaths([file('/lib/aarch64-linux-gnu/libpthread.so.0')])?.name).toBe('Debian or Ubuntu');
     expect(osFromLibraryPaths([file('/lib/ld-musl-x86_64.so.1')])?.name).toMatch(/musl/);
     expect(osFromLibraryPaths([file('/usr/lib64/libc.so.6')])?.name).toBe('RHEL, Fedora, SUSE or Amazon Linux');
@@ -225,14 +318,35 @@ describe('OS identification: library paths', () => {
   });
 
   it('cites libc or the loader for the layout, and lists library versions without naming anything from them', () => {
-    const files = [file('/usr/lib/x86_64-linux-gnu/libz.so.1'), file('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), file('/usr/lib/x86_64-linux-gnu/libicuuc.so.72.1')];
+    const files = [
+      file('/usr/lib/x86_64-linux-gnu/libz.so.1'),
+      file('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
+      file('/usr/lib/x86_64-linux-gnu/libicuuc.so.72.1'),
+    ];
     expect(osFromLibraryPaths(files)?.ranked).toEqual([
-      { source: 'library-paths', says: 'Debian or Ubuntu', evidence: files[1]?.path, note: 'multiarch library directory; names no release', mapping: files[1]?.path },
-      { source: 'library-versions', says: 'ICU 72.1', evidence: files[2]?.path, note: 'a library version; not mapped to a release', mapping: files[2]?.path },
+      {
+        source: 'library-paths',
+        says: 'Debian or Ubuntu',
+        evidence: files[1]?.path,
+        note: 'multiarch library directory; names no release',
+        mapping: files[1]?.path,
+      },
+      {
+        source: 'library-versions',
+        says: 'ICU 72.1',
+        evidence: files[2]?.path,
+        note: 'a library version; not mapped to a release',
+        mapping: files[2]?.path,
+      },
     ]);
     const centos = [file('/usr/lib64/ld-2.17.so'), file('/usr/lib64/libc-2.17.so')];
-    expect(osFromLibraryPaths(centos)?.ranked.map((e) => e.says)).toEqual(['RHEL, Fedora, SUSE or Amazon Linux', 'glibc 2.17']);
+    expect(osFromLibraryPaths(centos)?.ranked.map((e) => e.says)).toEqual([
+      'RHEL, Fedora, SUSE or Amazon Linux',
+      'glibc 2.17',
+    ]);
     // Versions alone name nothing.
-    expect(osFromLibraryPaths([file('/opt/app/libstdc++.so.6.0.19'), file('/opt/app/libssl.so.1.0.2k')])).toBeUndefined();
+    expect(
+      osFromLibraryPaths([file('/opt/app/libstdc++.so.6.0.19'), file('/opt/app/libssl.so.1.0.2k')]),
+    ).toBeUndefined();
   });
 });

@@ -19,7 +19,10 @@ function dataPage(o: { libNext: bigint; dtDebug?: bigint }): Uint8Array {
   w.u64(0x0, DT_DEBUG).u64(0x8, o.dtDebug ?? 0x402000n); // dynamic section at 0x401000
   w.u32(0x1000, 1).u64(0x1008, 0x402100n); // r_debug: r_version, r_map
   w.u64(0x1100, 0).u64(0x1108, 0x402800n).u64(0x1110, 0x401000n).u64(0x1118, 0x402200n); // the executable
-  w.u64(0x1200, LIB).u64(0x1208, 0x402810n).u64(0x1210, LIB + 0x1000n).u64(0x1218, o.libNext); // the library
+  w.u64(0x1200, LIB)
+    .u64(0x1208, 0x402810n)
+    .u64(0x1210, LIB + 0x1000n)
+    .u64(0x1218, o.libNext); // the library
   w.put(0x1810, `${LIB_PATH}\0`);
   return w.bytes;
 }
@@ -31,9 +34,19 @@ function linkMapCore(o: { libNext: bigint; dtDebug?: bigint }): CoreBuilder {
       [AT_PHDR, 0x400040n],
       [AT_PHNUM, 3n],
     ])
-    .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r-x', data: elfImage({ type: ET_EXEC, vaddr: 0x400000n, size: 0x1000, dynamic: 0x401000n, buildId: 'e0e0' }) })
+    .load({
+      vaddr: 0x400000n,
+      size: 0x1000,
+      flags: 'r-x',
+      data: elfImage({ type: ET_EXEC, vaddr: 0x400000n, size: 0x1000, dynamic: 0x401000n, buildId: 'e0e0' }),
+    })
     .load({ vaddr: 0x401000n, size: 0x2000, data: dataPage(o) })
-    .load({ vaddr: LIB, size: 0x1000, flags: 'r-x', data: elfImage({ buildId: '11aa', size: 0x2000, dynamic: 0x1000n }) })
+    .load({
+      vaddr: LIB,
+      size: 0x1000,
+      flags: 'r-x',
+      data: elfImage({ buildId: '11aa', size: 0x2000, dynamic: 0x1000n }),
+    })
     .load({ vaddr: LIB + 0x1000n, size: 0x1000 })
     .load({ vaddr: 0x7ffc00000000n, size: 0x10000 });
 }
@@ -105,7 +118,10 @@ describe('images without NT_FILE', () => {
       // with random values, all-ones or small numbers.
       for (let k = 0; k < 3; k++) {
         const at = bytes.length - 0x15000 + Math.floor(rand() * (0x4000 / 8)) * 8;
-        const value = [BigInt(Math.floor(rand() * 2 ** 32)) * 0x10001n, 0xffffffffffffffffn, BigInt(Math.floor(rand() * 64))][k % 3] ?? 0n;
+        const value =
+          [BigInt(Math.floor(rand() * 2 ** 32)) * 0x10001n, 0xffffffffffffffffn, BigInt(Math.floor(rand() * 64))][
+            k % 3
+          ] ?? 0n;
         new DataView(bytes.buffer).setBigUint64(at, value & 0xffffffffffffffffn, true);
       }
       const a = await analyzeBytes(bytes);

@@ -19,7 +19,8 @@ import {
 import { prpsinfoDesc } from '../helpers/core-notes';
 import { analyzeBytes } from '../helpers/run-engine';
 
-const OVERRUN = /^note at file offset \d+ \(type (\d+)\) overruns its segment: (\d+) bytes of description past the end; later notes in this segment are skipped$/;
+const OVERRUN =
+  /^note at file offset \d+ \(type (\d+)\) overruns its segment: (\d+) bytes of description past the end; later notes in this segment are skipped$/;
 
 describe('note iteration', () => {
   it('lists every note with owner, type name, size and file offset', async () => {
@@ -60,7 +61,9 @@ describe('note iteration', () => {
   });
 
   it('warns when namesz alone runs past the segment', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 5 }).note('CORE', 1, new Uint8Array(0), { namesz: 0xfffffff0 }).build());
+    const a = await analyzeBytes(
+      coreBuilder().thread({ tid: 5 }).note('CORE', 1, new Uint8Array(0), { namesz: 0xfffffff0 }).build(),
+    );
     expect(a.threads.map((t) => t.tid)).toEqual([5]);
     expect(a.dump.warnings.some((w) => OVERRUN.test(w))).toBe(true);
   });
@@ -104,18 +107,35 @@ describe('note iteration', () => {
     expect(padded.dump.notes).toHaveLength(1);
     expect(padded.dump.warnings.filter((w) => /note|trailing/.test(w))).toEqual([]);
 
-    const gap = await analyzeBytes(coreBuilder().thread({ tid: 3 }).noteBytes(new Uint8Array(12)).thread({ tid: 4 }).build());
+    const gap = await analyzeBytes(
+      coreBuilder().thread({ tid: 3 }).noteBytes(new Uint8Array(12)).thread({ tid: 4 }).build(),
+    );
     expect(gap.threads.map((t) => t.tid)).toEqual([3, 4]);
   });
 
   it('warns about trailing bytes too short to be a note header', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 3 }).noteBytes(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)).build());
-    expect(a.dump.warnings).toContainEqual(expect.stringMatching(/^8 trailing bytes at file offset \d+ do not form a note$/));
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 3 })
+        .noteBytes(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))
+        .build(),
+    );
+    expect(a.dump.warnings).toContainEqual(
+      expect.stringMatching(/^8 trailing bytes at file offset \d+ do not form a note$/),
+    );
     expect(a.threads).toHaveLength(1);
   });
 
   it('reads several PT_NOTE segments, in program header order', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1 }).noteSegment().thread({ tid: 2 }).noteSegment().prpsinfo({ pid: 1, fname: 'x' }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1 })
+        .noteSegment()
+        .thread({ tid: 2 })
+        .noteSegment()
+        .prpsinfo({ pid: 1, fname: 'x' })
+        .build(),
+    );
     expect(a.threads.map((t) => t.tid)).toEqual([1, 2]);
     expect(a.process.name).toBe('x');
     expect(a.dump.programHeaders).toBe(3);
@@ -125,7 +145,9 @@ describe('note iteration', () => {
     const core = coreBuilder().thread({ tid: 1 }).thread({ tid: 2 }).build();
     const a = await analyzeBytes(truncate(core, core.length - 100));
     expect(a.threads.map((t) => t.tid)).toEqual([1]);
-    expect(a.dump.warnings).toContainEqual(expect.stringMatching(/^PT_NOTE at file offset \d+ is cut short by the end of the file \(\d+ of 712 bytes\)$/));
+    expect(a.dump.warnings).toContainEqual(
+      expect.stringMatching(/^PT_NOTE at file offset \d+ is cut short by the end of the file \(\d+ of 712 bytes\)$/),
+    );
     expect(a.dump.warnings.some((w) => OVERRUN.test(w))).toBe(true);
   });
 
@@ -144,7 +166,9 @@ describe('note iteration', () => {
   it('warns about an NT_PRSTATUS too short for pr_pid and keeps going', async () => {
     const a = await analyzeBytes(coreBuilder().thread({ tid: 1, descSize: 20 }).thread({ tid: 2 }).build());
     expect(a.threads.map((t) => t.tid)).toEqual([2]);
-    expect(a.dump.warnings).toContainEqual(expect.stringMatching(/^NT_PRSTATUS at offset \d+: NT_PRSTATUS of 20 bytes is too short/));
+    expect(a.dump.warnings).toContainEqual(
+      expect.stringMatching(/^NT_PRSTATUS at offset \d+: NT_PRSTATUS of 20 bytes is too short/),
+    );
   });
 
   it('warns when no NT_PRSTATUS is present in a Linux core with notes', async () => {
@@ -156,29 +180,55 @@ describe('note iteration', () => {
 describe('NT_PRPSINFO', () => {
   it('reads the 64-bit layout (136 bytes: pid at 24, fname at 40, psargs at 56)', async () => {
     const a = await analyzeBytes(
-      coreBuilder().prpsinfo({ pid: 1234, ppid: 1, uid: 1000, gid: 100, fname: 'dotnet', psargs: 'dotnet app.dll --urls http://*:80 ', sname: 'S' }).build(),
+      coreBuilder()
+        .prpsinfo({
+          pid: 1234,
+          ppid: 1,
+          uid: 1000,
+          gid: 100,
+          fname: 'dotnet',
+          psargs: 'dotnet app.dll --urls http://*:80 ',
+          sname: 'S',
+        })
+        .build(),
     );
-    expect(a.process).toMatchObject({ pid: 1234, ppid: 1, uid: 1000, gid: 100, name: 'dotnet', args: 'dotnet app.dll --urls http://*:80', state: 'S' });
+    expect(a.process).toMatchObject({
+      pid: 1234,
+      ppid: 1,
+      uid: 1000,
+      gid: 100,
+      name: 'dotnet',
+      args: 'dotnet app.dll --urls http://*:80',
+      state: 'S',
+    });
   });
 
   it.each([
     [2, 124],
     [4, 128],
   ] as const)('reads the 32-bit layout with %i-byte ids (%i bytes)', async (idBytes, size) => {
-    const a = await analyzeBytes(coreBuilder({ bits: 32 }).prpsinfo({ pid: 321, ppid: 2, uid: 500, gid: 501, fname: 'svc', psargs: 'svc -d', idBytes }).build());
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32 })
+        .prpsinfo({ pid: 321, ppid: 2, uid: 500, gid: 501, fname: 'svc', psargs: 'svc -d', idBytes })
+        .build(),
+    );
     expect(a.dump.notes[0]?.size).toBe(size);
     expect(a.process).toMatchObject({ pid: 321, ppid: 2, uid: 500, gid: 501, name: 'svc', args: 'svc -d' });
   });
 
   it('reads a 16-byte fname without a terminator and big-endian fields', async () => {
-    const a = await analyzeBytes(coreBuilder({ endian: 'big', machine: 21 }).prpsinfo({ pid: 0x01020304, fname: 'abcdefghijklmnop' }).build());
+    const a = await analyzeBytes(
+      coreBuilder({ endian: 'big', machine: 21 }).prpsinfo({ pid: 0x01020304, fname: 'abcdefghijklmnop' }).build(),
+    );
     expect(a.process).toMatchObject({ pid: 0x01020304, name: 'abcdefghijklmnop' });
   });
 
   it('warns about a size with no known layout', async () => {
     const a = await analyzeBytes(coreBuilder().note('CORE', NT_PRPSINFO, new Uint8Array(100)).build());
     expect(a.process.pid).toBeUndefined();
-    expect(a.dump.warnings).toContain('NT_PRPSINFO of 100 bytes has no known layout; process facts come from other notes');
+    expect(a.dump.warnings).toContain(
+      'NT_PRPSINFO of 100 bytes has no known layout; process facts come from other notes',
+    );
   });
 });
 
@@ -191,25 +241,42 @@ describe('NT_FILE', () => {
 
   it('reads start, end, offset (pages → bytes) and names', async () => {
     const a = await analyzeBytes(coreBuilder().file(entries).build());
-    expect(a.files).toEqual(entries.map((e) => ({ start: e.start, end: e.end, fileOffset: BigInt(e.offset), path: e.path })));
+    expect(a.files).toEqual(
+      entries.map((e) => ({ start: e.start, end: e.end, fileOffset: BigInt(e.offset), path: e.path })),
+    );
     expect(a.dump.pageSize).toBe(4096);
   });
 
-  it('uses the note\'s page size (64 KiB pages on arm64/ppc64)', async () => {
-    const a = await analyzeBytes(coreBuilder({ bits: 32 }).file([{ start: 0x10000n, end: 0x30000n, offset: 0x20000, path: '/lib/x.so' }], { pageSize: 0x10000 }).build());
+  it("uses the note's page size (64 KiB pages on arm64/ppc64)", async () => {
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32 })
+        .file([{ start: 0x10000n, end: 0x30000n, offset: 0x20000, path: '/lib/x.so' }], { pageSize: 0x10000 })
+        .build(),
+    );
     expect(a.files[0]?.fileOffset).toBe(0x20000n);
     expect(a.dump.pageSize).toBe(0x10000);
   });
 
   it('ignores a note whose count cannot fit (with a warning) instead of allocating for it', async () => {
-    const a = await analyzeBytes(coreBuilder().file(entries, { count: 1n << 40n }).load({ vaddr: 0x400000n, size: 0x1000 }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .file(entries, { count: 1n << 40n })
+        .load({ vaddr: 0x400000n, size: 0x1000 })
+        .build(),
+    );
     expect(a.files).toEqual([]);
     expect(a.dump.warnings).toContain(`NT_FILE claims ${2 ** 40} mappings but holds room for at most 4; ignored`);
-    expect(a.dump.warnings).toContainEqual(expect.stringMatching(/^no usable NT_FILE note: file-backed mappings cannot be told/));
+    expect(a.dump.warnings).toContainEqual(
+      expect.stringMatching(/^no usable NT_FILE note: file-backed mappings cannot be told/),
+    );
   });
 
   it('keeps the mappings whose names are present when the names run out', async () => {
-    const a = await analyzeBytes(coreBuilder().file(entries, { rawNames: ascii('/usr/bin/app\0/usr/bin/app') }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .file(entries, { rawNames: ascii('/usr/bin/app\0/usr/bin/app') })
+        .build(),
+    );
     expect(a.files.map((f) => f.path)).toEqual(['/usr/bin/app', '/usr/bin/app']);
     expect(a.dump.warnings).toContain('NT_FILE names end after 2 of 3 mappings');
   });
@@ -221,10 +288,16 @@ describe('NT_FILE', () => {
   });
 
   it('survives an absurd page size', async () => {
-    const a = await analyzeBytes(coreBuilder().file(entries.slice(0, 1), { pageSize: 1n << 63n }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .file(entries.slice(0, 1), { pageSize: 1n << 63n })
+        .build(),
+    );
     expect(a.files.map((f) => [f.path, f.fileOffset])).toEqual([['/usr/bin/app', 0n]]);
     expect(a.dump.pageSize).toBe(4096);
-    expect(a.dump.warnings).toContain(`NT_FILE page size ${1n << 63n} is implausible; its file offsets are not meaningful`);
+    expect(a.dump.warnings).toContain(
+      `NT_FILE page size ${1n << 63n} is implausible; its file offsets are not meaningful`,
+    );
   });
 });
 
@@ -249,7 +322,9 @@ describe('NT_AUXV', () => {
 
   it('reads 32-bit big-endian pairs and ignores a trailing half pair', async () => {
     const desc = Uint8Array.of(0, 0, 0, 6, 0, 0, 0x10, 0, 0, 0, 0, 9);
-    const a = await analyzeBytes(coreBuilder({ bits: 32, endian: 'big', machine: 20 }).note('CORE', NT_AUXV, desc).build());
+    const a = await analyzeBytes(
+      coreBuilder({ bits: 32, endian: 'big', machine: 20 }).note('CORE', NT_AUXV, desc).build(),
+    );
     expect(a.auxv).toEqual([{ type: 6, name: 'AT_PAGESZ', value: 4096n }]);
   });
 
@@ -264,10 +339,18 @@ describe('NT_AUXV', () => {
   });
 
   it('leaves the executable unknown when AT_EXECFN points outside the dump or at an unterminated string', async () => {
-    const outside = await analyzeBytes(coreBuilder().auxv([[AT_EXECFN, 0x1234n]]).load({ vaddr: 0x7ffc00000000n, size: 0x1000 }).build());
+    const outside = await analyzeBytes(
+      coreBuilder()
+        .auxv([[AT_EXECFN, 0x1234n]])
+        .load({ vaddr: 0x7ffc00000000n, size: 0x1000 })
+        .build(),
+    );
     expect(outside.process.executable).toBeUndefined();
     const unterminated = await analyzeBytes(
-      coreBuilder().auxv([[AT_EXECFN, 0x7ffc00000ffcn]]).load({ vaddr: 0x7ffc00000000n, size: 0x1000, at: [[0xffc, 'abcd']] }).build(),
+      coreBuilder()
+        .auxv([[AT_EXECFN, 0x7ffc00000ffcn]])
+        .load({ vaddr: 0x7ffc00000000n, size: 0x1000, at: [[0xffc, 'abcd']] })
+        .build(),
     );
     expect(unterminated.process.executable).toBeUndefined();
   });
@@ -289,8 +372,19 @@ describe('NT_AUXV', () => {
 
 describe('NT_SIGINFO', () => {
   it('reads signo, errno, code and the fault address of a SIGSEGV', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 11 }).siginfo({ signo: 11, errno: 0, code: 2, addr: 0x7f00deadbeefn }).build());
-    expect(a.process).toMatchObject({ signal: 11, signalName: 'SIGSEGV', signalCode: 2, signalErrno: 0, faultAddress: 0x7f00deadbeefn });
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1, signal: 11 })
+        .siginfo({ signo: 11, errno: 0, code: 2, addr: 0x7f00deadbeefn })
+        .build(),
+    );
+    expect(a.process).toMatchObject({
+      signal: 11,
+      signalName: 'SIGSEGV',
+      signalCode: 2,
+      signalErrno: 0,
+      faultAddress: 0x7f00deadbeefn,
+    });
   });
 
   it('reads si_addr at offset 12 in a 32-bit core', async () => {
@@ -309,15 +403,17 @@ describe('NT_SIGINFO', () => {
     expect(abort.process.faultAddress).toBeUndefined();
   });
 
-  it('falls back to the first thread\'s pr_cursig when there is no NT_SIGINFO, and ignores a too-short one', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 6 }).siginfo({ signo: 11, descSize: 8 }).build());
+  it("falls back to the first thread's pr_cursig when there is no NT_SIGINFO, and ignores a too-short one", async () => {
+    const a = await analyzeBytes(
+      coreBuilder().thread({ tid: 1, signal: 6 }).siginfo({ signo: 11, descSize: 8 }).build(),
+    );
     expect(a.process).toMatchObject({ signal: 6, signalName: 'SIGABRT' });
     expect(a.process.signalCode).toBeUndefined();
   });
 });
 
 describe('page size', () => {
-  it('takes gdb\'s NT_FILE page size of 1 as the offset unit (bytes), not as the MMU page size', async () => {
+  it("takes gdb's NT_FILE page size of 1 as the offset unit (bytes), not as the MMU page size", async () => {
     const a = await analyzeBytes(
       coreBuilder()
         .auxv([[AT_PAGESZ, 16384n]])
@@ -329,7 +425,12 @@ describe('page size', () => {
   });
 
   it('falls back to 4096 when neither NT_FILE nor AT_PAGESZ gives a plausible page size', async () => {
-    const a = await analyzeBytes(coreBuilder().auxv([[AT_PAGESZ, 12345n]]).file([], { pageSize: 0 }).build());
+    const a = await analyzeBytes(
+      coreBuilder()
+        .auxv([[AT_PAGESZ, 12345n]])
+        .file([], { pageSize: 0 })
+        .build(),
+    );
     expect(a.dump.pageSize).toBe(4096);
   });
 });

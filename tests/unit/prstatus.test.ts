@@ -127,7 +127,8 @@ describe('prstatus layouts', () => {
   });
 
   it('selects by machine, class, flags and size', () => {
-    const pick = (m: number, bits: WordBits, flags: number, size: number) => selectPrstatusLayout(m, bits, flags, size)?.arch;
+    const pick = (m: number, bits: WordBits, flags: number, size: number) =>
+      selectPrstatusLayout(m, bits, flags, size)?.arch;
     expect(pick(EM.X86_64, 64, 0, 336)).toBe('x86_64');
     expect(pick(EM.X86_64, 32, 0, 296)).toBe('x32');
     expect(pick(EM.MIPS, 32, 0, 256)).toBe('mips o32');
@@ -257,7 +258,8 @@ describe('parsePrstatus', () => {
     const r = parsePrstatus(new Uint8Array(0), { machine: EM.AARCH64, bits: 64, endian: 'little', flags: 0 });
     expect(r).toEqual({
       ok: false,
-      error: 'NT_PRSTATUS of 0 bytes is too short for the aarch64 prstatus header (pr_pid ends at byte 36; the struct is 392 bytes)',
+      error:
+        'NT_PRSTATUS of 0 bytes is too short for the aarch64 prstatus header (pr_pid ends at byte 36; the struct is 392 bytes)',
     });
   });
 });

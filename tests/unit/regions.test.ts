@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { coreBuilder, elfImage, truncate } from '../helpers/core-builder';
 import { analyzeBytes } from '../helpers/run-engine';
 
-const TRUNCATED = /^the dump is truncated: (\d+) segment\(s\) end past the end of the (\d+)-byte file; their missing bytes are shown as not in the dump$/;
+const TRUNCATED =
+  /^the dump is truncated: (\d+) segment\(s\) end past the end of the (\d+)-byte file; their missing bytes are shown as not in the dump$/;
 
 describe('PT_LOAD order', () => {
   for (const order of ['as-added', 'reversed'] as const) {
@@ -30,13 +31,28 @@ describe('PT_LOAD order', () => {
 
 describe('p_filesz', () => {
   it('p_filesz 0: the whole region is not in the dump (not zeros), and not truncated', async () => {
-    const a = await analyzeBytes(coreBuilder().load({ vaddr: 0x10000n, size: 0x3000, filesz: 0, flags: 'r--' }).build());
-    expect(a.regions[0]).toMatchObject({ size: 0x3000, inDump: 0, truncated: false, state: 'MEM_COMMIT', protect: 'PAGE_READONLY' });
+    const a = await analyzeBytes(
+      coreBuilder().load({ vaddr: 0x10000n, size: 0x3000, filesz: 0, flags: 'r--' }).build(),
+    );
+    expect(a.regions[0]).toMatchObject({
+      size: 0x3000,
+      inDump: 0,
+      truncated: false,
+      state: 'MEM_COMMIT',
+      protect: 'PAGE_READONLY',
+    });
   });
 
   it('p_filesz of one page (the kernel dumps an ELF header page): only that page is in the dump', async () => {
-    const a = await analyzeBytes(coreBuilder().load({ vaddr: 0x10000n, size: 0x5000, filesz: 0x1000, flags: 'r-x' }).build());
-    expect(a.regions[0]).toMatchObject({ size: 0x5000, inDump: 0x1000, truncated: false, protect: 'PAGE_EXECUTE_READ' });
+    const a = await analyzeBytes(
+      coreBuilder().load({ vaddr: 0x10000n, size: 0x5000, filesz: 0x1000, flags: 'r-x' }).build(),
+    );
+    expect(a.regions[0]).toMatchObject({
+      size: 0x5000,
+      inDump: 0x1000,
+      truncated: false,
+      protect: 'PAGE_EXECUTE_READ',
+    });
   });
 
   it('p_filesz < p_memsz in general; and p_filesz > p_memsz is capped at the region size', async () => {
@@ -51,7 +67,9 @@ describe('p_filesz', () => {
   });
 
   it('skips PT_LOADs of p_memsz 0', async () => {
-    const a = await analyzeBytes(coreBuilder().load({ vaddr: 0x10000n, size: 0 }).load({ vaddr: 0x20000n, size: 0x10 }).build());
+    const a = await analyzeBytes(
+      coreBuilder().load({ vaddr: 0x10000n, size: 0 }).load({ vaddr: 0x20000n, size: 0x10 }).build(),
+    );
     expect(a.dump.loadSegments).toBe(2);
     expect(a.regions.map((r) => r.start)).toEqual([0x20000n]);
   });
@@ -99,7 +117,9 @@ describe('truncated files', () => {
   });
 
   it('does not call a p_filesz-0 segment past EOF truncated (nothing was meant to be there)', async () => {
-    const a = await analyzeBytes(coreBuilder().load({ vaddr: 0x10000n, size: 0x2000, filesz: 0, offset: 0x7fffffff }).build());
+    const a = await analyzeBytes(
+      coreBuilder().load({ vaddr: 0x10000n, size: 0x2000, filesz: 0, offset: 0x7fffffff }).build(),
+    );
     expect(a.regions[0]).toMatchObject({ inDump: 0, truncated: false });
     expect(a.dump.warnings.some((w) => TRUNCATED.test(w))).toBe(false);
   });
@@ -119,7 +139,9 @@ describe('overlapping PT_LOADs', () => {
       [0x13000n, 0x15000n, 0x2000],
     ]);
     expect(a.totals.reduce((n, t) => n + t.size, 0)).toBe(0x5000);
-    expect(a.dump.warnings).toContain('2 PT_LOAD segment(s) overlap earlier ones; the overlapping bytes are counted once');
+    expect(a.dump.warnings).toContain(
+      '2 PT_LOAD segment(s) overlap earlier ones; the overlapping bytes are counted once',
+    );
     // The clipped region's bytes start one page into its segment's data.
     const second = a.regions[1];
     const first = a.regions[0];
@@ -130,7 +152,9 @@ describe('overlapping PT_LOADs', () => {
   it('clips a segment that runs past the top of the 64-bit address space', async () => {
     const a = await analyzeBytes(coreBuilder().load({ vaddr: 0xfffffffffffff000n, size: 0x2000n, filesz: 0 }).build());
     expect(a.regions[0]).toMatchObject({ start: 0xfffffffffffff000n, end: 1n << 64n, size: 0x1000 });
-    expect(a.dump.warnings).toContain('PT_LOAD #0 at 0xfffffffffffff000 claims 8192 bytes, past the top of the address space; clipped');
+    expect(a.dump.warnings).toContain(
+      'PT_LOAD #0 at 0xfffffffffffff000 claims 8192 bytes, past the top of the address space; clipped',
+    );
   });
 });
 
@@ -170,7 +194,9 @@ describe('NT_FILE mappings without a segment (gcore leaves unmodified file mappi
         .build(),
     );
     // The image's PT_LOADs say what it asked for, not what the process's mprotect left: nothing is invented.
-    expect(a.regions.map((r) => [r.start, r.size, r.image, r.perms, r.state, r.protect, r.inDump, r.segment, r.fileOffset])).toEqual([
+    expect(
+      a.regions.map((r) => [r.start, r.size, r.image, r.perms, r.state, r.protect, r.inDump, r.segment, r.fileOffset]),
+    ).toEqual([
       [0x10000n, 0x1000, lib, 'r-x', 'MEM_COMMIT', 'PAGE_EXECUTE_READ', 0x1000, 1, 0],
       [0x20000n, 0x1000, lib, '???', 'unknown', 'unknown', 0, -1, 0x1000],
       [0x30000n, 0x2000, lib, '???', 'unknown', 'unknown', 0, -1, 0x5000],
@@ -180,7 +206,9 @@ describe('NT_FILE mappings without a segment (gcore leaves unmodified file mappi
       ['Image', 'MEM_IMAGE', false, undefined],
     ]);
     expect(a.totals.find((t) => t.kind === 'Image')).toMatchObject({ count: 3, size: 0x4000, inDump: 0x1000 });
-    expect(a.dump.warnings).toContain('2 file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; their protection is unknown)');
+    expect(a.dump.warnings).toContain(
+      '2 file mapping(s) listed in NT_FILE have no segment in the dump (not in dump; their protection is unknown)',
+    );
   });
 
   it('fills only the gaps a PT_LOAD leaves inside a file mapping', async () => {

@@ -66,7 +66,8 @@ describe('truncation of a realistic core', () => {
         expect(r.inDump).toBeLessThanOrEqual(r.size);
         if (r.inDump > 0) expect(r.dumpOffset + r.inDump).toBeLessThanOrEqual(at);
       }
-      if (a.regions.some((r) => r.truncated)) expect(a.dump.warnings.some((w) => w.startsWith('the dump is truncated'))).toBe(true);
+      if (a.regions.some((r) => r.truncated))
+        expect(a.dump.warnings.some((w) => w.startsWith('the dump is truncated'))).toBe(true);
       expect(a.dump.bytesRead).toBeLessThanOrEqual(64 * 1024);
     }
     expect(rejected).toBe(65);
@@ -110,8 +111,13 @@ describe('random bytes behind a valid header', () => {
       const rand = prng(seed);
       const bits = rand() < 0.5 ? 32 : 64;
       const endian = rand() < 0.5 ? 'little' : 'big';
-      const junk = Uint8Array.from({ length: Math.floor(rand() * 2048) }, () => (rand() < 0.7 ? 0 : Math.floor(rand() * 256)));
-      const b = coreBuilder({ bits, endian }).thread({ tid: seed }).noteBytes(junk).load({ vaddr: 0x10000n, size: 0x1000 });
+      const junk = Uint8Array.from({ length: Math.floor(rand() * 2048) }, () =>
+        rand() < 0.7 ? 0 : Math.floor(rand() * 256),
+      );
+      const b = coreBuilder({ bits, endian })
+        .thread({ tid: seed })
+        .noteBytes(junk)
+        .load({ vaddr: 0x10000n, size: 0x1000 });
       await survive(b.build());
     }
   });
@@ -121,7 +127,11 @@ describe('random bytes behind a valid header', () => {
       for (const bits of [32, 64] as const) {
         for (let size = 0; size <= 1200; size += 7) {
           const desc = Uint8Array.from({ length: size }, (_, i) => (i * 37 + size) & 0xff);
-          await survive(coreBuilder({ bits, machine, endian: machine % 2 === 0 ? 'big' : 'little' }).note('CORE', 1, desc).build());
+          await survive(
+            coreBuilder({ bits, machine, endian: machine % 2 === 0 ? 'big' : 'little' })
+              .note('CORE', 1, desc)
+              .build(),
+          );
         }
       }
     }
@@ -132,9 +142,15 @@ describe('random bytes behind a valid header', () => {
     for (let seed = 1; seed <= 300; seed++) {
       const rand = prng(seed);
       const bits = rand() < 0.5 ? 32 : 64;
-      const b = coreBuilder({ bits, endian: rand() < 0.5 ? 'little' : 'big', machine: [62, 183, 3, 2, 43, 8][seed % 6] });
+      const b = coreBuilder({
+        bits,
+        endian: rand() < 0.5 ? 'little' : 'big',
+        machine: [62, 183, 3, 2, 43, 8][seed % 6],
+      });
       for (let n = 0; n < 1 + Math.floor(rand() * 5); n++) {
-        const desc = Uint8Array.from({ length: Math.floor(rand() * 600) }, () => (rand() < 0.6 ? 0 : Math.floor(rand() * 256)));
+        const desc = Uint8Array.from({ length: Math.floor(rand() * 600) }, () =>
+          rand() < 0.6 ? 0 : Math.floor(rand() * 256),
+        );
         b.note(owners[Math.floor(rand() * owners.length)] ?? 'OpenBSD', Math.floor(rand() * 40), desc);
       }
       await survive(b.load({ vaddr: 0x10000n, size: 0x1000 }).build());
@@ -144,16 +160,30 @@ describe('random bytes behind a valid header', () => {
 
 describe('absurd counts and sizes', () => {
   it('e_phnum 65534 in a tiny file: keeps the headers that fit', async () => {
-    const a = await survive(coreBuilder({ header: { phnum: 65534 } }).load({ vaddr: 0x1000n, size: 0x10 }).build());
-    expect(a?.dump.warnings.some((w) => /^the file is truncated: it holds \d+ of 65534 program headers$/.test(w))).toBe(true);
+    const a = await survive(
+      coreBuilder({ header: { phnum: 65534 } })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
+    expect(a?.dump.warnings.some((w) => /^the file is truncated: it holds \d+ of 65534 program headers$/.test(w))).toBe(
+      true,
+    );
   });
 
   it('e_phnum 65535 (PN_XNUM) in a tiny file without section header 0: rejected', async () => {
-    expect(await survive(coreBuilder({ header: { phnum: 65535 } }).load({ vaddr: 0x1000n, size: 0x10 }).build())).toBeUndefined();
+    expect(
+      await survive(
+        coreBuilder({ header: { phnum: 65535 } })
+          .load({ vaddr: 0x1000n, size: 0x10 })
+          .build(),
+      ),
+    ).toBeUndefined();
   });
 
   it('PN_XNUM count 2^32-1 in a huge sparse file: bounded reads, no oversized read', async () => {
-    const core = coreBuilder({ xnum: 'start', section0: { info: 0xffffffff } }).load({ vaddr: 0x1000n, size: 0x10 }).build();
+    const core = coreBuilder({ xnum: 'start', section0: { info: 0xffffffff } })
+      .load({ vaddr: 0x1000n, size: 0x10 })
+      .build();
     const source = new SparseSource(core, 2 ** 50);
     const a = await survive(source, 3000);
     expect(a?.dump.warnings.some((w) => /program headers/.test(w))).toBe(true);
@@ -173,7 +203,12 @@ describe('absurd counts and sizes', () => {
     ['p_offset 2^63', { filesz: 0x1000n, memsz: 0x1000n, offset: 1n << 63n }],
     ['p_offset 2^53-1', { filesz: 0x1000n, memsz: 0x1000n, offset: 2n ** 53n - 1n }],
   ])('a PT_LOAD with %s', async (_name, p) => {
-    const a = await survive(coreBuilder().thread({ tid: 1, sp: 0x10000n }).phdr({ type: PT_LOAD, flags: 6, vaddr: 0x10000n, ...p }).build());
+    const a = await survive(
+      coreBuilder()
+        .thread({ tid: 1, sp: 0x10000n })
+        .phdr({ type: PT_LOAD, flags: 6, vaddr: 0x10000n, ...p })
+        .build(),
+    );
     expect(a?.regions.length).toBe(1);
     expect(a?.regions[0]?.inDump).toBeLessThanOrEqual(0x1000);
   });
@@ -183,7 +218,12 @@ describe('absurd counts and sizes', () => {
     ['p_offset 2^63', { offset: 1n << 63n, filesz: 0x100n }],
     ['p_offset past EOF', { offset: 0x100000n, filesz: 0x100n }],
   ])('a PT_NOTE with %s', async (_name, p) => {
-    const a = await survive(coreBuilder().thread({ tid: 1 }).phdr({ type: PT_NOTE, memsz: 0, ...p }).build());
+    const a = await survive(
+      coreBuilder()
+        .thread({ tid: 1 })
+        .phdr({ type: PT_NOTE, memsz: 0, ...p })
+        .build(),
+    );
     expect(a?.threads.map((t) => t.tid)).toEqual([1]);
   });
 
@@ -192,12 +232,20 @@ describe('absurd counts and sizes', () => {
     ['count 2^64-1', { count: (1n << 64n) - 1n }],
     ['count 2^53+1', { count: 2n ** 53n + 1n }],
   ])('NT_FILE with %s', async (_name, o) => {
-    const a = await survive(coreBuilder().file([{ start: 0x1000n, end: 0x2000n, path: '/x' }], o).build());
+    const a = await survive(
+      coreBuilder()
+        .file([{ start: 0x1000n, end: 0x2000n, path: '/x' }], o)
+        .build(),
+    );
     expect(a?.files).toEqual([]);
   });
 
   it('NT_FILE count 0xffffffff in a 32-bit core', async () => {
-    const a = await survive(coreBuilder({ bits: 32 }).file([{ start: 0x1000n, end: 0x2000n, path: '/x' }], { count: 0xffffffff }).build());
+    const a = await survive(
+      coreBuilder({ bits: 32 })
+        .file([{ start: 0x1000n, end: 0x2000n, path: '/x' }], { count: 0xffffffff })
+        .build(),
+    );
     expect(a?.files).toEqual([]);
   });
 
@@ -217,7 +265,8 @@ describe('absurd counts and sizes', () => {
     expect(a).toBeDefined();
     const regions = a?.regions ?? [];
     // However NT_FILE overlaps, regions stay sorted and disjoint, so no byte is counted twice.
-    for (let i = 1; i < regions.length; i++) expect((regions[i - 1]?.end ?? 0n) <= (regions[i]?.start ?? 0n)).toBe(true);
+    for (let i = 1; i < regions.length; i++)
+      expect((regions[i - 1]?.end ?? 0n) <= (regions[i]?.start ?? 0n)).toBe(true);
   });
 
   it.each([
@@ -226,7 +275,9 @@ describe('absurd counts and sizes', () => {
     ['namesz and descsz', { namesz: 0xffffffff, descsz: 0xffffffff }],
     ['descsz 0xfffffffd (wraps when padded in 32 bits)', { descsz: 0xfffffffd }],
   ])('a note with %s 0xffffffff', async (_name, o) => {
-    const a = await survive(coreBuilder().thread({ tid: 1 }).note('CORE', NT_PRPSINFO, new Uint8Array(136), o).thread({ tid: 2 }).build());
+    const a = await survive(
+      coreBuilder().thread({ tid: 1 }).note('CORE', NT_PRPSINFO, new Uint8Array(136), o).thread({ tid: 2 }).build(),
+    );
     expect(a?.threads.map((t) => t.tid)).toEqual([1]);
     expect(a?.dump.warnings.some((w) => w.includes('overruns its segment'))).toBe(true);
   });
@@ -250,20 +301,37 @@ describe('absurd counts and sizes', () => {
 
 describe('offset loops and self-references', () => {
   it('e_shoff pointing into the ELF header itself', async () => {
-    const a = await survive(coreBuilder({ xnum: 'start', header: { shoff: 40 } }).load({ vaddr: 0x1000n, size: 0x10 }).build());
+    const a = await survive(
+      coreBuilder({ xnum: 'start', header: { shoff: 40 } })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
     // Section header 0 read from offset 40 overlaps the ELF header's tail and the real section header 0: its
     // sh_info (file offset 84) lands in the real header's zero sh_addr, so the count is 0 — no loop, no segments.
     expect(a?.dump.programHeaders).toBe(0);
-    expect(a?.dump.warnings).toContain('the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown');
+    expect(a?.dump.warnings).toContain(
+      'the core holds no memory segments (no PT_LOAD): only process facts and threads can be shown',
+    );
   });
 
   it('e_phoff 0: the program header table overlaps the ELF header', async () => {
-    const a = await survive(coreBuilder({ header: { phoff: 0 } }).thread({ tid: 1 }).load({ vaddr: 0x1000n, size: 0x10 }).build());
+    const a = await survive(
+      coreBuilder({ header: { phoff: 0 } })
+        .thread({ tid: 1 })
+        .load({ vaddr: 0x1000n, size: 0x10 })
+        .build(),
+    );
     expect(a?.dump.programHeaders).toBe(2);
   });
 
   it('e_phoff past the end of the file: rejected with a DumpError', async () => {
-    expect(await survive(coreBuilder({ header: { phoff: 1n << 40n } }).thread({ tid: 1 }).build())).toBeUndefined();
+    expect(
+      await survive(
+        coreBuilder({ header: { phoff: 1n << 40n } })
+          .thread({ tid: 1 })
+          .build(),
+      ),
+    ).toBeUndefined();
   });
 
   it('a PT_NOTE pointing at the program header table, and one pointing at the ELF header', async () => {
@@ -280,7 +348,8 @@ describe('offset loops and self-references', () => {
   it('thousands of PT_NOTEs all pointing at the same notes are read once', async () => {
     const b = coreBuilder().thread({ tid: 1 }).prpsinfo({ pid: 1 });
     const noteOffset = 64 + 56 * 4001; // the builder's own PT_NOTE comes first, then the 4000 raw ones
-    for (let i = 0; i < 4000; i++) b.phdr({ type: PT_NOTE, offset: noteOffset, filesz: 12 + 8 + 336 + 12 + 8 + 136, memsz: 0 });
+    for (let i = 0; i < 4000; i++)
+      b.phdr({ type: PT_NOTE, offset: noteOffset, filesz: 12 + 8 + 336 + 12 + 8 + 136, memsz: 0 });
     const a = await survive(b.build());
     expect(a?.threads.map((t) => t.tid)).toEqual([1]);
     expect(a?.dump.notes).toHaveLength(2);
@@ -289,7 +358,8 @@ describe('offset loops and self-references', () => {
 
   it('thousands of PT_NOTEs over a large note segment in a sparse file stay within the read budget', async () => {
     const b = coreBuilder().thread({ tid: 1 });
-    for (let i = 0; i < 2000; i++) b.phdr({ type: PT_NOTE, offset: 0x100000 + i * 4, filesz: 64 * 1024 * 1024, memsz: 0 });
+    for (let i = 0; i < 2000; i++)
+      b.phdr({ type: PT_NOTE, offset: 0x100000 + i * 4, filesz: 64 * 1024 * 1024, memsz: 0 });
     const source = new SparseSource(b.build(), 2 ** 40);
     const a = await survive(source, 5000);
     expect(a?.threads.map((t) => t.tid)).toEqual([1]);
@@ -310,12 +380,15 @@ describe('offset loops and self-references', () => {
     const core = b.file(files).build();
     // Point every raw PT_LOAD at the first one's bytes.
     const firstLoadOffset = Number(new DataView(core.buffer).getBigUint64(64 + 56 + 8, true));
-    for (let i = 2; i < 401; i++) new DataView(core.buffer).setBigUint64(64 + i * 56 + 8, BigInt(firstLoadOffset), true);
+    for (let i = 2; i < 401; i++)
+      new DataView(core.buffer).setBigUint64(64 + i * 56 + 8, BigInt(firstLoadOffset), true);
     const started = performance.now();
     const a = await survive(core, 3000);
     expect(a?.modules).toHaveLength(400);
     expect(a?.dump.bytesRead).toBeLessThanOrEqual(128 * 1024 * 1024);
-    expect(a?.dump.warnings).toContain(`module probing stopped after ${64 * 1024 * 1024} bytes: some modules' program headers and build-ids were not read`);
+    expect(a?.dump.warnings).toContain(
+      `module probing stopped after ${64 * 1024 * 1024} bytes: some modules' program headers and build-ids were not read`,
+    );
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
@@ -350,6 +423,9 @@ function hostileImage(): Uint8Array {
   const phnum = 1100;
   const w = new ByteWriter(0x10000, 'little', 64);
   w.put(0, '\x7fELF').u8(4, 2).u8(5, 1).u8(6, 1).u16(16, 3).u16(18, 62).u64(32, 64).u16(54, 56).u16(56, phnum);
-  for (let i = 0; i < phnum; i++) w.u32(64 + i * 56, PT_NOTE).u64(64 + i * 56 + 16, 0).u64(64 + i * 56 + 40, 0xf000);
+  for (let i = 0; i < phnum; i++)
+    w.u32(64 + i * 56, PT_NOTE)
+      .u64(64 + i * 56 + 16, 0)
+      .u64(64 + i * 56 + 40, 0xf000);
   return w.bytes;
 }

@@ -10,7 +10,17 @@ function analysisOf(regions: Region[]) {
   const threads: Thread[] = regions
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => r.kind === 'Stack')
-    .map(({ r, i }, k) => ({ tid: 100 + k, signal: 0, crashed: false, registers: RegisterSet.EMPTY, sp: r.end - 16n, stackRegion: i, stackStart: r.start, stackEnd: r.end, stackSize: r.size }));
+    .map(({ r, i }, k) => ({
+      tid: 100 + k,
+      signal: 0,
+      crashed: false,
+      registers: RegisterSet.EMPTY,
+      sp: r.end - 16n,
+      stackRegion: i,
+      stackStart: r.start,
+      stackEnd: r.end,
+      stackSize: r.size,
+    }));
   return { regions, threads, totals: kindTotals(regions), imageTotals: imageTotals(regions) };
 }
 
@@ -22,13 +32,17 @@ describe('CensusMerger', () => {
       const a = analysisOf(regions);
       const sliceSize = [1, 100, 4096, 5000, 1 << 20][seed % 5] ?? 4096;
       const items = planCensusChunks(regions, { sliceSize, fileSize: file.length });
-      const partials = items.map((item) => censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item));
+      const partials = items.map((item) =>
+        censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item),
+      );
       const expected = mergeCensus(regions, partials, { fileSize: file.length });
 
       const merger = new CensusMerger(a, items, file.length);
       const first = merger.takeBatch();
       // Regions with nothing in the dump are complete before any item.
-      expect(Array.from(first.regions)).toEqual(regions.flatMap((_, i) => (items.some((it) => it.regionIndex === i) ? [] : [i])));
+      expect(Array.from(first.regions)).toEqual(
+        regions.flatMap((_, i) => (items.some((it) => it.regionIndex === i) ? [] : [i])),
+      );
       const order = items.map((_, i) => i).sort(() => rand() - 0.5);
       const seen = new Set(first.regions);
       for (const i of order) {
@@ -44,8 +58,12 @@ describe('CensusMerger', () => {
       expect(Array.from(merger.touched)).toEqual(expected.map((c) => c.touchedBytes));
 
       const sums = touchedTotals(regions, expected);
-      a.totals.forEach((t, k) => expect(merger.kindTouched[k]).toBe(sums.byKind.find((s) => s.key === t.kind)?.touchedBytes));
-      a.imageTotals.forEach((t, k) => expect(merger.imageTouched[k]).toBe(sums.byImage.find((s) => s.key === t.image)?.touchedBytes));
+      a.totals.forEach((t, k) =>
+        expect(merger.kindTouched[k]).toBe(sums.byKind.find((s) => s.key === t.kind)?.touchedBytes),
+      );
+      a.imageTotals.forEach((t, k) =>
+        expect(merger.imageTouched[k]).toBe(sums.byImage.find((s) => s.key === t.image)?.touchedBytes),
+      );
       expect(Array.from(merger.kindPending).every((n) => n === 0)).toBe(true);
     }
   });
@@ -58,11 +76,23 @@ describe('CensusMerger', () => {
     const items = planCensusChunks(regions, { sliceSize: 4096, fileSize: file.length });
     const merger = new CensusMerger(a, items, file.length);
     const batches = [merger.takeBatch()];
-    for (const item of items) merger.add(item, censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item));
+    for (const item of items)
+      merger.add(item, censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item));
     batches.push(merger.takeBatch());
-    const expected = mergeCensus(regions, items.map((item) => censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item)), { fileSize: file.length });
+    const expected = mergeCensus(
+      regions,
+      items.map((item) => censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item)),
+      { fileSize: file.length },
+    );
     const got = new Map<number, { touched: number; depth: number; mark: bigint }>();
-    for (const b of batches) b.threads.forEach((t, k) => got.set(t, { touched: b.threadTouched[k] ?? NaN, depth: b.threadDepth[k] ?? NaN, mark: b.threadHighWater[k] ?? 0n }));
+    for (const b of batches)
+      b.threads.forEach((t, k) =>
+        got.set(t, {
+          touched: b.threadTouched[k] ?? NaN,
+          depth: b.threadDepth[k] ?? NaN,
+          mark: b.threadHighWater[k] ?? 0n,
+        }),
+      );
     expect(got.size).toBe(a.threads.length);
     a.threads.forEach((t, i) => {
       const region = regions[t.stackRegion ?? -1];
@@ -84,7 +114,8 @@ describe('CensusMerger', () => {
     const [lost, ...rest] = items;
     if (lost === undefined) throw new Error('no items');
     merger.fail(lost);
-    for (const item of rest) merger.add(item, censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item));
+    for (const item of rest)
+      merger.add(item, censusChunk(file.subarray(item.fileOffset, item.fileOffset + item.length), item));
     expect(merger.isComplete).toBe(false);
     expect(merger.touched[lost.regionIndex]).toBeNaN();
     const kind = a.totals.findIndex((t) => t.kind === regions[lost.regionIndex]?.kind);

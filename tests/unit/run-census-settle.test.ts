@@ -39,7 +39,8 @@ describe('census end on a gcore', () => {
     const data = createCensusData(view);
     const end = await startScan(held, 4242, 1, { kind: 'census' }, [], (e) => void events.push(e));
     for (const e of events) if (e.kind === 'census') applyBatch(data, e.batch);
-    if (!end.ok || end.kind !== 'census' || end.settled === undefined) throw new Error(`no settled view: ${JSON.stringify(end)}`);
+    if (!end.ok || end.kind !== 'census' || end.settled === undefined)
+      throw new Error(`no settled view: ${JSON.stringify(end)}`);
     realignKinds(data, end.settled);
 
     // What the CLI does: the header pass, runCensus, settleAfterCensus.
@@ -56,6 +57,8 @@ describe('census end on a gcore', () => {
     const exported = settleAfterCensus(held.analysis, data.touched);
     expect(exported).toBe(held.analysis);
     const census = { census: { regionTouched: Array.from(data.touched), complete: true } };
-    expect(jsonDocumentText(exported, 'core', census)).toBe(jsonDocumentText(cli, 'core', { census: { regionTouched: touched, complete: true } }));
+    expect(jsonDocumentText(exported, 'core', census)).toBe(
+      jsonDocumentText(cli, 'core', { census: { regionTouched: touched, complete: true } }),
+    );
   });
 });

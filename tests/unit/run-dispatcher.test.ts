@@ -4,7 +4,9 @@ import { Dispatcher, type Lane } from '../../src/core/run/dispatcher';
 /** A lane whose jobs finish when the test says so. */
 function manualLane() {
   const pending: { job: number; resolve: (r: number) => void; reject: (e: Error) => void }[] = [];
-  const lane: Lane<number, number> = { run: (job) => new Promise((resolve, reject) => pending.push({ job, resolve, reject })) };
+  const lane: Lane<number, number> = {
+    run: (job) => new Promise((resolve, reject) => pending.push({ job, resolve, reject })),
+  };
   return { lane, pending };
 }
 
@@ -20,7 +22,11 @@ function events() {
     get idle() {
       return idle;
     },
-    handlers: { onResult: (id: number, r: number) => results.push([id, r]), onLost: (id: number, lane: number) => lost.push([id, lane]), onIdle: () => idle++ },
+    handlers: {
+      onResult: (id: number, r: number) => results.push([id, r]),
+      onLost: (id: number, lane: number) => lost.push([id, lane]),
+      onIdle: () => idle++,
+    },
   };
 }
 

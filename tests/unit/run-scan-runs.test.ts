@@ -20,7 +20,17 @@ import { runCensus, runSearch } from '../helpers/sequential-scans';
 import { prng, randomLayout, sprinkle } from './scan-layout';
 
 function analysisOf(regions: Region[]): Analysis {
-  return { regions, threads: [], totals: kindTotals(regions), imageTotals: imageTotals(regions), files: [], modules: [], auxv: [], process: {}, dump: { producer: { name: 'kernel', evidence: 'a test fixture' } } } as unknown as Analysis;
+  return {
+    regions,
+    threads: [],
+    totals: kindTotals(regions),
+    imageTotals: imageTotals(regions),
+    files: [],
+    modules: [],
+    auxv: [],
+    process: {},
+    dump: { producer: { name: 'kernel', evidence: 'a test fixture' } },
+  } as unknown as Analysis;
 }
 
 function context(lanes: Lane<ScanJob, ScanJobResult>[], events: ScanEvent[], sliceSize: number): ScanContext {
@@ -43,7 +53,8 @@ function target(analysis: Analysis, file: Blob, touched = new TouchedMap()): Sca
 }
 
 const census = (ctx: ScanContext, t: ScanTarget) => startScanRun(ctx, t, { kind: 'census' });
-const search = (ctx: ScanContext, t: ScanTarget, query: SearchQuery, limit: number) => startScanRun(ctx, t, { kind: 'search', query, limit });
+const search = (ctx: ScanContext, t: ScanTarget, query: SearchQuery, limit: number) =>
+  startScanRun(ctx, t, { kind: 'search', query, limit });
 
 let nextId = 1000;
 function setup(seed: number) {
@@ -64,7 +75,12 @@ describe('the census pass', () => {
       const run = census(context([s.local, s.local, s.local], events, 3000), target(s.analysis, s.blob));
       const end = await run.end;
       const expected = await runCensus(new MemorySource(s.file), s.regions, { sliceSize: 3000 });
-      const data = createCensusData({ regions: { count: s.regions.length } as never, threads: [], totals: s.analysis.totals, imageTotals: s.analysis.imageTotals });
+      const data = createCensusData({
+        regions: { count: s.regions.length } as never,
+        threads: [],
+        totals: s.analysis.totals,
+        imageTotals: s.analysis.imageTotals,
+      });
       for (const e of events) if (e.kind === 'census') applyBatch(data, e.batch);
       expect(end).toMatchObject({ ok: true, kind: 'census', complete: true, failures: [] });
       expect(Array.from(data.touched)).toEqual(expected.map((c) => c.touchedBytes));
@@ -78,12 +94,19 @@ describe('the census pass', () => {
     let s = setup(5);
     for (let seed = 6; s.regions.filter((r) => r.inDump > 0).length < 3; seed++) s = setup(seed);
     let calls = 0;
-    const dying: Lane<ScanJob, ScanJobResult> = { run: (job) => (++calls > 2 ? Promise.reject(new Error('crashed')) : runJob(s.id, job)) };
+    const dying: Lane<ScanJob, ScanJobResult> = {
+      run: (job) => (++calls > 2 ? Promise.reject(new Error('crashed')) : runJob(s.id, job)),
+    };
     const events: ScanEvent[] = [];
     const end = await census(context([s.local, dying], events, 2048), target(s.analysis, s.blob)).end;
     expect(end.ok && end.kind === 'census' && !end.complete).toBe(true);
     expect(end.ok && end.kind === 'census' ? end.failures : []).toEqual(['lane 1 stopped: crashed']);
-    const data = createCensusData({ regions: { count: s.regions.length } as never, threads: [], totals: s.analysis.totals, imageTotals: s.analysis.imageTotals });
+    const data = createCensusData({
+      regions: { count: s.regions.length } as never,
+      threads: [],
+      totals: s.analysis.totals,
+      imageTotals: s.analysis.imageTotals,
+    });
     for (const e of events) if (e.kind === 'census') applyBatch(data, e.batch);
     expect(data.regionsDone).toBeLessThan(s.regions.length);
     expect(data.regionsDone).toBeGreaterThan(0);
@@ -103,7 +126,9 @@ describe('the search pass', () => {
     if (!expected.ok) throw new Error('bad query');
     const events: ScanEvent[] = [];
     // Lanes that answer in a scrambled order.
-    const slow: Lane<ScanJob, ScanJobResult> = { run: async (job) => (await new Promise((r) => setTimeout(r, 2)), runJob(s.id, job)) };
+    const slow: Lane<ScanJob, ScanJobResult> = {
+      run: async (job) => (await new Promise((r) => setTimeout(r, 2)), runJob(s.id, job)),
+    };
     const run = search(context([slow, s.local], events, 1500), target(s.analysis, blob), query, 5);
     const rows = () => events.flatMap((e) => (e.kind === 'hits' ? e.hits : [])) as SearchHitRow[];
     const first: ScanEnd = await run.end;
@@ -111,7 +136,7 @@ describe('the search pass', () => {
     expect(total).toBeGreaterThan(12);
     expect(first).toMatchObject({ kind: 'search', limitReached: total > 5, hits: Math.min(5, total) });
     let end = first;
-    for (let limit = 5; end.ok && end.kind === 'search' && end.limitReached; ) {
+    for (let limit = 5; end.ok && end.kind === 'search' && end.limitReached;) {
       limit += 7;
       const more = run.more;
       if (more === undefined) throw new Error('no more()');
@@ -133,15 +158,25 @@ describe('the search pass', () => {
       const touched = new TouchedMap();
       const censusEnd = await census(context([s.local, s.local], [], 2000), target(s.analysis, blob, touched)).end;
       expect(censusEnd).toMatchObject({ kind: 'census', complete: true });
-      for (const query of [{ kind: 'hex' as const, text: '5a 00 00 5b' }, { kind: 'hex' as const, text: '00 00 5b' }, { kind: 'hex' as const, text: '00 ?? 00' }]) {
-        const expected = await runSearch(new MemorySource(s.file), s.regions, query, { sliceSize: 2000, limit: 100_000 });
+      for (const query of [
+        { kind: 'hex' as const, text: '5a 00 00 5b' },
+        { kind: 'hex' as const, text: '00 00 5b' },
+        { kind: 'hex' as const, text: '00 ?? 00' },
+      ]) {
+        const expected = await runSearch(new MemorySource(s.file), s.regions, query, {
+          sliceSize: 2000,
+          limit: 100_000,
+        });
         if (!expected.ok) throw new Error('bad query');
         const cold: ScanEvent[] = [];
         const warm: ScanEvent[] = [];
         const coldEnd = await search(context([s.local], cold, 2000), target(s.analysis, blob), query, 100_000).end;
-        const warmEnd = await search(context([s.local], warm, 2000), target(s.analysis, blob, touched), query, 100_000).end;
+        const warmEnd = await search(context([s.local], warm, 2000), target(s.analysis, blob, touched), query, 100_000)
+          .end;
         const rowsOf = (events: ScanEvent[]) => events.flatMap((e) => (e.kind === 'hits' ? e.hits : []));
-        expect(rowsOf(warm)).toEqual(expected.hits.map((h) => hitRow(h, h.context.length > 0 ? query.text.split(' ').length : 0)));
+        expect(rowsOf(warm)).toEqual(
+          expected.hits.map((h) => hitRow(h, h.context.length > 0 ? query.text.split(' ').length : 0)),
+        );
         expect(rowsOf(warm)).toEqual(rowsOf(cold));
         const bytes = (end: ScanEnd) => (end.ok && end.kind === 'search' ? end.progress.bytesTotal : -1);
         // A pattern that matches zeros ('00 ?? 00') must read everything; the others read less where pages are zero.
@@ -156,7 +191,8 @@ describe('the search pass', () => {
 
   it('an invalid pattern ends at once with the engine’s message', async () => {
     const s = setup(2);
-    const end = await search(context([s.local], [], 4096), target(s.analysis, s.blob), { kind: 'hex', text: 'abc' }, 10).end;
+    const end = await search(context([s.local], [], 4096), target(s.analysis, s.blob), { kind: 'hex', text: 'abc' }, 10)
+      .end;
     expect(end).toMatchObject({ ok: false, reason: 'pattern', error: { code: 'odd-length' } });
   });
 });

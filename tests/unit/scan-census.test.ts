@@ -107,7 +107,12 @@ describe('page census', () => {
     const region = makeRegion({ start: 0x1000n, size: 2 * PAGE, inDump: 2 * PAGE, dumpOffset: 0 });
     for (const sliceSize of [100, 3000, 4097]) {
       const [c] = await runCensus(new MemorySource(file), [region], { sliceSize });
-      expect(c).toMatchObject({ touchedPages: 2, touchedBytes: 2 * PAGE, lowestTouched: 0x1000n, highestTouched: 0x2000n });
+      expect(c).toMatchObject({
+        touchedPages: 2,
+        touchedBytes: 2 * PAGE,
+        lowestTouched: 0x1000n,
+        highestTouched: 0x2000n,
+      });
     }
   });
 
@@ -178,7 +183,13 @@ describe('census summaries', () => {
     expect(stackHighWater(s, stack, 0x23000n)).toMatchObject({ highWater: 0x21000n, depth: 2 * PAGE });
     // Only the lowest touched page counts; if it is at or above the top nothing is below it.
     expect(stackHighWater(s, stack, 0x21000n)).toMatchObject({ highWater: undefined, depth: 0 });
-    expect(stackHighWater(e, empty)).toEqual({ touchedBytes: 0, touchedPages: 0, highWater: undefined, depth: 0, partial: false });
+    expect(stackHighWater(e, empty)).toEqual({
+      touchedBytes: 0,
+      touchedPages: 0,
+      highWater: undefined,
+      depth: 0,
+      partial: false,
+    });
     expect(stackHighWater(p, partial)).toMatchObject({ highWater: 0x41000n, partial: true });
   });
 
@@ -188,14 +199,37 @@ describe('census summaries', () => {
     file[2 * PAGE + 5] = 1; // region b, page 0
     file[3 * PAGE + 5] = 1; // region b, page 1
     const a = makeRegion({ start: 0x1000n, size: 2 * PAGE, inDump: 2 * PAGE, dumpOffset: 0, kind: 'Stack' });
-    const b = makeRegion({ start: 0x9000n, size: 3 * PAGE, inDump: 2 * PAGE, dumpOffset: 2 * PAGE, kind: 'Image', image: '/x.so' });
+    const b = makeRegion({
+      start: 0x9000n,
+      size: 3 * PAGE,
+      inDump: 2 * PAGE,
+      dumpOffset: 2 * PAGE,
+      kind: 'Image',
+      image: '/x.so',
+    });
     const c = makeRegion({ start: 0xf000n, size: PAGE, inDump: 0, dumpOffset: 0, kind: 'Stack' });
     const regions = [a, b, c];
     const census = await runCensus(new MemorySource(file), regions, { sliceSize: 4097 });
     const totals = touchedTotals(regions, census);
     expect(totals.byKind).toEqual([
-      { key: 'Image', count: 1, size: 3 * PAGE, dumpedBytes: 2 * PAGE, notInDumpBytes: PAGE, touchedPages: 2, touchedBytes: 2 * PAGE },
-      { key: 'Stack', count: 2, size: 3 * PAGE, dumpedBytes: 2 * PAGE, notInDumpBytes: PAGE, touchedPages: 1, touchedBytes: PAGE },
+      {
+        key: 'Image',
+        count: 1,
+        size: 3 * PAGE,
+        dumpedBytes: 2 * PAGE,
+        notInDumpBytes: PAGE,
+        touchedPages: 2,
+        touchedBytes: 2 * PAGE,
+      },
+      {
+        key: 'Stack',
+        count: 2,
+        size: 3 * PAGE,
+        dumpedBytes: 2 * PAGE,
+        notInDumpBytes: PAGE,
+        touchedPages: 1,
+        touchedBytes: PAGE,
+      },
     ]);
     expect(totals.byImage).toEqual([totals.byKind[0] && { ...totals.byKind[0], key: '/x.so' }]);
     expect(totals.total).toMatchObject({ key: '[TOTAL]', count: 3, touchedPages: 3, touchedBytes: 3 * PAGE });

@@ -33,7 +33,9 @@ describe('WinDbg-style text', () => {
       '00008000  d2d6dfa0 00000001 deadbeef 00000000',
       '00008010  ????????',
     ]);
-    expect(formatPointers(0x8000n, bytes.subarray(0, 8), undefined, 32, 'little')).toEqual(['00008000  a0dfd6d2 01000000']);
+    expect(formatPointers(0x8000n, bytes.subarray(0, 8), undefined, 32, 'little')).toEqual([
+      '00008000  a0dfd6d2 01000000',
+    ]);
   });
 
   it('dw / dq through formatWords', () => {
@@ -68,7 +70,7 @@ describe('WinDbg-style text', () => {
   });
 });
 
-describe('dp with pointer labels (the CLI\'s --dump)', () => {
+describe("dp with pointer labels (the CLI's --dump)", () => {
   it('appends "; label label" after a line holding a pointer, "-" for other words; other lines unchanged', () => {
     const bytes = new Uint8Array(48);
     const view = new DataView(bytes.buffer);
@@ -76,7 +78,8 @@ describe('dp with pointer labels (the CLI\'s --dump)', () => {
     view.setBigUint64(24, 0x7ffc00000010n, true);
     const present = new Uint8Array(48).fill(1);
     present[40] = 0;
-    const label = (v: bigint) => (v === 0x7f0000001234n ? 'libc.so.6+0x1234' : v === 0x7ffc00000010n ? 'Stack' : undefined);
+    const label = (v: bigint) =>
+      v === 0x7f0000001234n ? 'libc.so.6+0x1234' : v === 0x7ffc00000010n ? 'Stack' : undefined;
     const plain = formatPointers(0x1000n, bytes, present, 64, 'little');
     const labelled = formatPointers(0x1000n, bytes, present, 64, 'little', label);
     expect(labelled).toEqual([

@@ -108,7 +108,12 @@ describe('search', () => {
     for (const at of [95, PAGE - 3, 2 * PAGE - 1]) file.set(Buffer.from(text), at); // crosses 100, 4096, 8192
     const region = makeRegion({ start: 0x7f0000000000n, size: 3 * PAGE, inDump: 3 * PAGE, dumpOffset: 0 });
     for (const sliceSize of [100, PAGE, 7]) {
-      const result = await runSearch(new MemorySource(file), [region], { kind: 'ascii', text: 'CENTOS', caseInsensitive: true }, { sliceSize });
+      const result = await runSearch(
+        new MemorySource(file),
+        [region],
+        { kind: 'ascii', text: 'CENTOS', caseInsensitive: true },
+        { sliceSize },
+      );
       if (!result.ok) throw new Error(result.error.message);
       expect(result.hits.map((h) => h.address - region.start)).toEqual([95n, BigInt(PAGE - 3), BigInt(2 * PAGE - 1)]);
       const first = result.hits[0];
@@ -129,7 +134,12 @@ describe('search', () => {
     const b = makeRegion({ start: 0x20000n, size: PAGE, inDump: PAGE, dumpOffset: 2 * PAGE });
     const c = makeRegion({ start: 0x21000n, size: PAGE, inDump: PAGE, dumpOffset: 3 * PAGE });
     for (const sliceSize of [3, 64, undefined]) {
-      const result = await runSearch(new MemorySource(file), [a, b, c], { kind: 'ascii', text: 'needle' }, { sliceSize });
+      const result = await runSearch(
+        new MemorySource(file),
+        [a, b, c],
+        { kind: 'ascii', text: 'needle' },
+        { sliceSize },
+      );
       expect(result).toMatchObject({ ok: true, hits: [] });
     }
     // Sanity: the same bytes are found once the regions say they are dumped.
@@ -142,11 +152,16 @@ describe('search', () => {
     const file = new Uint8Array(64).fill(0x78); // "xxxx…"
     const region = makeRegion({ start: 0x1000n, size: 64, inDump: 64, dumpOffset: 0 });
     const streamed: bigint[] = [];
-    const result = await runSearch(new MemorySource(file), [region], { kind: 'hex', text: '78 78' }, {
-      sliceSize: 10,
-      limit: 25,
-      onHit: (h) => streamed.push(h.address),
-    });
+    const result = await runSearch(
+      new MemorySource(file),
+      [region],
+      { kind: 'hex', text: '78 78' },
+      {
+        sliceSize: 10,
+        limit: 25,
+        onHit: (h) => streamed.push(h.address),
+      },
+    );
     if (!result.ok) throw new Error(result.error.message);
     expect(result.hits).toHaveLength(25);
     expect(result.limitReached).toBe(true);
@@ -164,10 +179,15 @@ describe('search', () => {
     const q: SearchQuery = { kind: 'ascii', text: 'bab', caseInsensitive: true };
     const compiled = compilePattern(q);
     if (!compiled.ok) throw new Error(compiled.error.message);
-    const items = planSearchChunks(layout.regions, compiled.pattern.length, { sliceSize: 50, fileSize: layout.file.length });
+    const items = planSearchChunks(layout.regions, compiled.pattern.length, {
+      sliceSize: 50,
+      fileSize: layout.file.length,
+    });
     const hits = items
       .reverse()
-      .flatMap((item) => searchChunk(layout.file.slice(item.fileOffset, item.fileOffset + item.length), compiled.pattern, item))
+      .flatMap((item) =>
+        searchChunk(layout.file.slice(item.fileOffset, item.fileOffset + item.length), compiled.pattern, item),
+      )
       .sort((x, y) => x.regionIndex - y.regionIndex || x.regionOffset - y.regionOffset);
     expect(simplify(hits)).toEqual(referenceSearch(layout.file, layout.regions, q));
   });

@@ -28,7 +28,12 @@ describe('signal numbering per architecture', () => {
   });
 
   it("reads a MIPS SIGBUS's fault address, and none for MIPS signal 7 (SIGEMT)", () => {
-    expect(parseSiginfo(siginfo32(10, 1, 0x1234, true), view, EM.MIPS)).toEqual({ signo: 10, code: 1, errno: 0, faultAddress: 0x1234n });
+    expect(parseSiginfo(siginfo32(10, 1, 0x1234, true), view, EM.MIPS)).toEqual({
+      signo: 10,
+      code: 1,
+      errno: 0,
+      faultAddress: 0x1234n,
+    });
     expect(parseSiginfo(siginfo32(7, 1, 0x1234, true), view, EM.MIPS)?.faultAddress).toBeUndefined();
     expect(parseSiginfo(siginfo32(7, 2, 0x5678, false), view, EM.ARM)?.faultAddress).toBe(0x5678n);
   });

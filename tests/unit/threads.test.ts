@@ -14,15 +14,23 @@ describe('threads', () => {
       [SAMPLE.crashedTid, 11, 0x401234n, SAMPLE.mainSp],
       [SAMPLE.otherTid, 11, 0x7f0000000100n, SAMPLE.threadSp],
     ]);
-    expect(a.threads[0]?.registers.list().find((r) => r.name === 'rip')).toEqual({ name: 'rip', hex: '0x401234', size: 8 });
+    expect(a.threads[0]?.registers.list().find((r) => r.name === 'rip')).toEqual({
+      name: 'rip',
+      hex: '0x401234',
+      size: 8,
+    });
     expect(a.threads[0]?.registers.count).toBe(27);
   });
 
   it('reads i386 and aarch64 layouts', async () => {
-    const i386 = await analyzeBytes(coreBuilder({ bits: 32 }).thread({ tid: 9, pc: 0x8048000n, sp: 0xbffff000n }).build());
+    const i386 = await analyzeBytes(
+      coreBuilder({ bits: 32 }).thread({ tid: 9, pc: 0x8048000n, sp: 0xbffff000n }).build(),
+    );
     expect(i386.threads.map((t) => [t.tid, t.pc, t.sp])).toEqual([[9, 0x8048000n, 0xbffff000n]]);
     expect(i386.dump.arch).toBe('i386');
-    const arm = await analyzeBytes(coreBuilder({ machine: EM_AARCH64 }).thread({ tid: 10, pc: 0xaaaa0000n, sp: 0xffffc000n }).build());
+    const arm = await analyzeBytes(
+      coreBuilder({ machine: EM_AARCH64 }).thread({ tid: 10, pc: 0xaaaa0000n, sp: 0xffffc000n }).build(),
+    );
     expect(arm.threads.map((t) => [t.tid, t.pc, t.sp])).toEqual([[10, 0xaaaa0000n, 0xffffc000n]]);
     expect(arm.dump.arch).toBe('aarch64');
   });
@@ -36,7 +44,10 @@ describe('threads', () => {
     const a = await analyzeBytes(coreBuilder().prpsinfo({ pid: 1 }).thread({ tid: 1 }).thread({ tid: 2 }).build());
     expect(a.threads.map((t) => t.crashed)).toEqual([false, false]);
     expect(a.process.signal).toBeUndefined();
-    expect(a.dump.producer).toEqual({ name: 'gdb gcore', evidence: 'NT_PRPSINFO before the threads and pr_cursig 0 in every thread, as gdb writes them' });
+    expect(a.dump.producer).toEqual({
+      name: 'gdb gcore',
+      evidence: 'NT_PRPSINFO before the threads and pr_cursig 0 in every thread, as gdb writes them',
+    });
   });
 
   it('does not flag the first thread when NT_SIGINFO names another signal', async () => {
@@ -46,11 +57,13 @@ describe('threads', () => {
   });
 
   it('flags only the first thread even when the kernel repeats cursig in all of them', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 6 }).thread({ tid: 2, signal: 6 }).thread({ tid: 3, signal: 6 }).build());
+    const a = await analyzeBytes(
+      coreBuilder().thread({ tid: 1, signal: 6 }).thread({ tid: 2, signal: 6 }).thread({ tid: 3, signal: 6 }).build(),
+    );
     expect(a.threads.map((t) => t.crashed)).toEqual([true, false, false]);
   });
 
-  it('tags the region holding sp as that thread\'s Stack, the no-access page below as its StackGuard, and measures depth', async () => {
+  it("tags the region holding sp as that thread's Stack, the no-access page below as its StackGuard, and measures depth", async () => {
     const a = await analyzeBytes(sampleCore());
     const stack = a.regions.find((r) => r.start === SAMPLE.threadStackStart);
     const guard = a.regions.find((r) => r.start === SAMPLE.guardStart);
@@ -59,9 +72,17 @@ describe('threads', () => {
     expect(guard).toMatchObject({ kind: 'StackGuard', tid: SAMPLE.otherTid, state: 'MEM_RESERVE' });
     const t = a.threads[1];
     const end = SAMPLE.threadStackStart + BigInt(SAMPLE.threadStackSize);
-    expect(t).toMatchObject({ stackStart: SAMPLE.threadStackStart, stackEnd: end, stackSize: SAMPLE.threadStackSize, stackUsed: Number(end - SAMPLE.threadSp) });
+    expect(t).toMatchObject({
+      stackStart: SAMPLE.threadStackStart,
+      stackEnd: end,
+      stackSize: SAMPLE.threadStackSize,
+      stackUsed: Number(end - SAMPLE.threadSp),
+    });
     expect(t?.stackRegion).toBe(a.regions.findIndex((r) => r.start === SAMPLE.threadStackStart));
-    expect(a.regions.find((r) => r.start === SAMPLE.mainStackStart)).toMatchObject({ kind: 'Stack', tid: SAMPLE.crashedTid });
+    expect(a.regions.find((r) => r.start === SAMPLE.mainStackStart)).toMatchObject({
+      kind: 'Stack',
+      tid: SAMPLE.crashedTid,
+    });
     expect(a.threads[0]?.stackUsed).toBe(SAMPLE.mainStackSize - 0xf000);
   });
 
@@ -79,8 +100,14 @@ describe('threads', () => {
     expect(a.regions[0]?.tid).toBeUndefined();
   });
 
-  it('gives a stack shared by two threads\' sp the first thread\'s id', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, sp: 0x10000100n }).thread({ tid: 2, sp: 0x10000f00n }).load({ vaddr: 0x10000000n, size: 0x1000 }).build());
+  it("gives a stack shared by two threads' sp the first thread's id", async () => {
+    const a = await analyzeBytes(
+      coreBuilder()
+        .thread({ tid: 1, sp: 0x10000100n })
+        .thread({ tid: 2, sp: 0x10000f00n })
+        .load({ vaddr: 0x10000000n, size: 0x1000 })
+        .build(),
+    );
     expect(a.regions[0]).toMatchObject({ kind: 'Stack', tid: 1 });
     expect(a.threads.map((t) => t.stackUsed)).toEqual([0xf00, 0x100]);
   });
@@ -99,7 +126,7 @@ describe('threads', () => {
     expect(a.regions.map((r) => r.kind)).toEqual(['PAGE_READONLY', 'Stack', '[RESERVED]', 'Stack']);
   });
 
-  it('names the pc as module+offset from the module\'s start', async () => {
+  it("names the pc as module+offset from the module's start", async () => {
     const a = await analyzeBytes(
       coreBuilder()
         .thread({ tid: 1, pc: 0x7f0000001234n })
@@ -110,7 +137,7 @@ describe('threads', () => {
     expect(a.threads[0]?.pcSymbol).toBe('libfoo.so.1+0x1234');
   });
 
-  it('counts module+offset from the module\'s lowest mapped address, as WinDbg does: a non-PIE executable at 0x400000', async () => {
+  it("counts module+offset from the module's lowest mapped address, as WinDbg does: a non-PIE executable at 0x400000", async () => {
     const exe = '/usr/share/dotnet/dotnet';
     const a = await analyzeBytes(
       coreBuilder()
@@ -119,7 +146,12 @@ describe('threads', () => {
           { start: 0x400000n, end: 0x401000n, offset: 0, path: exe },
           { start: 0x401000n, end: 0x40b000n, offset: 0x1000, path: exe },
         ])
-        .load({ vaddr: 0x400000n, size: 0x1000, flags: 'r--', data: elfImage({ buildId: 'bb', type: ET_EXEC, vaddr: 0x400000n }) })
+        .load({
+          vaddr: 0x400000n,
+          size: 0x1000,
+          flags: 'r--',
+          data: elfImage({ buildId: 'bb', type: ET_EXEC, vaddr: 0x400000n }),
+        })
         .load({ vaddr: 0x401000n, size: 0xa000, flags: 'r-x' })
         .build(),
     );
@@ -140,7 +172,7 @@ describe('signalled threads and gcore snapshots', () => {
     expect(a.process.snapshot).toBeUndefined();
   });
 
-  it('a gcore of a live process (cursig 0, NT_SIGINFO SIGSTOP from gdb\'s attach) is a snapshot: no thread signalled', async () => {
+  it("a gcore of a live process (cursig 0, NT_SIGINFO SIGSTOP from gdb's attach) is a snapshot: no thread signalled", async () => {
     const a = await analyzeBytes(
       coreBuilder()
         .prpsinfo({ pid: 7 })
@@ -171,7 +203,9 @@ describe('signalled threads and gcore snapshots', () => {
   });
 
   it('a kernel core with SIGSTOP is not a snapshot (only gcore writes those)', async () => {
-    const a = await analyzeBytes(coreBuilder().thread({ tid: 1, signal: 19 }).prpsinfo({ pid: 1 }).siginfo({ signo: 19, code: 0 }).build());
+    const a = await analyzeBytes(
+      coreBuilder().thread({ tid: 1, signal: 19 }).prpsinfo({ pid: 1 }).siginfo({ signo: 19, code: 0 }).build(),
+    );
     expect(a.dump.producer.name).toBe('kernel');
     expect(a.process.snapshot).toBeUndefined();
     expect(a.threads[0]?.signalled).toBe(true);

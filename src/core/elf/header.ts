@@ -37,7 +37,10 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
   // A 4–15 byte file with the magic has no class/data bytes to judge: without this check it was reported as
   // "an invalid class (undefined) or data encoding (undefined)" instead of as too short.
   if (bytes.length < EI_NIDENT) {
-    throw new DumpError('too-small', `the file is ${source.size} bytes: too short for an ELF header (at least ${MIN_HEADER} bytes)`);
+    throw new DumpError(
+      'too-small',
+      `the file is ${source.size} bytes: too short for an ELF header (at least ${MIN_HEADER} bytes)`,
+    );
   }
   const bits: WordBits = bytes[4] === 2 ? 64 : 32;
   const endian: Endian = bytes[5] === 2 ? 'big' : 'little';
@@ -46,13 +49,19 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
   }
   const need = bits === 64 ? 64 : MIN_HEADER;
   if (bytes.length < need) {
-    throw new DumpError('too-small', `the file is ${source.size} bytes: too short for an ELF${bits} header (${need} bytes)`);
+    throw new DumpError(
+      'too-small',
+      `the file is ${source.size} bytes: too short for an ELF${bits} header (${need} bytes)`,
+    );
   }
   const v = new BinaryView(bytes, endian, bits);
   const type = v.u16(16);
   const machine = v.u16(18);
   explainNonCore(type);
-  const o = bits === 64 ? { phoff: 32, shoff: 40, flags: 48, phentsize: 54 } : { phoff: 28, shoff: 32, flags: 36, phentsize: 42 };
+  const o =
+    bits === 64
+      ? { phoff: 32, shoff: 40, flags: 48, phentsize: 54 }
+      : { phoff: 28, shoff: 32, flags: 36, phentsize: 42 };
   const phoff = v.wordNumber(o.phoff);
   const shoff = v.wordNumber(o.shoff);
   const phentsize = v.u16(o.phentsize);
@@ -78,7 +87,10 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
   };
   const expectedPhentsize = bits === 64 ? 56 : 32;
   if (rawPhnum !== 0 && phentsize !== expectedPhentsize) {
-    throw new DumpError('bad-header', `e_phentsize is ${phentsize}; an ELF${bits} program header is ${expectedPhentsize} bytes`);
+    throw new DumpError(
+      'bad-header',
+      `e_phentsize is ${phentsize}; an ELF${bits} program header is ${expectedPhentsize} bytes`,
+    );
   }
   // PN_XNUM and e_shnum == 0 both defer to section header 0 (gABI "Extended numbering"). The kernel writes that
   // header at the end of the file, createdump right after the ELF header: read it wherever e_shoff says.
@@ -86,7 +98,10 @@ export async function readElfHeader(source: ByteSource): Promise<ElfHeader> {
     const section0 = await readSectionHeaderZero(source, shoff, bits, endian);
     if (rawPhnum === PN_XNUM) {
       if (section0 === undefined) {
-        throw new DumpError('bad-header', `e_phnum is 0xffff (PN_XNUM) but section header 0 at offset ${shoff} is not in the file`);
+        throw new DumpError(
+          'bad-header',
+          `e_phnum is 0xffff (PN_XNUM) but section header 0 at offset ${shoff} is not in the file`,
+        );
       }
       header.phnum = section0.info;
       Object.assign(header, { extendedNumbering: { sectionHeaderOffset: shoff } });
@@ -114,19 +129,31 @@ function explainNonElf(bytes: Uint8Array, size: number): void {
   const b = (i: number) => bytes[i] ?? -1;
   if (b(0) === 0x7f && b(1) === 0x45 && b(2) === 0x4c && b(3) === 0x46) return;
   if (b(0) === 0x1f && b(1) === 0x8b) {
-    throw new DumpError('gzip', 'this is a gzip-compressed file: decompress it first (gunzip), then open the core inside');
+    throw new DumpError(
+      'gzip',
+      'this is a gzip-compressed file: decompress it first (gunzip), then open the core inside',
+    );
   }
   if (b(0) === 0x4d && b(1) === 0x44 && b(2) === 0x4d && b(3) === 0x50) {
     throw new DumpError('minidump', 'this is a minidump (MDMP), not an ELF core: coreview reads Linux ELF core dumps');
   }
   if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) {
-    throw new DumpError('not-elf', 'this is a zstd-compressed file (systemd-coredump stores cores so): decompress it with `zstd -d` or `coredumpctl dump`');
+    throw new DumpError(
+      'not-elf',
+      'this is a zstd-compressed file (systemd-coredump stores cores so): decompress it with `zstd -d` or `coredumpctl dump`',
+    );
   }
   if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58) {
-    throw new DumpError('not-elf', 'this is an xz-compressed file: decompress it first (unxz), then open the core inside');
+    throw new DumpError(
+      'not-elf',
+      'this is an xz-compressed file: decompress it first (unxz), then open the core inside',
+    );
   }
   if (size < 4) throw new DumpError('too-small', `the file is ${size} bytes: too short to be an ELF core`);
-  throw new DumpError('not-elf', 'this is not an ELF file (no \\x7fELF magic): a Linux core dump is an ELF file of type CORE');
+  throw new DumpError(
+    'not-elf',
+    'this is not an ELF file (no \\x7fELF magic): a Linux core dump is an ELF file of type CORE',
+  );
 }
 
 function explainNonCore(type: number): void {

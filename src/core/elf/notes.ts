@@ -45,7 +45,12 @@ type NoteVisitor = (name: string, type: number, descStart: number, descSize: num
  * before use so absurd values cost nothing. A visitor, not a list of note objects: an 800-thread core has 2,400
  * notes, most of which (FP and xstate register sets) only need a line in the note list.
  */
-export function visitNotes(segment: BinaryView, fileOffset: number, warn: (message: string) => void, visit: NoteVisitor): void {
+export function visitNotes(
+  segment: BinaryView,
+  fileOffset: number,
+  warn: (message: string) => void,
+  visit: NoteVisitor,
+): void {
   let at = 0;
   // Index of the segment's last non-zero byte, found once on the first all-zero header: rescanning the rest of
   // the segment at every zero header made a long run of zeros before one stray byte quadratic (minutes for 1 MiB).
@@ -59,7 +64,9 @@ export function visitNotes(segment: BinaryView, fileOffset: number, warn: (messa
     const descStart = nameStart + alignUp(namesz, 4);
     const next = descStart + alignUp(descsz, 4);
     if (descStart > segment.length || descStart + descsz > segment.length) {
-      warn(`note at file offset ${fileOffset + at} (type ${type}) overruns its segment: ${descsz} bytes of description past the end; later notes in this segment are skipped`);
+      warn(
+        `note at file offset ${fileOffset + at} (type ${type}) overruns its segment: ${descsz} bytes of description past the end; later notes in this segment are skipped`,
+      );
       return;
     }
     if (namesz === 0 && descsz === 0 && type === 0) {

@@ -13,10 +13,17 @@ export interface ProgramHeader {
   readonly memsz: bigint;
 }
 
-function programHeader(index: number, type: number, flags: number, offset: number, vaddr: bigint, filesz: number, memsz: bigint): ProgramHeader {
+function programHeader(
+  index: number,
+  type: number,
+  flags: number,
+  offset: number,
+  vaddr: bigint,
+  filesz: number,
+  memsz: bigint,
+): ProgramHeader {
   return { index, type, flags, offset, vaddr, filesz, memsz };
 }
-
 
 /** 2^20 program headers (56 MiB of table): 16× Linux's default map count limit, 4× what databases raise it to. */
 export const MAX_PROGRAM_HEADERS = 1 << 20;
@@ -33,7 +40,10 @@ export async function readProgramHeaders(
   if (header.phnum === 0) return [];
   const entry = header.phentsize;
   if (!Number.isFinite(header.phoff) || header.phoff >= source.size) {
-    throw new DumpError('bad-header', `program headers start at offset ${header.phoff}, past the end of the ${source.size}-byte file`);
+    throw new DumpError(
+      'bad-header',
+      `program headers start at offset ${header.phoff}, past the end of the ${source.size}-byte file`,
+    );
   }
   let count = header.phnum;
   const fits = Math.floor((source.size - header.phoff) / entry);
@@ -76,8 +86,24 @@ export function decodeProgramHeaders(v: BinaryView, count: number, entrySize: nu
     const at = i * entrySize;
     result[i] =
       v.bits === 64
-        ? programHeader(i, v.u32(at), v.u32(at + 4), v.wordNumber(at + 8), v.u64(at + 16), v.wordNumber(at + 32), v.u64(at + 40))
-        : programHeader(i, v.u32(at), v.u32(at + 24), v.u32(at + 4), BigInt(v.u32(at + 8)), v.u32(at + 16), BigInt(v.u32(at + 20)));
+        ? programHeader(
+            i,
+            v.u32(at),
+            v.u32(at + 4),
+            v.wordNumber(at + 8),
+            v.u64(at + 16),
+            v.wordNumber(at + 32),
+            v.u64(at + 40),
+          )
+        : programHeader(
+            i,
+            v.u32(at),
+            v.u32(at + 24),
+            v.u32(at + 4),
+            BigInt(v.u32(at + 8)),
+            v.u32(at + 16),
+            BigInt(v.u32(at + 20)),
+          );
   }
   return result;
 }

@@ -11,9 +11,37 @@ function field(value: string | number | undefined): string {
 
 /** The JSON document's regions as CSV; `census`: add the touched column (empty where a region is not in yet). */
 export function regionsCsv(regions: readonly ReportRegion[], census: boolean): string {
-  const header = ['kind', 'heuristic', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', ...(census ? ['touched'] : []), 'tid', 'image', 'fileOffset'];
+  const header = [
+    'kind',
+    'heuristic',
+    'start',
+    'end',
+    'size',
+    'type',
+    'state',
+    'protect',
+    'inDump',
+    ...(census ? ['touched'] : []),
+    'tid',
+    'image',
+    'fileOffset',
+  ];
   const rows = regions.map((r) =>
-    [r.kind, r.heuristic?.name, r.start, r.end, r.size, r.type, knownOr(r.state), knownOr(r.protect), r.inDump, ...(census ? [r.touched] : []), r.tid, r.image, r.fileOffset]
+    [
+      r.kind,
+      r.heuristic?.name,
+      r.start,
+      r.end,
+      r.size,
+      r.type,
+      knownOr(r.state),
+      knownOr(r.protect),
+      r.inDump,
+      ...(census ? [r.touched] : []),
+      r.tid,
+      r.image,
+      r.fileOffset,
+    ]
       .map(field)
       .join(','),
   );

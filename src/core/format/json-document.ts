@@ -88,7 +88,13 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       ...(census ? { touched: kindTouched.get(t.kind) ?? 0 } : {}),
     })),
     imageTotals: a.imageTotals.map((t) => ({ ...t })),
-    threads: a.threads.map((t) => threadEntry(t, census && t.stackRegion !== undefined ? touched(t.stackRegion) : undefined, options.registers === true)),
+    threads: a.threads.map((t) =>
+      threadEntry(
+        t,
+        census && t.stackRegion !== undefined ? touched(t.stackRegion) : undefined,
+        options.registers === true,
+      ),
+    ),
     modules: a.modules.map((m) => ({
       path: m.path,
       start: hexAddress(m.start),

@@ -13,7 +13,12 @@ export interface OsEvidenceText {
 
 export function osEvidenceLines(ranked: readonly OsEvidenceText[]): string[] {
   return ranked.map((e, i) => {
-    const where = e.address !== undefined ? ` at ${e.address}` : e.mapping !== undefined && e.mapping !== e.evidence ? ` in ${e.mapping}` : '';
+    const where =
+      e.address !== undefined
+        ? ` at ${e.address}`
+        : e.mapping !== undefined && e.mapping !== e.evidence
+          ? ` in ${e.mapping}`
+          : '';
     return `${i + 1}. ${e.says} [${e.source}] ${e.evidence}${where}${e.note !== undefined ? ` (${e.note})` : ''}`;
   });
 }

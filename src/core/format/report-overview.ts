@@ -17,11 +17,15 @@ export function overviewText(doc: ReportDocument): string {
   ];
   const os = p.os;
   if (os !== undefined) {
-    lines.push(`OS:       ${os.name} (heuristic ${os.source}: ${os.evidence}${os.address !== undefined ? ` at ${os.address}` : ''})`);
-    if (os.ranked.length > 1) lines.push('          evidence, strongest first:', ...osEvidenceLines(os.ranked).map((l) => `            ${l}`));
+    lines.push(
+      `OS:       ${os.name} (heuristic ${os.source}: ${os.evidence}${os.address !== undefined ? ` at ${os.address}` : ''})`,
+    );
+    if (os.ranked.length > 1)
+      lines.push('          evidence, strongest first:', ...osEvidenceLines(os.ranked).map((l) => `            ${l}`));
   }
   const runtime = p.runtime;
-  if (runtime !== undefined) lines.push(`Runtime:  ${runtime.name} ${runtime.version ?? '(version unknown)'} (${runtime.evidence})`);
+  if (runtime !== undefined)
+    lines.push(`Runtime:  ${runtime.name} ${runtime.version ?? '(version unknown)'} (${runtime.evidence})`);
   return lines.join('\n');
 }
 

@@ -68,7 +68,11 @@ export function regionTable(regions: readonly ReportRegion[], bits: 32 | 64, cen
  * document's per-kind `touched` is a partial sum then), and the total sums the kinds that are complete.
  * Percentages come from the sizes: the document's are rounded already, and rounding twice can differ.
  */
-export function kindTotalsTable(totals: readonly ReportKindTotal[], regions: readonly ReportRegion[], census: boolean): string {
+export function kindTotalsTable(
+  totals: readonly ReportKindTotal[],
+  regions: readonly ReportRegion[],
+  census: boolean,
+): string {
   const columns: TextColumn[] = [
     { title: 'Memory Type', align: 'left' },
     { title: 'Count', align: 'right' },
@@ -78,7 +82,12 @@ export function kindTotalsTable(totals: readonly ReportKindTotal[], regions: rea
     { title: 'In Dump', align: 'right' },
     ...(census ? [TOUCHED] : []),
   ];
-  const complete = census ? completeKindSums(regions, regions.map((r) => r.touched)) : undefined;
+  const complete = census
+    ? completeKindSums(
+        regions,
+        regions.map((r) => r.touched),
+      )
+    : undefined;
   const touchedOf = (kind: string) => (complete ? [touchedCell(complete.get(kind))] : []);
   const all = totals.reduce((sum, t) => sum + t.size, 0);
   const rows = totals.map((t) => [
@@ -90,9 +99,22 @@ export function kindTotalsTable(totals: readonly ReportKindTotal[], regions: rea
     maddressSize(t.inDump),
     ...touchedOf(t.kind),
   ]);
-  const sum = totals.reduce((a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }), { count: 0, size: 0, inDump: 0 });
+  const sum = totals.reduce(
+    (a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }),
+    { count: 0, size: 0, inDump: 0 },
+  );
   const touchedSum = complete ? [touchedCell([...complete.values()].reduce((a, b) => a + b, 0))] : [];
-  const footer = [['[TOTAL]', String(sum.count), maddressSize(sum.size), groupedBytes(sum.size), percent(totals.length > 0 ? 100 : 0), maddressSize(sum.inDump), ...touchedSum]];
+  const footer = [
+    [
+      '[TOTAL]',
+      String(sum.count),
+      maddressSize(sum.size),
+      groupedBytes(sum.size),
+      percent(totals.length > 0 ? 100 : 0),
+      maddressSize(sum.inDump),
+      ...touchedSum,
+    ],
+  ];
   return renderTable(columns, rows, footer);
 }
 
@@ -104,7 +126,13 @@ export function imageTotalsTable(totals: readonly ImageTotal[], width?: number):
     { title: 'In Dump', align: 'right' },
     { title: 'Image', align: 'left' },
   ];
-  const rows = totals.map((t) => [String(t.count), maddressSize(t.size), groupedBytes(t.size), maddressSize(t.inDump), t.image]);
+  const rows = totals.map((t) => [
+    String(t.count),
+    maddressSize(t.size),
+    groupedBytes(t.size),
+    maddressSize(t.inDump),
+    t.image,
+  ]);
   return renderTable(columns, rows, [], fitTo(width));
 }
 

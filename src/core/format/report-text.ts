@@ -14,7 +14,8 @@ import { imageTotalsTable, kindTotalsTable, regionTable, threadTable } from './r
  *   image-totals  the per-image totals alone
  *   regions-csv   the regions as CSV (the page's Download CSV)
  */
-export type ReportView = 'table' | 'summary' | 'threads' | 'json' | 'regions' | 'totals' | 'image-totals' | 'regions-csv';
+export type ReportView =
+  'table' | 'summary' | 'threads' | 'json' | 'regions' | 'totals' | 'image-totals' | 'regions-csv';
 
 export interface ReportTextOptions {
   readonly view: ReportView;
@@ -39,7 +40,12 @@ export function reportText(doc: ReportDocument, options: ReportTextOptions): str
     case 'json':
       return `${JSON.stringify(doc, null, 2)}\n`;
     case 'table':
-      return blocks(overviewText(doc), regionTable(doc.regions, doc.dump.bits, census, width), kindTotals(), ...imageTotals);
+      return blocks(
+        overviewText(doc),
+        regionTable(doc.regions, doc.dump.bits, census, width),
+        kindTotals(),
+        ...imageTotals,
+      );
     case 'summary':
       return blocks(kindTotals(), ...imageTotals);
     case 'threads':

@@ -15,7 +15,9 @@ export function maddressSize(bytes: number): string {
 
 /** 6743097344 → "6,743,097,344" (fixed locale so pasted tables look the same everywhere). */
 export function groupedBytes(bytes: number): string {
-  return Math.round(bytes).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(bytes)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function percent(value: number): string {

@@ -44,15 +44,29 @@ function fitLastColumn(
   let prefix = 2;
   for (let i = 0; i < last; i++) prefix += columnWidth(columns, i, rows, footer) + 3;
   const max = Math.max(MIN_LAST_COLUMN, options.width - prefix - 2);
-  const shorten = (r: readonly string[]) => (r.length > last ? [...r.slice(0, last), fit(r[last] ?? '', max), ...r.slice(last + 1)] : r);
+  const shorten = (r: readonly string[]) =>
+    r.length > last ? [...r.slice(0, last), fit(r[last] ?? '', max), ...r.slice(last + 1)] : r;
   return { rows: rows.map(shorten), footer: footer.map(shorten) };
 }
 
-function columnWidth(columns: readonly TextColumn[], i: number, rows: readonly (readonly string[])[], footer: readonly (readonly string[])[]): number {
-  return Math.max(columns[i]?.title.length ?? 0, ...rows.map((r) => (r[i] ?? '').length), ...footer.map((r) => (r[i] ?? '').length));
+function columnWidth(
+  columns: readonly TextColumn[],
+  i: number,
+  rows: readonly (readonly string[])[],
+  footer: readonly (readonly string[])[],
+): number {
+  return Math.max(
+    columns[i]?.title.length ?? 0,
+    ...rows.map((r) => (r[i] ?? '').length),
+    ...footer.map((r) => (r[i] ?? '').length),
+  );
 }
 
-function render(columns: readonly TextColumn[], rows: readonly (readonly string[])[], footer: readonly (readonly string[])[]): string {
+function render(
+  columns: readonly TextColumn[],
+  rows: readonly (readonly string[])[],
+  footer: readonly (readonly string[])[],
+): string {
   const last = columns.length - 1;
   const widths = columns.map((_, i) => columnWidth(columns, i, rows, footer));
   const line = (cells: readonly string[]) =>

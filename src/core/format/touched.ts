@@ -21,7 +21,10 @@ export function touchedByKind(
 }
 
 /** The sums of the kinds whose every region is in: what the text tables show (others print "?"). */
-export function completeKindSums(regions: readonly Pick<Region, 'kind'>[], touched: readonly (number | undefined)[]): Map<string, number> {
+export function completeKindSums(
+  regions: readonly Pick<Region, 'kind'>[],
+  touched: readonly (number | undefined)[],
+): Map<string, number> {
   const { sums, pending } = touchedByKind(regions, touched);
   for (const kind of pending) sums.delete(kind);
   return sums;

@@ -31,7 +31,12 @@ export function moduleAt(address: bigint, regions: readonly Region[], modules: r
 }
 
 /** `address` (held by `regions[region]`) as module+offset, else as that region's kind with `?` for a heuristic. */
-export function addressLabel(regions: readonly Region[], modules: readonly Module[], region: number, address: bigint): string {
+export function addressLabel(
+  regions: readonly Region[],
+  modules: readonly Module[],
+  region: number,
+  address: bigint,
+): string {
   const r = regions[region];
   if (r === undefined) return '?';
   const m = moduleAt(address, regions, modules);
@@ -60,7 +65,12 @@ export interface PointerContext {
  * The words at addresses aligned to the word size (as the `dp` view shows them) whose value is in some region and
  * whose bytes are all in the dump (`present`: 1 per byte in the dump).
  */
-export function pointerWords(ctx: PointerContext, address: bigint, bytes: Uint8Array, present: Uint8Array | undefined): PointerWord[] {
+export function pointerWords(
+  ctx: PointerContext,
+  address: bigint,
+  bytes: Uint8Array,
+  present: Uint8Array | undefined,
+): PointerWord[] {
   const size = ctx.bits === 64 ? 8 : 4;
   const little = ctx.endian === 'little';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -21,7 +21,16 @@ export function settleAfterCensus(a: Analysis, touched: ArrayLike<number | undef
   for (let i = 0; i < a.regions.length; i++) {
     const r = a.regions[i];
     const t = touched[i];
-    if (r === undefined || t === undefined || Number.isNaN(t) || r.image !== undefined || r.perms !== 'r--' || r.inDump !== r.size || r.truncated) continue;
+    if (
+      r === undefined ||
+      t === undefined ||
+      Number.isNaN(t) ||
+      r.image !== undefined ||
+      r.perms !== 'r--' ||
+      r.inDump !== r.size ||
+      r.truncated
+    )
+      continue;
     const settled = settle(r, t);
     if (settled === undefined) continue;
     regions ??= [...a.regions];
@@ -38,13 +47,24 @@ function settle(r: Region, touched: number): Region | undefined {
     if (touched === 0) {
       if (r.kind === '[RESERVED]') return undefined;
       const evidence = `every page is zero, in a gcore, which writes no-access memory readable: taken for a no-access reservation (a kernel core shows [RESERVED])`;
-      return { ...r, kind: '[RESERVED]', state: 'MEM_RESERVE', protect: 'PAGE_NOACCESS', heuristic: { name, evidence } };
+      return {
+        ...r,
+        kind: '[RESERVED]',
+        state: 'MEM_RESERVE',
+        protect: 'PAGE_NOACCESS',
+        heuristic: { name, evidence },
+      };
     }
     const evidence = `gcore writes no-access memory readable, but the census found ${touched} bytes in use here: read-only memory, as written`;
     return r.heuristic?.evidence === evidence ? undefined : { ...r, heuristic: { name, evidence } };
   }
   // A heap piece or a stack guard that gcore wrote read-only and all zero: the no-access page it stands for.
-  if (name !== undefined && (r.kind === 'Heap' || r.kind === 'StackGuard') && touched === 0 && r.state === 'MEM_COMMIT') {
+  if (
+    name !== undefined &&
+    (r.kind === 'Heap' || r.kind === 'StackGuard') &&
+    touched === 0 &&
+    r.state === 'MEM_COMMIT'
+  ) {
     const evidence = `${r.heuristic?.evidence ?? ''}; every page is zero, and gcore writes no-access memory readable: taken for no-access`;
     return { ...r, state: 'MEM_RESERVE', protect: 'PAGE_NOACCESS', heuristic: { name, evidence } };
   }

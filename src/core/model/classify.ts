@@ -57,7 +57,10 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
     if (r.kind !== '') continue;
     r.kind = r.state === 'MEM_RESERVE' ? '[RESERVED]' : r.protect;
     if (ctx.permissionsLost && r.image === undefined && r.perms === 'r--') {
-      r.heuristic = { name: GCORE_NOACCESS, evidence: 'gcore writes no-access memory readable; the census will tell (no-access memory is all zero)' };
+      r.heuristic = {
+        name: GCORE_NOACCESS,
+        evidence: 'gcore writes no-access memory readable; the census will tell (no-access memory is all zero)',
+      };
     }
   }
 }
@@ -66,20 +69,30 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
 export const BRK_HEAP = 'brk-heap-after-executable';
 export const GCORE_NOACCESS = 'gcore-noaccess-as-readonly';
 
-function tagFileMapping(r: Region, images: ReadonlySet<string>, imageEvidence: ReadonlyMap<string, string> | undefined): void {
+function tagFileMapping(
+  r: Region,
+  images: ReadonlySet<string>,
+  imageEvidence: ReadonlyMap<string, string> | undefined,
+): void {
   const path = r.image ?? '';
   const found = imageEvidence?.get(path);
   if (found !== undefined) {
     // No NT_FILE: the image is named by the process's records, and this range derived from its program headers.
     r.type = 'MEM_IMAGE';
     r.kind = 'Image';
-    r.heuristic = { name: 'image-without-nt-file', evidence: `no NT_FILE note: ${path} is ${found}, and this range is one of its PT_LOADs` };
+    r.heuristic = {
+      name: 'image-without-nt-file',
+      evidence: `no NT_FILE note: ${path} is ${found}, and this range is one of its PT_LOADs`,
+    };
     return;
   }
   if (path.startsWith('/memfd:doublemapper')) {
     // .NET's W^X scheme maps JIT code twice through a memfd it names "doublemapper" (coreclr's doublemapping.cpp).
     r.kind = 'CLRCode';
-    r.heuristic = { name: 'dotnet-doublemapper-memfd', evidence: `mapped from ${path}: the memfd .NET's W^X double mapping creates for JIT code` };
+    r.heuristic = {
+      name: 'dotnet-doublemapper-memfd',
+      evidence: `mapped from ${path}: the memfd .NET's W^X double mapping creates for JIT code`,
+    };
     return;
   }
   if (images.has(path)) {
@@ -101,9 +114,20 @@ function tagVdso(regions: Region[], ctx: ClassifyContext): void {
     let budget = 64 * 1024;
     for (let j = i - 1, top = vdso.start; j >= 0; j--) {
       const below = regions[j];
-      if (below === undefined || below.end !== top || below.image !== undefined || below.kind !== '' || below.perms[1] !== '-' || below.size > budget) break;
+      if (
+        below === undefined ||
+        below.end !== top ||
+        below.image !== undefined ||
+        below.kind !== '' ||
+        below.perms[1] !== '-' ||
+        below.size > budget
+      )
+        break;
       below.kind = 'Vdso';
-      below.heuristic = { name: 'vvar-below-vdso', evidence: `read-only ${below.size}-byte region directly below the vDSO at ${hex(vdso.start)}, where the kernel maps vvar` };
+      below.heuristic = {
+        name: 'vvar-below-vdso',
+        evidence: `read-only ${below.size}-byte region directly below the vDSO at ${hex(vdso.start)}, where the kernel maps vvar`,
+      };
       budget -= below.size;
       top = below.start;
     }
@@ -124,7 +148,7 @@ function tagStacks(regions: Region[], ctx: ClassifyContext): void {
     const t = ctx.threads[i]!;
     if (t.sp === undefined) continue;
     const r = regions[regionIndexAt(regions, t.sp)];
-    if (r === undefined || r.image !== undefined || r.kind !== '' && r.kind !== 'Stack') continue;
+    if (r === undefined || r.image !== undefined || (r.kind !== '' && r.kind !== 'Stack')) continue;
     r.kind = 'Stack';
     r.tid ??= t.tid;
   }
@@ -136,7 +160,10 @@ function tagMainStackFromAuxv(regions: Region[], ctx: ClassifyContext): void {
   const r = regions[regionIndexAt(regions, ctx.execfn)];
   if (r === undefined || r.kind !== '' || r.image !== undefined) return;
   r.kind = 'Stack';
-  r.heuristic = { name: 'auxv-execfn-on-main-stack', evidence: `holds AT_EXECFN (${hex(ctx.execfn)}): the kernel puts argv, envp and auxv strings at the top of the main thread's stack` };
+  r.heuristic = {
+    name: 'auxv-execfn-on-main-stack',
+    evidence: `holds AT_EXECFN (${hex(ctx.execfn)}): the kernel puts argv, envp and auxv strings at the top of the main thread's stack`,
+  };
 }
 
 /**
@@ -148,7 +175,14 @@ function tagStackGuards(regions: Region[], permissionsLost: boolean): void {
   for (let i = 1; i < regions.length; i++) {
     const r = regions[i];
     const below = regions[i - 1];
-    if (r?.kind !== 'Stack' || below === undefined || below.end !== r.start || below.kind !== '' || below.image !== undefined) continue;
+    if (
+      r?.kind !== 'Stack' ||
+      below === undefined ||
+      below.end !== r.start ||
+      below.kind !== '' ||
+      below.image !== undefined
+    )
+      continue;
     if (below.perms === '---') {
       below.kind = 'StackGuard';
     } else if (permissionsLost && below.perms === 'r--' && below.size <= 64 * 1024) {
@@ -203,7 +237,12 @@ function tagBrkHeap(regions: Region[], ctx: ClassifyContext): void {
     if (r === undefined) continue;
     const prev = regions[(heapRun[k] ?? 0) - 1];
     r.kind = 'Heap';
-    const what = r.perms === 'rw-' ? 'anonymous read-write piece' : r.perms === '---' ? 'anonymous no-access hole' : 'anonymous read-only piece (gcore writes a no-access hole readable)';
+    const what =
+      r.perms === 'rw-'
+        ? 'anonymous read-write piece'
+        : r.perms === '---'
+          ? 'anonymous no-access hole'
+          : 'anonymous read-only piece (gcore writes a no-access hole readable)';
     const where =
       prev !== undefined && prev.end !== r.start
         ? `${Number(r.start - prev.end)} bytes after the brk heap piece before it (a gap the gcore left out: untouched [heap] holes are not dumped)`
@@ -275,7 +314,12 @@ function tagGcHeap(regions: Region[]): void {
   for (let i = 0; i <= regions.length; i++) {
     const r = regions[i];
     const prev = regions[i - 1];
-    const continues = r !== undefined && prev !== undefined && prev.end === r.start && r.image === undefined && prev.image === undefined;
+    const continues =
+      r !== undefined &&
+      prev !== undefined &&
+      prev.end === r.start &&
+      r.image === undefined &&
+      prev.image === undefined;
     if (continues) continue;
     const run = regions.slice(runStart, i);
     const reserved = run.filter((x) => x.perms === '---' && x.image === undefined).reduce((sum, x) => sum + x.size, 0);

@@ -82,7 +82,11 @@ export function parseHeapInfo(bytes: Uint8Array, base: bigint, core: CoreShape):
  * The arena heaps of the process: one read of a few words per candidate, all issued together (in the page every
  * read is a round trip to the browser's file reader).
  */
-export async function findArenaHeaps(regions: readonly Region[], memory: MemoryReader, core: CoreShape): Promise<ArenaHeap[]> {
+export async function findArenaHeaps(
+  regions: readonly Region[],
+  memory: MemoryReader,
+  core: CoreShape,
+): Promise<ArenaHeap[]> {
   const found = await Promise.all(
     candidates(regions, core.bits).map(async (r) => {
       const bytes = await memory.readAvailable(r.start, 4 * (core.bits / 8));

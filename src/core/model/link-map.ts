@@ -53,7 +53,12 @@ export interface LoadedImages {
  * The executable's program headers and load bias: from AT_PHDR/AT_PHNUM (its ELF header need not be in the dump),
  * else from a dumped copy of its first page (findExecutableHeader).
  */
-async function executablePhdrs(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
+async function executablePhdrs(
+  memory: MemoryReader,
+  regions: readonly Region[],
+  auxv: readonly AuxvEntry[],
+  core: CoreShape,
+): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const at = auxvValue(auxv, AT.PHDR);
   const count = Number(auxvValue(auxv, AT.PHNUM) ?? 0n);
   const size = core.bits === 64 ? 56 : 32;
@@ -73,14 +78,28 @@ const MAX_HEADER_CANDIDATES = 256;
  * page twice (text, and the data that shares that page), and the kernel may dump only the second. A header is the
  * executable's if its entry point, moved by the load bias, is AT_ENTRY, and its PT_PHDR then lands on AT_PHDR.
  */
-async function findExecutableHeader(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], phdrAt: bigint, core: CoreShape): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
+async function findExecutableHeader(
+  memory: MemoryReader,
+  regions: readonly Region[],
+  auxv: readonly AuxvEntry[],
+  phdrAt: bigint,
+  core: CoreShape,
+): Promise<{ bias: bigint; phdrs: ProgramHeader[] } | undefined> {
   const entry = auxvValue(auxv, AT.ENTRY);
   if (entry === undefined) return undefined;
   const candidates = regions.filter((r) => r.inDump >= 64).slice(0, MAX_HEADER_CANDIDATES);
   const heads = await Promise.all(candidates.map((r) => memory.readAvailable(r.start, 32)));
   for (let i = 0; i < candidates.length; i++) {
     const head = heads[i];
-    if (head === undefined || head.length < 32 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) continue;
+    if (
+      head === undefined ||
+      head.length < 32 ||
+      head[0] !== 0x7f ||
+      head[1] !== 0x45 ||
+      head[2] !== 0x4c ||
+      head[3] !== 0x46
+    )
+      continue;
     const v = new BinaryView(head, core.endian, core.bits);
     const type = v.u16(16);
     if (type !== ET_EXEC && type !== ET_DYN) continue;
@@ -94,7 +113,11 @@ async function findExecutableHeader(memory: MemoryReader, regions: readonly Regi
 }
 
 /** DT_DEBUG's value in the executable's dynamic section: r_debug's address (0 until ld.so has run). */
-async function findRDebug(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<bigint | undefined> {
+async function findRDebug(
+  memory: MemoryReader,
+  exe: { bias: bigint; phdrs: readonly ProgramHeader[] },
+  core: CoreShape,
+): Promise<bigint | undefined> {
   const dynamic = exe.phdrs.find((p) => p.type === PT_DYNAMIC);
   if (dynamic === undefined) return undefined; // a static executable
   const bytes = await memory.readAvailable(exe.bias + dynamic.vaddr, Math.min(Number(dynamic.memsz), MAX_DYNAMIC));
@@ -110,7 +133,11 @@ async function findRDebug(memory: MemoryReader, exe: { bias: bigint; phdrs: read
 }
 
 /** The list itself: each object's bias and name, in the list's order (the executable first). */
-async function readLinkMap(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, core: CoreShape): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
+async function readLinkMap(
+  memory: MemoryReader,
+  exe: { bias: bigint; phdrs: readonly ProgramHeader[] },
+  core: CoreShape,
+): Promise<{ rDebug: bigint; objects: LinkMapObject[] } | undefined> {
   const rDebug = await findRDebug(memory, exe, core);
   if (rDebug === undefined || rDebug === 0n) return undefined;
   const word = core.bits / 8;
@@ -119,7 +146,10 @@ async function readLinkMap(memory: MemoryReader, exe: { bias: bigint; phdrs: rea
   if (head === undefined || head.length < 2 * word) return undefined;
   const links: { bias: bigint; nameAt: bigint; dynamic: bigint }[] = [];
   const seen = new Set<bigint>();
-  for (let node = new BinaryView(head, core.endian, core.bits).word(word); node !== 0n && links.length < MAX_OBJECTS && !seen.has(node); ) {
+  for (
+    let node = new BinaryView(head, core.endian, core.bits).word(word);
+    node !== 0n && links.length < MAX_OBJECTS && !seen.has(node);
+  ) {
     seen.add(node);
     const bytes = await memory.readAvailable(node, 4 * word);
     if (bytes === undefined || bytes.length < 4 * word) break;
@@ -142,7 +172,15 @@ const ADDRESS_END = 1n << 64n;
  */
 function loadMappings(path: string, bias: bigint, phdrs: readonly ProgramHeader[]): FileMapping[] {
   return phdrs
-    .filter((p) => p.type === PT_LOAD && p.filesz > 0 && p.filesz <= MAX_SEGMENT && Number.isFinite(p.offset) && bias + p.vaddr >= 0n && bias + p.vaddr + BigInt(p.filesz) < ADDRESS_END)
+    .filter(
+      (p) =>
+        p.type === PT_LOAD &&
+        p.filesz > 0 &&
+        p.filesz <= MAX_SEGMENT &&
+        Number.isFinite(p.offset) &&
+        bias + p.vaddr >= 0n &&
+        bias + p.vaddr + BigInt(p.filesz) < ADDRESS_END,
+    )
     .map((p) => ({
       start: (bias + p.vaddr) & ~PAGE,
       end: (bias + p.vaddr + BigInt(p.filesz) + PAGE) & ~PAGE,
@@ -159,9 +197,20 @@ const HEADER_SEARCH = 16;
  * 0 (the usual case), else (a prelinked object: l_addr 0, linked where it lies) at the start of one of the regions
  * at or below its dynamic section. A header counts only if its PT_DYNAMIC, moved by its bias, is l_ld.
  */
-async function objectPhdrs(memory: MemoryReader, regions: readonly Region[], o: LinkMapObject, core: CoreShape): Promise<{ bias: bigint; phdrs: readonly ProgramHeader[] } | undefined> {
+async function objectPhdrs(
+  memory: MemoryReader,
+  regions: readonly Region[],
+  o: LinkMapObject,
+  core: CoreShape,
+): Promise<{ bias: bigint; phdrs: readonly ProgramHeader[] } | undefined> {
   const holding = firstEndingAfter(regions, o.dynamic);
-  const candidates = [o.bias, ...regions.slice(Math.max(0, holding - HEADER_SEARCH + 1), holding + 1).map((r) => r.start).reverse()];
+  const candidates = [
+    o.bias,
+    ...regions
+      .slice(Math.max(0, holding - HEADER_SEARCH + 1), holding + 1)
+      .map((r) => r.start)
+      .reverse(),
+  ];
   for (const at of new Set(candidates)) {
     const phdrs = await imagePhdrsAt(memory, at, core);
     const first = phdrs?.find((p) => p.type === PT_LOAD);
@@ -178,11 +227,19 @@ async function objectPhdrs(memory: MemoryReader, regions: readonly Region[], o: 
  * the link map whose ELF header is in the dump (by their l_name; those named without a path, the vDSO's
  * "linux-vdso.so.1", are left to AT_SYSINFO_EHDR), and the interpreter at AT_BASE if the list did not hold it.
  */
-export async function loadedImages(memory: MemoryReader, regions: readonly Region[], auxv: readonly AuxvEntry[], core: CoreShape, executable: string): Promise<LoadedImages | undefined> {
+export async function loadedImages(
+  memory: MemoryReader,
+  regions: readonly Region[],
+  auxv: readonly AuxvEntry[],
+  core: CoreShape,
+  executable: string,
+): Promise<LoadedImages | undefined> {
   const exe = await executablePhdrs(memory, regions, auxv, core);
   if (exe === undefined) return undefined;
   const mappings = loadMappings(executable, exe.bias, exe.phdrs);
-  const evidence = new Map([[executable, "the executable (its program headers at AT_PHDR, or its ELF header whose entry point is AT_ENTRY)"]]);
+  const evidence = new Map([
+    [executable, 'the executable (its program headers at AT_PHDR, or its ELF header whose entry point is AT_ENTRY)'],
+  ]);
   const list = await readLinkMap(memory, exe, core);
   const objects = (list?.objects ?? []).filter((o, i) => i > 0 && o.name.includes('/'));
   const found = await Promise.all(objects.map((o) => objectPhdrs(memory, regions, o, core)));
@@ -200,14 +257,26 @@ export async function loadedImages(memory: MemoryReader, regions: readonly Regio
       evidence.set(interp.name, `the program interpreter (PT_INTERP), loaded at AT_BASE ${hex(base)}`);
     }
   }
-  return { mappings: mappings.sort(byStart), evidence, ...(list !== undefined ? { linkMap: { rDebug: list.rDebug, objects: list.objects.length } } : {}) };
+  return {
+    mappings: mappings.sort(byStart),
+    evidence,
+    ...(list !== undefined ? { linkMap: { rDebug: list.rDebug, objects: list.objects.length } } : {}),
+  };
 }
 
 /** ld.so at AT_BASE: its program headers, and its path from the executable's PT_INTERP. */
-async function interpreter(memory: MemoryReader, exe: { bias: bigint; phdrs: readonly ProgramHeader[] }, base: bigint, core: CoreShape): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
+async function interpreter(
+  memory: MemoryReader,
+  exe: { bias: bigint; phdrs: readonly ProgramHeader[] },
+  base: bigint,
+  core: CoreShape,
+): Promise<{ name: string; phdrs: readonly ProgramHeader[] } | undefined> {
   const phdrs = await imagePhdrsAt(memory, base, core);
   if (phdrs === undefined) return undefined;
   const interp = exe.phdrs.find((p) => p.type === PT_INTERP);
-  const name = interp === undefined ? undefined : await memory.readCString(exe.bias + interp.vaddr, Math.min(Number(interp.memsz), 4096));
+  const name =
+    interp === undefined
+      ? undefined
+      : await memory.readCString(exe.bias + interp.vaddr, Math.min(Number(interp.memsz), 4096));
   return { name: name || '[interpreter]', phdrs };
 }

@@ -58,7 +58,8 @@ class ImageBytes {
   async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
     this.page ??= (await this.memory.readAvailable(this.start, FIRST_PAGE)) ?? new Uint8Array(0);
     const at = address - this.start;
-    if (at >= 0n && at + BigInt(length) <= BigInt(this.page.length)) return this.page.subarray(Number(at), Number(at) + length);
+    if (at >= 0n && at + BigInt(length) <= BigInt(this.page.length))
+      return this.page.subarray(Number(at), Number(at) + length);
     return this.memory.readAvailable(address, length);
   }
 }
@@ -122,12 +123,20 @@ export async function findModules(
   // module after another was most of the header pass's time in a worker.
   const found = await mapConcurrently([...byPath], PROBES_IN_FLIGHT, probe);
   const modules = found.filter((m): m is Module => m !== undefined);
-  if (budget.exhausted) warn(`module probing stopped after ${PROBE_BUDGET} bytes: some modules' program headers and build-ids were not read`);
+  if (budget.exhausted)
+    warn(
+      `module probing stopped after ${PROBE_BUDGET} bytes: some modules' program headers and build-ids were not read`,
+    );
   return modules;
 }
 
 /** A module found by its ELF header alone (the vDSO, or any image in a core without NT_FILE). */
-export async function probeModule(memory: MemoryReader, address: bigint, name: string, core: CoreShape): Promise<Module | undefined> {
+export async function probeModule(
+  memory: MemoryReader,
+  address: bigint,
+  name: string,
+  core: CoreShape,
+): Promise<Module | undefined> {
   const image = await readImage(memory, address, core);
   if (image === undefined) return undefined;
   return {
@@ -165,7 +174,12 @@ interface ImageHeaders {
 }
 
 /** The ELF header at `start` (an executable or a shared object) and its program headers, from the dump's memory. */
-async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, budget: ProbeBudget): Promise<ImageHeaders | undefined> {
+async function readHeaders(
+  bytes: ImageBytes,
+  start: bigint,
+  core: CoreShape,
+  budget: ProbeBudget,
+): Promise<ImageHeaders | undefined> {
   if (!spend(budget, FIRST_PAGE)) return undefined;
   const head = await bytes.read(start, 64);
   if (head === undefined || head.length < 52) return undefined;
@@ -182,7 +196,8 @@ async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, bu
   const phoff = bits === 64 ? Number(v.u64(32)) : v.u32(28);
   const phentsize = v.u16(bits === 64 ? 54 : 42);
   const phnum = v.u16(bits === 64 ? 56 : 44);
-  if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE) return { type, bits, endian };
+  if (phentsize !== (bits === 64 ? 56 : 32) || phnum * phentsize > MAX_TABLE || phoff > MAX_TABLE)
+    return { type, bits, endian };
   if (!spend(budget, phnum * phentsize)) return { type, bits, endian };
   const table = await bytes.read(start + BigInt(phoff), phnum * phentsize);
   if (table === undefined || table.length < phnum * phentsize) return { type, bits, endian };
@@ -190,8 +205,14 @@ async function readHeaders(bytes: ImageBytes, start: bigint, core: CoreShape, bu
 }
 
 /** The program headers of the image whose ELF header is at `address` in memory, if it and they are there. */
-export async function imagePhdrsAt(memory: MemoryReader, address: bigint, core: CoreShape): Promise<readonly ProgramHeader[] | undefined> {
-  return (await readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false }))?.phdrs;
+export async function imagePhdrsAt(
+  memory: MemoryReader,
+  address: bigint,
+  core: CoreShape,
+): Promise<readonly ProgramHeader[] | undefined> {
+  return (
+    await readHeaders(new ImageBytes(memory, address), address, core, { remaining: PROBE_BUDGET, exhausted: false })
+  )?.phdrs;
 }
 
 async function readImage(
@@ -223,7 +244,9 @@ async function readImage(
     // Also through the mapping the header was read from (file offset 0 at `start`): when only a data segment that
     // shares the file's first page was dumped, the note is there and not at its own address.
     // (A p_offset above 2^53 is Infinity, which BigInt refuses: that fallback is skipped.)
-    const notes = (await bytes.read(base + note.vaddr, Number(note.memsz))) ?? (Number.isFinite(note.offset) ? await bytes.read(start + BigInt(note.offset), Number(note.memsz)) : undefined);
+    const notes =
+      (await bytes.read(base + note.vaddr, Number(note.memsz))) ??
+      (Number.isFinite(note.offset) ? await bytes.read(start + BigInt(note.offset), Number(note.memsz)) : undefined);
     if (notes === undefined) continue;
     buildId = findBuildId(notes, new BinaryView(notes, endian, bits));
     if (buildId !== undefined) break;

@@ -44,7 +44,10 @@ export function detectProducer(c: ProducerClues): Producer {
   }
   const allQuiet = notes.threads.length > 0 && notes.threads.every((t) => t.signal === 0);
   if (notes.siginfoCount > 1 && notes.siginfoCount === notes.threads.length) {
-    return { name: 'gdb gcore', evidence: `one NT_SIGINFO per thread (${notes.siginfoCount}): gdb writes one per thread, the kernel one` };
+    return {
+      name: 'gdb gcore',
+      evidence: `one NT_SIGINFO per thread (${notes.siginfoCount}): gdb writes one per thread, the kernel one`,
+    };
   }
   const firstCore = notes.list.find((n) => n.name === 'CORE');
   if (firstCore?.type === 1 && notes.list.some((n) => n.name === 'CORE' && n.type === 3)) {
@@ -54,7 +57,10 @@ export function detectProducer(c: ProducerClues): Producer {
     };
   }
   if (firstCore?.type === 3 && allQuiet) {
-    return { name: 'gdb gcore', evidence: 'NT_PRPSINFO before the threads and pr_cursig 0 in every thread, as gdb writes them' };
+    return {
+      name: 'gdb gcore',
+      evidence: 'NT_PRPSINFO before the threads and pr_cursig 0 in every thread, as gdb writes them',
+    };
   }
   return { name: 'unknown', evidence: 'no writer-specific trace found' };
 }

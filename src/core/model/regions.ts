@@ -34,7 +34,9 @@ export function buildRegions(
     let start = ph.vaddr;
     let end = ph.vaddr + ph.memsz;
     if (end > ADDRESS_SPACE_END) {
-      warn(`PT_LOAD #${ph.index} at 0x${start.toString(16)} claims ${ph.memsz} bytes, past the top of the address space; clipped`);
+      warn(
+        `PT_LOAD #${ph.index} at 0x${start.toString(16)} claims ${ph.memsz} bytes, past the top of the address space; clipped`,
+      );
       end = ADDRESS_SPACE_END;
     }
     if (start < prevEnd) {
@@ -47,12 +49,21 @@ export function buildRegions(
     const wanted = Math.min(ph.filesz, memsz);
     const inFile = Number.isFinite(ph.offset) ? Math.max(0, Math.min(wanted, fileSize - ph.offset)) : 0;
     if (inFile < wanted) truncatedSegments++;
-    const segment = { ph, start, end, present: Math.max(0, inFile - skipped), expected: Math.max(0, wanted - skipped), dumpOffset: ph.offset + skipped };
+    const segment = {
+      ph,
+      start,
+      end,
+      present: Math.max(0, inFile - skipped),
+      expected: Math.max(0, wanted - skipped),
+      dumpOffset: ph.offset + skipped,
+    };
     pushPieces(regions, segment, sortedFiles);
     prevEnd = end;
   }
   if (truncatedSegments > 0) {
-    warn(`the dump is truncated: ${truncatedSegments} segment(s) end past the end of the ${fileSize}-byte file; their missing bytes are shown as not in the dump`);
+    warn(
+      `the dump is truncated: ${truncatedSegments} segment(s) end past the end of the ${fileSize}-byte file; their missing bytes are shown as not in the dump`,
+    );
   }
   if (clipped > 0) warn(`${clipped} PT_LOAD segment(s) overlap earlier ones; the overlapping bytes are counted once`);
   return regions;
@@ -164,5 +175,14 @@ function piece(seg: Segment, start: bigint, end: bigint, file?: FileMapping): Re
   const size = Number(end - start);
   const inDump = Math.max(0, Math.min(size, seg.present - into));
   const truncated = Math.min(size, seg.expected - into) > Math.max(0, seg.present - into);
-  return newRegion(start, end, permsFromFlags(seg.ph.flags), seg.dumpOffset + into, inDump, truncated, seg.ph.index, file);
+  return newRegion(
+    start,
+    end,
+    permsFromFlags(seg.ph.flags),
+    seg.dumpOffset + into,
+    inDump,
+    truncated,
+    seg.ph.index,
+    file,
+  );
 }

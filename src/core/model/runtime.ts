@@ -33,7 +33,15 @@ function java(files: readonly FileMapping[]): RuntimeInfo | undefined {
  * NODE_MODULE_VERSION (the number in libnode.so.N, as Debian and Ubuntu name it) → Node.js major version, for
  * the release lines whose ABI number is fixed; others (Ubuntu's libnode109 is a rebuilt Node 18) stay unknown.
  */
-const NODE_ABI: Readonly<Record<string, string>> = { '72': '12', '83': '14', '93': '16', '108': '18', '115': '20', '120': '21', '127': '22' };
+const NODE_ABI: Readonly<Record<string, string>> = {
+  '72': '12',
+  '83': '14',
+  '93': '16',
+  '108': '18',
+  '115': '20',
+  '120': '21',
+  '127': '22',
+};
 
 function node(files: readonly FileMapping[]): RuntimeInfo | undefined {
   const exe = files.find((m) => /^node(?:js)?$/.test(basename(m.path)));
@@ -42,13 +50,18 @@ function node(files: readonly FileMapping[]): RuntimeInfo | undefined {
   if (first === undefined) return undefined;
   const maps = `maps ${[exe, lib].flatMap((f) => (f === undefined ? [] : [f.path])).join(' and ')}`;
   for (const f of [exe, lib]) {
-    const version = f === undefined ? undefined : /(?:^|[/-])node(?:js)?[-/]v?(\d+\.\d+\.\d+)(?=[-/_]|$)/.exec(f.path)?.[1];
+    const version =
+      f === undefined ? undefined : /(?:^|[/-])node(?:js)?[-/]v?(\d+\.\d+\.\d+)(?=[-/_]|$)/.exec(f.path)?.[1];
     if (version !== undefined) return withVersion('Node.js', version, 'path', maps);
   }
   const abi = lib === undefined ? undefined : /\.so\.(\d+)$/.exec(lib.path)?.[1];
   const major = abi === undefined ? undefined : NODE_ABI[abi];
-  if (abi !== undefined && major !== undefined) return withVersion('Node.js', major, 'abi', `${maps}; version ${major} from libnode's ABI number ${abi}`);
-  return { name: 'Node.js', evidence: `${maps}; ${abi === undefined ? 'no version in the path' : `libnode's ABI number ${abi} stands for no single Node.js version`}` };
+  if (abi !== undefined && major !== undefined)
+    return withVersion('Node.js', major, 'abi', `${maps}; version ${major} from libnode's ABI number ${abi}`);
+  return {
+    name: 'Node.js',
+    evidence: `${maps}; ${abi === undefined ? 'no version in the path' : `libnode's ABI number ${abi} stands for no single Node.js version`}`,
+  };
 }
 
 function python(files: readonly FileMapping[]): RuntimeInfo | undefined {

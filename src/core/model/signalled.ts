@@ -7,7 +7,12 @@ import { signalName } from '../notes/siginfo';
 import type { Thread } from '../types';
 
 /** A gcore snapshot: written by gdb's gcore, no thread carries a signal, and NT_SIGINFO says none or SIGSTOP. */
-export function isGcoreSnapshot(producer: string, threadSignals: readonly number[], siginfoSigno: number | undefined, machine: number): boolean {
+export function isGcoreSnapshot(
+  producer: string,
+  threadSignals: readonly number[],
+  siginfoSigno: number | undefined,
+  machine: number,
+): boolean {
   if (producer !== 'gdb gcore') return false;
   if (threadSignals.some((s) => s !== 0)) return false;
   return siginfoSigno === undefined || siginfoSigno === 0 || signalName(siginfoSigno, machine) === 'SIGSTOP';

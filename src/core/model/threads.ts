@@ -32,7 +32,12 @@ export function buildThreads(notes: readonly ParsedPrstatus[], processSignal: nu
  * Stack extent, used depth, and pc as module+offset, once regions are classified. Stacks grow down everywhere
  * but on PA-RISC (hppa), where the used part is sp − start.
  */
-export function annotateThreads(threads: Thread[], regions: readonly Region[], modules: readonly Module[], stackGrowsUp = false): void {
+export function annotateThreads(
+  threads: Thread[],
+  regions: readonly Region[],
+  modules: readonly Module[],
+  stackGrowsUp = false,
+): void {
   for (let i = 0; i < threads.length; i++) {
     const t = threads[i]!; // indexed: see classifyRegions
     if (t.pc !== undefined) {

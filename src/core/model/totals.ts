@@ -31,5 +31,7 @@ export function imageTotals(regions: readonly Region[]): ImageTotal[] {
     t.inDump += r.inDump;
     byImage.set(r.image, t);
   }
-  return [...byImage].map(([image, t]) => ({ image, ...t })).sort((a, b) => b.size - a.size || a.image.localeCompare(b.image));
+  return [...byImage]
+    .map(([image, t]) => ({ image, ...t }))
+    .sort((a, b) => b.size - a.size || a.image.localeCompare(b.image));
 }

@@ -201,11 +201,14 @@ export function parseBsdNotes(notes: readonly BsdNote[], ctx: BsdContext): BsdCo
           thread = { tid: o.tid, signal: 0, crashed: false, registers: RegisterSet.EMPTY };
           threads.set(o.tid, thread);
         }
-        if (layout && note.type === layout.noteType) addRegisters(thread, note.desc, layout, ctx, `${os} ${layout.arch}`, warnings);
+        if (layout && note.type === layout.noteType)
+          addRegisters(thread, note.desc, layout, ctx, `${os} ${layout.arch}`, warnings);
       }
     }
   } catch (e) {
-    warnings.push(`${os} notes could not be fully decoded (internal error: ${e instanceof Error ? e.message : String(e)})`);
+    warnings.push(
+      `${os} notes could not be fully decoded (internal error: ${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const list = [...threads.values()];
   const missing = assignSignal(os, process, list);
@@ -226,11 +229,15 @@ function addRegisters(
   warnings: string[],
 ): void {
   if (desc.length < layout.size) {
-    warnings.push(`registers unknown for ${what} thread ${thread.tid}: register note of ${desc.length} bytes (expected ${layout.size})`);
+    warnings.push(
+      `registers unknown for ${what} thread ${thread.tid}: register note of ${desc.length} bytes (expected ${layout.size})`,
+    );
     return;
   }
   if (desc.length !== layout.size) {
-    warnings.push(`unexpected ${what} register note size ${desc.length} bytes (expected ${layout.size}) for thread ${thread.tid}`);
+    warnings.push(
+      `unexpected ${what} register note size ${desc.length} bytes (expected ${layout.size}) for thread ${thread.tid}`,
+    );
   }
   Object.assign(thread, readRegisters(desc, layout, ctx));
 }

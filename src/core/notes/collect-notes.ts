@@ -41,7 +41,11 @@ const MAX_NOTE_SEGMENTS = 4096;
  * overlaps one taken earlier in the table is skipped: no writer emits overlapping note segments, and a table of
  * thousands of PT_NOTEs all pointing at the same bytes otherwise re-read and re-listed them thousands of times.
  */
-function noteSegments(phdrs: readonly ProgramHeader[], fileSize: number, warn: (message: string) => void): { ph: ProgramHeader; length: number }[] {
+function noteSegments(
+  phdrs: readonly ProgramHeader[],
+  fileSize: number,
+  warn: (message: string) => void,
+): { ph: ProgramHeader; length: number }[] {
   const taken: { ph: ProgramHeader; length: number }[] = [];
   let overlapping = 0;
   let ignored = 0;
@@ -53,9 +57,13 @@ function noteSegments(phdrs: readonly ProgramHeader[], fileSize: number, warn: (
       continue;
     }
     const available = Math.max(0, Math.min(ph.filesz, fileSize - ph.offset));
-    if (available < ph.filesz) warn(`PT_NOTE at file offset ${ph.offset} is cut short by the end of the file (${available} of ${ph.filesz} bytes)`);
+    if (available < ph.filesz)
+      warn(
+        `PT_NOTE at file offset ${ph.offset} is cut short by the end of the file (${available} of ${ph.filesz} bytes)`,
+      );
     const length = Math.min(available, MAX_NOTE_SEGMENT);
-    if (length < available) warn(`PT_NOTE at file offset ${ph.offset} is ${available} bytes; only the first ${length} are read`);
+    if (length < available)
+      warn(`PT_NOTE at file offset ${ph.offset} is ${available} bytes; only the first ${length} are read`);
     if (length === 0) continue;
     const end = ph.offset + length;
     if (taken.some((t) => ph.offset < t.ph.offset + t.length && t.ph.offset < end)) overlapping++;
@@ -78,7 +86,8 @@ export async function collectNotes(
   let budget = MAX_NOTE_BYTES;
   for (const { ph, length: wanted } of noteSegments(phdrs, source.size, warn)) {
     const length = Math.min(wanted, budget);
-    if (length < wanted) warn(`notes past the first ${MAX_NOTE_BYTES} bytes are not read (PT_NOTE at file offset ${ph.offset})`);
+    if (length < wanted)
+      warn(`notes past the first ${MAX_NOTE_BYTES} bytes are not read (PT_NOTE at file offset ${ph.offset})`);
     if (length === 0) break;
     budget -= length;
     const segment = new BinaryView(await source.read(ph.offset, length), header.endian, header.bits);
@@ -126,7 +135,8 @@ function dispatchCoreNote(
     }
     case NT.PRPSINFO: {
       const info = parsePrpsinfo(desc, wordView);
-      if (info === undefined) warn(`NT_PRPSINFO of ${descSize} bytes has no known layout; process facts come from other notes`);
+      if (info === undefined)
+        warn(`NT_PRPSINFO of ${descSize} bytes has no known layout; process facts come from other notes`);
       else out.prpsinfo ??= info;
       return;
     }

@@ -37,7 +37,9 @@ export function parseFileNote(desc: Uint8Array, v: BinaryView, warn: (m: string)
   if (page > MAX_PAGE) warn(`NT_FILE page size ${page} is implausible; its file offsets are not meaningful`);
   const namesAt = 2 * w + count * 3 * w;
   if (!Number.isFinite(namesAt) || namesAt > desc.length) {
-    warn(`NT_FILE claims ${count} mappings but holds room for at most ${Math.floor((desc.length - 2 * w) / (3 * w))}; ignored`);
+    warn(
+      `NT_FILE claims ${count} mappings but holds room for at most ${Math.floor((desc.length - 2 * w) / (3 * w))}; ignored`,
+    );
     return undefined;
   }
   const mappings: FileMapping[] = [];
@@ -65,6 +67,7 @@ function looksLike64BitWords(desc: Uint8Array, v: BinaryView): boolean {
   const count32 = as32.u32(0);
   const broken32 = !pageOk(BigInt(as32.u32(4))) || (count32 > 0 && desc.length >= 20 && as32.u32(12) < as32.u32(8));
   const count64 = as64.u64(0);
-  const fits64 = count64 > 0n && 16n + count64 * 24n <= BigInt(desc.length) && pageOk(as64.u64(8)) && as64.u64(24) > as64.u64(16);
+  const fits64 =
+    count64 > 0n && 16n + count64 * 24n <= BigInt(desc.length) && pageOk(as64.u64(8)) && as64.u64(24) > as64.u64(16);
   return broken32 && fits64;
 }

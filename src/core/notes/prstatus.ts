@@ -52,7 +52,10 @@ export function parsePrstatusAt(view: BinaryView, at: number, size: number, ctx:
     return parse(view, at, size, ctx);
   } catch (e) {
     // Every read below is bounds-checked first; reaching this is a bug, but the contract is "never throw".
-    return { ok: false, error: `NT_PRSTATUS could not be decoded (internal error: ${e instanceof Error ? e.message : String(e)})` };
+    return {
+      ok: false,
+      error: `NT_PRSTATUS could not be decoded (internal error: ${e instanceof Error ? e.message : String(e)})`,
+    };
   }
 }
 
@@ -78,7 +81,11 @@ function parse(view: BinaryView, at: number, size: number, ctx: PrstatusContext)
     tid: view.u32(at + header.pid),
     ppid: size >= header.ppid + 4 ? view.u32(at + header.ppid) : undefined,
     signal: view.u16(at + header.cursig),
-    info: { signo: view.i32(at + header.info), code: view.i32(at + header.info + 4), errno: view.i32(at + header.info + 8) },
+    info: {
+      signo: view.i32(at + header.info),
+      code: view.i32(at + header.info + 4),
+      errno: view.i32(at + header.info + 8),
+    },
     arch,
     registers,
     pc: pc === undefined || !layout?.pcAddress ? pc : layout.pcAddress(pc),
@@ -103,4 +110,3 @@ function parse(view: BinaryView, at: number, size: number, ctx: PrstatusContext)
   }
   return { ok: true, value };
 }
-

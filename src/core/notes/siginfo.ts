@@ -15,7 +15,13 @@ const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
 const FAULT_SIGNALS_OLD_NUMBERING = new Set([4, 5, 8, 10, 11]);
 
 function oldSignalNumbering(machine: number): boolean {
-  return machine === EM.MIPS || machine === EM.SPARCV9 || machine === EM.SPARC || machine === EM.ALPHA || machine === EM.PARISC;
+  return (
+    machine === EM.MIPS ||
+    machine === EM.SPARCV9 ||
+    machine === EM.SPARC ||
+    machine === EM.ALPHA ||
+    machine === EM.PARISC
+  );
 }
 /** si_code of a signal the kernel sends on its own behalf (include/uapi/asm-generic/siginfo.h). */
 const SI_KERNEL = 0x80;
@@ -80,6 +86,7 @@ export function signalName(signo: number, machine: number): string | undefined {
   if (signo === 0) return undefined;
   if (!oldSignalNumbering(machine)) return SIGNAL_NAMES[signo] ?? `signal ${signo}`;
   if (signo === 10) return 'SIGBUS';
-  if (signo <= 6 || signo === 8 || signo === 9 || signo === 11 || signo === 13 || signo === 14 || signo === 15) return SIGNAL_NAMES[signo];
+  if (signo <= 6 || signo === 8 || signo === 9 || signo === 11 || signo === 13 || signo === 14 || signo === 15)
+    return SIGNAL_NAMES[signo];
   return `signal ${signo}`;
 }

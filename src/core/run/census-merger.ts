@@ -37,7 +37,10 @@ export class CensusMerger {
   private doneCount = 0;
   private batchRegions: number[] = [];
   /** Stack threads whose mark completed since the last batch, in completion order (a thread completes once). */
-  private readonly threadValues = new Map<number, { touched: number; depth: number; highWater: bigint; partial: boolean }>();
+  private readonly threadValues = new Map<
+    number,
+    { touched: number; depth: number; highWater: bigint; partial: boolean }
+  >();
 
   constructor(
     private readonly a: CensusAnalysis,
@@ -147,7 +150,12 @@ export class CensusMerger {
     if (threads === undefined) return;
     // Each of these threads' stackEnd is the region's end (annotateThreads sets it so): stackHighWater's default top.
     const mark = stackHighWater(c, this.region(i));
-    const value = { touched: mark.touchedBytes, depth: mark.depth, highWater: mark.highWater ?? 0n, partial: mark.partial };
+    const value = {
+      touched: mark.touchedBytes,
+      depth: mark.depth,
+      highWater: mark.highWater ?? 0n,
+      partial: mark.partial,
+    };
     for (const t of threads) this.threadValues.set(t, value);
   }
 }

@@ -66,7 +66,11 @@ export class HitSequencer<H> {
           this.results.delete(this.item);
           if (this.rerunAsked) break;
           this.rerunAsked = true;
-          return { hits, rerun: { itemId: this.item, limit: this.offset + (limit - this.delivered_) }, finished: false };
+          return {
+            hits,
+            rerun: { itemId: this.item, limit: this.offset + (limit - this.delivered_) },
+            finished: false,
+          };
         }
       }
       this.results.delete(this.item);

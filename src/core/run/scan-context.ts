@@ -58,7 +58,14 @@ export class Progress {
   }
   now(): ScanProgress {
     const { bytesDone, bytesTotal, itemsDone, itemsTotal } = this;
-    return { bytesDone, bytesTotal, itemsDone, itemsTotal, elapsedMs: this.ctx.elapsed(), workers: this.ctx.lanes.length };
+    return {
+      bytesDone,
+      bytesTotal,
+      itemsDone,
+      itemsTotal,
+      elapsedMs: this.ctx.elapsed(),
+      workers: this.ctx.lanes.length,
+    };
   }
 }
 
@@ -66,7 +73,10 @@ export class Progress {
 export function failureList(ctx: ScanContext) {
   const lines = new Set<string>();
   return {
-    lost: (lane: number, error: unknown) => lines.add(`${lane < 0 ? 'no worker was left' : `${ctx.laneName(lane)} stopped`}: ${error instanceof Error ? error.message : String(error)}`),
+    lost: (lane: number, error: unknown) =>
+      lines.add(
+        `${lane < 0 ? 'no worker was left' : `${ctx.laneName(lane)} stopped`}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
     failed: (message: string) => lines.add(message),
     get list(): string[] {
       return [...lines];
@@ -87,8 +97,15 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
  * A scan's end, and its two ways to stop: close (no more work) and cancel (that, and end it as cancelled).
  * `current` gives the end being waited for now (a search makes a new one each time it is asked for more).
  */
-export function runningScan(current: () => { promise: Promise<ScanEnd>; resolve: (end: ScanEnd) => void }, stop: () => void): RunningScan {
-  return { end: current().promise, cancel: () => (stop(), current().resolve({ ok: true, kind: 'cancelled' })), close: stop };
+export function runningScan(
+  current: () => { promise: Promise<ScanEnd>; resolve: (end: ScanEnd) => void },
+  stop: () => void,
+): RunningScan {
+  return {
+    end: current().promise,
+    cancel: () => (stop(), current().resolve({ ok: true, kind: 'cancelled' })),
+    close: stop,
+  };
 }
 
 export function itemAt<T>(items: readonly T[], i: number): T {
@@ -97,4 +114,5 @@ export function itemAt<T>(items: readonly T[], i: number): T {
   return item;
 }
 
-export const byteTotal = (items: readonly { readonly length: number }[]): number => items.reduce((sum, i) => sum + i.length, 0);
+export const byteTotal = (items: readonly { readonly length: number }[]): number =>
+  items.reduce((sum, i) => sum + i.length, 0);

@@ -64,7 +64,12 @@ export interface SearchHitRow {
 
 export type ScanEvent =
   | { readonly kind: 'census'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly batch: CensusBatch }
-  | { readonly kind: 'hits'; readonly scanId: ScanId; readonly progress: ScanProgress; readonly hits: readonly SearchHitRow[] }
+  | {
+      readonly kind: 'hits';
+      readonly scanId: ScanId;
+      readonly progress: ScanProgress;
+      readonly hits: readonly SearchHitRow[];
+    }
   | { readonly kind: 'progress'; readonly scanId: ScanId; readonly progress: ScanProgress };
 
 /**
@@ -85,8 +90,20 @@ export type ScanEnd =
       readonly progress: ScanProgress;
       readonly failures: readonly string[];
     }
-  | { readonly ok: true; readonly kind: 'search'; readonly limitReached: boolean; readonly hits: number; readonly progress: ScanProgress; readonly failures: readonly string[] }
-  | { readonly ok: true; readonly kind: 'read-only'; readonly progress: ScanProgress; readonly failures: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly kind: 'search';
+      readonly limitReached: boolean;
+      readonly hits: number;
+      readonly progress: ScanProgress;
+      readonly failures: readonly string[];
+    }
+  | {
+      readonly ok: true;
+      readonly kind: 'read-only';
+      readonly progress: ScanProgress;
+      readonly failures: readonly string[];
+    }
   | { readonly ok: true; readonly kind: 'cancelled' }
   | { readonly ok: false; readonly reason: 'not-loaded' }
   | { readonly ok: false; readonly reason: 'pattern'; readonly error: PatternError };
@@ -101,6 +118,18 @@ export function isPausedSearch(end: { readonly ok: boolean }): boolean {
 
 /** The typed arrays' buffers, to transfer rather than copy. */
 export function batchBuffers(b: CensusBatch): ArrayBuffer[] {
-  const arrays = [b.regions, b.touched, b.threads, b.threadTouched, b.threadDepth, b.threadHighWater, b.threadPartial, b.kindTouched, b.kindPending, b.imageTouched, b.imagePending];
+  const arrays = [
+    b.regions,
+    b.touched,
+    b.threads,
+    b.threadTouched,
+    b.threadDepth,
+    b.threadHighWater,
+    b.threadPartial,
+    b.kindTouched,
+    b.kindPending,
+    b.imageTouched,
+    b.imagePending,
+  ];
   return arrays.map((x) => x.buffer as ArrayBuffer);
 }

@@ -5,7 +5,14 @@
  *
  * Jobs and results are plain data (numbers, typed arrays, bigints): they cross postMessage in both hosts.
  */
-import { censusChunkWithRanges, wordNonZeroTest, type ByteRange, type CensusItem, type CensusPartial, type NonZeroTest } from '../scan/census';
+import {
+  censusChunkWithRanges,
+  wordNonZeroTest,
+  type ByteRange,
+  type CensusItem,
+  type CensusPartial,
+  type NonZeroTest,
+} from '../scan/census';
 import { osCluesInChunk, type OsClue } from '../scan/identify-os';
 import { runtimeCluesInChunk, type RuntimeClue } from '../scan/runtime-clues';
 import { searchChunk, type SearchHit, type SearchItem } from '../scan/search';
@@ -46,7 +53,13 @@ export function scanJobBytes(bytes: Uint8Array, job: ScanJob, nonZero: NonZeroTe
     case 'census': {
       // The OS and runtime clues are looked for only in the touched pages the census just found: strings live there.
       const { partial, touched } = censusChunkWithRanges(bytes, job.item, nonZero);
-      return { kind: 'census', partial, clues: osCluesInChunk(bytes, job.item, touched), runtimeClues: runtimeCluesInChunk(bytes, job.item, touched), touched };
+      return {
+        kind: 'census',
+        partial,
+        clues: osCluesInChunk(bytes, job.item, touched),
+        runtimeClues: runtimeCluesInChunk(bytes, job.item, touched),
+        touched,
+      };
     }
     case 'search':
       // Hits carry copies of their context bytes, so a host may reuse `bytes` once this returns.

@@ -17,7 +17,18 @@ import { BATCH_INTERVAL_MS, BatchTimer } from './batch-timer';
 import { CensusMerger } from './census-merger';
 import { Dispatcher } from './dispatcher';
 import { HitSequencer } from './hit-sequencer';
-import { byteTotal, DEFAULT_DEPTH, deferred, failureList, itemAt, Progress, runningScan, type RunningScan, type ScanContext, type ScanTarget } from './scan-context';
+import {
+  byteTotal,
+  DEFAULT_DEPTH,
+  deferred,
+  failureList,
+  itemAt,
+  Progress,
+  runningScan,
+  type RunningScan,
+  type ScanContext,
+  type ScanTarget,
+} from './scan-context';
 import { batchBuffers, type ScanEnd, type ScanEvent, type ScanRequest, type SearchHitRow } from './scan-events';
 import type { ScanJob, ScanJobResult } from './scan-job';
 
@@ -60,40 +71,54 @@ function runCensusScan(ctx: ScanContext, target: ScanTarget): RunningScan {
     const os = complete ? identifyOs(clues, a.regions, a.files) : undefined;
     const runtime = complete ? runtimeWithMemoryVersion(a.process.runtime, runtimeClues, a.regions) : undefined;
     const refined = runtime !== undefined && runtime !== a.process.runtime ? { runtime } : {};
-    done.resolve({ ok: true, kind: 'census', complete, touched: merger.touched, ...(os !== undefined ? { os } : {}), ...refined, progress: progress.now(), failures: failures.list });
+    done.resolve({
+      ok: true,
+      kind: 'census',
+      complete,
+      touched: merger.touched,
+      ...(os !== undefined ? { os } : {}),
+      ...refined,
+      progress: progress.now(),
+      failures: failures.list,
+    });
   };
   const lose = (item: CensusItem) => {
     merger.fail(item);
     target.touched.drop(item.regionIndex);
   };
-  const dispatcher = new Dispatcher<ScanJob, ScanJobResult>(ctx.lanes, (i) => ({ kind: 'census', item: itemAt(items, i) }), ctx.depth, {
-    onResult: (i, r) => {
-      const item: CensusItem = itemAt(items, i);
-      progress.add(item.length);
-      if (r.kind === 'census') {
-        target.touched.add(item, r.touched);
-        if (merger.add(item, r.partial)) target.touched.complete(item.regionIndex);
-        clues.push(...r.clues);
-        runtimeClues.push(...r.runtimeClues);
-      } else {
+  const dispatcher = new Dispatcher<ScanJob, ScanJobResult>(
+    ctx.lanes,
+    (i) => ({ kind: 'census', item: itemAt(items, i) }),
+    ctx.depth,
+    {
+      onResult: (i, r) => {
+        const item: CensusItem = itemAt(items, i);
+        progress.add(item.length);
+        if (r.kind === 'census') {
+          target.touched.add(item, r.touched);
+          if (merger.add(item, r.partial)) target.touched.complete(item.regionIndex);
+          clues.push(...r.clues);
+          runtimeClues.push(...r.runtimeClues);
+        } else {
+          lose(item);
+          failures.failed(r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`);
+        }
+        timer.mark();
+      },
+      onLost: (i, lane, error) => {
+        const item = itemAt(items, i);
+        progress.add(item.length);
         lose(item);
-        failures.failed(r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`);
-      }
-      timer.mark();
+        failures.lost(lane, error);
+        timer.mark();
+      },
+      onIdle: () => {
+        if (finished) return;
+        finished = true;
+        void finish();
+      },
     },
-    onLost: (i, lane, error) => {
-      const item = itemAt(items, i);
-      progress.add(item.length);
-      lose(item);
-      failures.lost(lane, error);
-      timer.mark();
-    },
-    onIdle: () => {
-      if (finished) return;
-      finished = true;
-      void finish();
-    },
-  });
+  );
   // Regions with nothing in the dump are complete already: show them now, then scan the rest.
   ctx.send(...event());
   dispatcher.enqueue(items.keys());
@@ -112,9 +137,15 @@ function runReadOnlyScan(ctx: ScanContext, target: ScanTarget): RunningScan {
   const progress = new Progress(ctx, byteTotal(items), items.length);
   const failures = failureList(ctx);
   const done = deferred<ScanEnd>();
-  const timer = new BatchTimer(BATCH_INTERVAL_MS, () => ctx.send({ kind: 'progress', scanId: ctx.scanId, progress: progress.now() }));
+  const timer = new BatchTimer(BATCH_INTERVAL_MS, () =>
+    ctx.send({ kind: 'progress', scanId: ctx.scanId, progress: progress.now() }),
+  );
   let finished = false;
-  const job = (i: number): ScanJob => ({ kind: 'read', fileOffset: itemAt(items, i).fileOffset, length: itemAt(items, i).length });
+  const job = (i: number): ScanJob => ({
+    kind: 'read',
+    fileOffset: itemAt(items, i).fileOffset,
+    length: itemAt(items, i).length,
+  });
   const dispatcher = new Dispatcher<ScanJob, ScanJobResult>(ctx.lanes, job, ctx.depth, {
     onResult: (i, r) => {
       progress.add(itemAt(items, i).length);
@@ -147,12 +178,21 @@ function runReadOnlyScan(ctx: ScanContext, target: ScanTarget): RunningScan {
 
 function runSearchScan(ctx: ScanContext, target: ScanTarget, query: SearchQuery, firstLimit: number): RunningScan {
   const compiled = compilePattern(query);
-  if (!compiled.ok) return { end: Promise.resolve({ ok: false, reason: 'pattern', error: compiled.error }), cancel: () => undefined, close: () => undefined };
+  if (!compiled.ok)
+    return {
+      end: Promise.resolve({ ok: false, reason: 'pattern', error: compiled.error }),
+      cancel: () => undefined,
+      close: () => undefined,
+    };
   const pattern = compiled.pattern;
   // Zero pages cannot hold a match of a pattern that needs a non-zero byte: after a census, only touched pages
   // (and the pattern's length before each) are read.
   const touchedRanges = matchesZeros(pattern) ? undefined : (i: number) => target.touched.rangesOf(i);
-  const items = planSearchChunks(target.analysis.regions, pattern.length, { sliceSize: ctx.sliceSize, fileSize: target.fileSize, ...(touchedRanges ? { touchedRanges } : {}) });
+  const items = planSearchChunks(target.analysis.regions, pattern.length, {
+    sliceSize: ctx.sliceSize,
+    fileSize: target.fileSize,
+    ...(touchedRanges ? { touchedRanges } : {}),
+  });
   const progress = new Progress(ctx, byteTotal(items), items.length);
   const failures = failureList(ctx);
   const sequencer = new HitSequencer<SearchHit>(items.length);
@@ -172,7 +212,14 @@ function runSearchScan(ctx: ScanContext, target: ScanTarget, query: SearchQuery,
     if (ended) return;
     ended = true;
     timer.cancel();
-    const result: ScanEnd = { ok: true, kind: 'search', limitReached, hits: sequencer.delivered, progress: progress.now(), failures: failures.list };
+    const result: ScanEnd = {
+      ok: true,
+      kind: 'search',
+      limitReached,
+      hits: sequencer.delivered,
+      progress: progress.now(),
+      failures: failures.list,
+    };
     void ctx.finalSend(hitsEvent()).then(() => done.resolve(result));
   };
   const deliver = () => {
@@ -196,25 +243,30 @@ function runSearchScan(ctx: ScanContext, target: ScanTarget, query: SearchQuery,
     usedLimit.set(i, itemLimit);
     return { kind: 'search', item: itemAt(items, i), pattern, limit: itemLimit };
   };
-  const dispatcher: Dispatcher<ScanJob, ScanJobResult> = new Dispatcher<ScanJob, ScanJobResult>(ctx.lanes, job, ctx.depth, {
-    onResult: (i, r) => {
-      progress.add(itemAt(items, i).length);
-      if (r.kind === 'search') sequencer.put(i, { hits: r.hits, limit: usedLimit.get(i) ?? limit });
-      else {
+  const dispatcher: Dispatcher<ScanJob, ScanJobResult> = new Dispatcher<ScanJob, ScanJobResult>(
+    ctx.lanes,
+    job,
+    ctx.depth,
+    {
+      onResult: (i, r) => {
+        progress.add(itemAt(items, i).length);
+        if (r.kind === 'search') sequencer.put(i, { hits: r.hits, limit: usedLimit.get(i) ?? limit });
+        else {
+          sequencer.lose(i);
+          failures.failed(r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`);
+        }
+        usedLimit.delete(i);
+        deliver();
+      },
+      onLost: (i, lane, error) => {
+        progress.add(itemAt(items, i).length);
         sequencer.lose(i);
-        failures.failed(r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`);
-      }
-      usedLimit.delete(i);
-      deliver();
+        failures.lost(lane, error);
+        deliver();
+      },
+      onIdle: deliver,
     },
-    onLost: (i, lane, error) => {
-      progress.add(itemAt(items, i).length);
-      sequencer.lose(i);
-      failures.lost(lane, error);
-      deliver();
-    },
-    onIdle: deliver,
-  });
+  );
   dispatcher.enqueue(items.keys());
   const more = (next: number): Promise<ScanEnd> => {
     limit = Math.max(limit, next);

@@ -107,5 +107,7 @@ function add(t: MutableTotal, size: number, c: RegionCensus): void {
 }
 
 function sorted(map: Map<string, MutableTotal>): TouchedTotal[] {
-  return [...map.values()].sort((a, b) => b.touchedBytes - a.touchedBytes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...map.values()].sort(
+    (a, b) => b.touchedBytes - a.touchedBytes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }

@@ -114,7 +114,11 @@ export const wordNonZeroTest: NonZeroTest = (bytes) => {
  * censusChunk, plus the item's touched bytes as merged ranges: later passes over the same slice (the OS clues)
  * then look only where there is data — a few MB of a multi-GB dump of zero-filled stacks.
  */
-export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem, nonZero: NonZeroTest = wordNonZeroTest): { partial: CensusPartial; touched: ByteRange[] } {
+export function censusChunkWithRanges(
+  bytes: Uint8Array,
+  item: CensusItem,
+  nonZero: NonZeroTest = wordNonZeroTest,
+): { partial: CensusPartial; touched: ByteRange[] } {
   const touched: [number, number][] = [];
   const partial = censusChunk(
     bytes,
@@ -133,7 +137,12 @@ export function censusChunkWithRanges(bytes: Uint8Array, item: CensusItem, nonZe
  * Scans one item's bytes (exactly `item.length` of them, read at `item.fileOffset`). `onTouched` hears each
  * touched page's byte range within `bytes`, in order.
  */
-export function censusChunk(bytes: Uint8Array, item: CensusItem, onTouched?: (from: number, to: number) => void, nonZero: NonZeroTest = wordNonZeroTest): CensusPartial {
+export function censusChunk(
+  bytes: Uint8Array,
+  item: CensusItem,
+  onTouched?: (from: number, to: number) => void,
+  nonZero: NonZeroTest = wordNonZeroTest,
+): CensusPartial {
   assert(bytes.length === item.length, `census item wants ${item.length} bytes, got ${bytes.length}`);
   const { pageSize, regionOffset, pageIndexBase } = item;
   const lastPage = Math.floor((regionOffset + item.length - 1) / pageSize);
@@ -220,7 +229,8 @@ class NonZeroScanner {
     this.head = (4 - (bytes.byteOffset & 3)) & 3;
     const wordCount = Math.floor((bytes.length - this.head) / 4);
     // Too short for one aligned word: an empty view (its offset must still be aligned, so don't make one there).
-    this.words = wordCount > 0 ? new Int32Array(bytes.buffer, bytes.byteOffset + this.head, wordCount) : new Int32Array(0);
+    this.words =
+      wordCount > 0 ? new Int32Array(bytes.buffer, bytes.byteOffset + this.head, wordCount) : new Int32Array(0);
   }
 
   any(from: number, to: number): boolean {
@@ -232,7 +242,17 @@ class NonZeroScanner {
     let w = w0;
     // Indices stay below w1 <= words.length, so every read is in bounds; `?? 0` only satisfies the type checker.
     for (const stop8 = w1 - 7; w < stop8; w += 8) {
-      if (((words[w] ?? 0) | (words[w + 1] ?? 0) | (words[w + 2] ?? 0) | (words[w + 3] ?? 0) | (words[w + 4] ?? 0) | (words[w + 5] ?? 0) | (words[w + 6] ?? 0) | (words[w + 7] ?? 0)) !== 0) {
+      if (
+        ((words[w] ?? 0) |
+          (words[w + 1] ?? 0) |
+          (words[w + 2] ?? 0) |
+          (words[w + 3] ?? 0) |
+          (words[w + 4] ?? 0) |
+          (words[w + 5] ?? 0) |
+          (words[w + 6] ?? 0) |
+          (words[w + 7] ?? 0)) !==
+        0
+      ) {
         return true;
       }
     }

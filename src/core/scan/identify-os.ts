@@ -22,10 +22,18 @@ const PER_SOURCE = 4;
 const NAMING: ReadonlySet<OsSource> = new Set(['os-release', 'dotnet-rid', 'pretty-name', 'library-paths']);
 
 /** Every piece of evidence ranked; the strongest names the OS. Undefined when nothing names one. */
-export function identifyOs(clues: readonly OsClue[], regions: readonly Pick<Region, 'start'>[], files: readonly FileMapping[]): OsIdentification | undefined {
+export function identifyOs(
+  clues: readonly OsClue[],
+  regions: readonly Pick<Region, 'start'>[],
+  files: readonly FileMapping[],
+): OsIdentification | undefined {
   // Lowest address first, so the answer does not depend on the order workers finished in (CLI and page agree).
   const ordered = [...clues].sort((a, b) => a.regionIndex - b.regionIndex || a.regionOffset - b.regionOffset);
-  const memory = (source: OsClue['source'], says: (c: OsClue) => string, note?: (c: OsClue) => string | undefined): OsEvidence[] => {
+  const memory = (
+    source: OsClue['source'],
+    says: (c: OsClue) => string,
+    note?: (c: OsClue) => string | undefined,
+  ): OsEvidence[] => {
     const seen = new Set<string>();
     const found: OsEvidence[] = [];
     for (const c of ordered) {
@@ -33,7 +41,13 @@ export function identifyOs(clues: readonly OsClue[], regions: readonly Pick<Regi
       if (c.source !== source || region === undefined || seen.has(c.value) || found.length >= PER_SOURCE) continue;
       seen.add(c.value);
       const why = note === undefined ? c.note : note(c);
-      found.push({ source, says: says(c), evidence: c.text, ...(why !== undefined ? { note: why } : {}), address: region.start + BigInt(c.regionOffset) });
+      found.push({
+        source,
+        says: says(c),
+        evidence: c.text,
+        ...(why !== undefined ? { note: why } : {}),
+        address: region.start + BigInt(c.regionOffset),
+      });
     }
     return found;
   };
@@ -86,6 +100,23 @@ function identification(ranked: readonly OsEvidence[]): OsIdentification | undef
 /** `centos.7-x64` → "CentOS 7". */
 export function describeRid(token: string): string {
   const [distro = token, version = ''] = token.replace(/-(x64|arm64)$/, '').split(/\.(.*)/);
-  const names: Record<string, string> = { centos: 'CentOS', rhel: 'Red Hat Enterprise Linux', ol: 'Oracle Linux', fedora: 'Fedora', ubuntu: 'Ubuntu', debian: 'Debian', alpine: 'Alpine', opensuse: 'openSUSE', sles: 'SUSE Linux Enterprise', amzn: 'Amazon Linux', mariner: 'CBL-Mariner', azurelinux: 'Azure Linux', rocky: 'Rocky Linux', almalinux: 'AlmaLinux', linuxmint: 'Linux Mint', tizen: 'Tizen' };
+  const names: Record<string, string> = {
+    centos: 'CentOS',
+    rhel: 'Red Hat Enterprise Linux',
+    ol: 'Oracle Linux',
+    fedora: 'Fedora',
+    ubuntu: 'Ubuntu',
+    debian: 'Debian',
+    alpine: 'Alpine',
+    opensuse: 'openSUSE',
+    sles: 'SUSE Linux Enterprise',
+    amzn: 'Amazon Linux',
+    mariner: 'CBL-Mariner',
+    azurelinux: 'Azure Linux',
+    rocky: 'Rocky Linux',
+    almalinux: 'AlmaLinux',
+    linuxmint: 'Linux Mint',
+    tizen: 'Tizen',
+  };
   return `${names[distro] ?? distro} ${version}`.trim();
 }

@@ -49,7 +49,8 @@ function osProbes(): NonNullable<typeof probes> {
   return probes;
 }
 
-const DISTROS = 'centos|rhel|ol|fedora|ubuntu|debian|alpine|opensuse|sles|amzn|mariner|azurelinux|rocky|almalinux|linuxmint|tizen';
+const DISTROS =
+  'centos|rhel|ol|fedora|ubuntu|debian|alpine|opensuse|sles|amzn|mariner|azurelinux|rocky|almalinux|linuxmint|tizen';
 /** Versioned RIDs of distributions (the portable `linux-x64` names none and is never a candidate). */
 const DISTRO_RID = new RegExp(`^(?:${DISTROS})\\.\\d+(?:\\.\\d+)*-(?:x64|arm64)$`);
 /**
@@ -63,13 +64,18 @@ const ANY_RID = new RegExp(`^(?:${DISTROS}|linux|unix|osx|win|freebsd|android|io
  * slice's touched pages from censusChunkWithRanges (strings live in non-zero pages; scanning all of a mostly-zero
  * slice for three patterns is slower than the census's zero test over it). Default: the whole slice.
  */
-export function osCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges: readonly ByteRange[] = [[0, bytes.length]]): OsClue[] {
+export function osCluesInChunk(
+  bytes: Uint8Array,
+  item: CensusItem,
+  ranges: readonly ByteRange[] = [[0, bytes.length]],
+): OsClue[] {
   const found: Clue[] = [];
   for (const [from, to] of ranges) {
     const range = bytes.subarray(from, to);
     // Past a touched range's end lie zero pages (no RID there); past the slice's own edges lie bytes not seen here.
     const open = { start: from === 0, end: to === bytes.length };
-    for (const clue of [...osReleaseClues(range), ...ridClues(range, open)]) found.push({ ...clue, at: clue.at + from });
+    for (const clue of [...osReleaseClues(range), ...ridClues(range, open)])
+      found.push({ ...clue, at: clue.at + from });
   }
   const kept = new Map<OsClue['source'], number>();
   const clues: OsClue[] = [];
@@ -107,7 +113,13 @@ function osReleaseAt(bytes: Uint8Array, start: number, length: number): Clue | u
   const id = lines.find((l) => l.startsWith('ID='));
   const versionId = lines.find((l) => l.startsWith('VERSION_ID='));
   if (id !== undefined && versionId !== undefined) {
-    return { source: 'os-release', at: start, text, value: value.text, note: `${id} and ${versionId} in the same text` };
+    return {
+      source: 'os-release',
+      at: start,
+      text,
+      value: value.text,
+      note: `${id} and ${versionId} in the same text`,
+    };
   }
   return { source: 'pretty-name', at: start, text, value: value.text, note: 'no ID= and VERSION_ID= lines beside it' };
 }
@@ -149,7 +161,9 @@ function ridClues(bytes: Uint8Array, open: { readonly start: boolean; readonly e
   const close = () => {
     const first = run[0];
     const last = run[run.length - 1];
-    const cut = (open.start && first !== undefined && first.at < RID_WINDOW) || (open.end && last !== undefined && bytes.length - (last.at + last.text.length) < RID_WINDOW);
+    const cut =
+      (open.start && first !== undefined && first.at < RID_WINDOW) ||
+      (open.end && last !== undefined && bytes.length - (last.at + last.text.length) < RID_WINDOW);
     const clue = runClue(run, cut || (first !== undefined && otherRidNear(bytes, first)));
     if (clue !== undefined) clues.push(clue);
     run = [];
@@ -171,8 +185,23 @@ function runClue(run: readonly RidToken[], undecided: boolean): Clue | undefined
   const distinct = new Set(run.map((t) => t.text));
   const first = run.find((t) => DISTRO_RID.test(t.text));
   if (first === undefined) return undefined;
-  if (distinct.size === 1) return undecided ? undefined : { source: 'dotnet-rid', at: first.at, text: first.text, value: first.text, note: `no other RID within ${RID_WINDOW} bytes` };
-  return { source: 'rid-graph', at: first.at, text: first.text, value: first.text, note: `one of ${distinct.size} RIDs within ${RID_WINDOW} bytes of each other` };
+  if (distinct.size === 1)
+    return undecided
+      ? undefined
+      : {
+          source: 'dotnet-rid',
+          at: first.at,
+          text: first.text,
+          value: first.text,
+          note: `no other RID within ${RID_WINDOW} bytes`,
+        };
+  return {
+    source: 'rid-graph',
+    at: first.at,
+    text: first.text,
+    value: first.text,
+    note: `one of ${distinct.size} RIDs within ${RID_WINDOW} bytes of each other`,
+  };
 }
 
 /**
@@ -192,7 +221,11 @@ function ridTokenAt(bytes: Uint8Array, start: number, length: number): RidToken 
 
 /** Whether a RID other than `token`'s, of any form (ANY_RID), is within RID_WINDOW bytes of it. */
 function otherRidNear(bytes: Uint8Array, token: RidToken): boolean {
-  const text = ascii(bytes, Math.max(0, token.at - RID_WINDOW), Math.min(bytes.length, token.at + token.text.length + RID_WINDOW));
+  const text = ascii(
+    bytes,
+    Math.max(0, token.at - RID_WINDOW),
+    Math.min(bytes.length, token.at + token.text.length + RID_WINDOW),
+  );
   return text.split(/[^a-z0-9.-]+/).some((word) => word !== token.text && /[.-]/.test(word) && ANY_RID.test(word));
 }
 

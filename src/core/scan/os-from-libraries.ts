@@ -4,7 +4,8 @@
  */
 import type { FileMapping, OsEvidence } from '../types';
 
-const MULTIARCH = /^(?:\/usr)?\/lib\/(?:x86_64|aarch64|arm|i386|powerpc64le|s390x|riscv64|mips64el)-linux-gnu[a-z0-9]*\//;
+const MULTIARCH =
+  /^(?:\/usr)?\/lib\/(?:x86_64|aarch64|arm|i386|powerpc64le|s390x|riscv64|mips64el)-linux-gnu[a-z0-9]*\//;
 
 /** Layout rules, most telling first: a Nix store or musl's loader says more than the directory names. */
 const LAYOUTS: readonly { readonly pattern: RegExp; readonly says: string; readonly preferred?: RegExp }[] = [
@@ -21,7 +22,8 @@ export function layoutEvidence(files: readonly FileMapping[]): OsEvidence[] {
   for (const { pattern, says, preferred } of LAYOUTS) {
     const matching = paths.filter((p) => pattern.test(p));
     const path = matching.find((p) => preferred?.test(p) === true) ?? matching[0];
-    if (path !== undefined) found.push({ source: 'library-paths', says, evidence: path, note: layoutNote(says), mapping: path });
+    if (path !== undefined)
+      found.push({ source: 'library-paths', says, evidence: path, note: layoutNote(says), mapping: path });
   }
   return found;
 }
@@ -46,7 +48,13 @@ export function libraryVersionEvidence(files: readonly FileMapping[]): OsEvidenc
     for (const f of files) {
       const version = pattern.exec(f.path.slice(f.path.lastIndexOf('/') + 1))?.[1];
       if (version === undefined) continue;
-      found.push({ source: 'library-versions', says: says(version), evidence: f.path, note: 'a library version; not mapped to a release', mapping: f.path });
+      found.push({
+        source: 'library-versions',
+        says: says(version),
+        evidence: f.path,
+        note: 'a library version; not mapped to a release',
+        mapping: f.path,
+      });
       break;
     }
   }

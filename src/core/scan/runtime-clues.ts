@@ -42,7 +42,14 @@ export function runtimeCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges:
     findMatches(bytes, nodeProbe(), from, to, (start) => {
       const text = ascii(bytes, start + 1, Math.min(bytes.length, start + 40));
       const version = NODE_TARBALL.exec(text)?.[1];
-      if (version !== undefined) clues.push({ runtime: 'Node.js', regionIndex: item.regionIndex, regionOffset: item.regionOffset + start + 1, version, text: `node-v${version}` });
+      if (version !== undefined)
+        clues.push({
+          runtime: 'Node.js',
+          regionIndex: item.regionIndex,
+          regionOffset: item.regionOffset + start + 1,
+          version,
+          text: `node-v${version}`,
+        });
       return clues.length < CLUES_PER_SLICE;
     });
   }
@@ -52,14 +59,23 @@ export function runtimeCluesInChunk(bytes: Uint8Array, item: CensusItem, ranges:
 /**
  * The header pass's runtime with the version memory names, when the files named none; otherwise `runtime` itself.
  */
-export function runtimeWithMemoryVersion(runtime: RuntimeInfo | undefined, clues: readonly RuntimeClue[], regions: readonly Pick<Region, 'start'>[]): RuntimeInfo | undefined {
+export function runtimeWithMemoryVersion(
+  runtime: RuntimeInfo | undefined,
+  clues: readonly RuntimeClue[],
+  regions: readonly Pick<Region, 'start'>[],
+): RuntimeInfo | undefined {
   if (runtime?.version !== undefined || runtime?.name !== 'Node.js') return runtime;
   const mine = clues.filter((c) => c.runtime === runtime.name);
   if (mine.length === 0) return runtime;
   const counts = new Map<string, number>();
   for (const c of mine) counts.set(c.version, (counts.get(c.version) ?? 0) + 1);
   // Most often named, then the lowest address: the same answer whatever order the workers finished in.
-  const ordered = [...mine].sort((a, b) => (counts.get(b.version) ?? 0) - (counts.get(a.version) ?? 0) || a.regionIndex - b.regionIndex || a.regionOffset - b.regionOffset);
+  const ordered = [...mine].sort(
+    (a, b) =>
+      (counts.get(b.version) ?? 0) - (counts.get(a.version) ?? 0) ||
+      a.regionIndex - b.regionIndex ||
+      a.regionOffset - b.regionOffset,
+  );
   const best = ordered[0];
   const region = best === undefined ? undefined : regions[best.regionIndex];
   if (best === undefined || region === undefined) return runtime;

@@ -41,8 +41,7 @@ export interface PatternError {
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly pattern: CompiledPattern }
-  | { readonly ok: false; readonly error: PatternError };
+  { readonly ok: true; readonly pattern: CompiledPattern } | { readonly ok: false; readonly error: PatternError };
 
 /** Longer patterns are almost certainly a paste mistake, and every slice read grows by the pattern's length. */
 export const MAX_PATTERN_LENGTH = 64 * 1024;
@@ -79,7 +78,8 @@ export function compilePattern(query: SearchQuery): CompileResult {
     return fail('too-long', `the pattern is ${bytes.length} bytes; the limit is ${MAX_PATTERN_LENGTH}`);
   }
   const anchor = chooseAnchor(bytes, or, and);
-  if (anchor === undefined) return fail('all-wildcards', 'the hex pattern is only "??" wildcards: it matches everything');
+  if (anchor === undefined)
+    return fail('all-wildcards', 'the hex pattern is only "??" wildcards: it matches everything');
   const value = bytes[anchor] ?? 0;
   const anchorValues = or[anchor] === 0x20 ? [value, value & ~0x20] : [value];
   return { ok: true, pattern: { length: bytes.length, bytes, or, and, anchor, anchorValues } };
@@ -175,7 +175,10 @@ function parseHex(text: string): HexResult {
     .join('');
   if (digits.length === 0) return fail('empty', 'the hex pattern has no digits');
   if (digits.length % 2 !== 0) {
-    return fail('odd-length', `the hex pattern has an odd number of digits (${digits.length}): write each byte as two digits`);
+    return fail(
+      'odd-length',
+      `the hex pattern has an odd number of digits (${digits.length}): write each byte as two digits`,
+    );
   }
   const bytes = new Uint8Array(digits.length / 2);
   const and = new Uint8Array(bytes.length).fill(0xff);

@@ -106,7 +106,11 @@ export function planSearchChunks(
  * Match starts that can cover a touched byte: a match of a pattern that cannot match zeros overlaps some touched
  * range [a, b), so it starts in [a − (length − 1), b). Sorted and merged, clipped to [0, startsEnd).
  */
-function startSpans(touched: readonly (readonly [number, number])[], patternLength: number, startsEnd: number): [number, number][] {
+function startSpans(
+  touched: readonly (readonly [number, number])[],
+  patternLength: number,
+  startsEnd: number,
+): [number, number][] {
   const spans: [number, number][] = [];
   for (const [a, b] of touched) {
     const from = Math.max(0, a - (patternLength - 1));
@@ -149,8 +153,12 @@ export function searchChunk(
 }
 
 /** A hit's context as printable ASCII ('.' for other bytes), split around the match: how the CLI and the page show it. */
-export function hitText(hit: Pick<SearchHit, 'context' | 'matchIndex'>, patternLength: number): { before: string; match: string; after: string } {
-  const text = (from: number, to: number) => Array.from(hit.context.subarray(from, to), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+export function hitText(
+  hit: Pick<SearchHit, 'context' | 'matchIndex'>,
+  patternLength: number,
+): { before: string; match: string; after: string } {
+  const text = (from: number, to: number) =>
+    Array.from(hit.context.subarray(from, to), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
   const m = hit.matchIndex;
   return { before: text(0, m), match: text(m, m + patternLength), after: text(m + patternLength, hit.context.length) };
 }

@@ -53,7 +53,17 @@ export function CopyButton({ label = 'Copy as text', getText }: CopyButtonProps)
   );
 }
 
-export function DownloadButton({ label, fileName, type, getText }: { readonly label: string; readonly fileName: string; readonly type: string; readonly getText: () => Promise<string> }): ReactNode {
+export function DownloadButton({
+  label,
+  fileName,
+  type,
+  getText,
+}: {
+  readonly label: string;
+  readonly fileName: string;
+  readonly type: string;
+  readonly getText: () => Promise<string>;
+}): ReactNode {
   const [error, setError] = useState('');
   const onClick = () => {
     setError('');

@@ -10,7 +10,15 @@ import { kindSoFar, kindValue } from '../../state/census-data';
 import { useCensusState } from './census-context';
 import { humanSize } from '../../core/format/size';
 
-export function KindUsage({ total, index, testId }: { readonly total: KindTotal; readonly index: number; readonly testId?: string }): ReactNode {
+export function KindUsage({
+  total,
+  index,
+  testId,
+}: {
+  readonly total: KindTotal;
+  readonly index: number;
+  readonly testId?: string;
+}): ReactNode {
   const census = useCensusState();
   const touched = kindValue(census?.data, index);
   const soFar = kindSoFar(census?.data, index)?.bytes ?? 0;
@@ -24,7 +32,12 @@ export function KindUsage({ total, index, testId }: { readonly total: KindTotal;
       {touched !== undefined ? (
         <>
           <strong className="touched">{humanSize(touched)} touched</strong>
-          {share !== undefined && <span className="muted"> ({share < 0.1 && share > 0 ? '< 0.1' : share.toFixed(1)} % of what is in the dump)</span>}
+          {share !== undefined && (
+            <span className="muted">
+              {' '}
+              ({share < 0.1 && share > 0 ? '< 0.1' : share.toFixed(1)} % of what is in the dump)
+            </span>
+          )}
         </>
       ) : census === undefined ? (
         <span className="muted">touched: not scanned</span>

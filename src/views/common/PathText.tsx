@@ -11,7 +11,11 @@ export function PathText({ path }: { readonly path: string }): ReactNode {
   const tip = useTooltip();
   const cut = path.lastIndexOf('/', path.length - 2) + 1;
   return (
-    <span className="path-text" onMouseEnter={(e) => tip.show(owner, path, e.currentTarget)} onMouseLeave={() => tip.hide(owner)}>
+    <span
+      className="path-text"
+      onMouseEnter={(e) => tip.show(owner, path, e.currentTarget)}
+      onMouseLeave={() => tip.hide(owner)}
+    >
       {cut > 0 && <span className="path-dir">{path.slice(0, cut)}</span>}
       <span className="path-file">{path.slice(cut)}</span>
     </span>

@@ -18,8 +18,18 @@ export interface TouchedCellProps {
 
 export function TouchedCell({ bytes, size, inDump, status }: TouchedCellProps): ReactNode {
   if (bytes === undefined || Number.isNaN(bytes)) {
-    if (status === 'running') return <span className="muted" title="Not scanned yet">…</span>;
-    if (status === undefined) return <span className="muted" title="The census has not run">–</span>;
+    if (status === 'running')
+      return (
+        <span className="muted" title="Not scanned yet">
+          …
+        </span>
+      );
+    if (status === undefined)
+      return (
+        <span className="muted" title="The census has not run">
+          –
+        </span>
+      );
     return (
       <span className="warn" title="The census stopped before this region was scanned">
         ?
@@ -34,11 +44,30 @@ export function TouchedCell({ bytes, size, inDump, status }: TouchedCellProps): 
     );
   }
   const partial = inDump < size;
-  return <span title={partial ? `${humanSize(bytes)} touched of the ${humanSize(inDump)} in the dump; ${humanSize(size - inDump)} is not in the dump (unknown)` : undefined}>{maddressSize(bytes)}{partial ? '*' : ''}</span>;
+  return (
+    <span
+      title={
+        partial
+          ? `${humanSize(bytes)} touched of the ${humanSize(inDump)} in the dump; ${humanSize(size - inDump)} is not in the dump (unknown)`
+          : undefined
+      }
+    >
+      {maddressSize(bytes)}
+      {partial ? '*' : ''}
+    </span>
+  );
 }
 
 /** The Touched cell of region `index`, reading the census from context (see census-context.ts). */
-export function RegionTouchedCell({ index, size, inDump }: { readonly index: number; readonly size: number; readonly inDump: number }): ReactNode {
+export function RegionTouchedCell({
+  index,
+  size,
+  inDump,
+}: {
+  readonly index: number;
+  readonly size: number;
+  readonly inDump: number;
+}): ReactNode {
   const census = useCensusState();
   return <TouchedCell bytes={census?.data.touched[index]} size={size} inDump={inDump} status={census?.status} />;
 }

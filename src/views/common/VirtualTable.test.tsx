@@ -6,11 +6,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SortSpec } from '../../state/hash-state';
 import { gridColumn, VirtualTable } from './VirtualTable';
 
-
 const N = 100_000;
 const cellCalls = { count: 0 };
 const COLUMNS = [
-  gridColumn({ id: 'index', title: 'Index', width: '6rem', align: 'right', sortable: true, descFirst: true, cell: (i) => (cellCalls.count++, i) }),
+  gridColumn({
+    id: 'index',
+    title: 'Index',
+    width: '6rem',
+    align: 'right',
+    sortable: true,
+    descFirst: true,
+    cell: (i) => (cellCalls.count++, i),
+  }),
   gridColumn({ id: 'name', title: 'Name', width: '10rem', sortable: true, cell: (i) => `row ${i}` }),
   gridColumn({ id: 'extra', title: 'Extra', width: '6rem', cell: (i) => `x${i}` }),
 ];
@@ -49,7 +56,11 @@ describe('VirtualTable (react-table model, virtual rows)', () => {
     expect(rows.length).toBeLessThan(80);
     expect(cellCalls.count).toBeLessThan(200);
     expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe(String(N + 1));
-    expect(within(rows[0] as HTMLElement).getAllByRole('gridcell').map((c) => c.textContent)).toEqual(['0', 'row 0', 'x0']);
+    expect(
+      within(rows[0] as HTMLElement)
+        .getAllByRole('gridcell')
+        .map((c) => c.textContent),
+    ).toEqual(['0', 'row 0', 'x0']);
   });
 
   it('sorts through react-table’s toggle: the first direction per column, then flips; aria-sort follows', () => {
@@ -73,7 +84,10 @@ describe('VirtualTable (react-table model, virtual rows)', () => {
 
   it('hides columns through react-table’s column visibility', () => {
     render(<Harness hideExtra />);
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/[▲▼]/g, ''))).toEqual(['Index', 'Name']);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/[▲▼]/g, ''))).toEqual([
+      'Index',
+      'Name',
+    ]);
     expect(within(dataRows()[0] as HTMLElement).getAllByRole('gridcell')).toHaveLength(2);
     expect(screen.getByRole('grid').getAttribute('aria-colcount')).toBe('2');
   });
@@ -82,7 +96,11 @@ describe('VirtualTable (react-table model, virtual rows)', () => {
     render(<Harness />);
     const grid = screen.getByRole('grid');
     fireEvent.keyDown(grid, { key: 'ArrowDown' });
-    expect(dataRows().find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('data-index')).toBe('0');
+    expect(
+      dataRows()
+        .find((r) => r.getAttribute('aria-selected') === 'true')
+        ?.getAttribute('data-index'),
+    ).toBe('0');
     fireEvent.keyDown(grid, { key: 'End' });
     expect(grid.getAttribute('aria-activedescendant')).toMatch(/-r99999$/);
   });

@@ -10,7 +10,16 @@
  *
  * Keyboard: the grid is one tab stop; ↑/↓/PgUp/PgDn/Home/End move the selection, Enter activates the row.
  */
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowData, type SortingState, type Updater, type VisibilityState } from '@tanstack/react-table';
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+  type Updater,
+  type VisibilityState,
+} from '@tanstack/react-table';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { SortSpec } from '../../state/hash-state';
@@ -53,7 +62,12 @@ export function gridColumn(spec: GridColumnSpec): GridColumn {
     cell: (ctx) => cell(ctx.row.original),
     enableSorting: spec.sortable === true,
     sortDescFirst: spec.descFirst === true,
-    meta: { width, ...(align !== undefined ? { align } : {}), ...(mono !== undefined ? { mono } : {}), ...(hint !== undefined ? { hint } : {}) },
+    meta: {
+      width,
+      ...(align !== undefined ? { align } : {}),
+      ...(mono !== undefined ? { mono } : {}),
+      ...(hint !== undefined ? { hint } : {}),
+    },
   };
 }
 
@@ -85,7 +99,10 @@ export interface VirtualTableProps {
  * `initialRect` stands in. Without ResizeObserver it reads at once as before. Shared by every virtualizer over a
  * scroll element (this table, the hex view): pass it as `observeElementRect` together with an `initialRect`.
  */
-export function observeSize(instance: Virtualizer<HTMLDivElement, Element>, report: (rect: { width: number; height: number }) => void): (() => void) | undefined {
+export function observeSize(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  report: (rect: { width: number; height: number }) => void,
+): (() => void) | undefined {
   const element = instance.scrollElement;
   if (element === null) return undefined;
   const measure = () => report({ width: element.clientWidth, height: element.clientHeight });
@@ -184,7 +201,12 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
     (delta: number | 'home' | 'end') => {
       if (rows.length === 0 || onSelect === undefined) return;
       const at = selectedPos;
-      const next = delta === 'home' ? 0 : delta === 'end' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, (at < 0 ? -1 : at) + delta));
+      const next =
+        delta === 'home'
+          ? 0
+          : delta === 'end'
+            ? rows.length - 1
+            : Math.min(rows.length - 1, Math.max(0, (at < 0 ? -1 : at) + delta));
       const dataIndex = rows[next];
       if (dataIndex === undefined) return;
       onSelect(dataIndex);
@@ -196,7 +218,14 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
-    const keys: Record<string, number | 'home' | 'end'> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: 'home', End: 'end' };
+    const keys: Record<string, number | 'home' | 'end'> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: 'home',
+      End: 'end',
+    };
     const delta = keys[e.key];
     if (delta !== undefined) {
       e.preventDefault();
@@ -221,15 +250,28 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
       data-testid={props.testId}
     >
       {table.getHeaderGroups().map((group) => (
-        <div key={group.id} className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEADER_HEIGHT, minWidth }}>
+        <div
+          key={group.id}
+          className="vtable-head"
+          role="row"
+          aria-rowindex={1}
+          style={{ gridTemplateColumns: template, height: HEADER_HEIGHT, minWidth }}
+        >
           {group.headers.map((h) => {
             const meta = h.column.columnDef.meta;
             const canSort = h.column.getCanSort() && onSort !== undefined;
             const dir = h.column.getIsSorted();
-            const sorted = dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : h.column.getCanSort() ? 'none' : undefined;
+            const sorted =
+              dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : h.column.getCanSort() ? 'none' : undefined;
             const title = flexRender(h.column.columnDef.header, h.getContext());
             return (
-              <div key={h.id} role="columnheader" aria-sort={sorted} className={`vtable-th ${meta?.align === 'right' ? 'num' : ''}`} title={meta?.hint}>
+              <div
+                key={h.id}
+                role="columnheader"
+                aria-sort={sorted}
+                className={`vtable-th ${meta?.align === 'right' ? 'num' : ''}`}
+                title={meta?.hint}
+              >
                 {canSort ? (
                   <button type="button" className="sort-button" onClick={h.column.getToggleSortingHandler()}>
                     {title}
@@ -263,14 +305,23 @@ export function VirtualTable(props: VirtualTableProps): ReactNode {
                 aria-selected={isSelected}
                 data-index={dataIndex}
                 className={`vtable-row ${isSelected ? 'selected' : ''} ${props.rowClass?.(dataIndex) ?? ''}`}
-                style={{ gridTemplateColumns: template, transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT, minWidth }}
+                style={{
+                  gridTemplateColumns: template,
+                  transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
+                  height: ROW_HEIGHT,
+                  minWidth,
+                }}
                 onClick={() => onSelect?.(dataIndex)}
                 onDoubleClick={() => onActivate?.(dataIndex)}
               >
                 {row.getVisibleCells().map((cell) => {
                   const meta = cell.column.columnDef.meta;
                   return (
-                    <div key={cell.id} role="gridcell" className={`vtable-td ${meta?.align === 'right' ? 'num' : ''} ${meta?.mono ? 'mono' : ''}`}>
+                    <div
+                      key={cell.id}
+                      role="gridcell"
+                      className={`vtable-td ${meta?.align === 'right' ? 'num' : ''} ${meta?.mono ? 'mono' : ''}`}
+                    >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </div>
                   );

@@ -16,7 +16,23 @@ function contrast(a: string, b: string): number {
 
 describe('kindTextColor', () => {
   it('gives text on every kind colour a contrast of at least 4.5', () => {
-    for (const kind of ['Stack', 'StackGuard', 'Image', 'MappedFile', 'Heap', 'GCHeap', 'CLRCode', 'Vdso', 'DiagInfo', '[RESERVED]', 'PAGE_READWRITE', 'PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_NOACCESS', 'SomethingElse']) {
+    for (const kind of [
+      'Stack',
+      'StackGuard',
+      'Image',
+      'MappedFile',
+      'Heap',
+      'GCHeap',
+      'CLRCode',
+      'Vdso',
+      'DiagInfo',
+      '[RESERVED]',
+      'PAGE_READWRITE',
+      'PAGE_READONLY',
+      'PAGE_EXECUTE_READ',
+      'PAGE_NOACCESS',
+      'SomethingElse',
+    ]) {
       expect(contrast(kindColor(kind), kindTextColor(kind)), kind).toBeGreaterThanOrEqual(4.5);
     }
   });

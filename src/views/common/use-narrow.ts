@@ -4,7 +4,9 @@ import { useEffect, useState } from 'react';
 const QUERY = '(max-width: 600px)';
 
 export function useNarrow(): boolean {
-  const [narrow, setNarrow] = useState(() => typeof window.matchMedia === 'function' && window.matchMedia(QUERY).matches);
+  const [narrow, setNarrow] = useState(
+    () => typeof window.matchMedia === 'function' && window.matchMedia(QUERY).matches,
+  );
   useEffect(() => {
     if (typeof window.matchMedia !== 'function') return undefined;
     const media = window.matchMedia(QUERY);

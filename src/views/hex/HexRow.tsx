@@ -35,7 +35,18 @@ function marked(text: string, span: readonly [number, number] | undefined): Reac
   );
 }
 
-function HexRowImpl({ window: w, row, top, target, mode, bits, endian, chunks, highlight, onFollow }: HexRowProps): ReactNode {
+function HexRowImpl({
+  window: w,
+  row,
+  top,
+  target,
+  mode,
+  bits,
+  endian,
+  chunks,
+  highlight,
+  onFollow,
+}: HexRowProps): ReactNode {
   const address = rowAddress(w, row);
   const chunkStart = chunkOf(address);
   const chunk = chunks.get(chunkStart);
@@ -58,7 +69,9 @@ function HexRowImpl({ window: w, row, top, target, mode, bits, endian, chunks, h
       <div className={className} style={style}>
         <span className="hex-addr">{line.address}</span>
         {'  '}
-        <span className="hex-bytes">{marked(line.hex, span === undefined ? undefined : [span[0] * 3, span[1] * 3 - 1])}</span>
+        <span className="hex-bytes">
+          {marked(line.hex, span === undefined ? undefined : [span[0] * 3, span[1] * 3 - 1])}
+        </span>
         {'  '}
         <span className="hex-ascii">{marked(line.ascii, span)}</span>
       </div>
@@ -71,7 +84,10 @@ function HexRowImpl({ window: w, row, top, target, mode, bits, endian, chunks, h
       <span className="hex-addr">{line.address}</span>
       {'  '}
       {line.words.map((word, k) => (
-        <span key={word.offset} className={word.absent ? 'hex-word absent' : links[k] !== undefined ? 'hex-word pointer' : 'hex-word'}>
+        <span
+          key={word.offset}
+          className={word.absent ? 'hex-word absent' : links[k] !== undefined ? 'hex-word pointer' : 'hex-word'}
+        >
           {word.text}
           {k < line.words.length - 1 ? ' ' : ''}
         </span>
@@ -80,7 +96,13 @@ function HexRowImpl({ window: w, row, top, target, mode, bits, endian, chunks, h
         {links.map(
           (link, k) =>
             link !== undefined && (
-              <button key={k} type="button" className="link" title={`Go to ${hexAddress(link.target)}`} onClick={() => onFollow(link.target)}>
+              <button
+                key={k}
+                type="button"
+                className="link"
+                title={`Go to ${hexAddress(link.target)}`}
+                onClick={() => onFollow(link.target)}
+              >
                 {link.label}
               </button>
             ),

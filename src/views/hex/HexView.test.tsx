@@ -7,7 +7,6 @@ import { prepareRegions } from '../regions/region-model';
 import { COLS } from '../../../tests/helpers/regions-fixture';
 import { HexView } from './HexView';
 
-
 const VIEW = { id: 1, overview: { dump: { bits: 64, endian: 'little' } }, regions: COLS } as unknown as AnalysisView;
 
 /** Memory where the first 8 bytes of every 16 are a pointer to 0x400010 (in the app image) and the rest is absent. */
@@ -29,7 +28,17 @@ describe('HexView', () => {
   it('shows the region’s `dp` lines, absent words as ????????, and pointer links that navigate', async () => {
     const onNavigate = vi.fn();
     const read = vi.fn(fakeRead);
-    render(<HexView view={VIEW} prepared={prepareRegions(COLS)} address={0x7f0000002010n} mode="pointers" onNavigate={onNavigate} onMode={() => undefined} readMemory={read} />);
+    render(
+      <HexView
+        view={VIEW}
+        prepared={prepareRegions(COLS)}
+        address={0x7f0000002010n}
+        mode="pointers"
+        onNavigate={onNavigate}
+        onMode={() => undefined}
+        readMemory={read}
+      />,
+    );
     await act(async () => undefined);
     const region = screen.getByRole('region', { name: 'Memory at 0x7f0000002010' });
     const target = region.querySelector('.hex-row.target');
@@ -44,7 +53,17 @@ describe('HexView', () => {
 
   it('says why a typed address is not one, and goes to one that is', () => {
     const onNavigate = vi.fn();
-    render(<HexView view={VIEW} prepared={prepareRegions(COLS)} address={0x400000n} mode="bytes" onNavigate={onNavigate} onMode={() => undefined} readMemory={fakeRead} />);
+    render(
+      <HexView
+        view={VIEW}
+        prepared={prepareRegions(COLS)}
+        address={0x400000n}
+        mode="bytes"
+        onNavigate={onNavigate}
+        onMode={() => undefined}
+        readMemory={fakeRead}
+      />,
+    );
     const box = screen.getByLabelText('Address');
     fireEvent.change(box, { target: { value: 'nope' } });
     fireEvent.submit(box);

@@ -68,7 +68,10 @@ export function HexView(props: HexViewProps): ReactNode {
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
   const chunks = useMemoryChunks(props.readMemory, view.id, chunksFor(w, first, last));
-  const highlight = useMemo(() => (props.highlight === undefined ? undefined : { from: address, length: props.highlight }), [address, props.highlight]);
+  const highlight = useMemo(
+    () => (props.highlight === undefined ? undefined : { from: address, length: props.highlight }),
+    [address, props.highlight],
+  );
   useReportReady(`${view.id}:memory`);
 
   const submit = (e: FormEvent) => {
@@ -95,24 +98,44 @@ export function HexView(props: HexViewProps): ReactNode {
       <form className="filters hex-toolbar" onSubmit={submit} role="search" aria-label="Go to an address">
         <label className="text-filter">
           <span className="picker-label">Address</span>
-          <input type="search" value={text} spellCheck={false} aria-invalid={inputError !== undefined} aria-describedby="hex-input-note" onChange={(e) => setText(e.target.value)} />
+          <input
+            type="search"
+            value={text}
+            spellCheck={false}
+            aria-invalid={inputError !== undefined}
+            aria-describedby="hex-input-note"
+            onChange={(e) => setText(e.target.value)}
+          />
         </label>
         <button type="submit">Go</button>
         <fieldset className="segmented" aria-label="View">
           <label>
-            <input type="radio" name="hex-mode" checked={mode === 'pointers'} onChange={() => props.onMode('pointers')} /> Pointers (dp)
+            <input
+              type="radio"
+              name="hex-mode"
+              checked={mode === 'pointers'}
+              onChange={() => props.onMode('pointers')}
+            />{' '}
+            Pointers (dp)
           </label>
           <label>
-            <input type="radio" name="hex-mode" checked={mode === 'bytes'} onChange={() => props.onMode('bytes')} /> Bytes (db)
+            <input type="radio" name="hex-mode" checked={mode === 'bytes'} onChange={() => props.onMode('bytes')} />{' '}
+            Bytes (db)
           </label>
         </fieldset>
-        <span id="hex-input-note" className={inputError === undefined ? 'text-note' : 'text-note inline-error'} role={inputError === undefined ? undefined : 'alert'}>
+        <span
+          id="hex-input-note"
+          className={inputError === undefined ? 'text-note' : 'text-note inline-error'}
+          role={inputError === undefined ? undefined : 'alert'}
+        >
           {inputError}
         </span>
       </form>
       <p className="hex-where" data-testid="hex-where">
         {r === undefined ? (
-          <span className="warn">{hexAddress(address)} is in no mapped region of the dump: everything here is ????????.</span>
+          <span className="warn">
+            {hexAddress(address)} is in no mapped region of the dump: everything here is ????????.
+          </span>
         ) : (
           <>
             {hexAddress(address)} is in <strong>{kind}</strong>
@@ -120,15 +143,23 @@ export function HexView(props: HexViewProps): ReactNode {
             <span className="mono">
               {windbgAddress(cols.start[r] ?? 0n, bits)} – {windbgAddress((cols.end[r] ?? 1n) - 1n, bits)}
             </span>{' '}
-            · {humanSize(regionSize)}, {inDump === regionSize ? 'all in the dump' : `${humanSize(inDump)} in the dump — the rest shows as ????????`}
+            · {humanSize(regionSize)},{' '}
+            {inDump === regionSize
+              ? 'all in the dump'
+              : `${humanSize(inDump)} in the dump — the rest shows as ????????`}
           </>
         )}
         {chunks.error !== undefined && <span className="inline-error"> — {chunks.error}</span>}
       </p>
       {windowed && (
         <p className="hex-window muted">
-          Showing {humanSize(Number(w.end - w.start))} of this {humanSize(regionSize)} region ({windbgAddress(w.start, bits)} – {windbgAddress(w.end - 1n, bits)}){' '}
-          <button type="button" disabled={w.start <= (cols.start[r] ?? 0n)} onClick={() => onNavigate(w.start - step > 0n ? w.start - step : 0n)}>
+          Showing {humanSize(Number(w.end - w.start))} of this {humanSize(regionSize)} region (
+          {windbgAddress(w.start, bits)} – {windbgAddress(w.end - 1n, bits)}){' '}
+          <button
+            type="button"
+            disabled={w.start <= (cols.start[r] ?? 0n)}
+            onClick={() => onNavigate(w.start - step > 0n ? w.start - step : 0n)}
+          >
             Earlier
           </button>{' '}
           <button type="button" disabled={w.end >= (cols.end[r] ?? 0n)} onClick={() => onNavigate(w.end + step - 1n)}>
@@ -136,7 +167,14 @@ export function HexView(props: HexViewProps): ReactNode {
           </button>
         </p>
       )}
-      <div ref={scrollRef} className={`hex-scroll mono ${mode}`} role="region" aria-label={`Memory at ${hexAddress(address)}`} tabIndex={0} data-testid="hex-rows">
+      <div
+        ref={scrollRef}
+        className={`hex-scroll mono ${mode}`}
+        role="region"
+        aria-label={`Memory at ${hexAddress(address)}`}
+        tabIndex={0}
+        data-testid="hex-rows"
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => (
             <HexRow

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { formatBytes, formatPointers } from '../../core/scan/hex-format';
 import { prepareRegions } from '../regions/region-model';
 import { COLS } from '../../../tests/helpers/regions-fixture';
-import { byteLine, CHUNK_BYTES, chunksFor, hexWindow, highlightSpan, MAX_WINDOW, parseAddressInput, pointerLine, rowAddress, rowCount, rowOf } from './hex-model';
+import {
+  byteLine,
+  CHUNK_BYTES,
+  chunksFor,
+  hexWindow,
+  highlightSpan,
+  MAX_WINDOW,
+  parseAddressInput,
+  pointerLine,
+  rowAddress,
+  rowCount,
+  rowOf,
+} from './hex-model';
 
 const p = prepareRegions(COLS);
 
@@ -17,7 +29,11 @@ describe('hex view model', () => {
   });
 
   it('shows a bigger region a 16 MiB window at a time, around the address and inside the region', () => {
-    const big = prepareRegions({ ...COLS, size: Float64Array.from(COLS.size), end: BigUint64Array.from(COLS.end, (e, i) => (i === 0 ? 0x7f0000002000n + 0x4000000n : e)) });
+    const big = prepareRegions({
+      ...COLS,
+      size: Float64Array.from(COLS.size),
+      end: BigUint64Array.from(COLS.end, (e, i) => (i === 0 ? 0x7f0000002000n + 0x4000000n : e)),
+    });
     const mid = hexWindow(big, 0x7f0000002000n + 0x2000000n);
     expect(mid.end - mid.start).toBe(BigInt(MAX_WINDOW));
     expect(mid.start).toBe(0x7f0000002000n + 0x2000000n - BigInt(MAX_WINDOW / 2));
@@ -46,7 +62,9 @@ describe('hex view model', () => {
     const bytes = Uint8Array.from({ length: 16 }, (_, i) => (i < 8 ? 0x41 + i : 0));
     const present = Uint8Array.from({ length: 16 }, (_, i) => (i < 12 ? 1 : 0));
     const dp = pointerLine(0x7f42d2d6dfa0n, bytes, present, 64, 'little');
-    expect(`${dp.address}  ${dp.words.map((w) => w.text).join(' ')}`).toBe(formatPointers(0x7f42d2d6dfa0n, bytes, present, 64, 'little')[0]);
+    expect(`${dp.address}  ${dp.words.map((w) => w.text).join(' ')}`).toBe(
+      formatPointers(0x7f42d2d6dfa0n, bytes, present, 64, 'little')[0],
+    );
     expect(dp.address).toBe('00007f42`d2d6dfa0');
     expect(dp.words).toEqual([
       { text: '48474645`44434241', offset: 0, absent: false },

@@ -43,7 +43,12 @@ function clampRange(start: bigint, span: bigint, lo: bigint, hi: bigint): [bigin
 export function hexWindow(p: PreparedRegions, address: bigint): HexWindow {
   const region = regionAt(p, address);
   if (region === undefined) {
-    const [start, end] = clampRange(alignDown(address, CHUNK_BYTES) - BigInt(UNMAPPED_SPAN / 2), BigInt(UNMAPPED_SPAN), 0n, ADDRESS_LIMIT);
+    const [start, end] = clampRange(
+      alignDown(address, CHUNK_BYTES) - BigInt(UNMAPPED_SPAN / 2),
+      BigInt(UNMAPPED_SPAN),
+      0n,
+      ADDRESS_LIMIT,
+    );
     return { start, end };
   }
   const rs = alignDown(p.cols.start[region] ?? 0n, ROW_BYTES);
@@ -92,7 +97,13 @@ export interface PointerLine {
 }
 
 /** One `dp` line ("00007f42`d2d6dfa0  00000000`00000000 00007f42`d2d6e000") in pieces. */
-export function pointerLine(address: bigint, bytes: Uint8Array, present: Uint8Array, bits: WordBits, endian: Endian): PointerLine {
+export function pointerLine(
+  address: bigint,
+  bytes: Uint8Array,
+  present: Uint8Array,
+  bits: WordBits,
+  endian: Endian,
+): PointerLine {
   const [line = ''] = formatPointers(address, bytes, present, bits, endian);
   const gap = line.indexOf('  ');
   const size = bits === 64 ? 8 : 4;
@@ -117,7 +128,11 @@ export function byteLine(address: bigint, bytes: Uint8Array, present: Uint8Array
   const [line = ''] = formatBytes(address, bytes, present, bits);
   const gap = line.indexOf('  ');
   const hexWidth = ROW_BYTES * 3 - 1;
-  return { address: line.slice(0, gap), hex: line.slice(gap + 2, gap + 2 + hexWidth), ascii: line.slice(gap + 2 + hexWidth + 2) };
+  return {
+    address: line.slice(0, gap),
+    hex: line.slice(gap + 2, gap + 2 + hexWidth),
+    ascii: line.slice(gap + 2 + hexWidth + 2),
+  };
 }
 
 /** Which bytes of a row [rowStart, rowStart+16) fall in [from, from+length): [first, end) indices, or undefined. */
@@ -130,12 +145,17 @@ export function highlightSpan(rowStart: bigint, from: bigint, length: number): r
   return [a, b];
 }
 
-export type AddressInput = { readonly ok: true; readonly address: bigint } | { readonly ok: false; readonly message: string };
+export type AddressInput =
+  { readonly ok: true; readonly address: bigint } | { readonly ok: false; readonly message: string };
 
 /** "0x7f42d2d6dfa0", "7f42d2d6dfa0" or WinDbg's "00007f42`d2d6dfa0". */
 export function parseAddressInput(text: string): AddressInput {
   if (text.trim() === '') return { ok: false, message: 'Type an address' };
   const address = parseAddress(text);
-  if (address === undefined) return { ok: false, message: `“${text.trim()}” is not an address: type hex, like 0x7f42d2d6dfa0, 7f42d2d6dfa0 or 00007f42\`d2d6dfa0` };
+  if (address === undefined)
+    return {
+      ok: false,
+      message: `“${text.trim()}” is not an address: type hex, like 0x7f42d2d6dfa0, 7f42d2d6dfa0 or 00007f42\`d2d6dfa0`,
+    };
   return { ok: true, address };
 }

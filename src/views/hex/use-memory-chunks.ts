@@ -24,7 +24,11 @@ export interface MemoryChunks {
 
 const CAPACITY = 256;
 
-export function useMemoryChunks(read: (address: bigint, length: number) => Promise<MemoryResult>, dumpId: DumpId, wanted: readonly bigint[]): MemoryChunks {
+export function useMemoryChunks(
+  read: (address: bigint, length: number) => Promise<MemoryResult>,
+  dumpId: DumpId,
+  wanted: readonly bigint[],
+): MemoryChunks {
   const cache = useRef(new ChunkCache<Chunk>(CAPACITY));
   const inflight = useRef(new Set<bigint>());
   const owner = useRef(dumpId);
@@ -52,7 +56,11 @@ export function useMemoryChunks(read: (address: bigint, length: number) => Promi
             setError('the dump is no longer loaded in the engine; open it again');
             return;
           }
-          cache.current.set(chunk, { bytes: result.bytes, present: result.present, links: new Map(result.links.map((l) => [l.offset, l])) });
+          cache.current.set(chunk, {
+            bytes: result.bytes,
+            present: result.present,
+            links: new Map(result.links.map((l) => [l.offset, l])),
+          });
           setError(undefined);
           setVersion((v) => v + 1);
         },

@@ -17,7 +17,8 @@ export interface RegionDetailProps {
 function touchedText(census: CensusState | undefined, index: number, inDump: number): string {
   const t = census?.data.touched[index];
   if (census === undefined) return 'not scanned (the census has not run)';
-  if (t === undefined || Number.isNaN(t)) return census.status === 'running' ? 'scanning…' : 'unknown: the census stopped before this region';
+  if (t === undefined || Number.isNaN(t))
+    return census.status === 'running' ? 'scanning…' : 'unknown: the census stopped before this region';
   if (inDump === 0) return 'unknown: none of the region is in the dump';
   return `${humanSize(t)} of the ${humanSize(inDump)} in the dump hold non-zero bytes (${inDump > 0 ? ((t / inDump) * 100).toFixed(1) : '0'} %)`;
 }
@@ -52,15 +53,20 @@ export function RegionDetail({ cols, index, bits, onShowThread, onShowMemory }: 
         <dt>In dump</dt>
         <dd>
           {humanSize(inDump)}
-          {inDump < size && <span className="muted"> — {humanSize(size - inDump)} mapped but not in the dump (unknown, not zeros)</span>}
+          {inDump < size && (
+            <span className="muted"> — {humanSize(size - inDump)} mapped but not in the dump (unknown, not zeros)</span>
+          )}
           {cols.truncated[index] === 1 && <span className="warn"> — the dump file ends inside this region</span>}
-          {inDump > 0 && <span className="muted"> at file offset {hexAddress(BigInt(cols.dumpOffset[index] ?? 0))}</span>}
+          {inDump > 0 && (
+            <span className="muted"> at file offset {hexAddress(BigInt(cols.dumpOffset[index] ?? 0))}</span>
+          )}
         </dd>
         <dt>Touched</dt>
         <dd>{touchedText(census, index, inDump)}</dd>
         <dt>Access</dt>
         <dd className="mono">
-          {cols.permsTable[cols.perms[index] ?? 0]} · {cols.protects[cols.protect[index] ?? 0]} · {cols.types[cols.type[index] ?? 0]} · {cols.states[cols.state[index] ?? 0]}
+          {cols.permsTable[cols.perms[index] ?? 0]} · {cols.protects[cols.protect[index] ?? 0]} ·{' '}
+          {cols.types[cols.type[index] ?? 0]} · {cols.states[cols.state[index] ?? 0]}
         </dd>
         {image !== undefined && (
           <>
@@ -72,7 +78,8 @@ export function RegionDetail({ cols, index, bits, onShowThread, onShowMemory }: 
           <>
             <dt>Kind</dt>
             <dd>
-              {cols.kinds[cols.kind[index] ?? 0]} is a guess — heuristic <code>{heuristic.name}</code>: {heuristic.evidence}
+              {cols.kinds[cols.kind[index] ?? 0]} is a guess — heuristic <code>{heuristic.name}</code>:{' '}
+              {heuristic.evidence}
             </dd>
           </>
         )}

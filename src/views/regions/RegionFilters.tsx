@@ -59,13 +59,46 @@ export function RegionFilters({ cols, filter, onChange, shown, textNote }: Regio
     }),
     [cols],
   );
-  const active = filter.kind !== undefined || filter.type !== undefined || filter.state !== undefined || filter.protect !== undefined || filter.text !== '';
+  const active =
+    filter.kind !== undefined ||
+    filter.type !== undefined ||
+    filter.state !== undefined ||
+    filter.protect !== undefined ||
+    filter.text !== '';
   return (
     <div className="filters" role="search" aria-label="Filter regions">
-      <Picker label="Kind" all="All kinds" table={cols.kinds} counts={n.kind} value={filter.kind} onChange={(kind) => onChange({ ...filter, kind })} />
-      <Picker label="Type" all="All types" table={cols.types} counts={n.type} value={filter.type} onChange={(type) => onChange({ ...filter, type })} />
-      <Picker label="State" all="All states" table={cols.states} counts={n.state} value={filter.state} onChange={(state) => onChange({ ...filter, state })} />
-      <Picker label="Protect" all="All protections" table={cols.protects} counts={n.protect} value={filter.protect} onChange={(protect) => onChange({ ...filter, protect })} />
+      <Picker
+        label="Kind"
+        all="All kinds"
+        table={cols.kinds}
+        counts={n.kind}
+        value={filter.kind}
+        onChange={(kind) => onChange({ ...filter, kind })}
+      />
+      <Picker
+        label="Type"
+        all="All types"
+        table={cols.types}
+        counts={n.type}
+        value={filter.type}
+        onChange={(type) => onChange({ ...filter, type })}
+      />
+      <Picker
+        label="State"
+        all="All states"
+        table={cols.states}
+        counts={n.state}
+        value={filter.state}
+        onChange={(state) => onChange({ ...filter, state })}
+      />
+      <Picker
+        label="Protect"
+        all="All protections"
+        table={cols.protects}
+        counts={n.protect}
+        value={filter.protect}
+        onChange={(protect) => onChange({ ...filter, protect })}
+      />
       <label className="text-filter">
         <span className="picker-label">Path or address</span>
         <input

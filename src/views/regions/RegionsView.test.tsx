@@ -10,7 +10,6 @@ import { COLS } from '../../../tests/helpers/regions-fixture';
 import { prepareRegions } from './region-model';
 import { RegionsView } from './RegionsView';
 
-
 const VIEW = {
   id: 1,
   fileName: 'test.core',
@@ -48,7 +47,10 @@ function Harness({ exportText = vi.fn() }: { exportText?: () => Promise<string> 
   );
 }
 
-const cells = (row: HTMLElement) => within(row).getAllByRole('gridcell').map((c) => c.textContent);
+const cells = (row: HTMLElement) =>
+  within(row)
+    .getAllByRole('gridcell')
+    .map((c) => c.textContent);
 const dataRows = () => screen.getAllByRole('row').filter((r) => r.hasAttribute('data-index'));
 
 afterEach(cleanup);
@@ -56,9 +58,31 @@ afterEach(cleanup);
 describe('RegionsView', () => {
   it('renders the maddress columns, in address order, with addresses in table form', () => {
     render(<Harness />);
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/[▲▼]/g, ''))).toEqual(['Memory Kind', 'StartAddr', 'EndAddr-1', 'Size', 'Type', 'State', 'Protect', 'In Dump', 'Tid', 'Image']);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/[▲▼]/g, ''))).toEqual([
+      'Memory Kind',
+      'StartAddr',
+      'EndAddr-1',
+      'Size',
+      'Type',
+      'State',
+      'Protect',
+      'In Dump',
+      'Tid',
+      'Image',
+    ]);
     const first = dataRows()[0];
-    expect(first && cells(first)).toEqual(['Image', '000000400000', '000000400fff', '4.00kb', 'MEM_IMAGE', 'MEM_COMMIT', 'PAGE_EXECUTE_READ', '4.00kb', '', '/usr/bin/app']);
+    expect(first && cells(first)).toEqual([
+      'Image',
+      '000000400000',
+      '000000400fff',
+      '4.00kb',
+      'MEM_IMAGE',
+      'MEM_COMMIT',
+      'PAGE_EXECUTE_READ',
+      '4.00kb',
+      '',
+      '/usr/bin/app',
+    ]);
     expect(screen.getByText('6 of 6 regions')).toBeTruthy();
   });
 
@@ -102,7 +126,11 @@ describe('RegionsView', () => {
     const selected = dataRows().find((r) => r.getAttribute('aria-selected') === 'true');
     expect(selected && cells(selected)[0]).toContain('Heap');
     fireEvent.keyDown(grid, { key: 'End' });
-    expect(dataRows().find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('aria-rowindex')).toBe('7');
+    expect(
+      dataRows()
+        .find((r) => r.getAttribute('aria-selected') === 'true')
+        ?.getAttribute('aria-rowindex'),
+    ).toBe('7');
   });
 
   it('copies the rows on screen, in their order', async () => {

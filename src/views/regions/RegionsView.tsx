@@ -19,7 +19,13 @@ import { useReportReady } from '../common/use-report-ready';
 import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
 import { RegionDetail } from './RegionDetail';
 import { RegionFilters } from './RegionFilters';
-import { filterRegions, interpretText, NUMERIC_REGION_COLUMNS, sortRegions, type PreparedRegions } from './region-model';
+import {
+  filterRegions,
+  interpretText,
+  NUMERIC_REGION_COLUMNS,
+  sortRegions,
+  type PreparedRegions,
+} from './region-model';
 
 export interface RegionsViewProps {
   readonly view: AnalysisView;
@@ -60,19 +66,43 @@ function regionColumns(p: PreparedRegions, bits: 32 | 64, onShowMemory: (address
       sortable: true,
       cell: (i) => <KindLabel kind={c.kinds[c.kind[i] ?? 0] ?? ''} heuristic={c.heuristics[c.heuristic[i] ?? -1]} />,
     }),
-    gridColumn({ id: 'start', title: 'StartAddr', width: address, mono: true, ...num, cell: (i) => tableAddress(c.start[i] ?? 0n, bits) }),
-    gridColumn({ id: 'end', title: 'EndAddr-1', width: address, mono: true, ...num, cell: (i) => tableAddress((c.end[i] ?? 1n) - 1n, bits) }),
+    gridColumn({
+      id: 'start',
+      title: 'StartAddr',
+      width: address,
+      mono: true,
+      ...num,
+      cell: (i) => tableAddress(c.start[i] ?? 0n, bits),
+    }),
+    gridColumn({
+      id: 'end',
+      title: 'EndAddr-1',
+      width: address,
+      mono: true,
+      ...num,
+      cell: (i) => tableAddress((c.end[i] ?? 1n) - 1n, bits),
+    }),
     gridColumn({ id: 'size', title: 'Size', width: '6rem', ...num, cell: (i) => maddressSize(c.size[i] ?? 0) }),
     gridColumn({ id: 'type', title: 'Type', width: '9rem', sortable: true, cell: (i) => c.types[c.type[i] ?? 0] }),
     gridColumn({ id: 'state', title: 'State', width: '9rem', sortable: true, cell: (i) => c.states[c.state[i] ?? 0] }),
-    gridColumn({ id: 'protect', title: 'Protect', width: '12.5rem', sortable: true, cell: (i) => c.protects[c.protect[i] ?? 0] }),
+    gridColumn({
+      id: 'protect',
+      title: 'Protect',
+      width: '12.5rem',
+      sortable: true,
+      cell: (i) => c.protects[c.protect[i] ?? 0],
+    }),
     gridColumn({
       id: 'inDump',
       title: 'In Dump',
       width: '6rem',
       ...num,
       hint: 'Bytes of the region present in the dump file; the rest is mapped but unknown (not zeros)',
-      cell: (i) => <span className={c.inDump[i] === 0 ? 'muted' : c.truncated[i] === 1 ? 'warn' : undefined}>{maddressSize(c.inDump[i] ?? 0)}</span>,
+      cell: (i) => (
+        <span className={c.inDump[i] === 0 ? 'muted' : c.truncated[i] === 1 ? 'warn' : undefined}>
+          {maddressSize(c.inDump[i] ?? 0)}
+        </span>
+      ),
     }),
     gridColumn({
       id: 'touched',
@@ -82,14 +112,32 @@ function regionColumns(p: PreparedRegions, bits: 32 | 64, onShowMemory: (address
       hint: 'Census: bytes of the dumped 4 KiB pages that hold any non-zero byte',
       cell: (i) => <RegionTouchedCell index={i} size={c.size[i] ?? 0} inDump={c.inDump[i] ?? 0} />,
     }),
-    gridColumn({ id: 'tid', title: 'Tid', width: '4.5rem', ...num, cell: (i) => ((c.tid[i] ?? -1) < 0 ? '' : c.tid[i]) }),
-    gridColumn({ id: 'image', title: 'Image', width: 'minmax(14rem, 3fr)', sortable: true, cell: (i) => imageCell(c.images[c.image[i] ?? -1]) }),
+    gridColumn({
+      id: 'tid',
+      title: 'Tid',
+      width: '4.5rem',
+      ...num,
+      cell: (i) => ((c.tid[i] ?? -1) < 0 ? '' : c.tid[i]),
+    }),
+    gridColumn({
+      id: 'image',
+      title: 'Image',
+      width: 'minmax(14rem, 3fr)',
+      sortable: true,
+      cell: (i) => imageCell(c.images[c.image[i] ?? -1]),
+    }),
     gridColumn({
       id: 'memory',
       title: 'Memory',
       width: '4.5rem',
       cell: (i) => (
-        <button type="button" className="row-action" tabIndex={-1} title="Show this region's memory (hex view)" onClick={() => onShowMemory(c.start[i] ?? 0n)}>
+        <button
+          type="button"
+          className="row-action"
+          tabIndex={-1}
+          title="Show this region's memory (hex view)"
+          onClick={() => onShowMemory(c.start[i] ?? 0n)}
+        >
           hex
         </button>
       ),
@@ -111,7 +159,10 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
   const columns = useMemo(() => regionColumns(prepared, bits, showMemory), [prepared, bits, showMemory]);
   const filtered = useMemo(() => filterRegions(prepared, filter), [prepared, filter]);
   const byTouched = sort?.column === 'touched';
-  const rows = useMemo(() => sortRegions(prepared, filtered, sort, census?.data.touched), [prepared, filtered, sort, census?.data.touched, byTouched ? version : 0]);
+  const rows = useMemo(
+    () => sortRegions(prepared, filtered, sort, census?.data.touched),
+    [prepared, filtered, sort, census?.data.touched, byTouched ? version : 0],
+  );
   const query = useMemo(() => interpretText(prepared, filter.text), [prepared, filter.text]);
   const narrow = useNarrow();
   useReportReady(`${view.id}:regions`);
@@ -133,8 +184,16 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
       <RegionFilters cols={prepared.cols} filter={filter} onChange={onFilter} shown={rows.length} textNote={textNote} />
       <div className="toolbar">
         <CopyButton getText={() => props.exportText({ kind: 'regions-text', rows, census: censusExport(census) })} />
-        <DownloadButton label="Download CSV" fileName={`${stem}-regions.csv`} type="text/csv" getText={() => props.exportText({ kind: 'regions-csv', rows, census: censusExport(census) })} />
-        <span className="muted hint">Heuristic kinds carry a “?”: hover or focus it for the evidence. Enter or a double click shows a region’s memory.</span>
+        <DownloadButton
+          label="Download CSV"
+          fileName={`${stem}-regions.csv`}
+          type="text/csv"
+          getText={() => props.exportText({ kind: 'regions-csv', rows, census: censusExport(census) })}
+        />
+        <span className="muted hint">
+          Heuristic kinds carry a “?”: hover or focus it for the evidence. Enter or a double click shows a region’s
+          memory.
+        </span>
       </div>
       <VirtualTable
         label="Regions"
@@ -144,16 +203,31 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
         sort={sort}
         onSort={props.onSort}
         // On a phone, Type and State give way so that Touched is in sight.
-        columnVisibility={{ touched: props.touchedColumn === true, memory: props.onShowMemory !== undefined, type: !narrow, state: !narrow }}
+        columnVisibility={{
+          touched: props.touchedColumn === true,
+          memory: props.onShowMemory !== undefined,
+          type: !narrow,
+          state: !narrow,
+        }}
         onActivate={(i) => props.onShowMemory?.(prepared.cols.start[i] ?? 0n)}
         selected={selected}
         onSelect={props.onSelect}
         scrollTo={selected}
         scrollKey={props.scrollKey}
-        empty={prepared.cols.count === 0 ? 'This dump has no memory regions (no PT_LOAD segments).' : 'No region matches these filters.'}
+        empty={
+          prepared.cols.count === 0
+            ? 'This dump has no memory regions (no PT_LOAD segments).'
+            : 'No region matches these filters.'
+        }
       />
       {selected !== undefined && selected < prepared.cols.count && (
-        <RegionDetail cols={prepared.cols} index={selected} bits={bits} onShowThread={props.onShowThread} onShowMemory={props.onShowMemory} />
+        <RegionDetail
+          cols={prepared.cols}
+          index={selected}
+          bits={bits}
+          onShowThread={props.onShowThread}
+          onShowMemory={props.onShowMemory}
+        />
       )}
     </div>
   );

@@ -23,7 +23,14 @@ describe('region columns (worker side)', () => {
 
 describe('filterRegions', () => {
   it('keeps every row, in address order, without filters', () => {
-    expect(starts(filterRegions(p, all))).toEqual([0x400000n, 0x600000n, 0x7f0000000000n, 0x7f0000002000n, 0x7f1000000000n, 0xffffffffff600000n]);
+    expect(starts(filterRegions(p, all))).toEqual([
+      0x400000n,
+      0x600000n,
+      0x7f0000000000n,
+      0x7f0000002000n,
+      0x7f1000000000n,
+      0xffffffffff600000n,
+    ]);
   });
   it('filters by kind, type, state and protection together', () => {
     expect(starts(filterRegions(p, { text: '', kind: 'Image' }))).toEqual([0x400000n, 0x7f1000000000n]);
@@ -39,7 +46,7 @@ describe('filterRegions', () => {
   it('does not filter on an address some region holds: it selects that region', () => {
     expect(filterRegions(p, { text: '0x7f0000002010' }).length).toBe(REGIONS.length);
     expect(interpretText(p, '0x7f0000002010')).toEqual({ mode: 'address', address: 0x7f0000002010n, region: 0 });
-    expect(interpretText(p, "00007f00`00002010")).toMatchObject({ mode: 'address', region: 0 });
+    expect(interpretText(p, '00007f00`00002010')).toMatchObject({ mode: 'address', region: 0 });
   });
   it('treats an address no region holds as text (and says so)', () => {
     expect(interpretText(p, '0x1234')).toEqual({ mode: 'text', text: '0x1234', address: 0x1234n });
@@ -68,8 +75,19 @@ describe('sortRegions', () => {
     expect(Array.from(rows)).toEqual(copy);
   });
   it('sorts numbers, with ties in address order', () => {
-    expect(starts(sortRegions(p, rows, { column: 'size', desc: true }))).toEqual([0x7f0000002000n, 0x7f1000000000n, 0x600000n, 0x400000n, 0x7f0000000000n, 0xffffffffff600000n]);
-    expect(starts(sortRegions(p, rows, { column: 'size', desc: false })).slice(0, 3)).toEqual([0x400000n, 0x7f0000000000n, 0xffffffffff600000n]);
+    expect(starts(sortRegions(p, rows, { column: 'size', desc: true }))).toEqual([
+      0x7f0000002000n,
+      0x7f1000000000n,
+      0x600000n,
+      0x400000n,
+      0x7f0000000000n,
+      0xffffffffff600000n,
+    ]);
+    expect(starts(sortRegions(p, rows, { column: 'size', desc: false })).slice(0, 3)).toEqual([
+      0x400000n,
+      0x7f0000000000n,
+      0xffffffffff600000n,
+    ]);
   });
   it('sorts string columns by their codes, which follow the strings', () => {
     const kinds = Array.from(sortRegions(p, rows, { column: 'kind', desc: false }), (i) => REGIONS[i]?.kind);
@@ -88,7 +106,9 @@ describe('sortRegions', () => {
     }
   });
   it('sorts 100,000 rows in well under a second', () => {
-    const many = Array.from({ length: 100_000 }, (_, i) => region(BigInt(i) * 0x10000n, 0x1000, { kind: i % 3 === 0 ? 'Stack' : 'Image', size: (i * 7919) % 100_000 }));
+    const many = Array.from({ length: 100_000 }, (_, i) =>
+      region(BigInt(i) * 0x10000n, 0x1000, { kind: i % 3 === 0 ? 'Stack' : 'Image', size: (i * 7919) % 100_000 }),
+    );
     const big = prepareRegions(regionColumnsOf(many));
     const t0 = performance.now();
     const sorted = sortRegions(big, filterRegions(big, all), { column: 'size', desc: true });

@@ -7,7 +7,19 @@ import type { RegionColumns } from '../../../workers/engine-protocol';
 import { parseAddress } from '../../core/format/address';
 import type { RegionFilter, SortSpec } from '../../state/hash-state';
 
-export const REGION_COLUMN_IDS = ['kind', 'start', 'end', 'size', 'type', 'state', 'protect', 'inDump', 'touched', 'tid', 'image'] as const;
+export const REGION_COLUMN_IDS = [
+  'kind',
+  'start',
+  'end',
+  'size',
+  'type',
+  'state',
+  'protect',
+  'inDump',
+  'touched',
+  'tid',
+  'image',
+] as const;
 export type RegionColumnId = (typeof REGION_COLUMN_IDS)[number];
 
 /** Columns whose first click sorts largest first. Addresses and names sort ascending first. */
@@ -25,7 +37,12 @@ export interface PreparedRegions {
 export function prepareRegions(cols: RegionColumns): PreparedRegions {
   const addressOrder = new Uint32Array(cols.count);
   for (let i = 0; i < cols.count; i++) addressOrder[cols.startRank[i] ?? 0] = i;
-  return { cols, addressOrder, imagesLower: cols.images.map((s) => s.toLowerCase()), kindsLower: cols.kinds.map((s) => s.toLowerCase()) };
+  return {
+    cols,
+    addressOrder,
+    imagesLower: cols.images.map((s) => s.toLowerCase()),
+    kindsLower: cols.kinds.map((s) => s.toLowerCase()),
+  };
 }
 
 /** Index of the region holding `address` (binary search in address order), or undefined. */
@@ -58,7 +75,9 @@ export function interpretText(p: PreparedRegions, text: string): TextQuery {
     const region = regionAt(p, address);
     if (region !== undefined) return { mode: 'address', address, region };
   }
-  return address === undefined ? { mode: 'text', text: t.toLowerCase() } : { mode: 'text', text: t.toLowerCase(), address };
+  return address === undefined
+    ? { mode: 'text', text: t.toLowerCase() }
+    : { mode: 'text', text: t.toLowerCase(), address };
 }
 
 /** Codes of a string table whose value matches, as a lookup array. */
@@ -75,9 +94,18 @@ export function filterRegions(p: PreparedRegions, filter: RegionFilter): Uint32A
   const state = matchingCodes(c.states, filter.state);
   const protect = matchingCodes(c.protects, filter.protect);
   const query = interpretText(p, filter.text);
-  const textImage = query.mode === 'text' ? Uint8Array.from(p.imagesLower, (v) => (v.includes(query.text) ? 1 : 0)) : undefined;
-  const textKind = query.mode === 'text' ? Uint8Array.from(p.kindsLower, (v) => (v.includes(query.text) ? 1 : 0)) : undefined;
-  if (kind === undefined && type === undefined && state === undefined && protect === undefined && textImage === undefined) return p.addressOrder;
+  const textImage =
+    query.mode === 'text' ? Uint8Array.from(p.imagesLower, (v) => (v.includes(query.text) ? 1 : 0)) : undefined;
+  const textKind =
+    query.mode === 'text' ? Uint8Array.from(p.kindsLower, (v) => (v.includes(query.text) ? 1 : 0)) : undefined;
+  if (
+    kind === undefined &&
+    type === undefined &&
+    state === undefined &&
+    protect === undefined &&
+    textImage === undefined
+  )
+    return p.addressOrder;
   const out = new Uint32Array(c.count);
   let n = 0;
   for (const i of p.addressOrder) {
@@ -133,7 +161,12 @@ export function isRegionColumn(id: string): id is RegionColumnId {
  * Rows in the order of `sort` (ties by address); `rows` must be in address order (filterRegions' output), which
  * is kept as is when there is no sort. Returns a new array; never sorts `rows` in place.
  */
-export function sortRegions(p: PreparedRegions, rows: Uint32Array, sort: SortSpec | undefined, touched?: Float64Array): Uint32Array {
+export function sortRegions(
+  p: PreparedRegions,
+  rows: Uint32Array,
+  sort: SortSpec | undefined,
+  touched?: Float64Array,
+): Uint32Array {
   if (sort === undefined || !isRegionColumn(sort.column) || (sort.column === 'start' && !sort.desc)) return rows;
   const keys = sortKeys(p.cols, sort.column, touched);
   const rank = p.cols.startRank;

@@ -49,15 +49,33 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
         mono: true,
         cell: (i) => {
           const h = hits[i];
-          return h === undefined ? '' : (
-            <button type="button" className="link mono" tabIndex={-1} title="Show this memory (hex view)" onClick={() => onShowHit(h.address, h.match.length)}>
+          return h === undefined ? (
+            ''
+          ) : (
+            <button
+              type="button"
+              className="link mono"
+              tabIndex={-1}
+              title="Show this memory (hex view)"
+              onClick={() => onShowHit(h.address, h.match.length)}
+            >
               {windbgAddress(h.address, bits)}
             </button>
           );
         },
       }),
-      gridColumn({ id: 'kind', title: 'Kind', width: '9rem', cell: (i) => cols.kinds[cols.kind[hits[i]?.regionIndex ?? -1] ?? -1] ?? '' }),
-      gridColumn({ id: 'image', title: 'Image', width: 'minmax(8rem, 1fr)', cell: (i) => <span className="path">{cols.images[cols.image[hits[i]?.regionIndex ?? -1] ?? -1] ?? ''}</span> }),
+      gridColumn({
+        id: 'kind',
+        title: 'Kind',
+        width: '9rem',
+        cell: (i) => cols.kinds[cols.kind[hits[i]?.regionIndex ?? -1] ?? -1] ?? '',
+      }),
+      gridColumn({
+        id: 'image',
+        title: 'Image',
+        width: 'minmax(8rem, 1fr)',
+        cell: (i) => <span className="path">{cols.images[cols.image[hits[i]?.regionIndex ?? -1] ?? -1] ?? ''}</span>,
+      }),
       gridColumn({
         id: 'context',
         title: 'Context',
@@ -65,7 +83,9 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
         mono: true,
         cell: (i) => {
           const h = hits[i];
-          return h === undefined ? '' : (
+          return h === undefined ? (
+            ''
+          ) : (
             <span className="context">
               <span className="muted">{h.before}</span>
               <mark>{h.match}</mark>
@@ -89,7 +109,14 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
       <form className="filters" role="search" aria-label="Search memory" onSubmit={submit}>
         <label className="text-filter search-text">
           <span className="picker-label">Find in dumped memory</span>
-          <input type="search" value={text} placeholder={placeholder} spellCheck={false} aria-describedby="search-note" onChange={(e) => setText(e.target.value)} />
+          <input
+            type="search"
+            value={text}
+            placeholder={placeholder}
+            spellCheck={false}
+            aria-describedby="search-note"
+            onChange={(e) => setText(e.target.value)}
+          />
         </label>
         <label className="picker">
           <span className="picker-label">As</span>
@@ -102,7 +129,13 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={ignoreCase && kind !== 'hex'} disabled={kind === 'hex'} onChange={(e) => setIgnoreCase(e.target.checked)} /> Ignore case
+          <input
+            type="checkbox"
+            checked={ignoreCase && kind !== 'hex'}
+            disabled={kind === 'hex'}
+            onChange={(e) => setIgnoreCase(e.target.checked)}
+          />{' '}
+          Ignore case
         </label>
         <button type="submit">Search</button>
         {running && (
@@ -110,12 +143,24 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
             Cancel
           </button>
         )}
-        <span id="search-note" className={s?.status === 'invalid' ? 'text-note inline-error' : 'text-note'} role={s?.status === 'invalid' ? 'alert' : undefined} data-testid="search-error">
+        <span
+          id="search-note"
+          className={s?.status === 'invalid' ? 'text-note inline-error' : 'text-note'}
+          role={s?.status === 'invalid' ? 'alert' : undefined}
+          data-testid="search-error"
+        >
           {s?.status === 'invalid' ? s.message : undefined}
         </span>
       </form>
       {s !== undefined && s.status !== 'invalid' && (
-        <p className="search-status" role="status" aria-live="polite" data-testid="search-status" data-hits={s.hits.length} data-state={s.status}>
+        <p
+          className="search-status"
+          role="status"
+          aria-live="polite"
+          data-testid="search-status"
+          data-hits={s.hits.length}
+          data-state={s.status}
+        >
           {searchStatusText(s)}
           {s.status === 'paused' && (
             <>
@@ -141,9 +186,19 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
           const h = hits[i];
           if (h !== undefined) onShowHit(h.address, h.match.length);
         }}
-        empty={s === undefined ? `Search the ${humanSize(dumpedBytes(view))} of memory in the dump.` : s.status === 'running' ? 'Searching…' : 'No hits.'}
+        empty={
+          s === undefined
+            ? `Search the ${humanSize(dumpedBytes(view))} of memory in the dump.`
+            : s.status === 'running'
+              ? 'Searching…'
+              : 'No hits.'
+        }
       />
-      {hits.length > 0 && <p className="muted hint">{groupedBytes(hits.length)} hits · Enter, a double click or the address opens the memory there.</p>}
+      {hits.length > 0 && (
+        <p className="muted hint">
+          {groupedBytes(hits.length)} hits · Enter, a double click or the address opens the memory there.
+        </p>
+      )}
     </div>
   );
 }

@@ -6,7 +6,10 @@ export function searchStatusText(s: SearchState): string {
   const p = s.progress;
   const n = groupedBytes(s.hits.length);
   const hits = `${n} hit${s.hits.length === 1 ? '' : 's'}`;
-  const what = s.query.kind === 'hex' ? 'bytes' : `“${s.query.text}”${s.query.kind === 'utf16le' ? ' (UTF-16LE)' : ''}${s.query.caseInsensitive ? ', ignoring case' : ''}`;
+  const what =
+    s.query.kind === 'hex'
+      ? 'bytes'
+      : `“${s.query.text}”${s.query.kind === 'utf16le' ? ' (UTF-16LE)' : ''}${s.query.caseInsensitive ? ', ignoring case' : ''}`;
   const pct = p === undefined || p.bytesTotal === 0 ? 0 : Math.floor((p.bytesDone / p.bytesTotal) * 100);
   switch (s.status) {
     case 'running':

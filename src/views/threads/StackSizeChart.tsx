@@ -13,7 +13,13 @@ const BAR = 26;
 /** More distinct sizes than this are folded into one "other sizes" bar: the chart is about the big groups. */
 const MAX_BARS = 12;
 
-export function StackSizeChart({ buckets, readyKey }: { readonly buckets: readonly StackBucket[]; readonly readyKey: string }): ReactNode {
+export function StackSizeChart({
+  buckets,
+  readyKey,
+}: {
+  readonly buckets: readonly StackBucket[];
+  readonly readyKey: string;
+}): ReactNode {
   const ref = useRef<HTMLDivElement>(null);
   const width = useElementWidth(ref);
   const shown = buckets.slice(0, MAX_BARS);
@@ -21,11 +27,18 @@ export function StackSizeChart({ buckets, readyKey }: { readonly buckets: readon
   const data = shown.map((b) => ({
     name: b.size === undefined ? 'unknown' : humanSize(b.size),
     count: b.count,
-    label: b.size === undefined ? `${b.count} × sp in no region` : `${b.count} × ${humanSize(b.size)} = ${humanSize(b.total)}`,
+    label:
+      b.size === undefined
+        ? `${b.count} × sp in no region`
+        : `${b.count} × ${humanSize(b.size)} = ${humanSize(b.total)}`,
   }));
   if (rest.length > 0) {
     const count = rest.reduce((a, b) => a + b.count, 0);
-    data.push({ name: `${rest.length} other sizes`, count, label: `${count} threads = ${humanSize(rest.reduce((a, b) => a + b.total, 0))}` });
+    data.push({
+      name: `${rest.length} other sizes`,
+      count,
+      label: `${count} threads = ${humanSize(rest.reduce((a, b) => a + b.total, 0))}`,
+    });
   }
   useReportReady(readyKey, width > 0 || buckets.length === 0);
   return (
@@ -34,7 +47,13 @@ export function StackSizeChart({ buckets, readyKey }: { readonly buckets: readon
         <p className="empty">The dump lists no threads.</p>
       ) : (
         width > 0 && (
-          <BarChart layout="vertical" width={width} height={data.length * BAR + 36} data={data} margin={{ top: 4, right: Math.min(240, Math.round(width * 0.5)), bottom: 4, left: 4 }}>
+          <BarChart
+            layout="vertical"
+            width={width}
+            height={data.length * BAR + 36}
+            data={data}
+            margin={{ top: 4, right: Math.min(240, Math.round(width * 0.5)), bottom: 4, left: 4 }}
+          >
             <XAxis type="number" allowDecimals={false} fontSize={11} tickCount={width < 500 ? 3 : 5} />
             <YAxis type="category" dataKey="name" width={width < 500 ? 76 : 100} fontSize={12} interval={0} />
             <Bar dataKey="count" isAnimationActive={false} fill="#d9534f" minPointSize={2}>

@@ -24,15 +24,29 @@ export interface ThreadDetailProps {
   readonly onShowMemory?: (address: bigint) => void;
 }
 
-function HighWater({ census, index, onShowMemory }: { readonly census: CensusState; readonly index: number; readonly onShowMemory?: (address: bigint) => void }): ReactNode {
+function HighWater({
+  census,
+  index,
+  onShowMemory,
+}: {
+  readonly census: CensusState;
+  readonly index: number;
+  readonly onShowMemory?: (address: bigint) => void;
+}): ReactNode {
   const d = census.data;
   const touched = d.threadTouched[index] ?? NaN;
-  if (Number.isNaN(touched)) return <span className="muted">{census.status === 'running' ? 'scanning…' : 'unknown: the census stopped before this stack'}</span>;
+  if (Number.isNaN(touched))
+    return (
+      <span className="muted">
+        {census.status === 'running' ? 'scanning…' : 'unknown: the census stopped before this stack'}
+      </span>
+    );
   const depth = d.threadDepth[index] ?? 0;
   const mark = d.threadHighWater[index] ?? 0n;
   return (
     <>
-      {humanSize(touched)} touched · high-water mark {depth === 0 ? 'none (no touched page below the top)' : <>{humanSize(depth)} below the top</>}
+      {humanSize(touched)} touched · high-water mark{' '}
+      {depth === 0 ? 'none (no touched page below the top)' : <>{humanSize(depth)} below the top</>}
       {mark !== 0n && onShowMemory !== undefined && (
         <>
           {' '}
@@ -41,7 +55,9 @@ function HighWater({ census, index, onShowMemory }: { readonly census: CensusSta
           </button>
         </>
       )}
-      {d.threadPartial[index] === 1 && <span className="muted"> — part of the stack is not in the dump: this is what the dumped pages show</span>}
+      {d.threadPartial[index] === 1 && (
+        <span className="muted"> — part of the stack is not in the dump: this is what the dumped pages show</span>
+      )}
     </>
   );
 }
@@ -60,7 +76,12 @@ function cachedRegisters(load: LoadRegisters, dump: DumpId, index: number): read
   return registerCache.get(load)?.get(dump)?.get(index);
 }
 
-function rememberRegisters(load: LoadRegisters, dump: DumpId, index: number, registers: readonly RegisterValue[]): void {
+function rememberRegisters(
+  load: LoadRegisters,
+  dump: DumpId,
+  index: number,
+  registers: readonly RegisterValue[],
+): void {
   let dumps = registerCache.get(load);
   if (dumps === undefined) registerCache.set(load, (dumps = new Map()));
   let threads = dumps.get(dump);
@@ -77,9 +98,23 @@ function rememberRegisters(load: LoadRegisters, dump: DumpId, index: number, reg
  * show them) and cached for the session; a failed request says so in place of the values, and is tried again the
  * next time they are opened.
  */
-function Registers({ dump, index, count, load }: { readonly dump: DumpId; readonly index: number; readonly count: number; readonly load: LoadRegisters }): ReactNode {
+function Registers({
+  dump,
+  index,
+  count,
+  load,
+}: {
+  readonly dump: DumpId;
+  readonly index: number;
+  readonly count: number;
+  readonly load: LoadRegisters;
+}): ReactNode {
   const [open, setOpen] = useState(false);
-  const [got, setGot] = useState<{ readonly index: number; readonly registers?: readonly RegisterValue[]; readonly error?: string }>();
+  const [got, setGot] = useState<{
+    readonly index: number;
+    readonly registers?: readonly RegisterValue[];
+    readonly error?: string;
+  }>();
   const cached = cachedRegisters(load, dump, index);
   useEffect(() => {
     if (!open || cachedRegisters(load, dump, index) !== undefined) return;
@@ -119,10 +154,19 @@ function Registers({ dump, index, count, load }: { readonly dump: DumpId; readon
 function SignalNote({ thread }: { readonly thread: ThreadRow }): ReactNode {
   if (thread.signalName === '') return undefined;
   if (tookSignal(thread)) return <span className="muted"> · stopped by {thread.signalName}</span>;
-  return <span className="muted"> · stopped with the process (its note repeats the process's {thread.signalName})</span>;
+  return (
+    <span className="muted"> · stopped with the process (its note repeats the process's {thread.signalName})</span>
+  );
 }
 
-export function ThreadDetail({ dumpId, thread, index, loadRegisters, onShowStack, onShowMemory }: ThreadDetailProps): ReactNode {
+export function ThreadDetail({
+  dumpId,
+  thread,
+  index,
+  loadRegisters,
+  onShowStack,
+  onShowMemory,
+}: ThreadDetailProps): ReactNode {
   const census = useCensusState();
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
@@ -156,7 +200,8 @@ export function ThreadDetail({ dumpId, thread, index, loadRegisters, onShowStack
               <span className="mono">
                 {thread.stackStart} – {thread.stackEnd}
               </span>{' '}
-              · {humanSize(thread.stackSize ?? 0)}, {humanSize(thread.stackUsed ?? 0)} used{pct !== undefined ? ` (${pct.toFixed(1)} %)` : ''}{' '}
+              · {humanSize(thread.stackSize ?? 0)}, {humanSize(thread.stackUsed ?? 0)} used
+              {pct !== undefined ? ` (${pct.toFixed(1)} %)` : ''}{' '}
               {region !== undefined && (
                 <button type="button" onClick={() => onShowStack(region)}>
                   Show stack region
@@ -176,7 +221,9 @@ export function ThreadDetail({ dumpId, thread, index, loadRegisters, onShowStack
           </>
         )}
       </dl>
-      {thread.registerCount > 0 && <Registers dump={dumpId} index={index} count={thread.registerCount} load={loadRegisters} />}
+      {thread.registerCount > 0 && (
+        <Registers dump={dumpId} index={index} count={thread.registerCount} load={loadRegisters} />
+      )}
     </section>
   );
 }

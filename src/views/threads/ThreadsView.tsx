@@ -41,7 +41,8 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const census = useCensusState();
   const version = census?.version ?? -1;
   const byCensus = sort?.column === 'stackTouched' || sort?.column === 'peakDepth';
-  const threadCensus = census === undefined ? undefined : { touched: census.data.threadTouched, depth: census.data.threadDepth };
+  const threadCensus =
+    census === undefined ? undefined : { touched: census.data.threadTouched, depth: census.data.threadDepth };
   const rows = useMemo(
     () => sortThreads(threads, filterThreads(threads, text), sort, threadCensus),
     // The census arrays change in place: re-sort on a new batch only when sorting by a census column.
@@ -59,7 +60,14 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const columns: GridColumn[] = useMemo(
     () =>
       [
-        gridColumn({ id: 'tid', title: 'Tid', width: '6rem', align: 'right', sortable: true, cell: (i) => threads[i]?.tid }),
+        gridColumn({
+          id: 'tid',
+          title: 'Tid',
+          width: '6rem',
+          align: 'right',
+          sortable: true,
+          cell: (i) => threads[i]?.tid,
+        }),
         gridColumn({
           id: 'signal',
           title: 'Signal',
@@ -67,7 +75,9 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           sortable: true,
           cell: (i) => {
             const t = threads[i];
-            return t === undefined ? '' : (
+            return t === undefined ? (
+              ''
+            ) : (
               <>
                 {t.signalName}
                 {t.crashed && <span className="tag crash">crashed</span>}
@@ -75,10 +85,40 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
             );
           },
         }),
-        gridColumn({ id: 'pc', title: 'PC', width: narrow ? 'minmax(9rem, 2fr)' : 'minmax(14rem, 2fr)', mono: true, sortable: true, cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?' }),
-        gridColumn({ id: 'sp', title: 'SP', width: '9.5rem', align: 'right', mono: true, sortable: true, cell: (i) => threads[i]?.sp ?? '?' }),
-        gridColumn({ id: 'stackSize', title: 'Stack Size', width: '6.5rem', align: 'right', sortable: true, cell: (i) => size(threads[i]?.stackSize) }),
-        gridColumn({ id: 'stackUsed', title: 'Used', width: '6rem', align: 'right', sortable: true, hint: 'Stack top minus sp: how deep the thread is', cell: (i) => size(threads[i]?.stackUsed) }),
+        gridColumn({
+          id: 'pc',
+          title: 'PC',
+          width: narrow ? 'minmax(9rem, 2fr)' : 'minmax(14rem, 2fr)',
+          mono: true,
+          sortable: true,
+          cell: (i) => threads[i]?.pcSymbol ?? threads[i]?.pc ?? '?',
+        }),
+        gridColumn({
+          id: 'sp',
+          title: 'SP',
+          width: '9.5rem',
+          align: 'right',
+          mono: true,
+          sortable: true,
+          cell: (i) => threads[i]?.sp ?? '?',
+        }),
+        gridColumn({
+          id: 'stackSize',
+          title: 'Stack Size',
+          width: '6.5rem',
+          align: 'right',
+          sortable: true,
+          cell: (i) => size(threads[i]?.stackSize),
+        }),
+        gridColumn({
+          id: 'stackUsed',
+          title: 'Used',
+          width: '6rem',
+          align: 'right',
+          sortable: true,
+          hint: 'Stack top minus sp: how deep the thread is',
+          cell: (i) => size(threads[i]?.stackUsed),
+        }),
         gridColumn({
           id: 'usedPercent',
           title: '% Used',
@@ -124,11 +164,13 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         <header className="panel-head">
           <h2 id="stack-title">Stacks</h2>
           <p className="summary" data-testid="stack-summary">
-            {groupedBytes(threads.length)} thread{threads.length === 1 ? '' : 's'} · stacks {humanSize(stackTotal)} = {share.toFixed(1)} % of the {humanSize(addressSpace)} address space
+            {groupedBytes(threads.length)} thread{threads.length === 1 ? '' : 's'} · stacks {humanSize(stackTotal)} ={' '}
+            {share.toFixed(1)} % of the {humanSize(addressSpace)} address space
             {top !== undefined && top.size !== undefined && top.count > 1 && (
               <>
                 {' '}
-                · largest group: <strong>
+                · largest group:{' '}
+                <strong>
                   {top.count} × {humanSize(top.size)} = {humanSize(top.total)}
                 </strong>
               </>
@@ -141,12 +183,22 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       <div className="filters" role="search" aria-label="Filter threads">
         <label className="text-filter">
           <span className="picker-label">Filter</span>
-          <input type="search" value={text} placeholder="tid, signal, libc.so.6+0x…" spellCheck={false} onChange={(e) => props.onText(e.target.value)} />
+          <input
+            type="search"
+            value={text}
+            placeholder="tid, signal, libc.so.6+0x…"
+            spellCheck={false}
+            onChange={(e) => props.onText(e.target.value)}
+          />
         </label>
         <span className="count">
           {groupedBytes(rows.length)} of {groupedBytes(threads.length)} threads
         </span>
-        <CopyButton getText={() => props.exportText({ kind: 'threads-text', rows: Uint32Array.from(rows), census: censusExport(census) })} />
+        <CopyButton
+          getText={() =>
+            props.exportText({ kind: 'threads-text', rows: Uint32Array.from(rows), census: censusExport(census) })
+          }
+        />
       </div>
       <VirtualTable
         label="Threads"
@@ -156,7 +208,13 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         sort={sort}
         onSort={props.onSort}
         // On a phone, the sizes come first and Signal, SP, % Used and High-water give way (the detail has them).
-        columnVisibility={{ stackTouched: props.censusColumns === true, peakDepth: props.censusColumns === true && !narrow, signal: !narrow, sp: !narrow, usedPercent: !narrow }}
+        columnVisibility={{
+          stackTouched: props.censusColumns === true,
+          peakDepth: props.censusColumns === true && !narrow,
+          signal: !narrow,
+          sp: !narrow,
+          usedPercent: !narrow,
+        }}
         selected={selected}
         onSelect={(i) => {
           const t = threads[i];
@@ -169,7 +227,9 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
         scrollTo={selected}
         scrollKey={props.scrollKey}
         rowClass={(i) => (threads[i]?.crashed ? 'crashed' : undefined)}
-        empty={threads.length === 0 ? 'The dump lists no threads (no NT_PRSTATUS notes).' : 'No thread matches the filter.'}
+        empty={
+          threads.length === 0 ? 'The dump lists no threads (no NT_PRSTATUS notes).' : 'No thread matches the filter.'
+        }
       />
       {thread !== undefined && selected !== undefined && (
         <ThreadDetail
@@ -200,7 +260,13 @@ function size(bytes: number | undefined): string {
 }
 
 /** What the census says about all stacks together: how little of them was ever used. */
-function StackCensusLine({ census, stackTotal }: { readonly census: CensusState; readonly stackTotal: number }): ReactNode {
+function StackCensusLine({
+  census,
+  stackTotal,
+}: {
+  readonly census: CensusState;
+  readonly stackTotal: number;
+}): ReactNode {
   const d = census.data;
   let touched = 0;
   let deepest = 0;
@@ -222,11 +288,30 @@ function StackCensusLine({ census, stackTotal }: { readonly census: CensusState;
 }
 
 /** A census value of a thread's stack: "…" while scanning, "?" if the census stopped first; "*" when partial. */
-function ThreadCensusCell({ index, region, value: which }: { readonly index: number; readonly region: number | undefined; readonly value: 'touched' | 'depth' }): ReactNode {
+function ThreadCensusCell({
+  index,
+  region,
+  value: which,
+}: {
+  readonly index: number;
+  readonly region: number | undefined;
+  readonly value: 'touched' | 'depth';
+}): ReactNode {
   const census = useCensusState();
   const value = which === 'touched' ? census?.data.threadTouched[index] : census?.data.threadDepth[index];
   const partial = which === 'depth' && census?.data.threadPartial[index] === 1;
   if (region === undefined) return '';
-  if (value === undefined || Number.isNaN(value)) return census?.status === 'running' ? <span className="muted">…</span> : census === undefined ? '' : <span className="warn">?</span>;
-  return partial ? <span title="Part of the stack is not in the dump: this is what the dumped pages show">{maddressSize(value)}*</span> : maddressSize(value);
+  if (value === undefined || Number.isNaN(value))
+    return census?.status === 'running' ? (
+      <span className="muted">…</span>
+    ) : census === undefined ? (
+      ''
+    ) : (
+      <span className="warn">?</span>
+    );
+  return partial ? (
+    <span title="Part of the stack is not in the dump: this is what the dumped pages show">{maddressSize(value)}*</span>
+  ) : (
+    maddressSize(value)
+  );
 }

@@ -2,11 +2,34 @@ import { describe, expect, it } from 'vitest';
 import type { ThreadRow } from '../../../workers/engine-protocol';
 import { filterThreads, sortThreads, stackDistribution, usedPercent } from './thread-model';
 
-const t = (tid: number, over: Partial<ThreadRow> = {}): ThreadRow => ({ tid, signal: 0, signalName: '', crashed: false, registerCount: 0, ...over });
+const t = (tid: number, over: Partial<ThreadRow> = {}): ThreadRow => ({
+  tid,
+  signal: 0,
+  signalName: '',
+  crashed: false,
+  registerCount: 0,
+  ...over,
+});
 const MiB = 1024 * 1024;
 const THREADS: ThreadRow[] = [
-  t(100, { signal: 11, signalName: 'SIGSEGV', crashed: true, stackSize: 132 * 1024, stackUsed: 8 * 1024, pcSymbol: 'app+0x10', pc: '0x401010', sp: '0x7ffc0000f000' }),
-  ...Array.from({ length: 788 }, (_, i) => t(200 + i, { stackSize: 8 * MiB, stackUsed: 5000, pcSymbol: 'libc.so.6+0x10a974', sp: `0x7f00${(i + 0x1000).toString(16)}000` })),
+  t(100, {
+    signal: 11,
+    signalName: 'SIGSEGV',
+    crashed: true,
+    stackSize: 132 * 1024,
+    stackUsed: 8 * 1024,
+    pcSymbol: 'app+0x10',
+    pc: '0x401010',
+    sp: '0x7ffc0000f000',
+  }),
+  ...Array.from({ length: 788 }, (_, i) =>
+    t(200 + i, {
+      stackSize: 8 * MiB,
+      stackUsed: 5000,
+      pcSymbol: 'libc.so.6+0x10a974',
+      sp: `0x7f00${(i + 0x1000).toString(16)}000`,
+    }),
+  ),
   t(1000, { stackSize: 1536 * 1024, stackUsed: 1536 * 1024 }),
   t(1001),
 ];

@@ -5,7 +5,13 @@
 import type { ThreadRow } from '../../../workers/engine-protocol';
 import type { SortSpec } from '../../state/hash-state';
 
-export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set(['stackSize', 'stackUsed', 'usedPercent', 'stackTouched', 'peakDepth']);
+export const NUMERIC_THREAD_COLUMNS: ReadonlySet<string> = new Set([
+  'stackSize',
+  'stackUsed',
+  'usedPercent',
+  'stackTouched',
+  'peakDepth',
+]);
 
 /** The census columns per thread index (NaN until in): stack touched bytes and high-water depth. */
 export interface ThreadCensus {
@@ -22,7 +28,9 @@ export function tookSignal(t: ThreadRow): boolean {
 }
 
 export function usedPercent(t: ThreadRow): number | undefined {
-  return t.stackSize === undefined || t.stackUsed === undefined || t.stackSize === 0 ? undefined : (t.stackUsed / t.stackSize) * 100;
+  return t.stackSize === undefined || t.stackUsed === undefined || t.stackSize === 0
+    ? undefined
+    : (t.stackUsed / t.stackSize) * 100;
 }
 
 /**
@@ -34,7 +42,9 @@ export function filterThreads(threads: readonly ThreadRow[], text: string): numb
   const address = t.startsWith('0x');
   const out: number[] = [];
   threads.forEach((th, i) => {
-    const fields = address ? [th.pc ?? '', th.sp ?? '', th.pcSymbol ?? ''] : [String(th.tid), th.signalName, th.pcSymbol ?? ''];
+    const fields = address
+      ? [th.pc ?? '', th.sp ?? '', th.pcSymbol ?? '']
+      : [String(th.tid), th.signalName, th.pcSymbol ?? ''];
     if (t === '' || fields.some((v) => v.toLowerCase().includes(t))) out.push(i);
   });
   return out;
@@ -76,7 +86,12 @@ function present(v: number | undefined): number | undefined {
 }
 
 /** Sorted copy of `rows`; threads without a value for the column go last; ties keep the dump's order. */
-export function sortThreads(threads: readonly ThreadRow[], rows: readonly number[], sort: SortSpec | undefined, census?: ThreadCensus): number[] {
+export function sortThreads(
+  threads: readonly ThreadRow[],
+  rows: readonly number[],
+  sort: SortSpec | undefined,
+  census?: ThreadCensus,
+): number[] {
   if (sort === undefined) return [...rows];
   const dir = sort.desc ? -1 : 1;
   const keyed = rows.map((i) => {
@@ -85,7 +100,14 @@ export function sortThreads(threads: readonly ThreadRow[], rows: readonly number
   });
   keyed.sort((a, b) => {
     if (a.k === undefined || b.k === undefined) return a.k === b.k ? a.i - b.i : a.k === undefined ? 1 : -1;
-    const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : String(a.k) < String(b.k) ? -1 : String(a.k) > String(b.k) ? 1 : 0;
+    const c =
+      typeof a.k === 'number' && typeof b.k === 'number'
+        ? a.k - b.k
+        : String(a.k) < String(b.k)
+          ? -1
+          : String(a.k) > String(b.k)
+            ? 1
+            : 0;
     return c * dir || a.i - b.i;
   });
   return keyed.map((x) => x.i);

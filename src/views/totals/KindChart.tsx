@@ -56,7 +56,10 @@ export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNo
   const ticks = sizeTicks(Math.max(0, ...data.map((d) => d.size)), narrow ? 2 : 4);
   // Room on the right for the value labels, but never most of a narrow window.
   const right = Math.min(130, Math.round(width * 0.38));
-  const labelWidth = Math.min(narrow ? 112 : 150, 12 + (narrow ? 6.8 : 7.5) * Math.max(4, ...data.map((d) => d.kind.length)));
+  const labelWidth = Math.min(
+    narrow ? 112 : 150,
+    12 + (narrow ? 6.8 : 7.5) * Math.max(4, ...data.map((d) => d.kind.length)),
+  );
   useReportReady(readyKey, width > 0 || totals.length === 0);
   return (
     <div ref={ref} className="chart" data-testid="kind-chart" role="figure" aria-label="Virtual size per memory kind">
@@ -64,17 +67,44 @@ export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNo
         <p className="empty">No memory regions to chart.</p>
       ) : (
         width > 0 && (
-          <BarChart layout="vertical" width={width} height={data.length * (paired ? BAR_PAIR : BAR) + 36} data={data} margin={{ top: 4, right, bottom: 4, left: 4 }} barGap={1}>
-            <XAxis type="number" tickFormatter={tickSize} ticks={ticks} domain={[0, ticks[ticks.length - 1] ?? 0]} fontSize={11} />
+          <BarChart
+            layout="vertical"
+            width={width}
+            height={data.length * (paired ? BAR_PAIR : BAR) + 36}
+            data={data}
+            margin={{ top: 4, right, bottom: 4, left: 4 }}
+            barGap={1}
+          >
+            <XAxis
+              type="number"
+              tickFormatter={tickSize}
+              ticks={ticks}
+              domain={[0, ticks[ticks.length - 1] ?? 0]}
+              fontSize={11}
+            />
             <YAxis type="category" dataKey="kind" width={labelWidth} fontSize={narrow ? 11 : 12} interval={0} />
-            <Bar dataKey="size" name="Mapped" isAnimationActive={false} cursor="pointer" onClick={(_, index) => onPick(data[index]?.raw ?? '')} minPointSize={2}>
+            <Bar
+              dataKey="size"
+              name="Mapped"
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(_, index) => onPick(data[index]?.raw ?? '')}
+              minPointSize={2}
+            >
               {data.map((d) => (
                 <Cell key={d.raw} fill={kindColor(d.raw)} fillOpacity={paired ? 0.45 : 1} />
               ))}
               <LabelList dataKey="label" position="right" fontSize={11} fill="currentColor" />
             </Bar>
             {paired && (
-              <Bar dataKey="touched" name="Touched" isAnimationActive={false} cursor="pointer" onClick={(_, index) => onPick(data[index]?.raw ?? '')} minPointSize={2}>
+              <Bar
+                dataKey="touched"
+                name="Touched"
+                isAnimationActive={false}
+                cursor="pointer"
+                onClick={(_, index) => onPick(data[index]?.raw ?? '')}
+                minPointSize={2}
+              >
                 {data.map((d) => (
                   <Cell key={d.raw} fill={kindColor(d.raw)} />
                 ))}

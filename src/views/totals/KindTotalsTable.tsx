@@ -17,10 +17,27 @@ export interface KindTotalsTableProps {
 }
 
 /** Complete: the sum. Before that, what is in so far: "12.00kb…" while scanning, "≥ 12.00kb" once stopped. */
-function touchedCell(census: CensusState | undefined, value: number | undefined, inDump: number, soFar: number): ReactNode {
-  if (value !== undefined) return inDump === 0 ? <span className="muted" title="Nothing of this kind is in the dump: unknown, not zero">—</span> : maddressSize(value);
+function touchedCell(
+  census: CensusState | undefined,
+  value: number | undefined,
+  inDump: number,
+  soFar: number,
+): ReactNode {
+  if (value !== undefined)
+    return inDump === 0 ? (
+      <span className="muted" title="Nothing of this kind is in the dump: unknown, not zero">
+        —
+      </span>
+    ) : (
+      maddressSize(value)
+    );
   if (census === undefined) return <span className="muted">–</span>;
-  if (census.status === 'running') return <span className="muted" title="So far: the census is still running">{soFar > 0 ? `${maddressSize(soFar)}…` : '…'}</span>;
+  if (census.status === 'running')
+    return (
+      <span className="muted" title="So far: the census is still running">
+        {soFar > 0 ? `${maddressSize(soFar)}…` : '…'}
+      </span>
+    );
   return (
     <span className="warn" title="At least this much: the census stopped before every region of this kind was scanned">
       ≥ {maddressSize(soFar)}
@@ -30,7 +47,10 @@ function touchedCell(census: CensusState | undefined, value: number | undefined,
 
 export function KindTotalsTable({ totals, touchedColumn, onPickKind }: KindTotalsTableProps): ReactNode {
   const census = useCensusState();
-  const sum = totals.reduce((a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }), { count: 0, size: 0, inDump: 0 });
+  const sum = totals.reduce(
+    (a, t) => ({ count: a.count + t.count, size: a.size + t.size, inDump: a.inDump + t.inDump }),
+    { count: 0, size: 0, inDump: 0 },
+  );
   const values = totals.map((_, i) => kindValue(census?.data, i));
   const allIn = values.every((v) => v !== undefined);
   const touchedSum = allIn ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : undefined;
@@ -41,11 +61,21 @@ export function KindTotalsTable({ totals, touchedColumn, onPickKind }: KindTotal
       <thead>
         <tr>
           <th scope="col">Memory Type</th>
-          <th scope="col" className="num">Count</th>
-          <th scope="col" className="num">Size</th>
-          <th scope="col" className="num narrow-hide">Size (bytes)</th>
-          <th scope="col" className="num narrow-hide">% of Total</th>
-          <th scope="col" className="num">In Dump</th>
+          <th scope="col" className="num">
+            Count
+          </th>
+          <th scope="col" className="num">
+            Size
+          </th>
+          <th scope="col" className="num narrow-hide">
+            Size (bytes)
+          </th>
+          <th scope="col" className="num narrow-hide">
+            % of Total
+          </th>
+          <th scope="col" className="num">
+            In Dump
+          </th>
           {touchedColumn && (
             <th scope="col" className="num" title="Census: bytes of the dumped 4 KiB pages holding any non-zero byte">
               Touched
@@ -58,10 +88,19 @@ export function KindTotalsTable({ totals, touchedColumn, onPickKind }: KindTotal
           <tr key={t.kind}>
             <th scope="row">
               <span className="swatch" style={{ background: kindColor(t.kind) }} aria-hidden="true" />
-              <button type="button" className="link" onClick={() => onPickKind(t.kind)} title={`Show the ${t.kind} regions`}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => onPickKind(t.kind)}
+                title={`Show the ${t.kind} regions`}
+              >
                 {t.kind}
               </button>
-              {t.heuristic && <HeuristicBadge text={`Some ${t.kind} regions are classified by a heuristic; the region table shows the evidence for each.`} />}
+              {t.heuristic && (
+                <HeuristicBadge
+                  text={`Some ${t.kind} regions are classified by a heuristic; the region table shows the evidence for each.`}
+                />
+              )}
             </th>
             <td className="num">{groupedBytes(t.count)}</td>
             <td className="num">{maddressSize(t.size)}</td>

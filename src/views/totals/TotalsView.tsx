@@ -26,11 +26,18 @@ export interface TotalsViewProps {
 function ImageTouchedCell({ index, inDump }: { readonly index: number; readonly inDump: number }): ReactNode {
   const census = useCensusState();
   if (census === undefined) return '';
-  if ((census.data.imagePending[index] ?? 1) > 0) return census.status === 'running' ? <span className="muted">…</span> : <span className="warn">?</span>;
+  if ((census.data.imagePending[index] ?? 1) > 0)
+    return census.status === 'running' ? <span className="muted">…</span> : <span className="warn">?</span>;
   return inDump === 0 ? <span className="muted">—</span> : maddressSize(census.data.imageTouched[index] ?? 0);
 }
 
-export function TotalsView({ view, onPickKind, onPickImage, exportText, touchedColumn = false }: TotalsViewProps): ReactNode {
+export function TotalsView({
+  view,
+  onPickKind,
+  onPickImage,
+  exportText,
+  touchedColumn = false,
+}: TotalsViewProps): ReactNode {
   const census = useCensusState();
   const totals = view.totals;
   const images = view.imageTotals;
@@ -39,8 +46,20 @@ export function TotalsView({ view, onPickKind, onPickImage, exportText, touchedC
   const imageColumns: GridColumn[] = useMemo(
     () => [
       gridColumn({ id: 'count', title: 'Count', width: '5rem', align: 'right', cell: (i) => images[i]?.count }),
-      gridColumn({ id: 'size', title: 'Size', width: '6rem', align: 'right', cell: (i) => maddressSize(images[i]?.size ?? 0) }),
-      gridColumn({ id: 'inDump', title: 'In Dump', width: '6rem', align: 'right', cell: (i) => maddressSize(images[i]?.inDump ?? 0) }),
+      gridColumn({
+        id: 'size',
+        title: 'Size',
+        width: '6rem',
+        align: 'right',
+        cell: (i) => maddressSize(images[i]?.size ?? 0),
+      }),
+      gridColumn({
+        id: 'inDump',
+        title: 'In Dump',
+        width: '6rem',
+        align: 'right',
+        cell: (i) => maddressSize(images[i]?.inDump ?? 0),
+      }),
       gridColumn({
         id: 'touched',
         title: 'Touched',
@@ -53,7 +72,12 @@ export function TotalsView({ view, onPickKind, onPickImage, exportText, touchedC
         title: 'Image',
         width: 'minmax(12rem, 1fr)',
         cell: (i) => (
-          <button type="button" className="link path-button" tabIndex={-1} onClick={() => onPickImage(images[i]?.image ?? '')}>
+          <button
+            type="button"
+            className="link path-button"
+            tabIndex={-1}
+            onClick={() => onPickImage(images[i]?.image ?? '')}
+          >
             <PathText path={images[i]?.image ?? ''} />
           </button>
         ),
@@ -80,7 +104,11 @@ export function TotalsView({ view, onPickKind, onPickImage, exportText, touchedC
         </div>
         <KindChart totals={totals} readyKey={`${view.id}:totals`} onPick={onPickKind} />
       </section>
-      <section className="panel image-totals" aria-labelledby="image-totals-title" style={{ ['--rows' as string]: Math.max(images.length, 3) }}>
+      <section
+        className="panel image-totals"
+        aria-labelledby="image-totals-title"
+        style={{ ['--rows' as string]: Math.max(images.length, 3) }}
+      >
         <header className="panel-head">
           <h2 id="image-totals-title">Per-image totals</h2>
           <CopyButton label="Copy image totals as text" getText={() => exportText({ kind: 'image-totals-text' })} />

@@ -9,8 +9,18 @@
 import { HEADER_64, defineLayout, numbered, sequential } from './layout';
 
 const ALPHA_NAMES = [
-  'v0', ...numbered('t', 8), ...numbered('s', 7), ...numbered('a', 6), ...numbered('t', 4, 8), 'ra', 't12', 'at',
-  'gp', 'sp', 'pc', 'unique',
+  'v0',
+  ...numbered('t', 8),
+  ...numbered('s', 7),
+  ...numbered('a', 6),
+  ...numbered('t', 4, 8),
+  'ra',
+  't12',
+  'at',
+  'gp',
+  'sp',
+  'pc',
+  'unique',
 ];
 
 export const ALPHA = defineLayout({

@@ -11,8 +11,25 @@
 import { HEADER_32, defineLayout, numbered, sequential } from './layout';
 
 const HPPA_NAMES = [
-  ...numbered('gr', 32), ...numbered('sr', 8), 'iaoq0', 'iaoq1', 'iasq0', 'iasq1', 'sar', 'iir', 'isr', 'ior',
-  'ipsw', 'cr0', ...numbered('cr', 8, 24), 'cr8', 'cr9', 'cr12', 'cr13', 'cr10', 'cr15',
+  ...numbered('gr', 32),
+  ...numbered('sr', 8),
+  'iaoq0',
+  'iaoq1',
+  'iasq0',
+  'iasq1',
+  'sar',
+  'iir',
+  'isr',
+  'ior',
+  'ipsw',
+  'cr0',
+  ...numbered('cr', 8, 24),
+  'cr8',
+  'cr9',
+  'cr12',
+  'cr13',
+  'cr10',
+  'cr15',
 ];
 
 export const HPPA32 = defineLayout({

@@ -21,8 +21,25 @@ export type { PrstatusHeader, PrstatusLayout } from './layout';
 
 /** Every layout this module knows, for tests and listings. */
 export const ALL_LAYOUTS: readonly PrstatusLayout[] = [
-  X86_64, X32, I386, ARM, AARCH64, PPC32, PPC64, S390X, S390_31, RISCV64, RISCV32, MIPS_O32, MIPS_N32, MIPS_N64,
-  LOONGARCH64, SPARC64, M68K, ALPHA, HPPA32,
+  X86_64,
+  X32,
+  I386,
+  ARM,
+  AARCH64,
+  PPC32,
+  PPC64,
+  S390X,
+  S390_31,
+  RISCV64,
+  RISCV32,
+  MIPS_O32,
+  MIPS_N32,
+  MIPS_N64,
+  LOONGARCH64,
+  SPARC64,
+  M68K,
+  ALPHA,
+  HPPA32,
 ];
 
 /**
@@ -82,14 +99,22 @@ export function selectPrstatusLayout(
 ): PrstatusLayout | undefined {
   // Every thread of a core asks the same question: answer it once (800 threads, 800 identical lookups).
   const last = lastSelection;
-  if (last !== undefined && last.machine === machine && last.bits === bits && last.flags === flags && last.descSize === descSize) return last.layout;
+  if (
+    last !== undefined &&
+    last.machine === machine &&
+    last.bits === bits &&
+    last.flags === flags &&
+    last.descSize === descSize
+  )
+    return last.layout;
   const list = candidates(machine, bits, flags);
   const layout = list.find((l) => l.descSize === descSize) ?? list[0];
   lastSelection = { machine, bits, flags, descSize, layout };
   return layout;
 }
 
-let lastSelection: { machine: number; bits: WordBits; flags: number; descSize: number; layout: PrstatusLayout | undefined } | undefined;
+let lastSelection:
+  { machine: number; bits: WordBits; flags: number; descSize: number; layout: PrstatusLayout | undefined } | undefined;
 
 /**
  * The header to read pid/signal from when no layout is known: the generic ILP32/LP64 one for the core's

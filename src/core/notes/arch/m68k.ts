@@ -9,9 +9,7 @@
  */
 import { defineLayout, numbered, sequential } from './layout';
 
-const M68K_NAMES = [
-  ...numbered('d', 7, 1), ...numbered('a', 7), 'd0', 'usp', 'orig_d0', 'sr', 'pc', 'fmtvec',
-];
+const M68K_NAMES = [...numbered('d', 7, 1), ...numbered('a', 7), 'd0', 'usp', 'orig_d0', 'sr', 'pc', 'fmtvec'];
 
 export const M68K = defineLayout({
   arch: 'm68k',

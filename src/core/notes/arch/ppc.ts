@@ -11,7 +11,18 @@ import { HEADER_32, HEADER_64, defineLayout, numbered, sequential } from './layo
 
 function names(slot40: string): string[] {
   return [
-    ...numbered('r', 32), 'nip', 'msr', 'orig_gpr3', 'ctr', 'link', 'xer', 'ccr', slot40, 'trap', 'dar', 'dsisr',
+    ...numbered('r', 32),
+    'nip',
+    'msr',
+    'orig_gpr3',
+    'ctr',
+    'link',
+    'xer',
+    'ccr',
+    slot40,
+    'trap',
+    'dar',
+    'dsisr',
     'result',
   ];
 }

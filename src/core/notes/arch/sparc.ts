@@ -19,7 +19,14 @@ export function sparcStackAddress(raw: bigint): bigint {
 }
 
 const SPARC64_NAMES = [
-  ...numbered('g', 8), ...numbered('o', 8), ...numbered('l', 8), ...numbered('i', 8), 'tstate', 'tpc', 'tnpc', 'y',
+  ...numbered('g', 8),
+  ...numbered('o', 8),
+  ...numbered('l', 8),
+  ...numbered('i', 8),
+  'tstate',
+  'tpc',
+  'tnpc',
+  'y',
 ];
 
 export const SPARC64 = defineLayout({

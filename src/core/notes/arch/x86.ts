@@ -11,8 +11,33 @@ import type { RegisterSlot } from '../../types/registers';
 
 /** struct user_regs_struct (64-bit), in the kernel's order. */
 const X86_64_NAMES = [
-  'r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi',
-  'orig_rax', 'rip', 'cs', 'eflags', 'rsp', 'ss', 'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs',
+  'r15',
+  'r14',
+  'r13',
+  'r12',
+  'rbp',
+  'rbx',
+  'r11',
+  'r10',
+  'r9',
+  'r8',
+  'rax',
+  'rcx',
+  'rdx',
+  'rsi',
+  'rdi',
+  'orig_rax',
+  'rip',
+  'cs',
+  'eflags',
+  'rsp',
+  'ss',
+  'fs_base',
+  'gs_base',
+  'ds',
+  'es',
+  'fs',
+  'gs',
 ] as const;
 
 /**
@@ -20,8 +45,23 @@ const X86_64_NAMES = [
  * bits); they are shown here by their usual names.
  */
 const I386_NAMES = [
-  'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'eax', 'ds', 'es', 'fs', 'gs', 'orig_eax', 'eip', 'cs', 'eflags',
-  'esp', 'ss',
+  'ebx',
+  'ecx',
+  'edx',
+  'esi',
+  'edi',
+  'ebp',
+  'eax',
+  'ds',
+  'es',
+  'fs',
+  'gs',
+  'orig_eax',
+  'eip',
+  'cs',
+  'eflags',
+  'esp',
+  'ss',
 ] as const;
 
 const SEGMENTS = new Set(['cs', 'ss', 'ds', 'es', 'fs', 'gs']);

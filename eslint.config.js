@@ -37,8 +37,15 @@ export default tseslint.config(
         'error',
         { ignoreArrowShorthand: true, ignoreVoidOperator: true },
       ],
-      // Unused arguments prefixed with _ keep a callback's documented signature.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Unused arguments prefixed with _ keep a callback's documented signature. TData/TValue: a module augmentation
+      // of react-table's ColumnMeta must repeat its type parameters by name, used or not.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_|^TData$|^TValue$' },
+      ],
+      // @tanstack/react-virtual's useVirtualizer is incompatible with the React Compiler by design; the app does not
+      // use the compiler, so the warning says nothing about this code.
+      'react-hooks/incompatible-library': 'off',
       // Typed-array reads are `number | undefined` under noUncheckedIndexedAccess; `?? 0` on them is not dead code.
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
     },
@@ -60,5 +67,15 @@ export default tseslint.config(
   {
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Bodies passed to Playwright's page.evaluate / waitForFunction run in the page, where window and document exist.
+    files: ['scripts/bench-browser.mjs', 'e2e/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Playwright hands fixtures a callback named `use` by convention; there is no React in e2e/, so it is no hook.
+    files: ['e2e/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
 );

@@ -94,8 +94,8 @@ export const test = base.extend<
       });
       await context.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (e) => {
-          (window as unknown as { __csp: string[] }).__csp ??= [];
-          (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+          const win = window as unknown as { __csp?: string[] };
+          (win.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
           console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
         });
       });
@@ -206,7 +206,7 @@ export async function regionRows(page: Page): Promise<string[][]> {
       rows
         .map((r) => ({
           top: r.getBoundingClientRect().top,
-          cells: Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent ?? ''),
+          cells: Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent),
         }))
         .sort((a, b) => a.top - b.top)
         .map((r) => r.cells),

@@ -60,10 +60,13 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
       () =>
         new Promise<number>((resolve, reject) => {
           const header = Array.from(document.querySelectorAll('[data-testid=region-table] [role=columnheader]')).find(
-            (h) => h.textContent?.startsWith('Size'),
+            (h) => h.textContent.startsWith('Size'),
           );
           const button = header?.querySelector('button');
-          if (!header || !button) return reject(new Error('no Size header'));
+          if (!header || !button) {
+            reject(new Error('no Size header'));
+            return;
+          }
           const t0 = performance.now();
           new MutationObserver((_, observer) => {
             if (header.getAttribute('aria-sort') !== 'descending') return;

@@ -32,7 +32,7 @@ test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a poin
   const expected = cli(sampleCore, '--dump', sp, '64')
     .trim()
     .split('\n')
-    .map((l) => l.replace(/  ; .*$/, ''));
+    .map((l) => l.replace(/ {2}; .*$/, ''));
   const target = rows(page).locator('.hex-row.target');
   // The words arrive after the row: wait for the last word of the first line.
   await expect(target).toContainText(expected[0]?.slice(-17) ?? '?');
@@ -43,7 +43,7 @@ test('from a thread’s sp: the `dp` lines are `coreview --dump`’s, and a poin
         .map((e) => ({
           top: e.getBoundingClientRect().top,
           addr: e.querySelector('.hex-addr')?.textContent ?? '',
-          words: Array.from(e.querySelectorAll('.hex-word'), (w) => w.textContent?.trim() ?? ''),
+          words: Array.from(e.querySelectorAll('.hex-word'), (w) => w.textContent.trim()),
         }))
         .sort((a, b) => a.top - b.top);
       const at = sorted.findIndex((r) => first.startsWith(r.addr));

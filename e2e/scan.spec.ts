@@ -67,7 +67,7 @@ async function pageTouched(page: Page): Promise<Record<string, number>> {
         Number(td.getAttribute('data-bytes')),
       ]),
     ),
-  ) as Record<string, number>;
+  );
 }
 
 test('a real core: data-scan goes running → done; touched per kind, region and thread are the CLI’s; JSON is --scan --json', async ({

@@ -71,7 +71,7 @@ test('finds "centos" in the sample: the CLI’s hits, in order, with context; a 
 });
 
 test('finds planted ASCII and UTF-16LE strings in a real core, ignoring case on request', async ({ page, core }) => {
-  const utf16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0), 0]));
+  const utf16 = (s: string) => Uint8Array.from(Array.from(s, (c) => [c.charCodeAt(0), 0]).flat());
   const planted = plantedCore(core, [
     new TextEncoder().encode('coreview-planted-needle'),
     utf16('Planted Wide Needle'),

@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
+import { chromium } from '@playwright/test';
 import { startStaticServer } from './serve-static.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

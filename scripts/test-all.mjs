@@ -1,5 +1,6 @@
-// `npm test`: every suite — Vitest (unit, conformance over ../shared/corpus, real dumps) then Playwright (e2e in
-// Chromium) — and one closing line `N passed, N failed` summing them all. Exit code 0 only when nothing failed.
+// `npm test`: the lint (`npm run lint`: ESLint, Prettier, the layer rules, unused code; counted as one check), then
+// every suite — Vitest (unit, conformance over ../shared/corpus, real dumps) then Playwright (e2e in Chromium) — and
+// one closing line `N passed, N failed` summing them all. Exit code 0 only when nothing failed.
 // Skipped tests are said in one line just above it: the corpus conformance suites skip as a group in a clone
 // without ../shared/corpus beside it, other tests skip where a tool (gcc, gdb) or the kernel's core_pattern is missing.
 import { spawnSync } from 'node:child_process';
@@ -92,6 +93,14 @@ function tally(label, status, counts) {
   corpusSkipped += counts.corpusSkipped ?? 0;
   // A runner that exits non-zero with no failed test (a crash, an unhandled error) still fails the run.
   if (status !== 0 && counts.failed === 0) failed += 1;
+}
+
+console.log('\n== lint: npm run lint');
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' }).status ?? 1;
+if (lint === 0) passed += 1;
+else {
+  console.log('lint: failed (see above) — counted as one failure');
+  failed += 1;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'coreview-test-'));

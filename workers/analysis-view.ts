@@ -85,7 +85,7 @@ function rankBy(regions: readonly Region[], key: (r: Region) => bigint, ranks: U
   // The engine hands regions over sorted by start (and, as they do not overlap, by end): then each rank is the
   // region's own index, and the sort — a comparator call per region, in a worker that has never run it — is skipped.
   let inOrder = true;
-  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! <= keys[i]!;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = (keys[i - 1] ?? 0n) <= (keys[i] ?? 0n);
   if (inOrder) {
     for (let i = 0; i < ranks.length; i++) ranks[i] = i;
     return;

@@ -132,10 +132,10 @@ const api: EngineApi = {
     });
   },
 
-  async exportText(id, request): Promise<ExportResult> {
+  exportText(id, request): Promise<ExportResult> {
     const d = loaded.get(id);
-    if (d === undefined) return { ok: false, reason: 'not-loaded' };
-    return { ok: true, text: exportText(d, request) };
+    if (d === undefined) return Promise.resolve({ ok: false, reason: 'not-loaded' });
+    return Promise.resolve({ ok: true, text: exportText(d, request) });
   },
 
   attach(id, file) {
@@ -175,11 +175,11 @@ const api: EngineApi = {
     return readForView(d.analysis, d.memory, address, length);
   },
 
-  async threadRegisters(id, thread): Promise<RegistersResult> {
+  threadRegisters(id, thread): Promise<RegistersResult> {
     const d = loaded.get(id);
-    if (d === undefined) return { ok: false, reason: 'not-loaded' };
+    if (d === undefined) return Promise.resolve({ ok: false, reason: 'not-loaded' });
     // As decoded (and cached) by the engine: name, hex and size; the page shows name and hex.
-    return { ok: true, registers: d.analysis.threads[thread]?.registers.list() ?? [] };
+    return Promise.resolve({ ok: true, registers: d.analysis.threads[thread]?.registers.list() ?? [] });
   },
 };
 

@@ -150,7 +150,8 @@ function settle(d: HeldDump, touched: Float64Array): SettledView | undefined {
 
 function callPage(onEvent: (event: ScanEvent) => void, event: ScanEvent, transfer: ArrayBuffer[]): Promise<unknown> {
   // onEvent is a comlink proxy: calling it posts a message and returns a promise of the page's return.
-  return Promise.resolve(onEvent(Comlink.transfer(event, transfer)) as unknown).catch((e: unknown) => {
+  const send: (event: ScanEvent) => unknown = onEvent;
+  return Promise.resolve(send(Comlink.transfer(event, transfer))).catch((e: unknown) => {
     console.error('coreview: a scan event did not reach the page', e);
   });
 }

@@ -34,13 +34,9 @@ import { ViewTabs } from './ViewTabs';
 import { Welcome } from './Welcome';
 import { PREMOUNT_VIEW, premountable } from './premount';
 
-function scanAttribute(
-  c: CensusState | undefined,
-  shown: string | undefined,
-): 'off' | 'running' | 'done' | 'incomplete' {
+function scanAttribute(c: CensusState | undefined): 'off' | 'running' | 'done' | 'incomplete' {
   if (c === undefined) return 'off';
-  if (c.status === 'running') return 'running';
-  if (c.status === 'done') return shown === `${c.dumpId}:${c.version}` ? 'done' : 'running';
+  if (c.status === 'running' || c.status === 'done') return c.status;
   return 'incomplete';
 }
 
@@ -85,12 +81,7 @@ export function App(): ReactNode {
     return () => clearTimeout(timer);
   }, [flags.openSample, openSample]);
 
-  // "done" only after the commit that rendered the final batch: effects run once it is on screen.
-  const [shownCensus, setShownCensus] = useState<string>();
   const c = census.state;
-  useEffect(() => {
-    if (c?.status === 'done') setShownCensus(`${c.dumpId}:${c.version}`);
-  }, [c]);
   useEffect(() => {
     document.title = view === undefined ? 'coreview' : `${view.fileName} — coreview`;
   }, [view]);
@@ -146,7 +137,7 @@ export function App(): ReactNode {
 
   return (
     <TooltipProvider>
-      <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c, shownCensus)}>
+      <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c)}>
         <TopBar
           ref={fileInput}
           view={view}

@@ -4,7 +4,7 @@
  * App, so it re-renders this element alone: its children are the elements App made, unchanged, and React skips
  * them. Held by App, every report re-rendered the whole page right after a dump's first screen.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LoadState } from '../../workers/engine-protocol';
 import { ReadyContext } from '../views/common/use-report-ready';
 
@@ -12,6 +12,7 @@ export interface StatusRootProps {
   readonly load: LoadState['status'];
   /** The report that makes a loaded dump "ready": `${dump id}:${view}`. */
   readonly expected: string | undefined;
+  /** The census's `data-scan` (see App.tsx), from the state being rendered. */
   readonly scan: 'off' | 'running' | 'done' | 'incomplete';
   readonly children: ReactNode;
 }
@@ -19,9 +20,15 @@ export interface StatusRootProps {
 export function StatusRoot({ load, expected, scan, children }: StatusRootProps): ReactNode {
   const [rendered, setRendered] = useState<string>();
   const status = load === 'ready' ? (rendered === expected ? 'ready' : 'loading') : load;
+  // Written by an effect, not rendered: effects run once the commit is on screen, so "done" never shows before the
+  // census's final batch does, and no second render is needed to say so.
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    root.current?.setAttribute('data-scan', scan);
+  }, [scan]);
   return (
     <ReadyContext.Provider value={setRendered}>
-      <div className="app" data-status={status} data-scan={scan}>
+      <div ref={root} className="app" data-status={status}>
         {children}
       </div>
     </ReadyContext.Provider>

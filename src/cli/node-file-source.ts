@@ -17,26 +17,31 @@ export class NodeFileSource implements ByteSource {
     readonly size: number,
   ) {}
 
-  static async open(path: string): Promise<NodeFileSource> {
-    const fd = openSync(path, 'r');
-    try {
-      return new NodeFileSource(fd, fstatSync(fd).size);
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
+  /** The synchronous calls run in a Promise executor so that their errors (ENOENT, EACCES) reject, not throw. */
+  static open(path: string): Promise<NodeFileSource> {
+    return new Promise((resolve) => {
+      const fd = openSync(path, 'r');
+      try {
+        resolve(new NodeFileSource(fd, fstatSync(fd).size));
+      } catch (e) {
+        closeSync(fd);
+        throw e;
+      }
+    });
   }
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    const want = Math.max(0, Math.min(length, this.size - offset));
-    const buffer = new Uint8Array(want);
-    let done = 0;
-    while (done < want) {
-      const bytesRead = readSync(this.fd, buffer, done, want - done, offset + done);
-      if (bytesRead === 0) break; // the file shrank under us: a short read means EOF
-      done += bytesRead;
-    }
-    return done === want ? buffer : buffer.slice(0, done);
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return new Promise((resolve) => {
+      const want = Math.max(0, Math.min(length, this.size - offset));
+      const buffer = new Uint8Array(want);
+      let done = 0;
+      while (done < want) {
+        const bytesRead = readSync(this.fd, buffer, done, want - done, offset + done);
+        if (bytesRead === 0) break; // the file shrank under us: a short read means EOF
+        done += bytesRead;
+      }
+      resolve(done === want ? buffer : buffer.slice(0, done));
+    });
   }
 
   /**
@@ -54,10 +59,14 @@ export class NodeFileSource implements ByteSource {
     return done;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.closed) {
+        this.closed = true;
+        closeSync(this.fd);
+      }
+      resolve();
+    });
   }
 }
 

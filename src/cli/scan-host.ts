@@ -41,7 +41,11 @@ async function runPass(
     depth: depthOf(request),
     elapsed: () => performance.now() - started,
     send: onEvent,
-    finalSend: async (event) => onEvent(event),
+    finalSend: (event) =>
+      new Promise((resolve) => {
+        onEvent(event);
+        resolve();
+      }),
     laneName: (lane) => `scan worker thread ${lane + 1}`,
   };
   const run = startScanRun(ctx, target, request);

@@ -3,7 +3,7 @@
  * off), fed by the coordinator's batched events (a few a second: each one an O(batch) write into typed arrays and
  * one re-render of what is on screen), cancelled when the user asks or another dump starts loading.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { AnalysisView, DumpId, ScanTuning, SettledView } from '../../workers/engine-protocol';
 import { applyBatch, createCensusData, realignKinds, type CensusState } from './census-data';
 import type { ScanHandle, ScanSession } from './scan-session';
@@ -83,21 +83,32 @@ export function useCensus(
   // A new dump on screen: its own census (the previous one is cancelled by start()).
   const viewId = view?.id;
   const started = useRef<number>(undefined);
-  useEffect(() => {
-    if (viewId === undefined || started.current === viewId) return;
-    started.current = viewId;
+  // An effect event: only a new dump starts a census; `auto` and `start` changing must not start another.
+  const onNewDump = useEffectEvent(() => {
     if (auto) start();
     else {
       handle.current?.cancel();
       handle.current = undefined;
     }
-    // Only a new dump starts a census; `auto` and `start` changing must not start another.
+  });
+  useEffect(() => {
+    if (viewId === undefined || started.current === viewId) return;
+    started.current = viewId;
+    onNewDump();
   }, [viewId]);
 
-  // Opening another dump: stop scanning this one (its workers are needed, and the page is about to move on).
+  // Opening another dump: stop scanning this one (its workers are needed, and the page is about to move on). The
+  // status changes in this render; the effect stops the workers.
+  const [wasLoading, setWasLoading] = useState(loading);
+  if (loading !== wasLoading) {
+    setWasLoading(loading);
+    if (loading && state?.status === 'running') setState({ ...state, status: 'cancelled' });
+  }
   useEffect(() => {
-    if (loading) cancel();
-  }, [loading, cancel]);
+    if (!loading) return;
+    handle.current?.cancel();
+    handle.current = undefined;
+  }, [loading]);
 
   return { state: state !== undefined && state.dumpId === viewId ? state : undefined, start, cancel };
 }

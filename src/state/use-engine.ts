@@ -2,7 +2,7 @@
  * React's view of the engine: the LoadState (idle → loading → ready | error, keeping the previous analysis on
  * screen), open/sample/cancel actions, exports, and a notice when a worker died and was replaced.
  */
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type {
   AnalysisView,
   DumpId,
@@ -74,8 +74,11 @@ function settledView(view: AnalysisView | undefined, id: DumpId, settled: Settle
 export function useEngine(flags: UrlFlags): Engine {
   const [state, setState] = useState<LoadState>({ status: 'idle' });
   const [notice, setNotice] = useState<string | undefined>();
+  // The state last committed, for the actions (they run after a commit, never during a render).
   const stateRef = useRef(state);
-  stateRef.current = state;
+  useLayoutEffect(() => {
+    stateRef.current = state;
+  }, [state]);
   // Only the latest open may change the state: an older one that resolves late (cancelled, replaced) is ignored.
   const token = useRef(0);
 

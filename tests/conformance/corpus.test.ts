@@ -690,8 +690,8 @@ function checkThreads(
     counts.push({ source: 'llvm-readelf', value: String(pr.length) });
     const raw = pr.map((n) => (n.desc ? rawPrstatus(n.desc, s) : undefined));
     if (raw.every((r) => r !== undefined)) {
-      tids.push({ source: 'llvm-readelf raw pr_pid', value: raw.map((r) => r?.tid).join(',') || NONE });
-      sigs.push({ source: 'llvm-readelf raw pr_cursig', value: raw.map((r) => r?.cursig).join(',') || NONE });
+      tids.push({ source: 'llvm-readelf raw pr_pid', value: raw.map((r) => r.tid).join(',') || NONE });
+      sigs.push({ source: 'llvm-readelf raw pr_cursig', value: raw.map((r) => r.cursig).join(',') || NONE });
     }
   }
   for (const eu of euSources) {

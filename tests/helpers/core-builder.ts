@@ -29,9 +29,9 @@ import {
 } from './core-notes';
 import { ET_CORE } from './elf-image';
 
-export { elfImage, ET_CORE, ET_DYN, ET_EXEC, ET_REL } from './elf-image';
-export { ascii, concatBytes, fromHex } from './byte-writer';
-export { EM_386, EM_AARCH64, EM_X86_64 } from './core-notes';
+export { elfImage, ET_DYN, ET_EXEC, ET_REL } from './elf-image';
+export { ascii, concatBytes } from './byte-writer';
+export { EM_AARCH64 } from './core-notes';
 
 export const PT_LOAD = 1;
 export const PT_NOTE = 4;

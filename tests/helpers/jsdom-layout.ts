@@ -2,7 +2,8 @@
  * Component tests run in jsdom, which has no layout: ResizeObserver is absent and every element measures 0×0, so
  * the virtualizer would render no rows. Importing this gives elements a screenful of size (1000×600).
  */
-globalThis.ResizeObserver ??= class {
+// Typed as optional: the DOM types declare ResizeObserver everywhere, and jsdom has none.
+(globalThis as { ResizeObserver?: typeof ResizeObserver }).ResizeObserver ??= class {
   observe(): void {}
   unobserve(): void {}
   disconnect(): void {}

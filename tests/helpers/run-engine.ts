@@ -21,7 +21,7 @@ export async function rejection(bytes: Uint8Array): Promise<DumpError> {
   if (!isDumpError(caught)) throw caught; // surfaces TypeError/RangeError with its stack: an engine bug
   expect(caught).toBeInstanceOf(DumpError);
   expect(caught.message).not.toContain('\n');
-  return caught as DumpError;
+  return caught;
 }
 
 /** Outcome of one robustness run: the analysis, or the DumpError it was rejected with. Other throws propagate. */
@@ -29,7 +29,7 @@ export async function outcome(bytes: Uint8Array): Promise<{ analysis?: Analysis;
   try {
     return { analysis: await analyzeBytes(bytes) };
   } catch (e) {
-    if (isDumpError(e)) return { error: e as DumpError };
+    if (isDumpError(e)) return { error: e };
     throw e;
   }
 }

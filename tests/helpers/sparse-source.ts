@@ -14,17 +14,17 @@ export class SparseSource implements ByteSource {
     readonly size: number,
   ) {}
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  read(offset: number, length: number): Promise<Uint8Array> {
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0)
-      throw new RangeError(`bad read(${offset}, ${length})`);
-    if (length > MAX_READ) throw new RangeError(`read of ${length} bytes exceeds the 1 GiB limit`);
+      return Promise.reject(new RangeError(`bad read(${offset}, ${length})`));
+    if (length > MAX_READ) return Promise.reject(new RangeError(`read of ${length} bytes exceeds the 1 GiB limit`));
     const end = Math.min(this.size, offset + length);
-    if (end <= offset) return new Uint8Array(0);
+    if (end <= offset) return Promise.resolve(new Uint8Array(0));
     const out = new Uint8Array(end - offset);
     if (offset < this.bytes.length) out.set(this.bytes.subarray(offset, Math.min(end, this.bytes.length)));
     this.bytesRead += out.length;
     this.largestRead = Math.max(this.largestRead, out.length);
-    return out;
+    return Promise.resolve(out);
   }
 }
 
@@ -36,8 +36,8 @@ export class ShrinkingSource implements ByteSource {
     private readonly shortAfter: number,
   ) {}
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    return this.bytes.slice(offset, Math.min(offset + length, this.shortAfter, this.size));
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return Promise.resolve(this.bytes.slice(offset, Math.min(offset + length, this.shortAfter, this.size)));
   }
 }
 

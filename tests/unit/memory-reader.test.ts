@@ -171,10 +171,10 @@ describe('PageCache', () => {
     let fail = true;
     const flaky: ByteSource = {
       size: PAGE,
-      async read(offset, length) {
+      read(offset, length) {
         calls += 1;
-        if (fail) throw new Error('disk gone');
-        return new Uint8Array(Math.min(length, PAGE - offset));
+        if (fail) return Promise.reject(new Error('disk gone'));
+        return Promise.resolve(new Uint8Array(Math.min(length, PAGE - offset)));
       },
     };
     const cache = new PageCache(new MemoryReader(flaky, [region]), { pageSize: PAGE });

@@ -77,7 +77,7 @@ describe('Dispatcher', () => {
     expect(ev.idle).toBe(1);
   });
 
-  it('with no lane left, the queued jobs are reported lost and the run ends', async () => {
+  it('with no lane left, the queued jobs are reported lost and the run ends', () => {
     const a = manualLane();
     const ev = events();
     const d = new Dispatcher([a.lane], (id) => id, 1, ev.handlers);

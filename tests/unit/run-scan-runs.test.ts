@@ -41,8 +41,9 @@ function context(lanes: Lane<ScanJob, ScanJobResult>[], events: ScanEvent[], sli
     sliceSize,
     elapsed: () => 1,
     send: (e) => events.push(e),
-    finalSend: async (e) => {
+    finalSend: (e) => {
       events.push(e);
+      return Promise.resolve();
     },
     laneName: (lane) => `lane ${lane}`,
   };
@@ -130,7 +131,7 @@ describe('the search pass', () => {
       run: async (job) => (await new Promise((r) => setTimeout(r, 2)), runJob(s.id, job)),
     };
     const run = search(context([slow, s.local], events, 1500), target(s.analysis, blob), query, 5);
-    const rows = () => events.flatMap((e) => (e.kind === 'hits' ? e.hits : [])) as SearchHitRow[];
+    const rows = () => events.flatMap<SearchHitRow>((e) => (e.kind === 'hits' ? e.hits : []));
     const first: ScanEnd = await run.end;
     const total = expected.hits.length;
     expect(total).toBeGreaterThan(12);

@@ -77,7 +77,7 @@ describe('page census', () => {
     expect(cut).toBeGreaterThan(3);
   });
 
-  it('merges partials in any order (workers finish out of order) and counts a split page once', async () => {
+  it('merges partials in any order (workers finish out of order) and counts a split page once', () => {
     const rand = prng(99);
     for (let round = 0; round < 20; round++) {
       const layout = randomLayout(rand, { fill: sprinkle });

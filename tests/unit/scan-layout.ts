@@ -150,13 +150,13 @@ export class MisalignedSource implements ByteSource {
   get size(): number {
     return this.bytes.length;
   }
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  read(offset: number, length: number): Promise<Uint8Array> {
     this.reads += 1;
     this.maxRead = Math.max(this.maxRead, length);
     this.shift = (this.shift % 7) + 1;
     const end = Math.min(this.bytes.length, offset + length);
     const out = new Uint8Array(this.shift + Math.max(0, end - offset));
     out.set(this.bytes.subarray(offset, end), this.shift);
-    return out.subarray(this.shift);
+    return Promise.resolve(out.subarray(this.shift));
   }
 }

@@ -59,13 +59,3 @@ const MACHINE_NAMES: Record<number, string> = {
 export function machineName(machine: number): string {
   return MACHINE_NAMES[machine] ?? `machine ${machine}`;
 }
-
-export const ELFOSABI_NAMES: Record<number, string> = {
-  0: 'SYSV',
-  1: 'HPUX',
-  2: 'NetBSD',
-  3: 'GNU',
-  6: 'Solaris',
-  9: 'FreeBSD',
-  12: 'OpenBSD',
-};

@@ -76,7 +76,7 @@ export async function readProgramHeaders(
  */
 export function decodeProgramHeaders(v: BinaryView, count: number, entrySize: number): ProgramHeader[] {
   const n = Math.min(count, Math.floor(v.length / entrySize));
-  const result: ProgramHeader[] = new Array(n);
+  const result = new Array<ProgramHeader>(n);
   // Last to first. V8 keeps one representation per field for all objects of a shape: offsets start small (the
   // notes) and pass 2^30 further into a large dump, and that switch from small integers to doubles deprecated the
   // shape, so every header made before it was migrated (a copy) on its next touch — a visible cost with thousands

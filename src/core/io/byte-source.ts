@@ -23,9 +23,12 @@ export class MemorySource implements ByteSource {
   get size(): number {
     return this.bytes.length;
   }
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    checkReadArgs(offset, length);
-    return this.bytes.slice(offset, Math.min(this.bytes.length, offset + length));
+  /** In a Promise executor so that bad arguments reject, as they do from every other source. */
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return new Promise((resolve) => {
+      checkReadArgs(offset, length);
+      resolve(this.bytes.slice(offset, Math.min(this.bytes.length, offset + length)));
+    });
   }
 }
 
@@ -63,7 +66,7 @@ export class BlobSource implements ByteSource {
     if (offset >= end) return new Uint8Array(0);
     const slice = this.blob.slice(offset, end);
     const sync = this.reader !== undefined && end - offset >= SYNC_MIN;
-    return new Uint8Array(sync ? this.reader!.readAsArrayBuffer(slice) : await slice.arrayBuffer());
+    return new Uint8Array(sync ? this.reader.readAsArrayBuffer(slice) : await slice.arrayBuffer());
   }
 }
 

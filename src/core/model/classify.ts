@@ -40,7 +40,8 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   // Indexed loops over regions and threads (thousands): in a process this short-lived the code runs cold, and
   // for…of then costs an iterator call and a result object per step.
   for (let i = 0; i < regions.length; i++) {
-    const r = regions[i]!;
+    const r = regions[i];
+    if (r === undefined) throw new RangeError(`no region ${i}`);
     if (r.image !== undefined) tagFileMapping(r, images, ctx.imageEvidence);
   }
   tagVdso(regions, ctx);
@@ -53,7 +54,8 @@ export function classifyRegions(regions: Region[], ctx: ClassifyContext): void {
   tagBrkHeap(regions, ctx);
   if (ctx.dotnet) tagGcHeap(regions);
   for (let i = 0; i < regions.length; i++) {
-    const r = regions[i]!;
+    const r = regions[i];
+    if (r === undefined) throw new RangeError(`no region ${i}`);
     if (r.kind !== '') continue;
     r.kind = r.state === 'MEM_RESERVE' ? '[RESERVED]' : r.protect;
     if (ctx.permissionsLost && r.image === undefined && r.perms === 'r--') {
@@ -145,7 +147,8 @@ function tagDiagInfo(regions: Region[], ctx: ClassifyContext): void {
 /** A region holding a thread's stack pointer is that thread's stack (a fact: the register says so). */
 function tagStacks(regions: Region[], ctx: ClassifyContext): void {
   for (let i = 0; i < ctx.threads.length; i++) {
-    const t = ctx.threads[i]!;
+    const t = ctx.threads[i];
+    if (t === undefined) throw new RangeError(`no thread ${i}`);
     if (t.sp === undefined) continue;
     const r = regions[regionIndexAt(regions, t.sp)];
     if (r === undefined || r.image !== undefined || (r.kind !== '' && r.kind !== 'Stack')) continue;

@@ -52,7 +52,8 @@ function candidates(regions: readonly Region[], bits: WordBits): Region[] {
   const align = heapMaxSize(bits);
   const out: Region[] = [];
   for (let i = 0; i < regions.length; i++) {
-    const r = regions[i]!;
+    const r = regions[i];
+    if (r === undefined) throw new RangeError(`no region ${i}`);
     if (r.image === undefined && r.perms.startsWith('rw') && r.inDump >= 32 && r.start % align === 0n) out.push(r);
   }
   return out;
@@ -106,7 +107,8 @@ export function tagArenaHeaps(regions: Region[], heaps: readonly ArenaHeap[], pe
     const reservation = (heap.end - heap.base) >> 20n;
     const evidence = `inside the ${reservation} MiB reservation at ${hex(heap.base)}, which starts with a glibc heap_info: arena ${hex(heap.arena)}${heap.first ? ' (its malloc_state follows the header)' : ''}, ${humanSize(heap.size)} in use`;
     for (let i = firstEndingAfter(regions, heap.base); i < regions.length; i++) {
-      const r = regions[i]!;
+      const r = regions[i];
+      if (r === undefined) throw new RangeError(`no region ${i}`);
       if (r.start >= heap.end) break;
       // A region reaching outside the window (merged by the kernel with a neighbour of the same protection) is
       // not only this heap: left as it is.

@@ -89,7 +89,7 @@ async function findExecutableHeader(
   if (entry === undefined) return undefined;
   const candidates = regions.filter((r) => r.inDump >= 64).slice(0, MAX_HEADER_CANDIDATES);
   const heads = await Promise.all(candidates.map((r) => memory.readAvailable(r.start, 32)));
-  for (let i = 0; i < candidates.length; i++) {
+  for (const [i, candidate] of candidates.entries()) {
     const head = heads[i];
     if (
       head === undefined ||
@@ -105,7 +105,7 @@ async function findExecutableHeader(
     if (type !== ET_EXEC && type !== ET_DYN) continue;
     const bias = type === ET_EXEC ? 0n : entry - v.word(24);
     if (type === ET_EXEC && v.word(24) !== entry) continue;
-    const phdrs = await imagePhdrsAt(memory, candidates[i]!.start, core);
+    const phdrs = await imagePhdrsAt(memory, candidate.start, core);
     const self = phdrs?.find((p) => p.type === PT_PHDR);
     if (phdrs !== undefined && (self === undefined || bias + self.vaddr === phdrAt)) return { bias, phdrs: [...phdrs] };
   }
@@ -158,7 +158,9 @@ async function readLinkMap(
     node = v.word(3 * word);
   }
   // The names do not depend on each other: read together (in the page every read is a round trip).
-  const names = await Promise.all(links.map((l) => (l.nameAt === 0n ? '' : memory.readCString(l.nameAt))));
+  const names = await Promise.all(
+    links.map((l) => (l.nameAt === 0n ? Promise.resolve('') : memory.readCString(l.nameAt))),
+  );
   return { rDebug, objects: links.map((l, i) => ({ bias: l.bias, name: names[i] ?? '', dynamic: l.dynamic })) };
 }
 

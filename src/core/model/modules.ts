@@ -31,12 +31,14 @@ const FIRST_PAGE = 4096;
 
 /** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
 async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      const item = items[i];
+      if (item === undefined) throw new RangeError(`no item ${i}`);
+      results[i] = await fn(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));

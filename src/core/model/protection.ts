@@ -2,7 +2,9 @@ import { PF_R, PF_W, PF_X } from '../elf/constants';
 
 /** "rwx" with dashes, as /proc/PID/maps writes it (without the p/s column, which a core does not record). */
 export function permsFromFlags(flags: number): string {
-  return PERMS[(flags & PF_R ? 4 : 0) | (flags & PF_W ? 2 : 0) | (flags & PF_X ? 1 : 0)]!;
+  const perms = PERMS[(flags & PF_R ? 4 : 0) | (flags & PF_W ? 2 : 0) | (flags & PF_X ? 1 : 0)];
+  if (perms === undefined) throw new RangeError(`no permissions for flags ${flags}`);
+  return perms;
 }
 
 /** The eight answers, made once (this runs for every mapping of a core with thousands). */

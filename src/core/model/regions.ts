@@ -21,7 +21,11 @@ export function buildRegions(
   warn: (message: string) => void,
 ): Region[] {
   const loads: ProgramHeader[] = [];
-  for (let i = 0; i < phdrs.length; i++) if (phdrs[i]!.type === PT_LOAD) loads.push(phdrs[i]!);
+  for (let i = 0; i < phdrs.length; i++) {
+    const ph = phdrs[i];
+    if (ph === undefined) throw new RangeError(`no program header ${i}`);
+    if (ph.type === PT_LOAD) loads.push(ph);
+  }
   loads.sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : a.index - b.index));
   const sortedFiles = [...files].sort(byStart);
   const regions: Region[] = [];
@@ -29,7 +33,8 @@ export function buildRegions(
   let truncatedSegments = 0;
   let clipped = 0;
   for (let i = 0; i < loads.length; i++) {
-    const ph = loads[i]!; // indexed loops here: for…of allocates per step in code run once
+    const ph = loads[i]; // indexed loops here: for…of allocates per step in code run once
+    if (ph === undefined) throw new RangeError(`no load segment ${i}`);
     if (ph.memsz === 0n) continue;
     let start = ph.vaddr;
     let end = ph.vaddr + ph.memsz;

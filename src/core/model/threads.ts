@@ -39,7 +39,8 @@ export function annotateThreads(
   stackGrowsUp = false,
 ): void {
   for (let i = 0; i < threads.length; i++) {
-    const t = threads[i]!; // indexed: see classifyRegions
+    const t = threads[i]; // indexed: see classifyRegions
+    if (t === undefined) throw new RangeError(`no thread ${i}`);
     if (t.pc !== undefined) {
       const m = moduleAt(t.pc, regions, modules);
       if (m !== undefined) t.pcSymbol = moduleOffsetLabel(m, t.pc);

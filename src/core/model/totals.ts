@@ -5,7 +5,8 @@ export function kindTotals(regions: readonly Region[]): KindTotal[] {
   const byKind = new Map<string, { count: number; size: number; inDump: number; heuristic: boolean }>();
   let all = 0;
   for (let i = 0; i < regions.length; i++) {
-    const r = regions[i]!; // indexed: see classifyRegions
+    const r = regions[i]; // indexed: see classifyRegions
+    if (r === undefined) throw new RangeError(`no region ${i}`);
     const t = byKind.get(r.kind) ?? { count: 0, size: 0, inDump: 0, heuristic: false };
     t.count += 1;
     t.size += r.size;
@@ -23,7 +24,8 @@ export function kindTotals(regions: readonly Region[]): KindTotal[] {
 export function imageTotals(regions: readonly Region[]): ImageTotal[] {
   const byImage = new Map<string, { count: number; size: number; inDump: number }>();
   for (let i = 0; i < regions.length; i++) {
-    const r = regions[i]!;
+    const r = regions[i];
+    if (r === undefined) throw new RangeError(`no region ${i}`);
     if (r.image === undefined) continue;
     const t = byImage.get(r.image) ?? { count: 0, size: 0, inDump: 0 };
     t.count += 1;

@@ -78,7 +78,7 @@ function field(view: BinaryView, offset: number, signed = false): number | undef
 }
 
 function stripUndefined(p: BsdProcess): BsdProcess {
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as BsdProcess;
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
 }
 
 /**

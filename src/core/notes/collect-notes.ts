@@ -50,7 +50,8 @@ function noteSegments(
   let overlapping = 0;
   let ignored = 0;
   for (let i = 0; i < phdrs.length; i++) {
-    const ph = phdrs[i]!; // indexed: see collectNotes
+    const ph = phdrs[i]; // indexed: see collectNotes
+    if (ph === undefined) throw new RangeError(`no program header ${i}`);
     if (ph.type !== PT_NOTE) continue;
     if (taken.length + overlapping >= MAX_NOTE_SEGMENTS) {
       ignored++;

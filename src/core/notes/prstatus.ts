@@ -74,7 +74,10 @@ function parse(view: BinaryView, at: number, size: number, ctx: PrstatusContext)
     };
   }
   const regsEnd = layout === undefined ? Infinity : header.regs + layout.gregsetSize;
-  const registers = size >= regsEnd ? new RegisterSet(view, at + header.regs, layout!.registers) : RegisterSet.EMPTY;
+  const registers =
+    layout !== undefined && size >= regsEnd
+      ? new RegisterSet(view, at + header.regs, layout.registers)
+      : RegisterSet.EMPTY;
   const pc = layout === undefined ? undefined : registers.value(layout.pc);
   const sp = layout === undefined ? undefined : registers.value(layout.sp);
   const value: ParsedPrstatus = {

@@ -103,7 +103,10 @@ export function runningScan(
 ): RunningScan {
   return {
     end: current().promise,
-    cancel: () => (stop(), current().resolve({ ok: true, kind: 'cancelled' })),
+    cancel: () => {
+      stop();
+      current().resolve({ ok: true, kind: 'cancelled' });
+    },
     close: stop,
   };
 }

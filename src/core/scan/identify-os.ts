@@ -13,7 +13,7 @@ import type { FileMapping, OsEvidence, OsIdentification, OsSource, Region } from
 import type { OsClue } from './os-clues';
 import { layoutEvidence, libraryVersionEvidence } from './os-from-libraries';
 
-export type { OsEvidence, OsIdentification, OsSource } from '../types';
+export type { OsIdentification, OsSource } from '../types';
 export { osCluesInChunk, type OsClue } from './os-clues';
 
 /** Entries of one source kept in the ranked list (distinct texts; more add nothing a reader needs). */

@@ -16,7 +16,8 @@ export interface AuxvEntry {
 }
 
 export interface Producer {
-  readonly name: 'kernel' | 'gdb gcore' | 'createdump' | 'unknown' | string;
+  /** The writers recognised, or another name; `string & {}` keeps these listed (see MemoryKind). */
+  readonly name: 'kernel' | 'gdb gcore' | 'createdump' | 'unknown' | (string & {});
   readonly evidence: string;
 }
 
@@ -26,7 +27,8 @@ export interface DumpInfo {
   readonly machine: number;
   readonly bits: WordBits;
   readonly endian: Endian;
-  readonly os: 'Linux' | 'NetBSD' | 'OpenBSD' | string;
+  /** The systems recognised, or another name (`string & {}`: see MemoryKind). */
+  readonly os: 'Linux' | 'NetBSD' | 'OpenBSD' | (string & {});
   readonly pageSize: number;
   readonly producer: Producer;
   readonly programHeaders: number;

@@ -3,19 +3,10 @@
  * each file here imports nothing of the engine but the ELF layer's word types.
  */
 export type { Analysis } from './analysis';
-export type { AuxvEntry, DumpInfo, NoteInfo, Producer } from './dump';
+export type { AuxvEntry, NoteInfo, Producer } from './dump';
 export type { FileMapping, Module } from './module';
 export type { OsEvidence, OsIdentification, OsSource, ProcessInfo, RuntimeInfo } from './process';
-export {
-  UNKNOWN,
-  UNKNOWN_PERMS,
-  type HeuristicTag,
-  type MemoryKind,
-  type MemoryState,
-  type MemoryType,
-  type NamedKind,
-  type Region,
-} from './region';
-export { RegisterSet, type Register, type RegisterSlot } from './registers';
+export { UNKNOWN, UNKNOWN_PERMS, type HeuristicTag, type MemoryKind, type Region } from './region';
+export { RegisterSet, type Register } from './registers';
 export type { Thread } from './thread';
 export type { ImageTotal, KindTotal } from './totals';

@@ -21,7 +21,8 @@ export const UNKNOWN_PERMS = '???';
 /** The Memory Kind column: one of these, or else the protection name (PAGE_READWRITE, …) as maddress does. */
 export type NamedKind =
   'Stack' | 'StackGuard' | 'Image' | 'MappedFile' | 'Heap' | 'Vdso' | 'GCHeap' | 'CLRCode' | 'DiagInfo' | '[RESERVED]';
-export type MemoryKind = NamedKind | string;
+// `string & {}` is any string, but unlike a bare `string` it does not absorb the named kinds: editors still offer them.
+export type MemoryKind = NamedKind | (string & {});
 
 /** A tag that rests on a heuristic: which one, and the evidence it used for this region. */
 export interface HeuristicTag {

@@ -5,7 +5,9 @@
 import { useState, type ReactNode } from 'react';
 
 export async function copyText(text: Promise<string>): Promise<void> {
-  if (typeof ClipboardItem !== 'undefined' && navigator.clipboard?.write !== undefined) {
+  // The DOM types promise both, but browsers leave out navigator.clipboard outside secure contexts and some lack write.
+  const clipboard = navigator.clipboard as Partial<Clipboard> | undefined;
+  if (typeof ClipboardItem !== 'undefined' && clipboard?.write !== undefined) {
     const blob = text.then((t) => new Blob([t], { type: 'text/plain' }));
     await navigator.clipboard.write([new ClipboardItem({ 'text/plain': blob })]);
     return;

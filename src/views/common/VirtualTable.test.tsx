@@ -84,7 +84,7 @@ describe('VirtualTable (react-table model, virtual rows)', () => {
 
   it('hides columns through react-table’s column visibility', () => {
     render(<Harness hideExtra />);
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/[▲▼]/g, ''))).toEqual([
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent.replace(/[▲▼]/g, ''))).toEqual([
       'Index',
       'Name',
     ]);

@@ -39,7 +39,7 @@ describe('HexView', () => {
         readMemory={read}
       />,
     );
-    await act(async () => undefined);
+    await act(() => Promise.resolve());
     const region = screen.getByRole('region', { name: 'Memory at 0x7f0000002010' });
     const target = region.querySelector('.hex-row.target');
     expect(target?.textContent).toContain('00007f00`00002010  00000000`00400010 ????????`????????');

@@ -6,7 +6,7 @@
  * a thread's sp, a search hit, a pointer link or the OS evidence.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import type { AnalysisView, MemoryResult } from '../../../workers/engine-protocol';
 import type { HexMode } from '../../state/hash-state';
 import { hexAddress, windbgAddress } from '../../core/format/address';
@@ -67,14 +67,15 @@ export function HexView(props: HexViewProps): ReactNode {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
-  const chunks = useMemoryChunks(props.readMemory, view.id, chunksFor(w, first, last));
+  const wanted = useMemo(() => chunksFor(w, first, last), [w, first, last]);
+  const chunks = useMemoryChunks(props.readMemory, view.id, wanted);
   const highlight = useMemo(
     () => (props.highlight === undefined ? undefined : { from: address, length: props.highlight }),
     [address, props.highlight],
   );
   useReportReady(`${view.id}:memory`);
 
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const parsed = parseAddressInput(text);
     if (!parsed.ok) {

@@ -24,39 +24,41 @@ export interface MemoryChunks {
 
 const CAPACITY = 256;
 
+/** The chunks of one dump: a new dump starts a new store, so nothing cached for another is ever drawn. */
+interface ChunkStore {
+  readonly dumpId: DumpId;
+  readonly cache: ChunkCache<Chunk>;
+  readonly inflight: Set<bigint>;
+}
+
+/** `wanted`: the chunks of the rows on screen; memoize it (a new array with the same chunks asks again, cheaply). */
 export function useMemoryChunks(
   read: (address: bigint, length: number) => Promise<MemoryResult>,
   dumpId: DumpId,
   wanted: readonly bigint[],
 ): MemoryChunks {
-  const cache = useRef(new ChunkCache<Chunk>(CAPACITY));
-  const inflight = useRef(new Set<bigint>());
-  const owner = useRef(dumpId);
+  const store = useRef<ChunkStore>(undefined);
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string>();
 
-  if (owner.current !== dumpId) {
-    // Another dump: nothing cached belongs to it (a ref, reset during render, so no stale chunk is ever drawn).
-    owner.current = dumpId;
-    cache.current.clear();
-    inflight.current.clear();
-  }
-
-  const key = wanted.join(',');
   useEffect(() => {
+    const mine =
+      store.current?.dumpId === dumpId
+        ? store.current
+        : { dumpId, cache: new ChunkCache<Chunk>(CAPACITY), inflight: new Set<bigint>() };
+    store.current = mine;
     for (const chunk of wanted) {
-      if (cache.current.get(chunk) !== undefined || inflight.current.has(chunk)) continue;
-      inflight.current.add(chunk);
-      const forDump = dumpId;
+      if (mine.cache.get(chunk) !== undefined || mine.inflight.has(chunk)) continue;
+      mine.inflight.add(chunk);
       read(chunk, CHUNK_BYTES).then(
         (result) => {
-          if (owner.current !== forDump) return;
-          inflight.current.delete(chunk);
+          if (store.current !== mine) return;
+          mine.inflight.delete(chunk);
           if (!result.ok) {
             setError('the dump is no longer loaded in the engine; open it again');
             return;
           }
-          cache.current.set(chunk, {
+          mine.cache.set(chunk, {
             bytes: result.bytes,
             present: result.present,
             links: new Map(result.links.map((l) => [l.offset, l])),
@@ -65,14 +67,19 @@ export function useMemoryChunks(
           setVersion((v) => v + 1);
         },
         (e: unknown) => {
-          inflight.current.delete(chunk);
+          mine.inflight.delete(chunk);
           setError(e instanceof Error ? e.message : String(e));
         },
       );
     }
-    // `key` stands for `wanted` (a new array every render with the same chunks).
-  }, [key, dumpId, read]);
+  }, [wanted, dumpId, read]);
 
   // One object per change, so memoized rows re-render when a chunk arrives and only then.
-  return useMemo(() => ({ get: (chunk: bigint) => cache.current.peek(chunk), error, version }), [error, version]);
+  return useMemo(() => {
+    const get = (chunk: bigint): Chunk | undefined => {
+      const s = store.current;
+      return s?.dumpId === dumpId ? s.cache.peek(chunk) : undefined;
+    };
+    return { get, error, version };
+  }, [dumpId, error, version]);
 }

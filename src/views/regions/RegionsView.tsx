@@ -153,15 +153,17 @@ export function RegionsView(props: RegionsViewProps): ReactNode {
   const { view, prepared, filter, sort, selected } = props;
   const bits = view.overview.dump.bits;
   const census = useCensusState();
-  const version = census?.version ?? -1;
   const showMemory = props.onShowMemory ?? NO_MEMORY;
   // Stable while the census streams in: the Touched cells read it from CensusContext.
   const columns = useMemo(() => regionColumns(prepared, bits, showMemory), [prepared, bits, showMemory]);
   const filtered = useMemo(() => filterRegions(prepared, filter), [prepared, filter]);
   const byTouched = sort?.column === 'touched';
+  // The census arrays change in place and its state is a new object per batch: sorting by Touched re-sorts on each
+  // batch; sorting by another column never reads the census.
+  const sortCensus = byTouched ? census : undefined;
   const rows = useMemo(
-    () => sortRegions(prepared, filtered, sort, census?.data.touched),
-    [prepared, filtered, sort, census?.data.touched, byTouched ? version : 0],
+    () => sortRegions(prepared, filtered, sort, sortCensus?.data.touched),
+    [prepared, filtered, sort, sortCensus],
   );
   const query = useMemo(() => interpretText(prepared, filter.text), [prepared, filter.text]);
   const narrow = useNarrow();

@@ -4,7 +4,7 @@
  * opens the hex view there), region kind, image and a few bytes of context with the match marked; up to a limit
  * that "Show more" raises. An invalid pattern gets the engine's own message, inline.
  */
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode, type SubmitEvent } from 'react';
 import type { AnalysisView } from '../../../workers/engine-protocol';
 import type { Search } from '../../state/use-search';
 import { windbgAddress } from '../../core/format/address';
@@ -98,7 +98,7 @@ export function SearchView({ view, search, onShowHit }: SearchViewProps): ReactN
     [hits, cols, bits, onShowHit],
   );
 
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     search.run({ kind, text, caseInsensitive: kind !== 'hex' && ignoreCase });
   };

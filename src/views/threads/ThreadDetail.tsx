@@ -83,10 +83,10 @@ function rememberRegisters(
   registers: readonly RegisterValue[],
 ): void {
   let dumps = registerCache.get(load);
-  if (dumps === undefined) registerCache.set(load, (dumps = new Map()));
+  if (dumps === undefined) registerCache.set(load, (dumps = new Map<DumpId, Map<number, readonly RegisterValue[]>>()));
   let threads = dumps.get(dump);
   if (threads === undefined) {
-    dumps.set(dump, (threads = new Map()));
+    dumps.set(dump, (threads = new Map<number, readonly RegisterValue[]>()));
     // Maps iterate in insertion order: the oldest dumps go first.
     for (const old of dumps.keys()) if (dumps.size > CACHED_DUMPS) dumps.delete(old);
   }

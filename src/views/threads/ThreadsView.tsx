@@ -39,15 +39,17 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const { view, text, sort } = props;
   const threads = view.threads;
   const census = useCensusState();
-  const version = census?.version ?? -1;
   const byCensus = sort?.column === 'stackTouched' || sort?.column === 'peakDepth';
-  const threadCensus =
-    census === undefined ? undefined : { touched: census.data.threadTouched, depth: census.data.threadDepth };
-  const rows = useMemo(
-    () => sortThreads(threads, filterThreads(threads, text), sort, threadCensus),
-    // The census arrays change in place: re-sort on a new batch only when sorting by a census column.
-    [threads, text, sort, census?.data, byCensus ? version : 0],
-  );
+  // The census arrays change in place and its state is a new object per batch: sorting by a census column re-sorts
+  // on each batch; sorting by another column never reads the census.
+  const sortCensus = byCensus ? census : undefined;
+  const rows = useMemo(() => {
+    const threadCensus =
+      sortCensus === undefined
+        ? undefined
+        : { touched: sortCensus.data.threadTouched, depth: sortCensus.data.threadDepth };
+    return sortThreads(threads, filterThreads(threads, text), sort, threadCensus);
+  }, [threads, text, sort, sortCensus]);
   const buckets = useMemo(() => stackDistribution(threads), [threads]);
   const selected = useMemo(() => {
     const i = threads.findIndex((t) => t.tid === props.selectedTid);

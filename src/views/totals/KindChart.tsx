@@ -5,7 +5,7 @@
  * table by that kind.
  */
 import { useRef, type ReactNode } from 'react';
-import { Bar, BarChart, Cell, LabelList, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, LabelList, XAxis, YAxis } from 'recharts';
 import { kindSoFar, type CensusState } from '../../state/census-data';
 import type { KindTotal } from '../../core/types';
 import { humanSize } from '../../core/format/size';
@@ -44,6 +44,8 @@ export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNo
     return {
       kind: t.heuristic ? `${t.kind}?` : t.kind,
       raw: t.kind,
+      // Each bar's colour: Recharts reads `fill` from the data entry.
+      fill: kindColor(t.kind),
       size: t.size,
       label: `${humanSize(t.size)} · ${shareText(t.percent)}`,
       touched: soFar?.bytes ?? 0,
@@ -90,10 +92,8 @@ export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNo
               cursor="pointer"
               onClick={(_, index) => onPick(data[index]?.raw ?? '')}
               minPointSize={2}
+              fillOpacity={paired ? 0.45 : 1}
             >
-              {data.map((d) => (
-                <Cell key={d.raw} fill={kindColor(d.raw)} fillOpacity={paired ? 0.45 : 1} />
-              ))}
               <LabelList dataKey="label" position="right" fontSize={11} fill="currentColor" />
             </Bar>
             {paired && (
@@ -105,9 +105,6 @@ export function KindChart({ totals, readyKey, onPick }: KindChartProps): ReactNo
                 onClick={(_, index) => onPick(data[index]?.raw ?? '')}
                 minPointSize={2}
               >
-                {data.map((d) => (
-                  <Cell key={d.raw} fill={kindColor(d.raw)} />
-                ))}
                 <LabelList dataKey="touchedLabel" position="right" fontSize={11} fill="currentColor" />
               </Bar>
             )}

@@ -53,7 +53,7 @@ export function KindTotalsTable({ totals, touchedColumn, onPickKind }: KindTotal
   );
   const values = totals.map((_, i) => kindValue(census?.data, i));
   const allIn = values.every((v) => v !== undefined);
-  const touchedSum = allIn ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : undefined;
+  const touchedSum = allIn ? values.reduce((a, v) => a + v, 0) : undefined;
   const soFar = totals.map((_, i) => kindSoFar(census?.data, i)?.bytes ?? 0);
   const soFarSum = soFar.reduce((a, v) => a + v, 0);
   return (

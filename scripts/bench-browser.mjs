@@ -4,7 +4,7 @@
 // load (target < 100 MB); the median of several first loads, each in a fresh browser context (a first visit:
 // nothing compiled or cached). scripts/bench.mjs calls benchBrowser(); run alone:
 //
-//   node scripts/bench-browser.mjs <core>... [--base-url http://host/coreview/] [--census] [--workers N]
+//   node scripts/bench-browser.mjs <core>... [--base-url http://host/coreview/] [--census [--search TEXT]] [--workers N]
 //                                   [--slice MiB] [--depth N] [--rounds N] [--loads N]
 //
 // `sample` as the core clicks "Open sample dump" (fetch + gunzip in a worker + analysis) instead of a file.
@@ -306,7 +306,7 @@ export async function benchBrowser(
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const valued = new Set(['--base-url', '--workers', '--slice', '--depth', '--rounds', '--loads']);
+  const valued = new Set(['--base-url', '--workers', '--slice', '--depth', '--rounds', '--loads', '--search']);
   const opt = (name) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -315,13 +315,14 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const cores = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   if (cores.length === 0) {
     console.error(
-      'usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N]',
+      'usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census [--search TEXT]] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N]',
     );
     process.exit(2);
   }
   const options = {
     baseUrl: opt('--base-url'),
     census: args.includes('--census'),
+    search: opt('--search'),
     workers: num('--workers'),
     slice: num('--slice'),
     depth: num('--depth'),

@@ -258,7 +258,7 @@ async function waitForReady(child, path, deadline) {
   }
 }
 
-function startChild(command, args, options) {
+export function startChild(command, args, options) {
   const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let exit;
@@ -301,7 +301,7 @@ function startChild(command, args, options) {
  * Runs a command to completion (stdin /dev/null), killing it at the timeout. It gets its own process group, and
  * the whole group is killed: gcore is a shell script whose gdb child would otherwise outlive it, still attached.
  */
-function run(command, args, { timeoutMs, env } = {}) {
+export function run(command, args, { timeoutMs, env } = {}) {
   return new Promise((resolvePromise) => {
     const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
     let stdout = '';
@@ -321,18 +321,18 @@ function run(command, args, { timeoutMs, env } = {}) {
       clearTimeout(timer);
       resolvePromise({ code: null, stdout, stderr, timedOut, error });
     });
-    proc.on('close', (code) => {
+    proc.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr, timedOut });
+      resolvePromise({ code, signal, stdout, stderr, timedOut });
     });
   });
 }
 
-function withOutput(message, output) {
+export function withOutput(message, output) {
   return output === '' ? message : `${message}:\n${output}`;
 }
 
-function describeExit({ code, signal, error }) {
+export function describeExit({ code, signal, error }) {
   if (error) return `spawn error: ${error.message}`;
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }

@@ -21,14 +21,13 @@
  *
  * Importable: `import { makeRuntimeDump } from './make-runtime-dump.mjs'` (types in make-runtime-dump.d.mts).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MakeDumpError } from './make-dump.mjs';
+import { describeExit, MakeDumpError, run, startChild, withOutput } from './make-dump.mjs';
 
 export { MakeDumpError };
 
@@ -306,82 +305,6 @@ async function waitForReady(child, path, deadline) {
       throw new MakeDumpError(withOutput('the program was not ready before the deadline; killed it', child.stderr()));
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function startChild(command, args, options) {
-  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let exit;
-  const waiters = [];
-  proc.stdout.resume();
-  proc.stderr.on('data', (chunk) => (stderr += chunk));
-  const settle = (value) => {
-    exit ??= value;
-    for (const w of waiters.splice(0)) w(exit);
-  };
-  proc.on('exit', (code, signal) => settle({ code, signal }));
-  proc.on('error', (error) => settle({ code: null, signal: null, error }));
-  return {
-    pid: proc.pid,
-    stderr: () => stderr.trim(),
-    exit: () => exit,
-    exited(until) {
-      if (exit !== undefined) return Promise.resolve(exit);
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(
-          () => {
-            proc.kill('SIGKILL');
-            reject(new MakeDumpError(`pid ${proc.pid} did not exit in time`));
-          },
-          Math.max(0, until - Date.now()),
-        );
-        waiters.push((value) => {
-          clearTimeout(timer);
-          resolvePromise(value);
-        });
-      });
-    },
-    kill() {
-      if (exit === undefined) proc.kill('SIGKILL');
-    },
-  };
-}
-
-/** Runs a command in its own process group (gcore's gdb child is killed with it at the timeout); stdin /dev/null. */
-function run(command, args, { timeoutMs, env } = {}) {
-  return new Promise((resolvePromise) => {
-    const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-proc.pid, 'SIGKILL');
-      } catch (error) {
-        if (error.code !== 'ESRCH') throw error;
-      }
-    }, timeoutMs);
-    proc.stdout.on('data', (chunk) => (stdout += chunk));
-    proc.stderr.on('data', (chunk) => (stderr += chunk));
-    proc.on('error', (error) => {
-      clearTimeout(timer);
-      resolvePromise({ code: null, stdout, stderr, timedOut, error });
-    });
-    proc.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr, timedOut });
-    });
-  });
-}
-
-function withOutput(message, output) {
-  return output === '' ? message : `${message}:\n${output}`;
-}
-
-function describeExit({ code, signal, error }) {
-  if (error) return `spawn error: ${error.message}`;
-  return signal ? `signal ${signal}` : `exit code ${code}`;
 }
 
 function parseArgs(argv) {

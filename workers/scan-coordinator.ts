@@ -36,6 +36,8 @@ export interface HeldDump {
 }
 
 interface Running {
+  readonly dumpId: DumpId;
+  readonly kind: ScanRequest['kind'];
   readonly more?: (limit: number) => Promise<RuntimeScanEnd>;
   readonly cancel: () => void;
   readonly close: () => void;
@@ -45,6 +47,15 @@ interface Running {
 const running = new Map<ScanId, Running>();
 /** What the censuses of each held dump learned of where its data is. */
 const touchedMaps = new WeakMap<HeldDump, TouchedMap>();
+
+/**
+ * A search started while the dump's census runs takes one job per lane instead of two, so the census keeps two
+ * thirds of the reads. Measured once on an 800-thread gcore (a whole-dump search started a second into the census):
+ * the census ran at 0.49–0.53× its speed alone with two jobs each, 0.61–0.65× with this.
+ */
+function searchBesideCensus(dumpId: DumpId, request: ScanRequest): boolean {
+  return request.kind === 'search' && [...running.values()].some((r) => r.dumpId === dumpId && r.kind === 'census');
+}
 
 export function scansRunning(): number {
   return running.size;
@@ -64,7 +75,7 @@ export async function startScan(
   const ctx: ScanContext = {
     scanId,
     lanes: lanes.lanes,
-    depth: depthOf(request),
+    depth: searchBesideCensus(dumpId, request) ? 1 : depthOf(request),
     ...(request.tuning?.sliceSize !== undefined ? { sliceSize: request.tuning.sliceSize } : {}),
     elapsed: () => performance.now() - started,
     send: (event, transfer = []) => {
@@ -85,6 +96,8 @@ export async function startScan(
   const target: ScanTarget = { analysis: d.analysis, fileSize: d.file.size, touched };
   const run = startScanRun(ctx, target, request);
   running.set(scanId, {
+    dumpId,
+    kind: request.kind,
     ...(run.more !== undefined ? { more: run.more } : {}),
     cancel: () => {
       cancelled = true;

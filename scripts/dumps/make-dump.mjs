@@ -192,7 +192,7 @@ async function readCorePattern() {
   return (await readFile('/proc/sys/kernel/core_pattern', 'utf8')).trim();
 }
 
-async function checkCorePattern() {
+export async function checkCorePattern() {
   const pattern = await readCorePattern();
   if (pattern.startsWith('|')) {
     throw new MakeDumpError(
@@ -214,7 +214,7 @@ async function checkGcore() {
 }
 
 /** The one new file in `dir` that is an ELF core: `core`, `core.PID`, or whatever a relative core_pattern names. */
-async function findNewCore(dir, before, pid) {
+export async function findNewCore(dir, before, pid) {
   const candidates = (await readdir(dir)).filter((name) => !before.has(name));
   candidates.sort((a, b) => Number(b === 'core' || b === `core.${pid}`) - Number(a === 'core' || a === `core.${pid}`));
   for (const name of candidates) {

@@ -23,11 +23,19 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeExit, MakeDumpError, run, startChild, withOutput } from './make-dump.mjs';
+import {
+  checkCorePattern,
+  describeExit,
+  findNewCore,
+  MakeDumpError,
+  run,
+  startChild,
+  withOutput,
+} from './make-dump.mjs';
 
 export { MakeDumpError };
 
@@ -262,31 +270,9 @@ export async function makeRuntimeDump({
   }
 }
 
-async function checkCorePattern() {
-  const pattern = (await readFile('/proc/sys/kernel/core_pattern', 'utf8')).trim();
-  if (pattern.startsWith('|') || pattern.includes('/')) {
-    throw new MakeDumpError(`kernel.core_pattern is '${pattern}', not a file name in the cwd: use another producer`);
-  }
-}
-
 async function checkCommand(command, args, message) {
   const result = await run(command, args, { timeoutMs: 20_000 });
   if (result.error?.code === 'ENOENT') throw new MakeDumpError(message);
-}
-
-/** The one new ELF core file in `dir` (`core` or `core.PID`, per core_uses_pid). */
-async function findNewCore(dir, before, pid) {
-  const names = (await readdir(dir)).filter((name) => !before.has(name) && (name === 'core' || name === `core.${pid}`));
-  for (const name of names) {
-    const handle = await open(join(dir, name), 'r');
-    try {
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(18), 0, 18, 0);
-      if (bytesRead === 18 && buffer.readUInt32BE(0) === 0x7f454c46 && buffer.readUInt16LE(16) === 4) return name;
-    } finally {
-      await handle.close();
-    }
-  }
-  return undefined;
 }
 
 async function waitForReady(child, path, deadline) {

@@ -19,6 +19,7 @@ import { settleAfterCensus } from '../../src/core/model/after-census';
 import { runCensus } from '../helpers/sequential-scans';
 import type { Analysis, Region } from '../../src/core/types';
 import { PatchedSource } from '../helpers/sparse-source';
+import { hasCommand, producerSkipReason } from './dump-tools';
 import { hex, omittedBy, parseMaps, permsInCore, type Mapping, type Producer } from './proc-maps';
 
 const WORKERS = 6;
@@ -26,21 +27,9 @@ const STACK_KB = 8192;
 /** The .NET RID string threads.c copies into its brk heap (and into an mmap'd block). */
 const RID = 'centos.7-x64';
 
-function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
 function skipReason(producer: Producer): string | undefined {
   if (!hasCommand('gcc')) return 'gcc is not installed (needed to build scripts/dumps/threads.c)';
-  if (producer === 'gcore' && !hasCommand('gcore')) return 'gdb is not installed (it ships gcore)';
-  if (producer === 'kernel') {
-    // Not a missing tool but the same kind of machine limit: a piped core_pattern (systemd-coredump, apport)
-    // never puts the core in the process's cwd, so there is nothing to check here.
-    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
-    if (pattern.startsWith('|') || pattern.includes('/'))
-      return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
-  }
-  return undefined;
+  return producerSkipReason(producer);
 }
 
 interface Load {

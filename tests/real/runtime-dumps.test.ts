@@ -20,6 +20,7 @@ import {
   type Runtime,
   type RuntimeDumpProducer,
 } from '../../scripts/dumps/make-runtime-dump.mjs';
+import { hasCommand, producerSkipReason } from './dump-tools';
 import { hex, parseMaps, type Mapping } from './proc-maps';
 
 /** COREVIEW_KEEP_DUMPS=1 keeps each dump's folder (core, maps.txt, os-release, …) to look into a failure. */
@@ -58,10 +59,6 @@ interface JsonDocument {
   readonly threads: readonly { readonly tid: number; readonly stackStart?: string }[];
 }
 
-function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
 /** Why this dump cannot be made on this machine, known before trying (a missing tool); undefined when it can be tried. */
 function staticSkipReason(runtime: Runtime, producer: RuntimeDumpProducer): string | undefined {
   if (platform() !== 'linux') return `not Linux (${platform()})`;
@@ -71,13 +68,7 @@ function staticSkipReason(runtime: Runtime, producer: RuntimeDumpProducer): stri
     if (!hasCommand('mcs'))
       return 'mcs is not installed (Debian: apt-get install mono-mcs), needed to build scripts/dumps/recv-threads.cs';
   }
-  if (producer === 'gcore' && !hasCommand('gcore')) return 'gdb is not installed (it ships gcore)';
-  if (producer === 'kernel') {
-    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
-    if (pattern.startsWith('|') || pattern.includes('/'))
-      return `kernel.core_pattern is '${pattern}', not a file name in the cwd`;
-  }
-  return undefined;
+  return producerSkipReason(producer);
 }
 
 function cliJson(core: string, scan: boolean): JsonDocument {

@@ -4,10 +4,8 @@
  * own browser here). `npm run test:e2e`.
  */
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-const chromium = process.env.COREVIEW_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * The config is evaluated again in every test worker process: the first evaluation picks a free port and puts it
@@ -36,19 +34,7 @@ export default defineConfig({
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
-    launchOptions: {
-      ...(existsSync(chromium) ? { executablePath: chromium } : {}),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: {
     command: `npm run build:test && node scripts/serve-static.mjs --dir dist-test --base ${BASE_PATH} --port ${port}`,

@@ -24,20 +24,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { startStaticServer } from './serve-static.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.COREVIEW_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Registered before the page's own scripts, so no long task of the load escapes it. Also notes, in the page's own
@@ -265,10 +255,7 @@ export async function benchBrowser(
   { baseUrl, timeoutMs = 300_000, census = false, search, workers, slice, depth, rounds = 2, loads = 9, between } = {},
 ) {
   return withServer(baseUrl, async (url) => {
-    const browser = await chromium.launch({
-      ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
-      args: ARGS,
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const runs = [];
       for (let i = 0; i < loads; i++) {

@@ -10,3 +10,18 @@ export { UNKNOWN, UNKNOWN_PERMS, type HeuristicTag, type MemoryKind, type Region
 export { RegisterSet, type Register } from './registers';
 export type { Thread } from './thread';
 export type { ImageTotal, KindTotal } from './totals';
+export type {
+  EnvironmentVariable,
+  Finding,
+  FindingEvidence,
+  FindingSeverity,
+  Frame,
+  FrameTrust,
+  ModuleSymbols,
+  ProcessEnvironment,
+  StackGroup,
+  Syscall,
+  SymbolSource,
+  ThreadStack,
+  UnwindStop,
+} from './stacks';

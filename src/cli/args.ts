@@ -1,7 +1,7 @@
 /** Command-line options of `coreview`. Parsing is strict: an unknown flag is a usage error, not ignored. */
 export interface CliOptions {
   readonly file: string;
-  readonly mode: 'table' | 'summary' | 'threads' | 'json' | 'search' | 'dump';
+  readonly mode: 'table' | 'summary' | 'threads' | 'json' | 'search' | 'dump' | 'stacks' | 'findings';
   readonly images: boolean;
   readonly scan: boolean;
   /** --registers: each thread's registers in the JSON document. */
@@ -14,6 +14,19 @@ export interface CliOptions {
   };
   readonly dump?: { readonly address: string; readonly length: number; readonly bytes: boolean };
   readonly workers?: number;
+  /** --stacks: the stacks pass (printed as groups then threads; in the JSON document with --json). */
+  readonly stacks: boolean;
+  readonly binaries: BinaryOptions;
+}
+
+/** Where the stacks pass looks for the modules' files (matched by build-id). */
+export interface BinaryOptions {
+  readonly sysroot?: string;
+  /** Searched in order; /usr/lib/debug unless --debug-dir is given. */
+  readonly debugDirs: readonly string[];
+  /** The dump alone: no NT_FILE paths, no debug directories, no debuginfod. */
+  readonly offline: boolean;
+  readonly perfMaps: readonly string[];
 }
 
 export const USAGE = `usage: coreview <core> [options]
@@ -29,6 +42,12 @@ export const USAGE = `usage: coreview <core> [options]
       -i              case-insensitive    --limit N  stop after N hits (default 100)
   --dump <addr> [len] WinDbg-style pointer view of memory (len bytes, default 256); --bytes for a byte view
   --workers N         worker threads for --scan and --search (default: twice the CPU count, 2 to 4)
+  --stacks            every thread's frames: identical stacks grouped, then each thread (with --json: in it)
+      --sysroot DIR   look for the dump's files under DIR (as gdb's set sysroot)
+      --debug-dir DIR debug files in DIR/.build-id/xx/… (repeatable; default /usr/lib/debug)
+      --perf-map FILE names for JIT code (default /tmp/perf-<pid>.map when it exists)
+      --offline       the dump alone: no files from disk, no debuginfod
+  --findings          what coreview concludes, with advice (add --scan for the findings that need the census)
   --help, --version
 
 On a terminal the tables fit its width (long paths shortened); piped, and in --json, paths are whole.
@@ -45,6 +64,11 @@ examples:
   coreview core.12345 --json > core.json   the whole analysis, as the web page's "Download JSON"
   coreview core.12345 --search centos -i   where a string is in memory, with its region and image
   coreview core.12345 --dump 0x7f42d256e000 64   memory as WinDbg's dp, pointers labelled
+  coreview core.12345 --stacks             what every thread is doing, identical stacks grouped
+  coreview core.12345 --scan --findings    findings with advice (stack sizes, arenas, the GC's reserve)
+
+Files for --stacks are matched to the dump's modules by GNU build-id, never by name: the paths in the dump,
+--sysroot, the debug directories, the debuginfod client cache, and the servers in DEBUGINFOD_URLS when set.
 `;
 
 export class UsageError extends Error {}
@@ -62,6 +86,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   let dump: { address: string; length: number; bytes: boolean } | undefined;
   let bytes = false;
   let workers: number | undefined;
+  let stacks = false;
+  let sysroot: string | undefined;
+  const debugDirs: string[] = [];
+  const perfMaps: string[] = [];
+  let offline = false;
   const setMode = (m: CliOptions['mode']) => {
     if (mode !== 'table' && mode !== m) throw new UsageError(`--${m} cannot be combined with --${mode}`);
     mode = m;
@@ -119,6 +148,24 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
       case '--workers':
         workers = positiveInt(value('a number'), arg);
         break;
+      case '--stacks':
+        stacks = true;
+        break;
+      case '--findings':
+        setMode('findings');
+        break;
+      case '--sysroot':
+        sysroot = value('a directory');
+        break;
+      case '--debug-dir':
+        debugDirs.push(value('a directory'));
+        break;
+      case '--perf-map':
+        perfMaps.push(value('a file'));
+        break;
+      case '--offline':
+        offline = true;
+        break;
       case '--dump': {
         setMode('dump');
         const address = value('an address');
@@ -138,6 +185,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   if (search) search = { ...search, kind: searchKind, caseInsensitive, limit };
   if (dump) dump = { ...dump, bytes };
   if (registers && (mode as CliOptions['mode']) !== 'json') throw new UsageError('--registers goes with --json');
+  // setMode assigns `mode` in a closure, which TypeScript's narrowing does not see.
+  const chosen = mode as CliOptions['mode'];
+  if (stacks && chosen === 'table') mode = 'stacks';
+  else if (stacks && chosen !== 'json') throw new UsageError('--stacks goes alone or with --json');
+  const filesGiven = sysroot !== undefined || debugDirs.length > 0 || perfMaps.length > 0 || offline;
+  if (filesGiven && !stacks && chosen !== 'findings')
+    throw new UsageError('--sysroot, --debug-dir, --perf-map and --offline go with --stacks or --findings');
   return {
     file,
     mode,
@@ -147,6 +201,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     ...(search ? { search } : {}),
     ...(dump ? { dump } : {}),
     ...(workers !== undefined ? { workers } : {}),
+    stacks,
+    binaries: {
+      ...(sysroot !== undefined ? { sysroot } : {}),
+      debugDirs: debugDirs.length > 0 ? debugDirs : ['/usr/lib/debug'],
+      offline,
+      perfMaps,
+    },
   };
 }
 

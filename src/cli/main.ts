@@ -38,13 +38,19 @@ async function main(argv: readonly string[]): Promise<number> {
     // Printed here, once, whichever mode follows: modes report only what they add (warnOnce drops repeats).
     for (const w of analysis.dump.warnings) warnOnce(w);
     const name = basename(options.file);
-    if (options.mode === 'search' || options.mode === 'dump' || options.scan) {
+    if (options.mode === 'search' || options.mode === 'dump') {
       // Loaded only when asked for: the scan code and node:worker_threads are dead weight for the header pass.
       const { runMemoryCommand } = await import('./memory-commands');
-      return await runMemoryCommand(options, options.file, source, analysis, name, print);
+      return await runMemoryCommand(options, options.file, source, analysis, print);
+    }
+    if (options.scan || options.stacks || options.mode === 'json' || options.mode === 'findings') {
+      const { runReport } = await import('./report-command');
+      return await runReport(options, options.file, source, analysis, name, print);
     }
     const document = toJsonDocument(analysis, name, { registers: options.registers });
-    return print(reportText(document, { view: options.mode, images: options.images, width: terminalColumns() }));
+    // ('stacks' implies options.stacks, handled above.)
+    const view = options.mode === 'stacks' ? 'table' : options.mode;
+    return print(reportText(document, { view, images: options.images, width: terminalColumns() }));
   } catch (e) {
     if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${options.file} is a directory, not a core file`);

@@ -1,37 +1,26 @@
 import type { ByteSource } from '../core/io/byte-source';
-import { settleAfterCensus } from '../core/model/after-census';
 import type { Analysis } from '../core/types';
 import { pointerLabel } from '../core/model/address-label';
-import { toJsonDocument } from '../core/format/json-document';
-import { reportText } from '../core/format/report-text';
 import { parseAddress, windbgAddress } from '../core/format/address';
 import { formatBytes, formatPointers } from '../core/scan/hex-format';
 import { MemoryReader } from '../core/memory/memory-reader';
 import { regionIndexAt } from '../core/memory/region-lookup';
 import type { CliOptions } from './args';
-import { terminalColumns, warnOnce } from './output';
-import { censusOnThreads, searchOnThreads } from './scan-host';
+import { warnOnce } from './output';
+import { searchOnThreads } from './scan-host';
 
 type Print = (text: string) => number;
 
-/** --scan, --search and --dump: the commands that read the dump's memory, not only its headers. */
+/** --search and --dump: the commands that look into the dump's memory at the user's request. */
 export async function runMemoryCommand(
   options: CliOptions,
   path: string,
   source: ByteSource,
   analysis: Analysis,
-  name: string,
   print: Print,
 ): Promise<number> {
   if (options.mode === 'search') return search(options, path, analysis, print);
-  if (options.mode === 'dump') return options.dump ? dump(options.dump, source, analysis, print) : 2;
-  const { touched, complete, os, runtime, failures } = await censusOnThreads(path, analysis, options.workers);
-  for (const failure of failures) warnOnce(`part of the memory was not scanned: ${failure}`);
-  // What the census settles (gcore's no-access memory), before anything is printed: the page does the same.
-  const settled = settleAfterCensus(analysis, touched);
-  const census = { regionTouched: touched, complete, ...(os ? { os } : {}), ...(runtime ? { runtime } : {}) };
-  const document = toJsonDocument(settled, name, { census, registers: options.registers });
-  return print(reportText(document, { view: options.mode, images: options.images, width: terminalColumns() }));
+  return options.dump ? dump(options.dump, source, analysis, print) : 2;
 }
 
 async function search(options: CliOptions, path: string, analysis: Analysis, print: Print): Promise<number> {

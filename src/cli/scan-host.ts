@@ -14,6 +14,8 @@ import { threadLanes } from './thread-lanes';
 export interface CensusOutcome {
   /** Touched bytes per region index; undefined where a region's census is missing (a failed slice or lane). */
   readonly touched: (number | undefined)[];
+  /** Per thread index: the stack's high-water depth (bytes below its top); NaN where its census is missing. */
+  readonly threadDepth: Float64Array;
   readonly complete: boolean;
   readonly os: OsIdentification | undefined;
   /** The runtime with a version read from memory, when the census found one. */
@@ -63,11 +65,17 @@ export async function censusOnThreads(
   workers: number | undefined,
 ): Promise<CensusOutcome> {
   const progress = new StderrProgress('scanning');
-  const end = await runPass(path, analysis, { kind: 'census' }, workers, (event) => progress.show(event.progress));
+  const threadDepth = new Float64Array(analysis.threads.length).fill(NaN);
+  const end = await runPass(path, analysis, { kind: 'census' }, workers, (event) => {
+    progress.show(event.progress);
+    if (event.kind !== 'census') return;
+    const { threads, threadDepth: depths } = event.batch;
+    for (let k = 0; k < threads.length; k++) threadDepth[threads[k] ?? 0] = depths[k] ?? NaN;
+  });
   progress.end();
   if (!end.ok || end.kind !== 'census') throw new Error(`the census did not run (${end.ok ? end.kind : end.reason})`);
   const touched = Array.from(end.touched, (t) => (Number.isNaN(t) ? undefined : t));
-  return { touched, complete: end.complete, os: end.os, runtime: end.runtime, failures: end.failures };
+  return { touched, threadDepth, complete: end.complete, os: end.os, runtime: end.runtime, failures: end.failures };
 }
 
 /**

@@ -3,19 +3,10 @@
  * region table is shown), the system call each thread is blocked in (from its registers: there at once), the
  * groups of identical stacks, the process environment, the findings, and which modules' files were matched.
  */
-import type { Finding, ModuleSymbols, ProcessEnvironment, StackGroup, Syscall, ThreadStack } from '../core/types';
+import type { Finding, ModuleSymbolStatus, ProcessEnvironment, StackGroup, Syscall, ThreadStack } from '../core/types';
 
 /** The root's `data-stacks`: off until a dump's stacks pass starts; incomplete when it ended early or failed. */
 export type StacksStatus = 'running' | 'done' | 'incomplete' | 'off';
-
-/** One module and whether its file (names, unwind tables) was found, matched by GNU build-id. */
-export interface ModuleStatus {
-  readonly path: string;
-  readonly buildId?: string;
-  readonly symbols: ModuleSymbols;
-  /** The matched file's base name (the page knows no more). */
-  readonly symbolFile?: string;
-}
 
 export interface StacksState {
   readonly status: StacksStatus;
@@ -27,7 +18,7 @@ export interface StacksState {
   readonly groups: readonly StackGroup[];
   readonly findings: readonly Finding[];
   readonly environment?: ProcessEnvironment;
-  readonly modules: readonly ModuleStatus[];
+  readonly modules: readonly ModuleSymbolStatus[];
   /** Threads walked so far, of all. */
   readonly done: number;
   readonly total: number;

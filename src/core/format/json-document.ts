@@ -1,5 +1,17 @@
-import type { Analysis, OsIdentification, Region, RuntimeInfo, Thread } from '../types';
+import type {
+  Analysis,
+  Finding,
+  ModuleSymbolStatus,
+  OsIdentification,
+  Region,
+  RuntimeInfo,
+  StackGroup,
+  Syscall,
+  Thread,
+  ThreadStack,
+} from '../types';
 import { hexAddress } from './address';
+import { findingEntry, frameEntry, stackGroupEntry, syscallEntry } from './stacks-document';
 import type { ReportDocument, ReportOs, ReportRegion, ReportThread } from './report-document';
 import { reportText } from './report-text';
 import { touchedByKind } from './touched';
@@ -27,6 +39,18 @@ export interface JsonDocumentOptions {
    * document answers is where the memory went; pc and sp are always there.
    */
   readonly registers?: boolean;
+  /** The system call each thread is in (by thread index), from its registers. */
+  readonly syscalls?: readonly (Syscall | undefined)[];
+  /** The stacks pass (`--stacks`; the page once its pass is done). */
+  readonly stacks?: StacksForDocument;
+  readonly findings?: readonly Finding[];
+}
+
+export interface StacksForDocument {
+  /** By thread index. */
+  readonly stacks: readonly (ThreadStack | undefined)[];
+  readonly groups: readonly StackGroup[];
+  readonly modules: readonly ModuleSymbolStatus[];
 }
 
 /**
@@ -88,22 +112,31 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       ...(census ? { touched: kindTouched.get(t.kind) ?? 0 } : {}),
     })),
     imageTotals: a.imageTotals.map((t) => ({ ...t })),
-    threads: a.threads.map((t) =>
+    threads: a.threads.map((t, i) =>
       threadEntry(
         t,
         census && t.stackRegion !== undefined ? touched(t.stackRegion) : undefined,
         options.registers === true,
+        options.syscalls?.[i],
+        options.stacks?.stacks[i],
       ),
     ),
-    modules: a.modules.map((m) => ({
-      path: m.path,
-      start: hexAddress(m.start),
-      end: hexAddress(m.end),
-      base: hexAddress(m.base),
-      ...(m.buildId !== undefined ? { buildId: m.buildId } : {}),
-      headerInDump: m.headerInDump,
-    })),
+    modules: a.modules.map((m, i) => {
+      const status = options.stacks?.modules[i];
+      return {
+        path: m.path,
+        start: hexAddress(m.start),
+        end: hexAddress(m.end),
+        base: hexAddress(m.base),
+        ...(m.buildId !== undefined ? { buildId: m.buildId } : {}),
+        headerInDump: m.headerInDump,
+        ...(status !== undefined ? { symbols: status.symbols } : {}),
+        ...(status?.symbolFile !== undefined ? { symbolFile: status.symbolFile } : {}),
+      };
+    }),
     auxv: a.auxv.map((e) => ({ type: e.type, name: e.name, value: hexAddress(e.value) })),
+    ...(options.stacks ? { stackGroups: options.stacks.groups.map(stackGroupEntry) } : {}),
+    ...(options.findings ? { findings: options.findings.map(findingEntry) } : {}),
   };
 }
 
@@ -138,7 +171,13 @@ function regionEntry(r: Region, touched: number | undefined): ReportRegion {
 }
 
 /** One thread's entry, built like regionEntry (fixed key order, plain assignments). */
-function threadEntry(t: Thread, stackTouched: number | undefined, registers: boolean): ReportThread {
+function threadEntry(
+  t: Thread,
+  stackTouched: number | undefined,
+  registers: boolean,
+  syscall: Syscall | undefined,
+  stack: ThreadStack | undefined,
+): ReportThread {
   const e: Draft<ReportThread> = {
     tid: t.tid,
     signal: t.signal,
@@ -153,6 +192,12 @@ function threadEntry(t: Thread, stackTouched: number | undefined, registers: boo
   if (t.stackUsed !== undefined) e.stackUsed = t.stackUsed;
   if (stackTouched !== undefined) e.stackTouched = stackTouched;
   if (registers) e.registers = t.registers.byName();
+  if (syscall !== undefined) e.syscall = syscallEntry(syscall);
+  if (stack !== undefined) {
+    e.frames = stack.frames.map(frameEntry);
+    e.unwindStop = stack.stop;
+    if (stack.stopDetail !== undefined) e.unwindStopDetail = stack.stopDetail;
+  }
   return e;
 }
 

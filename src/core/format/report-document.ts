@@ -1,4 +1,15 @@
-import type { HeuristicTag, ImageTotal, NoteInfo, OsSource, RuntimeInfo } from '../types';
+import type {
+  FindingSeverity,
+  FrameTrust,
+  HeuristicTag,
+  ImageTotal,
+  ModuleSymbols,
+  NoteInfo,
+  OsSource,
+  RuntimeInfo,
+  SymbolSource,
+  UnwindStop,
+} from '../types';
 
 /**
  * The JSON document (`--json`, the page's Download JSON) as a type: exactly the fields toJsonDocument writes, so a
@@ -16,6 +27,10 @@ export interface ReportDocument {
   readonly threads: readonly ReportThread[];
   readonly modules: readonly ReportModule[];
   readonly auxv: readonly ReportAuxvEntry[];
+  /** The stacks pass's groups of identical stacks, largest first (`--stacks`, the page after its stacks pass). */
+  readonly stackGroups?: readonly ReportStackGroup[];
+  /** Written by every `--json`; those that rest on the census only with `--scan` (absent in older reports). */
+  readonly findings?: readonly ReportFinding[];
 }
 
 export interface ReportDump {
@@ -123,6 +138,58 @@ export interface ReportThread {
   readonly stackTouched?: number;
   /** `--json --registers`: general registers by name, as `0x…`. */
   readonly registers?: Readonly<Record<string, string>>;
+  /** The system call the registers show the thread in. */
+  readonly syscall?: ReportSyscall;
+  /** The stacks pass: frame 0 is the thread's pc, callers' pcs are return addresses. */
+  readonly frames?: readonly ReportFrame[];
+  readonly unwindStop?: UnwindStop;
+  readonly unwindStopDetail?: string;
+}
+
+export interface ReportFrame {
+  readonly pc: string;
+  readonly trust: FrameTrust;
+  readonly module?: string;
+  /** pc − the module's start. */
+  readonly offset?: number;
+  readonly symbol?: string;
+  readonly symbolOffset?: number;
+  readonly symbolSource?: SymbolSource;
+  /** pc is in JIT code (anonymous executable memory, a runtime's code heap). */
+  readonly jit?: true;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export interface ReportSyscall {
+  readonly nr: number;
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly interrupted: boolean;
+  readonly text: string;
+}
+
+export interface ReportStackGroup {
+  readonly threads: readonly number[];
+  readonly frames: readonly ReportFrame[];
+}
+
+export type ReportFindingEvidence =
+  | { readonly kind: 'threads'; readonly tids: readonly number[]; readonly text: string }
+  | { readonly kind: 'regions'; readonly starts: readonly string[]; readonly text: string }
+  | { readonly kind: 'stack-group'; readonly group: number; readonly text: string }
+  | { readonly kind: 'environment'; readonly name: string; readonly value: string; readonly text: string }
+  | { readonly kind: 'module'; readonly path: string; readonly text: string }
+  | { readonly kind: 'fact'; readonly text: string };
+
+export interface ReportFinding {
+  readonly id: string;
+  readonly severity: FindingSeverity;
+  readonly title: string;
+  readonly detail: string;
+  readonly advice?: string;
+  readonly evidence: readonly ReportFindingEvidence[];
+  readonly needsCensus?: true;
 }
 
 export interface ReportModule {
@@ -132,6 +199,10 @@ export interface ReportModule {
   readonly base: string;
   readonly buildId?: string;
   readonly headerInDump: boolean;
+  /** Where its names and unwind tables came from (the stacks pass). */
+  readonly symbols?: ModuleSymbols;
+  /** The matched file's base name. */
+  readonly symbolFile?: string;
 }
 
 export interface ReportAuxvEntry {

@@ -18,6 +18,7 @@ export type {
   Frame,
   FrameTrust,
   ModuleSymbols,
+  ModuleSymbolStatus,
   ProcessEnvironment,
   StackGroup,
   Syscall,

@@ -68,6 +68,15 @@ export interface StackGroup {
 /** Whether a module's names and unwind data were found, matched by GNU build-id. */
 export type ModuleSymbols = 'dump' | 'file' | 'missing' | 'build-id-mismatch';
 
+/** One module and whether its file (names, unwind tables) was found. */
+export interface ModuleSymbolStatus {
+  readonly path: string;
+  readonly buildId?: string;
+  readonly symbols: ModuleSymbols;
+  /** The matched file's base name (the page knows no more). */
+  readonly symbolFile?: string;
+}
+
 export interface EnvironmentVariable {
   readonly name: string;
   readonly value: string;

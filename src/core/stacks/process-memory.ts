@@ -1,0 +1,77 @@
+/**
+ * The process's memory as the stacks pass reads it: the dump's bytes first, then — for file-backed ranges the dump
+ * does not hold (code, read-only data; the kernel dumps only an image's first page) — the bytes of the module's
+ * file when one was matched by build-id. Reads go through fixed-size pages cached per pass: a walk reads one stack
+ * word at a time, and 800 threads' walks touch a few pages each.
+ */
+import type { MemoryReader, MemoryRead } from '../memory/memory-reader';
+import { ADDRESS_LIMIT } from '../memory/memory-reader';
+
+/** Where a file-backed address's bytes are, when the dump lacks them (module-files.ts). */
+export type FileBytes = (address: bigint, length: number) => Promise<Uint8Array | undefined>;
+
+/** 16 KiB: a thread's used stack is a few pages at most; reads in the page cost a round trip each. */
+const PAGE = 16 * 1024;
+const PAGE_BIG = BigInt(PAGE);
+/** 64 MiB of pages at most. */
+const CAPACITY = 4096;
+
+export class ProcessMemory {
+  private readonly pages = new Map<bigint, Promise<MemoryRead>>();
+
+  constructor(
+    private readonly dump: MemoryReader,
+    private readonly fileBytes: FileBytes = () => Promise.resolve(undefined),
+  ) {}
+
+  /** All `length` bytes at `address`, or undefined when any of them is in neither the dump nor a matched file. */
+  async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
+    if (length <= 0 || address < 0n || address + BigInt(length) > ADDRESS_LIMIT) return undefined;
+    const fromDump = await this.fromDump(address, length);
+    return fromDump ?? this.fileBytes(address, length);
+  }
+
+  private async fromDump(address: bigint, length: number): Promise<Uint8Array | undefined> {
+    const first = address - (address % PAGE_BIG);
+    const inPage = Number(address - first);
+    if (inPage + length <= PAGE) {
+      // The common case, one word: a view of the cached page, no copy.
+      const page = await this.page(first);
+      return allPresent(page, inPage, length) ? page.bytes.subarray(inPage, inPage + length) : undefined;
+    }
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length; ) {
+      const at = address + BigInt(done);
+      const pageStart = at - (at % PAGE_BIG);
+      const offset = Number(at - pageStart);
+      const n = Math.min(PAGE - offset, length - done);
+      const page = await this.page(pageStart);
+      if (!allPresent(page, offset, n)) return undefined;
+      out.set(page.bytes.subarray(offset, offset + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  private page(start: bigint): Promise<MemoryRead> {
+    let page = this.pages.get(start);
+    if (page === undefined) {
+      if (this.pages.size >= CAPACITY) {
+        const oldest = this.pages.keys().next();
+        if (oldest.done !== true) this.pages.delete(oldest.value);
+      }
+      const length = start + PAGE_BIG > ADDRESS_LIMIT ? Number(ADDRESS_LIMIT - start) : PAGE;
+      page = this.dump.read(start, length);
+      this.pages.set(start, page);
+    }
+    return page;
+  }
+}
+
+function allPresent(page: MemoryRead, offset: number, length: number): boolean {
+  if (offset + length > page.present.length) return false;
+  for (const r of page.ranges) {
+    if (r.offset <= offset && r.offset + r.length >= offset + length) return true;
+  }
+  return false;
+}

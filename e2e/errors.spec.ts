@@ -132,7 +132,7 @@ test('a worker that dies is reported and replaced; the dump on screen still expo
   await page.evaluate(() => window.__coreview?.crashWorker());
   await expect(page.getByTestId('worker-notice')).toContainText('was replaced');
   // The census the page holds survives its workers: the export (on a fresh worker) still carries it.
-  expect(await downloadJson(page)).toBe(cli(core, '--scan', '--json'));
+  expect(await downloadJson(page)).toBe(cli(core, '--scan', '--json', '--stacks', '--offline'));
   await openFile(page, core);
   await waitReady(page);
 });

@@ -126,6 +126,11 @@ export async function waitReady(page: Page): Promise<void> {
 }
 
 /** Waits until every region's census is in and shown (the census runs by itself after a dump opens). */
+/** Waits until the stacks pass of the dump on screen has walked every thread (data-stacks="done"). */
+export async function waitStacksDone(page: Page, timeout?: number): Promise<void> {
+  await expect(app(page)).toHaveAttribute('data-stacks', 'done', timeout === undefined ? {} : { timeout });
+}
+
 export async function waitScanDone(page: Page, timeout?: number): Promise<void> {
   await expect(app(page)).toHaveAttribute('data-scan', 'done', timeout === undefined ? {} : { timeout });
 }
@@ -164,8 +169,12 @@ export async function openSample(page: Page, hash = ''): Promise<void> {
   await waitReady(page);
 }
 
-/** Clicks "Download JSON" and returns the downloaded document's text. */
+/**
+ * Waits for the stacks pass (it starts by itself once a dump is shown), clicks "Download JSON" and returns the
+ * downloaded document's text: with no files beside the dump, that is the CLI's with `--stacks --offline`.
+ */
 export async function downloadJson(page: Page): Promise<string> {
+  await waitStacksDone(page);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download JSON' }).click(),

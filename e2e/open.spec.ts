@@ -5,7 +5,6 @@ import { groupedBytes, humanSize } from '../src/core/format/size';
 import {
   app,
   cli,
-  cliJson,
   downloadJson,
   expect,
   openFile,
@@ -15,6 +14,7 @@ import {
   turnCensusOff,
   waitReady,
   waitScanDone,
+  waitStacksDone,
 } from './fixtures';
 
 interface CliDocument {
@@ -28,7 +28,7 @@ interface CliDocument {
   }[];
 }
 
-test('opens a core with the file input and downloads exactly the CLI --json document', async ({ page, core }) => {
+test('opens a core with the file input and downloads exactly the CLI --json --stacks document', async ({ page, core }) => {
   await page.goto('./');
   await expect(app(page)).toHaveAttribute('data-status', 'idle');
   await expect(app(page)).toHaveAttribute('data-scan', 'off');
@@ -39,7 +39,7 @@ test('opens a core with the file input and downloads exactly the CLI --json docu
   await waitReady(page);
   await expect(app(page)).toHaveAttribute('data-scan', 'off');
   await expect(page.locator('.topbar .file')).toContainText(basename(core));
-  const expected = cliJson(core);
+  const expected = cli(core, '--json', '--stacks', '--offline');
   const doc = JSON.parse(expected) as CliDocument;
   // The headline is the CLI's largest kind, in the page's units.
   const all = doc.totals.reduce((a, t) => a + t.size, 0);
@@ -56,6 +56,8 @@ test('opens a core with the file input and downloads exactly the CLI --json docu
     await expect(page.getByText('SIGABRT').first()).toBeVisible();
   }
 
+  // Once the stacks pass is done the document has every thread's frames: `--stacks`, with the dump alone.
+  await waitStacksDone(page);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download JSON' }).click(),
@@ -92,7 +94,7 @@ test('opens a core dropped anywhere on the window', async ({ page, otherCore }) 
   await expect(page.locator('.topbar .file')).toContainText(basename(otherCore));
 });
 
-test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json)', async ({
+test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is the CLI’s (--scan --json --stacks)', async ({
   page,
   sampleCore,
 }) => {
@@ -111,7 +113,7 @@ test('opens the sample dump: 33 threads, 32 of them on 8 MiB stacks; its JSON is
 
   // The census ran by itself: once it is done, the JSON is `coreview --scan --json`'s, byte for byte.
   await waitScanDone(page);
-  expect(await downloadJson(page)).toBe(cli(sampleCore, '--scan', '--json'));
+  expect(await downloadJson(page)).toBe(cli(sampleCore, '--scan', '--json', '--stacks', '--offline'));
 });
 
 test('until the first dump is shown, the workspace waits mounted but unseen; then it shows that dump', async ({

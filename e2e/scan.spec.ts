@@ -81,7 +81,7 @@ test('a real core: data-scan goes running → done; touched per kind, region and
   await waitScanDone(page);
   expect(await scanStates(page)).toEqual(['off', 'running', 'done']);
 
-  const expected = cli(core, '--scan', '--json');
+  const expected = cli(core, '--scan', '--json', '--stacks', '--offline');
   const doc = JSON.parse(expected) as CliDocument;
   expect(await pageTouched(page)).toEqual(Object.fromEntries(doc.totals.map((t) => [t.kind, t.touched])));
   const top = doc.totals[0];
@@ -128,7 +128,7 @@ test('the sample: totals and headline from the census, the OS from memory with a
 }) => {
   await openSample(page);
   await waitScanDone(page);
-  const expected = cli(sampleCore, '--scan', '--json');
+  const expected = cli(sampleCore, '--scan', '--json', '--stacks', '--offline');
   const doc = JSON.parse(expected) as CliDocument;
   const stack = doc.totals.find((t) => t.kind === 'Stack');
   await expect(page.getByTestId('headline-usage')).toHaveAttribute('data-bytes', String(stack?.touched));

@@ -13,7 +13,19 @@
  * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
 import type { DumpErrorCode } from '../src/core/errors';
-import type { ImageTotal, KindTotal, Register, RuntimeInfo } from '../src/core/types';
+import type {
+  Finding,
+  ImageTotal,
+  KindTotal,
+  ModuleSymbolStatus,
+  ProcessEnvironment,
+  Register,
+  RuntimeInfo,
+  StackGroup,
+  Syscall,
+  ThreadStack,
+} from '../src/core/types';
+import type { FileKind } from '../src/core/image/sniff';
 import type {
   ScanEnd as RuntimeScanEnd,
   ScanEvent,
@@ -79,6 +91,8 @@ export type FetchResult =
  */
 export interface CensusExport {
   readonly touched: Float64Array;
+  /** Per thread index: the stack's high-water depth (NaN where not in); the stack-size finding's evidence. */
+  readonly threadDepth?: Float64Array;
   readonly complete: boolean;
   readonly os?: OsView;
   readonly runtime?: RuntimeInfo;
@@ -99,7 +113,57 @@ export type ExportRequest =
 export type ExportResult =
   { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: 'not-loaded' };
 
+export type { FileKind } from '../src/core/image/sniff';
+
+/** A file the user gave beside a dump: binaries, debug files, perf maps (read in the worker, never uploaded). */
+export interface GivenFile {
+  readonly file: Blob;
+  readonly name: string;
+}
+
+/**
+ * The stacks pass as it streams to the page: first what needs no unwinding (each thread's system call, the
+ * environment, which modules' files matched), then the walked threads in batches (thread indices and stacks).
+ */
+export type StacksEvent =
+  | {
+      readonly kind: 'start';
+      readonly syscalls: readonly (Syscall | undefined)[];
+      readonly environment?: ProcessEnvironment;
+      readonly modules: readonly ModuleSymbolStatus[];
+      readonly total: number;
+    }
+  | {
+      readonly kind: 'batch';
+      readonly indices: readonly number[];
+      readonly stacks: readonly ThreadStack[];
+      readonly done: number;
+      readonly total: number;
+    };
+
+export type StacksEnd =
+  | {
+      readonly ok: true;
+      /** False when cancelled (a newer pass, the dump released) before every thread was walked. */
+      readonly complete: boolean;
+      readonly groups: readonly StackGroup[];
+      readonly modules: readonly ModuleSymbolStatus[];
+      readonly findings: readonly Finding[];
+      readonly warnings: readonly string[];
+    }
+  | { readonly ok: false; readonly reason: 'not-loaded' | 'cancelled' }
+  | { readonly ok: false; readonly reason: 'failed'; readonly message: string };
+
 export interface EngineApi {
+  /** What each file is, by its content (the first 4 KiB): a dump, a binary or debug file, a perf map, a report. */
+  sortFiles(files: readonly GivenFile[]): Promise<FileKind[]>;
+  /**
+   * Runs the stacks pass over dump `id` with every file given so far beside it (a new call cancels the running
+   * one: binaries added later mean a new pass). Events stream to `onEvent`; the last is awaited before this resolves.
+   */
+  startStacks(id: DumpId, files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd>;
+  /** The findings again, with the census once it is in (the stack-size advice needs the high-water marks). */
+  findings(id: DumpId, census?: CensusExport): Promise<readonly Finding[]>;
   /** Runs the header pass over `file` (the File itself: structured clone keeps it disk-backed) and keeps it as `id`. */
   load(id: DumpId, file: Blob, name: string, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
   /** Forgets a dump: its analysis and its file handle. */

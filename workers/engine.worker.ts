@@ -25,6 +25,7 @@ import type {
   MemoryResult,
   RegistersResult,
   ScanEnd,
+  StacksEnd,
 } from './engine-protocol';
 import { engineTestMethods } from './engine-test-methods';
 import { fetchGzip } from './fetch-gzip';
@@ -33,6 +34,7 @@ import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { errorName, isReadError } from './read-errors';
 import { cancelScan, peerLost, searchMore, startScan } from './scan-coordinator';
 import { attachFile, detachFile, runJob } from './scan-executor';
+import { findingsFor, forgetStacks, sortFiles, stacksForExport, startStacks } from './stacks-runner';
 
 interface Loaded {
   readonly analysis: Analysis;
@@ -82,11 +84,17 @@ const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
 };
 
 /** Every export is the JSON document printed by the report formatter, as the CLI prints it. */
-function exportText(d: Loaded, request: ExportRequest): string {
+function exportText(id: DumpId, d: Loaded, request: ExportRequest): string {
   // A complete census settles kinds as `coreview --scan` does (idempotent: the coordinator may have applied it).
   const census = 'census' in request ? request.census : undefined;
   const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
-  const document = toJsonDocument(a, d.name, census === undefined ? {} : { census: censusForDocument(census) });
+  const { syscalls, result: stacks } = stacksForExport(id);
+  const document = toJsonDocument(a, d.name, {
+    ...(census === undefined ? {} : { census: censusForDocument(census) }),
+    ...(syscalls ? { syscalls } : {}),
+    ...(stacks ? { stacks: { stacks: stacks.stacks, groups: stacks.groups, modules: stacks.modules } } : {}),
+    findings: findingsFor(id, a, census),
+  });
   const rows = 'rows' in request ? request.rows : undefined;
   return reportText(document, { view: EXPORT_VIEWS[request.kind], ...(rows !== undefined ? { rows } : {}) });
 }
@@ -122,6 +130,24 @@ const api: EngineApi = {
   release(id) {
     loaded.delete(id);
     detachFile(id);
+    forgetStacks(id);
+  },
+
+  sortFiles(files) {
+    return sortFiles(files);
+  },
+
+  async startStacks(id, files, onEvent): Promise<StacksEnd> {
+    const d = loaded.get(id);
+    if (d === undefined) return { ok: false, reason: 'not-loaded' };
+    return startStacks(id, d.analysis, d.file, files, onEvent);
+  },
+
+  findings(id, census) {
+    const d = loaded.get(id);
+    if (d === undefined) return Promise.resolve([]);
+    const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
+    return Promise.resolve(findingsFor(id, a, census));
   },
 
   fetchGzip(url, name, onProgress) {
@@ -135,7 +161,7 @@ const api: EngineApi = {
   exportText(id, request): Promise<ExportResult> {
     const d = loaded.get(id);
     if (d === undefined) return Promise.resolve({ ok: false, reason: 'not-loaded' });
-    return Promise.resolve({ ok: true, text: exportText(d, request) });
+    return Promise.resolve({ ok: true, text: exportText(id, d, request) });
   },
 
   attach(id, file) {

@@ -4,7 +4,8 @@
  *
  * Test hooks on the root element: data-status (idle | loading | ready | error: "ready" once the current view of
  * the current dump is on screen) and data-scan (off | running | done | incomplete: "done" once every region's
- * census is in and rendered; "off" with no census for the dump on screen — none open, or the census turned off).
+ * census is in and rendered; "off" with no census for the dump on screen — none open, or the census turned off),
+ * and data-stacks (off | running | done | incomplete) for the stacks pass the same way.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { OverviewView } from '../views/OverviewView';
@@ -15,6 +16,7 @@ import { SearchView } from '../views/search/SearchView';
 import { ThreadsView } from '../views/threads/ThreadsView';
 import { TotalsView } from '../views/totals/TotalsView';
 import { CensusContext } from '../views/common/census-context';
+import { StacksContext } from '../views/common/stacks-context';
 import { TooltipProvider } from '../views/common/Tooltip';
 import { hexAddress } from '../core/format/address';
 import { CensusPanel } from './CensusPanel';
@@ -25,6 +27,9 @@ import { StatusRoot } from './StatusRoot';
 import { useTestEntry } from './test-entry';
 import { TopBar } from './TopBar';
 import { useCensus } from '../state/use-census';
+import { useStacks } from '../state/use-stacks';
+import { routeFiles } from '../state/route-files';
+import type { StacksStatus } from '../state/stacks-data';
 import { shownAnalysis, useEngine } from '../state/use-engine';
 import { useFileDrop } from './use-file-drop';
 import { useSearch } from '../state/use-search';
@@ -40,6 +45,10 @@ function scanAttribute(c: CensusState | undefined): 'off' | 'running' | 'done' |
   return 'incomplete';
 }
 
+function stacksAttribute(status: StacksStatus | undefined): StacksStatus {
+  return status ?? 'off';
+}
+
 export function App(): ReactNode {
   const { flags, settings, setAutoCensus } = useSettings();
   const engine = useEngine(flags);
@@ -47,7 +56,6 @@ export function App(): ReactNode {
   const [vs, setVs] = useViewState();
   const [scrollKey, setScrollKey] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
-  const dragging = useFileDrop(open);
   const view = shownAnalysis(state);
   // Until the first dump is shown, the workspace waits mounted, unseen and inert, over an empty analysis (see
   // premount.ts). Deferred from the first render, so the welcome screen paints first.
@@ -67,6 +75,23 @@ export function App(): ReactNode {
     engine.settleView,
   );
   const search = useSearch(engine.scans, view?.id, flags.tuning);
+  const c = census.state;
+  const censusForStacks = useMemo(() => (c?.status === 'done' ? censusExport(c) : undefined), [c]);
+  const stacks = useStacks(engine.session, view, censusForStacks);
+  const [fileNotes, setFileNotes] = useState<readonly string[]>([]);
+  const dumpOpen = view !== undefined;
+  const { addFiles } = stacks;
+  const openFiles = useCallback(
+    (files: File[]) => {
+      void routeFiles(files, dumpOpen, engine.sortFiles).then((routed) => {
+        setFileNotes(routed.notes);
+        if (routed.dump !== undefined) open(routed.dump);
+        addFiles(routed.beside);
+      });
+    },
+    [dumpOpen, engine.sortFiles, open, addFiles],
+  );
+  const dragging = useFileDrop(openFiles);
   useTestEntry(engine, census.start, flags.tuning);
   // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
   // that React's development double mount, which closes and recreates the worker pool, does not open it twice.
@@ -81,7 +106,6 @@ export function App(): ReactNode {
     return () => clearTimeout(timer);
   }, [flags.openSample, openSample]);
 
-  const c = census.state;
   useEffect(() => {
     document.title = view === undefined ? 'coreview' : `${view.fileName} — coreview`;
   }, [view]);
@@ -137,11 +161,16 @@ export function App(): ReactNode {
 
   return (
     <TooltipProvider>
-      <StatusRoot load={state.status} expected={expected} scan={scanAttribute(c)}>
+      <StatusRoot
+        load={state.status}
+        expected={expected}
+        scan={scanAttribute(c)}
+        stacks={stacksAttribute(stacks.state?.status)}
+      >
         <TopBar
           ref={fileInput}
           view={view}
-          onFile={open}
+          onFiles={openFiles}
           onSample={engine.openSample}
           getJson={getJson}
           autoCensus={settings.autoCensus}
@@ -159,6 +188,7 @@ export function App(): ReactNode {
           />
         )}
         {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
+        {fileNotes.length > 0 && <Notice text={fileNotes.join('; ')} onDismiss={() => setFileNotes([])} />}
         {view === undefined && state.status !== 'loading' && (
           <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
         )}
@@ -179,6 +209,7 @@ export function App(): ReactNode {
               <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />
             )}
             <CensusContext.Provider value={c}>
+              <StacksContext.Provider value={stacks.state}>
               {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
               <div
                 key={vs.view}
@@ -254,6 +285,7 @@ export function App(): ReactNode {
                   />
                 )}
               </div>
+              </StacksContext.Provider>
             </CensusContext.Provider>
           </main>
         )}

@@ -14,10 +14,12 @@ export interface StatusRootProps {
   readonly expected: string | undefined;
   /** The census's `data-scan` (see App.tsx), from the state being rendered. */
   readonly scan: 'off' | 'running' | 'done' | 'incomplete';
+  /** The stacks pass's `data-stacks`, the same way. */
+  readonly stacks: 'off' | 'running' | 'done' | 'incomplete';
   readonly children: ReactNode;
 }
 
-export function StatusRoot({ load, expected, scan, children }: StatusRootProps): ReactNode {
+export function StatusRoot({ load, expected, scan, stacks, children }: StatusRootProps): ReactNode {
   const [rendered, setRendered] = useState<string>();
   const status = load === 'ready' ? (rendered === expected ? 'ready' : 'loading') : load;
   // Written by an effect, not rendered: effects run once the commit is on screen, so "done" never shows before the
@@ -26,6 +28,9 @@ export function StatusRoot({ load, expected, scan, children }: StatusRootProps):
   useEffect(() => {
     root.current?.setAttribute('data-scan', scan);
   }, [scan]);
+  useEffect(() => {
+    root.current?.setAttribute('data-stacks', stacks);
+  }, [stacks]);
   return (
     <ReadyContext.Provider value={setRendered}>
       <div ref={root} className="app" data-status={status}>

@@ -7,7 +7,8 @@ import { SettingsMenu } from './SettingsMenu';
 
 export interface TopBarProps {
   readonly view: AnalysisView | undefined;
-  readonly onFile: (file: File) => void;
+  /** Every file picked: a dump, and binaries, debug files or perf maps to go beside it. */
+  readonly onFiles: (files: File[]) => void;
   readonly onSample: () => void;
   readonly getJson: () => Promise<string>;
   readonly autoCensus: boolean;
@@ -15,7 +16,7 @@ export interface TopBarProps {
 }
 
 export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
-  { view, onFile, onSample, getJson, autoCensus, onAutoCensus },
+  { view, onFiles, onSample, getJson, autoCensus, onAutoCensus },
   fileInput,
 ): ReactNode {
   const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
@@ -36,12 +37,13 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
             type="file"
             className="visually-hidden"
             id="open-file"
-            aria-label="Open a core dump"
+            multiple
+            aria-label="Open a core dump, or add binaries, debug files and perf maps"
             onChange={(e) => {
-              const file = e.target.files?.[0];
+              const files = Array.from(e.target.files ?? []);
               // Reset so choosing the same file again still fires a change.
               e.target.value = '';
-              if (file !== undefined) onFile(file);
+              if (files.length > 0) onFiles(files);
             }}
           />
           <button type="button" onClick={() => input?.current?.click()}>
@@ -50,6 +52,15 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
           <button type="button" onClick={onSample}>
             Open sample dump
           </button>
+          {view !== undefined && (
+            <button
+              type="button"
+              title="Executables, shared objects, debug files or perf maps of this dump's process: matched by build-id, read here, never uploaded"
+              onClick={() => input?.current?.click()}
+            >
+              Add binaries…
+            </button>
+          )}
           {view !== undefined && (
             <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />
           )}

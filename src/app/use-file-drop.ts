@@ -1,14 +1,41 @@
 /**
- * Drop a file anywhere on the window. dragenter/dragleave fire for every child element crossed, so a counter
- * tells when the drag really left the window; only drags that carry files show the drop target.
+ * Drop files anywhere on the window — a dump, binaries, debug files, perf maps, or whole folders (a sysroot,
+ * /usr/lib/debug), whose files are gathered here. dragenter/dragleave fire for every child element crossed, so a
+ * counter tells when the drag really left the window; only drags that carry files show the drop target.
  */
 import { useEffect, useState } from 'react';
+import { MAX_FILES } from '../state/route-files';
+
+/** The dropped files, a dropped folder's files (recursively, up to MAX_FILES) included. */
+async function droppedFiles(data: DataTransfer): Promise<File[]> {
+  const entries = Array.from(data.items, (item) => item.webkitGetAsEntry()).filter((e) => e !== null);
+  // Without entries (an old browser, a drag from another page) the plain file list is all there is.
+  if (entries.length === 0) return Array.from(data.files);
+  const files: File[] = [];
+  const visit = async (entry: FileSystemEntry): Promise<void> => {
+    if (files.length >= MAX_FILES) return;
+    if (entry.isFile) {
+      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+      return;
+    }
+    if (!entry.isDirectory) return;
+    const reader = (entry as FileSystemDirectoryEntry).createReader();
+    // readEntries gives a batch at a time (100 in Chromium) until an empty one.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (batch.length === 0 || files.length >= MAX_FILES) return;
+      for (const child of batch) await visit(child);
+    }
+  };
+  for (const entry of entries) await visit(entry);
+  return files;
+}
 
 function carriesFiles(e: DragEvent): boolean {
   return e.dataTransfer !== null && Array.from(e.dataTransfer.types).includes('Files');
 }
 
-export function useFileDrop(onFile: (file: File) => void): boolean {
+export function useFileDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -33,8 +60,15 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = e.dataTransfer?.files[0];
-      if (file !== undefined) onFile(file);
+      const data = e.dataTransfer;
+      if (data === null) return;
+      // The items must be read during the event; the folders' contents arrive later.
+      void droppedFiles(data).then(
+        (files) => {
+          if (files.length > 0) onFiles(files);
+        },
+        () => onFiles(Array.from(data.files)),
+      );
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -46,6 +80,6 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [onFile]);
+  }, [onFiles]);
   return dragging;
 }

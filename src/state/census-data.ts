@@ -116,6 +116,7 @@ export function censusExport(state: CensusState | undefined): CensusExport | und
   const complete = state.status === 'done';
   return {
     touched: state.data.touched,
+    threadDepth: state.data.threadDepth,
     complete,
     ...(complete && state.os !== undefined ? { os: state.os } : {}),
     ...(complete && state.runtime !== undefined ? { runtime: state.runtime } : {}),

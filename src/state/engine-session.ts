@@ -8,7 +8,12 @@
  */
 import * as Comlink from 'comlink';
 import type {
+  CensusExport,
   DumpId,
+  FileKind,
+  GivenFile,
+  StacksEnd,
+  StacksEvent,
   ExportRequest,
   ExportResult,
   FetchResult,
@@ -19,6 +24,7 @@ import type {
   RegisterValue,
   RegistersResult,
 } from '../../workers/engine-protocol';
+import type { Finding } from '../core/types';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
 
 /** The dump on screen: its id, the pool slot (and that slot's generation) holding its analysis, and its File. */
@@ -147,6 +153,34 @@ export class EngineSession {
       this.pool.run<RegistersResult>(d.slot, (api) => api.threadRegisters(d.id, thread)),
     );
     return result.ok ? result.registers : [];
+  }
+
+  /** What each file is, by its content: read in any worker (the first 4 KiB of each). */
+  sortFiles(files: readonly GivenFile[]): Promise<FileKind[]> {
+    const slot = this.pool.pickSlot();
+    return this.pool.run<FileKind[]>(slot, (api) => api.sortFiles(files));
+  }
+
+  /** The stacks pass over the dump on screen with `files` beside it, in the worker holding its analysis. */
+  async startStacks(files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd> {
+    const d = await this.liveDump();
+    try {
+      return await this.pool.run<StacksEnd>(d.slot, (api) => api.startStacks(d.id, files, Comlink.proxy(onEvent)));
+    } catch (e) {
+      if (e instanceof WorkerLostError) return { ok: false, reason: 'failed', message: e.message };
+      throw e;
+    }
+  }
+
+  /** The findings of the dump on screen, with the census when it is in. */
+  async findings(census?: CensusExport): Promise<readonly Finding[]> {
+    const d = await this.liveDump();
+    try {
+      return await this.pool.run<readonly Finding[]>(d.slot, (api) => api.findings(d.id, census));
+    } catch (e) {
+      if (e instanceof WorkerLostError) return [];
+      throw e;
+    }
   }
 
   /**

@@ -56,6 +56,10 @@ export interface Engine {
   readonly exportText: (request: ExportRequest) => Promise<string>;
   readonly readMemory: EngineSession['readMemory'];
   readonly threadRegisters: EngineSession['threadRegisters'];
+  /** What each file is, by its content (a worker reads the first 4 KiB of each). */
+  readonly sortFiles: EngineSession['sortFiles'];
+  /** The dump session (the stacks pass and the findings run in the worker holding the dump). */
+  readonly session: () => EngineSession;
   /** The scans of the dump on screen (census, search), over the whole pool. */
   readonly scans: () => ScanSession;
   /** The pool, the dump session and its scans, for code that drives the workers itself (the test build's entry). */
@@ -175,6 +179,11 @@ export function useEngine(flags: UrlFlags): Engine {
   );
   const threadRegisters = useCallback((thread: number) => engine().session.threadRegisters(thread), [engine]);
   const scans = useCallback(() => engine().scans, [engine]);
+  const session = useCallback(() => engine().session, [engine]);
+  const sortFiles = useCallback(
+    (files: Parameters<EngineSession['sortFiles']>[0]) => engine().session.sortFiles(files),
+    [engine],
+  );
 
   const settleView = useCallback((id: DumpId, settled: SettledView) => {
     setState((s) => {
@@ -198,11 +207,15 @@ export function useEngine(flags: UrlFlags): Engine {
       exportText,
       readMemory,
       threadRegisters,
+      sortFiles,
+      session,
       scans,
       parts: engine,
       settleView,
     }),
     [
+      sortFiles,
+      session,
       state,
       notice,
       open,

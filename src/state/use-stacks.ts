@@ -1,0 +1,137 @@
+/**
+ * The stacks pass of the dump on screen, as React state: started once the region table of a new dump is on
+ * screen, fed by the worker's batches (thread indices and their frames, written into an array; one re-render per
+ * batch), run again whenever the user adds binaries, debug files or perf maps (they apply to every dump of the
+ * session: they are matched by build-id). The findings are asked for again once the census is in.
+ */
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import type { AnalysisView, CensusExport, GivenFile } from '../../workers/engine-protocol';
+import type { ThreadStack } from '../core/types';
+import type { EngineSession } from './engine-session';
+import type { StacksState } from './stacks-data';
+
+export interface Stacks {
+  readonly state: StacksState | undefined;
+  /** Every file given so far beside the dumps. */
+  readonly files: readonly GivenFile[];
+  /** More files beside the dump: the pass runs again with all of them. */
+  readonly addFiles: (files: readonly GivenFile[]) => void;
+}
+
+interface Owned extends StacksState {
+  readonly dumpId: number;
+}
+
+export function useStacks(
+  session: () => EngineSession,
+  view: AnalysisView | undefined,
+  census: CensusExport | undefined,
+): Stacks {
+  const [state, setState] = useState<Owned>();
+  const [files, setFiles] = useState<readonly GivenFile[]>([]);
+  const run = useRef(0);
+
+  const start = useCallback(
+    (given: readonly GivenFile[]) => {
+      if (view === undefined) return;
+      const mine = ++run.current;
+      const dumpId = view.id;
+      const total = view.threads.length;
+      // Written in place per batch, a new state object per batch: cells re-render, the array is not copied.
+      const stacks: (ThreadStack | undefined)[] = new Array<ThreadStack | undefined>(total);
+      const current = (s: Owned | undefined): s is Owned => run.current === mine && s?.dumpId === dumpId;
+      setState((s) => ({
+        dumpId,
+        status: 'running',
+        stacks,
+        syscalls: s?.dumpId === dumpId ? s.syscalls : [],
+        groups: [],
+        findings: s?.dumpId === dumpId ? s.findings : [],
+        modules: s?.dumpId === dumpId ? s.modules : [],
+        done: 0,
+        total,
+        warnings: [],
+        ...(s?.dumpId === dumpId && s.environment ? { environment: s.environment } : {}),
+      }));
+      void session()
+        .startStacks(given, (event) => {
+          if (run.current !== mine) return;
+          if (event.kind === 'start') {
+            setState((s) =>
+              current(s)
+                ? {
+                    ...s,
+                    syscalls: event.syscalls,
+                    modules: event.modules,
+                    ...(event.environment ? { environment: event.environment } : {}),
+                  }
+                : s,
+            );
+            return;
+          }
+          event.indices.forEach((thread, k) => {
+            stacks[thread] = event.stacks[k];
+          });
+          setState((s) => (current(s) ? { ...s, done: event.done } : s));
+        })
+        .then((end) =>
+          setState((s) => {
+            if (!current(s)) return s;
+            if (!end.ok) {
+              if (end.reason === 'cancelled') return s;
+              const why = end.reason === 'failed' ? end.message : 'the dump is no longer loaded';
+              return { ...s, status: 'incomplete', warnings: [`the stacks pass stopped: ${why}`] };
+            }
+            return {
+              ...s,
+              status: end.complete ? 'done' : 'incomplete',
+              groups: end.groups,
+              modules: end.modules,
+              findings: end.findings,
+              warnings: end.warnings,
+            };
+          }),
+        );
+    },
+    [session, view],
+  );
+
+  // A new dump on screen: its pass, once the table has been painted (a frame later), so it never delays it.
+  const viewId = view?.id;
+  const started = useRef<number>(undefined);
+  const onNewDump = useEffectEvent(() => start(files));
+  useEffect(() => {
+    if (viewId === undefined || started.current === viewId) return;
+    started.current = viewId;
+    const timer = setTimeout(onNewDump, 0);
+    return () => clearTimeout(timer);
+  }, [viewId]);
+
+  const addFiles = useCallback(
+    (more: readonly GivenFile[]) => {
+      if (more.length === 0) return;
+      const all = [...files, ...more];
+      setFiles(all);
+      start(all);
+    },
+    [files, start],
+  );
+
+  // The census complete: the findings again, with its touched pages and stacks' high-water marks.
+  const censusComplete = census?.complete === true ? census : undefined;
+  const stacksDone = state?.status === 'done';
+  useEffect(() => {
+    if (censusComplete === undefined || viewId === undefined) return;
+    let live = true;
+    void session()
+      .findings(censusComplete)
+      .then((findings) => {
+        if (live) setState((s) => (s?.dumpId === viewId ? { ...s, findings } : s));
+      });
+    return () => {
+      live = false;
+    };
+  }, [session, censusComplete, viewId, stacksDone]);
+
+  return { state: state !== undefined && state.dumpId === viewId ? state : undefined, files, addFiles };
+}

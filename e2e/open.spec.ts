@@ -28,7 +28,10 @@ interface CliDocument {
   }[];
 }
 
-test('opens a core with the file input and downloads exactly the CLI --json --stacks document', async ({ page, core }) => {
+test('opens a core with the file input and downloads exactly the CLI --json --stacks document', async ({
+  page,
+  core,
+}) => {
   await page.goto('./');
   await expect(app(page)).toHaveAttribute('data-status', 'idle');
   await expect(app(page)).toHaveAttribute('data-scan', 'off');

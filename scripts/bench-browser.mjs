@@ -5,7 +5,7 @@
 // nothing compiled or cached). scripts/bench.mjs calls benchBrowser(); run alone:
 //
 //   node scripts/bench-browser.mjs <core>... [--base-url http://host/coreview/] [--census [--search TEXT]] [--workers N]
-//                                   [--slice MiB] [--depth N] [--rounds N] [--loads N]
+//                                   [--slice MiB] [--depth N] [--rounds N] [--loads N] [--no-stacks]
 //
 // `sample` as the core clicks "Open sample dump" (fetch + gunzip in a worker + analysis) instead of a file.
 // Without a base URL it serves the test build, dist-test/ (`npm run build:test`: the product plus the test entry that
@@ -19,6 +19,14 @@
 // rendered). Both run while the file is in the OS page cache (the first round warms it); the figures are each
 // kind's best round. The JS heap is measured (after a GC) before and after the census: it must not grow with the
 // dump's size. workers / slice / depth go to the page as its URL flags (see src/state/settings.ts).
+//
+// Each load also times the page's stacks pass, which the page starts by itself once the region table is shown:
+// from the rows (msToRows's end) to the root's data-stacks="done", noted in the page's clock as the attribute
+// changes, and the longest main-thread task that started meanwhile (stacksMs, stacksLongestTaskMs). A pass that
+// has not ended 60 s after the rows is given up on (stacksState says the attribute's last value) and the later
+// loads do not wait for theirs. The census, if asked for, starts after the pass has ended: they do not compete.
+// The load's heap figure (a forced GC, 200 ms after the rows, as before the pass existed) falls inside the pass and
+// is part of its time.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +59,18 @@ function observeLoad() {
       window.__load.rows = performance.now();
     }
   }).observe(document, { subtree: true, childList: true, attributes: true });
+  // The stacks pass's end: the first "done" or "incomplete" of the root's data-stacks (written by an effect, so once
+  // the state it reports is on screen).
+  window.__stacks = { last: undefined };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const value = record.target instanceof Element ? record.target.getAttribute('data-stacks') : null;
+      window.__stacks.last = value ?? undefined;
+      if (window.__stacks.running === undefined && value === 'running') window.__stacks.running = performance.now();
+      if (window.__stacks.end === undefined && (value === 'done' || value === 'incomplete'))
+        window.__stacks.end = { at: performance.now(), value };
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-stacks'] });
 }
 
 async function withServer(baseUrl, run) {
@@ -174,8 +194,47 @@ async function searchInPage(page, text) {
   return Math.round(await started);
 }
 
+/** How long after the rows the page's stacks pass may take before it counts as never ending. */
+const STACKS_DEADLINE_MS = 60_000;
+
+/**
+ * The page's stacks pass of the load just measured: from the rows to data-stacks="done" (both marks in the page's
+ * clock), and the longest task that started in between. Waits at most until `deadlineMs` after the rows; the state
+ * is the attribute's value at the end ("done" | "incomplete") or, for a pass that did not end, its last value
+ * ("running", "off", or "absent" when the page never wrote it).
+ */
+async function stacksPass(page, rows, deadlineMs) {
+  const now = await page.evaluate(() => performance.now());
+  const waitMs = Math.max(0, rows + deadlineMs - now);
+  if (waitMs > 0)
+    await page
+      .waitForFunction(() => window.__stacks.end !== undefined, undefined, { polling: 100, timeout: waitMs })
+      .catch((error) => {
+        if (error?.name !== 'TimeoutError') throw error;
+      });
+  const seen = await page.evaluate(() => ({ ...window.__stacks }));
+  // Let a trailing task finish and be reported before reading the list (as after the load).
+  await page.waitForTimeout(200);
+  const until = seen.end?.at ?? (await page.evaluate(() => performance.now()));
+  const longest = (from) =>
+    page.evaluate(
+      ({ from, to }) =>
+        Math.max(0, ...window.__longTasks.filter((t) => t.start >= from && t.start <= to).map((t) => t.duration)),
+      { from, to: until },
+    );
+  return {
+    ms: seen.end === undefined ? undefined : seen.end.at - rows,
+    state: seen.end?.value ?? seen.last ?? 'absent',
+    // From the rows, the tasks right after them (the first frame of the table, its effects) count too; from
+    // data-stacks="running", only the pass's own (its batches' renders).
+    longestTaskMs: await longest(rows),
+    startMs: seen.running === undefined ? undefined : seen.running - rows,
+    longestTaskInPassMs: seen.running === undefined ? 0 : await longest(seen.running),
+  };
+}
+
 /** One first load in a fresh context (as a first visit: nothing compiled or cached yet); the page stays open. */
-async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, depth }) {
+async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, depth, stacksDeadlineMs }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // No service worker: it would only add its install traffic to the first load being measured.
   await context.addInitScript(observeLoad);
@@ -220,6 +279,8 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
     t0,
   );
   const heapBytes = await heapUsed(context, page);
+  // After the load's own figures, so that they are taken as they were before the pass was timed.
+  const stacks = await stacksPass(page, marks.rows, stacksDeadlineMs);
   return {
     context,
     page,
@@ -234,6 +295,23 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
     renderMs: marks.received === undefined ? NaN : marks.rows - marks.received,
     longestTaskMs,
     heapBytes,
+    stacks,
+  };
+}
+
+/** The stacks pass's figures over the loads (see benchBrowser's result). */
+function stacksFigures(runs, measured) {
+  if (!measured) return { stacksState: 'not measured', stacksDoneLoads: 0 };
+  const done = runs.filter((r) => r.stacks.ms !== undefined && r.stacks.state === 'done');
+  const notDone = runs.find((r) => r.stacks.state !== 'done');
+  const started = runs.filter((r) => r.stacks.startMs !== undefined);
+  return {
+    ...(done.length > 0 ? { stacksMs: Math.round(median(done.map((r) => r.stacks.ms))) } : {}),
+    stacksLongestTaskMs: Math.round(Math.max(...runs.map((r) => r.stacks.longestTaskMs))),
+    stacksLongestTaskInPassMs: Math.round(Math.max(...runs.map((r) => r.stacks.longestTaskInPassMs))),
+    ...(started.length > 0 ? { stacksStartMs: Math.round(median(started.map((r) => r.stacks.startMs))) } : {}),
+    stacksState: notDone === undefined ? 'done' : notDone.stacks.state,
+    stacksDoneLoads: done.length,
   };
 }
 
@@ -245,21 +323,43 @@ export function median(values) {
 
 /**
  * @param {string} corePath a core file, or 'sample' for the page's sample button
- * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, search?: string, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number }} options
+ * @param {{ baseUrl?: string, timeoutMs?: number, census?: boolean, search?: string, workers?: number, slice?: number, depth?: number, rounds?: number, loads?: number, stacks?: boolean }} options
  *   loads: first loads to take the median of (default 9; each in a fresh context); the census runs in the last one
  *   search: with census, then a search for this text in the Search view (searchAfterCensusMs)
- * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
+ *   stacks: time the page's stacks pass after each load (default true; false: stacksState 'not measured')
+ * @returns {Promise<{ msToRows: number, changeToRows: number, fileToChange: number, analyzeMs: number, messagesMs: number, renderMs: number, longestTaskMs: number, heapBytes: number, stacksMs?: number, stacksLongestTaskMs?: number, stacksLongestTaskInPassMs?: number, stacksStartMs?: number, stacksState: string, stacksDoneLoads: number, censusMBps?: number, rawReadMBps?: number, workers?: number, heapAfterCensus?: number }>}
+ *   stacksMs: median, over the loads whose pass reached "done", of rows → data-stacks="done" (undefined if none did);
+ *   stacksLongestTaskMs: the worst of the loads, of the tasks that started from the rows to the end (from
+ *   data-stacks="running" to the end: stacksLongestTaskInPassMs); stacksStartMs: median of rows → "running";
+ *   stacksState: "done" when every load's pass reached it, else the state of the first load that did not (see
+ *   stacksPass); stacksDoneLoads: how many did.
  */
 export async function benchBrowser(
   corePath,
-  { baseUrl, timeoutMs = 300_000, census = false, search, workers, slice, depth, rounds = 2, loads = 9, between } = {},
+  {
+    baseUrl,
+    timeoutMs = 300_000,
+    census = false,
+    search,
+    workers,
+    slice,
+    depth,
+    rounds = 2,
+    loads = 9,
+    between,
+    stacks = true,
+  } = {},
 ) {
   return withServer(baseUrl, async (url) => {
     const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const runs = [];
+      // Once a pass has not ended in time, the next loads do not wait for theirs (a page without the pass, or with
+      // it broken, would otherwise cost a minute a load): they only note the attribute as it is.
+      let stacksDeadlineMs = stacks ? STACKS_DEADLINE_MS : 0;
       for (let i = 0; i < loads; i++) {
-        const run = await loadOnce(browser, url, corePath, { timeoutMs, workers, slice, depth });
+        const run = await loadOnce(browser, url, corePath, { timeoutMs, workers, slice, depth, stacksDeadlineMs });
+        if (run.stacks.ms === undefined) stacksDeadlineMs = 0;
         runs.push(run);
         if (i < loads - 1) await run.context.close();
         // A baseline the caller measures at the same moments as the loads (bench.mjs: one readelf run), once the
@@ -281,6 +381,7 @@ export async function benchBrowser(
         longestTaskMs: Math.round(Math.max(...runs.map((r) => r.longestTaskMs))),
         heapBytes: median(runs.map((r) => r.heapBytes)),
         loads,
+        ...stacksFigures(runs, stacks),
       };
       if (!census) return load;
       last.page.setDefaultTimeout(timeoutMs);
@@ -302,7 +403,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const cores = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   if (cores.length === 0) {
     console.error(
-      'usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census [--search TEXT]] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N]',
+      'usage: node scripts/bench-browser.mjs <core|sample>... [--base-url URL] [--census [--search TEXT]] [--workers N] [--slice MiB] [--depth N] [--rounds N] [--loads N] [--no-stacks]',
     );
     process.exit(2);
   }
@@ -315,6 +416,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     depth: num('--depth'),
     rounds: num('--rounds'),
     loads: num('--loads'),
+    stacks: !args.includes('--no-stacks'),
   };
   for (const core of cores) {
     const r = await benchBrowser(core, options);

@@ -9,12 +9,17 @@
 //                and with the CLI's memcmp test, each vs a bare Buffer.compare (memcmp) loop over the same pages)
 //   browser census MB/s vs the raw read rate of the same workers                          target ≥ 0.8×
 //   browser search after the census (kernel core) vs `coreview --search` on the same file  target ≤ 2×
+//   browser stacks pass: rows → data-stacks="done" vs `coreview --stacks --offline`     target ≤ 1000 ms absolute
+//                (and the longest main-thread task meanwhile: none over 50 ms)
+//   stacks       `coreview --stacks` vs `eu-stack --core`, both with the executable         target ≤ 0.5× eu-stack
+//                (and `coreview --stacks --offline`, the dump alone, vs the same eu-stack, for context; run alone
+//                with --only stacks, which also times the browser stacks pass over 3 loads)
 //
 // Rates are in MB/s of 10^6 bytes, as the browser census's (bench-browser.mjs) are: rows compare with each other.
 //
 // Dumps: a C program with 800 threads blocked in recv() on default 8 MiB stacks, dumped by the kernel (sparse)
 // and by gdb's gcore (full stacks on disk, ~7 GB). They are made once under .bench/ and reused.
-//   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census] [--keep]
+//   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census|stacks] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -58,7 +63,8 @@ function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
 
-function row(label, value, unit, baselineLabel, baseline, target) {
+/** One figure, its baseline and their ratio; `note` is appended to the line (an absolute target's verdict). */
+function row(label, value, unit, baselineLabel, baseline, target, note = '') {
   const ratio = value / baseline;
   const verdict =
     target === undefined
@@ -71,7 +77,7 @@ function row(label, value, unit, baselineLabel, baseline, target) {
           ? 'ok'
           : 'MISSED';
   console.log(
-    `${label.padEnd(48)} ${value.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${baselineLabel.padEnd(26)} ${baseline.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${ratio.toFixed(2)}×${target ? `  (target ${target.kind === 'max' ? '≤' : '≥'} ${target.value}×: ${verdict})` : ''}`,
+    `${label.padEnd(48)} ${value.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${baselineLabel.padEnd(26)} ${baseline.toFixed(1).padStart(9)} ${unit.padEnd(5)} | ${ratio.toFixed(2)}×${target ? `  (target ${target.kind === 'max' ? '≤' : '≥'} ${target.value}×: ${verdict})` : ''}${note}`,
   );
 }
 
@@ -130,6 +136,97 @@ function headerPass(label, core) {
       `${doc.regions.length} regions, ${doc.threads.length} threads, Stack ${doc.totals.find((t) => t.kind === 'Stack')?.percent ?? 0}% of the address space`,
   );
   return readelf;
+}
+
+/** The page's stacks pass is on the dump alone: its baseline is the CLI's pass on the dump alone. */
+function cliStacksOffline(core) {
+  return time('node', [coreview, core, '--stacks', '--offline']);
+}
+
+/** Every thread's frames in eu-stack's output ("TID n:" then "#k …" lines): what the baseline did. */
+function euStackCounts(core) {
+  const r = spawnSync('eu-stack', ['--core', core], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
+  const lines = r.stdout.toString().split('\n');
+  return {
+    threads: lines.filter((l) => /^TID \d+:/.test(l)).length,
+    frames: lines.filter((l) => /^#\d+ /.test(l)).length,
+  };
+}
+
+/**
+ * Both tools read the executable from the path the dump's NT_FILE names (meta.exe: a build under the system temp
+ * dir). Says in one line when it is gone or no longer the dumped build (another machine, a cleaned /tmp): both
+ * then walk without it, and the ratio is of that. The coreview side's words come from its own --json.
+ */
+function executableNote(label, dump, doc) {
+  const exe = dump.meta.exe;
+  if (!existsSync(exe))
+    return `${label}: the dumped executable ${exe} no longer exists (it cannot be rebuilt with the same build-id): both tools walk without it; the ratios are without the executable`;
+  const status = doc.modules.find((m) => m.path === exe)?.symbols;
+  if (status !== 'file')
+    return `${label}: the executable at ${exe} is not the dumped build (coreview: ${status ?? 'not a module'}): both tools walk without it; the ratios are without the executable`;
+  return undefined;
+}
+
+/** The stacks pass in the CLI vs eu-stack on the same dump; returns the --offline time (the browser row's baseline). */
+function cliStacks(label, dump) {
+  const r = spawnSync('node', [coreview, dump.core, '--stacks', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw new Error(`coreview --stacks --json exited ${r.status}: ${r.stderr}`);
+  const doc = JSON.parse(r.stdout.toString());
+  const note = executableNote(label, dump, doc);
+  if (note !== undefined) console.log(note);
+  const eu = time('eu-stack', ['--core', dump.core]);
+  const ours = time('node', [coreview, dump.core, '--stacks']);
+  const offline = cliStacksOffline(dump.core);
+  const without = note === undefined ? '' : ' (no exe)';
+  row(`${label}: coreview --stacks${without}`, ours, 'ms', `eu-stack --core${without}`, eu, {
+    kind: 'max',
+    value: 0.5,
+  });
+  row(`${label}: (coreview --stacks --offline)`, offline, 'ms', `eu-stack --core${without}`, eu);
+  // What each side walked, so that a ratio is never of a tool that gave up early.
+  const counted = euStackCounts(dump.core);
+  const frames = doc.threads.reduce((sum, t) => sum + (t.frames?.length ?? 0), 0);
+  console.log(
+    `${label}: coreview walked ${doc.threads.length} threads, ${frames} frames; eu-stack ${counted.threads} threads, ${counted.frames} frames`,
+  );
+  return offline;
+}
+
+/** The page's stacks pass (bench-browser.mjs) vs the CLI's on the dump alone; the target is absolute. */
+function browserStacksRow(label, b, cliOffline) {
+  const title = `${label}: browser stacks pass (rows → data-stacks=done)`;
+  if (b.stacksMs === undefined) {
+    console.log(
+      `${title}: never done — data-stacks last "${b.stacksState}" (within 60 s after the table) (target ≤ 1000 ms after the table: MISSED)`,
+    );
+  } else {
+    const met = b.stacksMs <= 1000 && b.stacksState === 'done' ? 'met' : 'MISSED';
+    const partly =
+      b.stacksState === 'done' ? '' : `; ${b.stacksDoneLoads} of ${b.loads} loads done, another "${b.stacksState}"`;
+    row(
+      title,
+      b.stacksMs,
+      'ms',
+      'CLI --stacks --offline',
+      cliOffline,
+      undefined,
+      `  (target ≤ 1000 ms after the table: ${met}${partly})`,
+    );
+  }
+  // The longtask API reports only tasks over 50 ms: 0 is none at all, the target met.
+  const longest =
+    b.stacksLongestTaskMs === 0
+      ? 'no main-thread task over 50 ms'
+      : `longest main-thread task ${b.stacksLongestTaskMs} ms (target < 50: MISSED)`;
+  const inPass =
+    b.stacksStartMs === undefined
+      ? 'data-stacks never "running"'
+      : `the pass started ${b.stacksStartMs} ms after the rows; from then on, ${b.stacksLongestTaskInPassMs === 0 ? 'none over 50 ms' : `longest ${b.stacksLongestTaskInPassMs} ms`}`;
+  console.log(`${label}: rows → end of the stacks pass, ${longest} in any of ${b.loads} loads (${inPass})`);
 }
 
 /** A plain sequential read of the whole file in Node, 16 MiB at a time: the census's baseline. */
@@ -246,6 +343,7 @@ if (only === 'all' || only === 'browser') {
         { kind: 'max', value: 2.0 },
       );
     }
+    browserStacksRow(label, b, cliStacksOffline(dump.core));
     if (b.censusMBps !== undefined && !kernelCore) {
       row(`${label}: browser census`, b.censusMBps, 'MB/s', `raw read, ${b.workers} workers`, b.rawReadMBps, {
         kind: 'min',
@@ -260,6 +358,25 @@ if (only === 'all' || only === 'browser') {
 if (only === 'all' || only === 'census') {
   await censusLoop();
   cliCensus('gcore', gcore.core);
+}
+if (only === 'all' || only === 'stacks') {
+  for (const [label, dump] of [
+    ['kernel core', kernel],
+    ['gcore', gcore],
+  ]) {
+    let cliOffline;
+    try {
+      if (have('eu-stack')) cliOffline = cliStacks(label, dump);
+      else console.log(`${label}: eu-stack not found (elfutils): the CLI stacks rows are skipped`);
+    } catch (error) {
+      console.log(`${label}: the CLI stacks rows failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Alone, the section also times the page's pass (in a full run the browser section has done so).
+    if (only === 'stacks') {
+      const b = await benchBrowser(dump.core, { loads: 3 });
+      browserStacksRow(label, b, cliOffline ?? cliStacksOffline(dump.core));
+    }
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 // (the scan commands, node:worker_threads) stays unloaded only in CommonJS output. Run by `npm install`
 // (prepare) and by bin/coreview.cjs when the bundle is missing or older than the sources.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,9 @@ export async function buildCli() {
     logLevel: 'warning',
     define: { COREVIEW_VERSION: JSON.stringify(version) },
   });
+  // The demangler's WebAssembly module, read at run time from beside the bundle (src/cli/demangler.ts): esbuild
+  // does not bundle .wasm, and the command must not depend on where node_modules is.
+  copyFileSync(join(root, 'node_modules/gecko-profiler-demangle/index_bg.wasm'), join(root, 'build/cli/index_bg.wasm'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

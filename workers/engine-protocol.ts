@@ -159,9 +159,10 @@ export interface EngineApi {
   sortFiles(files: readonly GivenFile[]): Promise<FileKind[]>;
   /**
    * Runs the stacks pass over dump `id` with every file given so far beside it (a new call cancels the running
-   * one: binaries added later mean a new pass). Events stream to `onEvent`; the last is awaited before this resolves.
+   * one: binaries added later mean a new pass). Events stream to `onEvent` (over Comlink each call answers with a
+   * promise); the last is awaited before this resolves.
    */
-  startStacks(id: DumpId, files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd>;
+  startStacks(id: DumpId, files: readonly GivenFile[], onEvent: (event: StacksEvent) => unknown): Promise<StacksEnd>;
   /** The findings again, with the census once it is in (the stack-size advice needs the high-water marks). */
   findings(id: DumpId, census?: CensusExport): Promise<readonly Finding[]>;
   /** Runs the header pass over `file` (the File itself: structured clone keeps it disk-backed) and keeps it as `id`. */

@@ -44,7 +44,7 @@ export async function startStacks(
   analysis: Analysis,
   dump: Blob,
   given: readonly GivenFile[],
-  onEvent: (event: StacksEvent) => void,
+  onEvent: (event: StacksEvent) => unknown,
 ): Promise<StacksEnd> {
   const record = records.get(id) ?? {};
   records.set(id, record);
@@ -58,7 +58,10 @@ export async function startStacks(
     let last: Promise<void> = Promise.resolve();
     const send = (event: StacksEvent) => {
       signOfLife();
-      if (!running.cancelled) last = Promise.resolve(onEvent(event));
+      if (running.cancelled) return;
+      // Over Comlink the page's callback answers with a promise: the last one is awaited before the end is sent.
+      const answer = onEvent(event);
+      last = Promise.resolve(answer).then(() => undefined);
     };
     const result = await runStacksPass(analysis, new MemoryReader(new BlobSource(dump), analysis.regions), {
       files,
@@ -107,9 +110,10 @@ export function findingsFor(id: DumpId, analysis: Analysis, census?: CensusExpor
 }
 
 /** What the JSON export adds: the system calls once the pass has started, the frames once it is done. */
-export function stacksForExport(
-  id: DumpId,
-): { readonly syscalls?: readonly (Syscall | undefined)[]; readonly result?: StacksResult } {
+export function stacksForExport(id: DumpId): {
+  readonly syscalls?: readonly (Syscall | undefined)[];
+  readonly result?: StacksResult;
+} {
   const record = records.get(id);
   const syscalls = record?.result?.syscalls ?? record?.syscalls;
   return { ...(syscalls ? { syscalls } : {}), ...(record?.result ? { result: record.result } : {}) };

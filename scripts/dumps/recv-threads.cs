@@ -4,6 +4,9 @@
 //   dotnet recv-threads.exe N READY_FILE [MAX_WAIT_SECONDS]
 //
 // - Connects N loopback TCP pairs and starts N threads, each blocked in Socket.Receive on one end; nobody sends.
+//   Each thread reaches the receive through two named methods of its own (RequestWorker.Serve, then
+//   RequestWorker.WaitForRequest, never inlined), so a stack walk has managed frames with known names between the
+//   thread's start and the runtime's Socket code.
 // - Keeps some managed heap alive (byte arrays and strings), so the GC heap holds more than the runtime's own objects.
 // - When every thread has started, writes READY_FILE (READY_FILE.tmp, then a rename) holding the pid, then sleeps.
 // - Exits 3 after MAX_WAIT_SECONDS (default 600), so a forgotten process does not live forever.
@@ -14,7 +17,35 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading;
+
+// One thread's work: wait for a request that never comes. Not inlined, so each method keeps a frame of its own.
+sealed class RequestWorker
+{
+    readonly Socket socket;
+    readonly CountdownEvent started;
+
+    public RequestWorker(Socket socket, CountdownEvent started)
+    {
+        this.socket = socket;
+        this.started = started;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Serve()
+    {
+        var buffer = new byte[64];
+        started.Signal();
+        WaitForRequest(buffer);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    int WaitForRequest(byte[] buffer)
+    {
+        return socket.Receive(buffer);
+    }
+}
 
 static class RecvThreads
 {
@@ -44,12 +75,7 @@ static class RecvThreads
             Socket accepted = listener.AcceptSocket();
             Keep.Add(client);
             Keep.Add(accepted);
-            var thread = new Thread(() =>
-            {
-                var buffer = new byte[64];
-                started.Signal();
-                accepted.Receive(buffer);
-            });
+            var thread = new Thread(new RequestWorker(accepted, started).Serve);
             thread.IsBackground = true;
             thread.Start();
         }

@@ -14,6 +14,7 @@ import { RegionsView } from '../views/regions/RegionsView';
 import { prepareRegions, regionAt } from '../views/regions/region-model';
 import { SearchView } from '../views/search/SearchView';
 import { ThreadsView } from '../views/threads/ThreadsView';
+import type { ThreadFilter } from '../views/threads/thread-model';
 import { TotalsView } from '../views/totals/TotalsView';
 import { CensusContext } from '../views/common/census-context';
 import { StacksContext } from '../views/common/stacks-context';
@@ -150,6 +151,30 @@ export function App(): ReactNode {
       setVs((s) => ({ ...s, view: 'memory', memoryAt: hexAddress(address), hexMode: mode ?? s.hexMode, highlight })),
     [setVs],
   );
+  // A finding's or a stack group's threads: the thread table filtered to them (kept out of the URL: 788 tids).
+  const [threadFilter, setThreadFilter] = useState<ThreadFilter>({});
+  // Another dump: its threads are other threads (set during render, React's way to reset state on a prop change).
+  const [filterDump, setFilterDump] = useState(view?.id);
+  if (view?.id !== filterDump) {
+    setFilterDump(view?.id);
+    setThreadFilter({});
+  }
+  const showThreads = useCallback(
+    (tids: readonly number[], label: string) => {
+      setThreadFilter({ tids, tidsLabel: label });
+      update({ view: 'threads', threadText: '' });
+    },
+    [update],
+  );
+  const showRegionsAt = useCallback(
+    (starts: readonly bigint[]) => {
+      const first = starts[0];
+      const i = prepared === undefined || first === undefined ? undefined : regionAt(prepared, first);
+      if (i !== undefined) showRegion(i);
+    },
+    [prepared, showRegion],
+  );
+  const addBinaries = useCallback(() => fileInput.current?.click(), []);
   const followPointer = useCallback((address: bigint) => showMemory(address), [showMemory]);
   // Text found in memory (a search hit, an OS clue) reads as bytes, marked; as pointers it would be hex words.
   const showText = useCallback((address: bigint, length: number) => showMemory(address, 'bytes', length), [showMemory]);
@@ -210,81 +235,88 @@ export function App(): ReactNode {
             )}
             <CensusContext.Provider value={c}>
               <StacksContext.Provider value={stacks.state}>
-              {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
-              <div
-                key={vs.view}
-                id="view-panel"
-                role="tabpanel"
-                aria-labelledby={`tab-${vs.view}`}
-                className="panel-host"
-              >
-                {vs.view === 'overview' && (
-                  <OverviewView
-                    view={workspace}
-                    onPickKind={pickKind}
-                    onShowView={(v) => update({ view: v })}
-                    onShowMemory={showText}
-                  />
-                )}
-                {vs.view === 'regions' && (
-                  <RegionsView
-                    view={workspace}
-                    prepared={prepared}
-                    filter={vs.regionFilter}
-                    sort={vs.regionSort}
-                    selected={selectedRegion}
-                    scrollKey={scrollKey}
-                    onFilter={(regionFilter, select) =>
-                      update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })
-                    }
-                    onSort={(regionSort) => update({ regionSort })}
-                    onSelect={(i) => update({ region: regionHex(i) })}
-                    onShowThread={showThread}
-                    onShowMemory={followPointer}
-                    exportText={engine.exportText}
-                    touchedColumn={touchedColumn}
-                  />
-                )}
-                {vs.view === 'totals' && (
-                  <TotalsView
-                    view={workspace}
-                    touchedColumn={touchedColumn}
-                    onPickKind={pickKind}
-                    onPickImage={pickImage}
-                    exportText={engine.exportText}
-                  />
-                )}
-                {vs.view === 'threads' && (
-                  <ThreadsView
-                    view={workspace}
-                    text={vs.threadText}
-                    sort={vs.threadSort}
-                    selectedTid={vs.thread}
-                    scrollKey={scrollKey}
-                    onText={(threadText) => update({ threadText })}
-                    onSort={(threadSort) => update({ threadSort })}
-                    onSelect={(thread) => update({ thread })}
-                    onShowStack={showRegion}
-                    onShowMemory={followPointer}
-                    exportText={engine.exportText}
-                    loadRegisters={engine.threadRegisters}
-                    censusColumns={touchedColumn}
-                  />
-                )}
-                {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
-                {vs.view === 'memory' && (
-                  <HexView
-                    view={workspace}
-                    prepared={prepared}
-                    address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
-                    mode={vs.hexMode ?? 'pointers'}
-                    highlight={vs.highlight}
-                    onNavigate={followPointer}
-                    onMode={(hexMode) => update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })}
-                    readMemory={engine.readMemory}
-                  />
-                )}
-              </div>
+                {/* Keyed by view: each view starts scrolled to its top, not where the last one was left. */}
+                <div
+                  key={vs.view}
+                  id="view-panel"
+                  role="tabpanel"
+                  aria-labelledby={`tab-${vs.view}`}
+                  className="panel-host"
+                >
+                  {vs.view === 'overview' && (
+                    <OverviewView
+                      view={workspace}
+                      onPickKind={pickKind}
+                      onShowView={(v) => update({ view: v })}
+                      onShowMemory={showText}
+                      onShowThreads={showThreads}
+                      onShowRegions={showRegionsAt}
+                      onAddBinaries={addBinaries}
+                    />
+                  )}
+                  {vs.view === 'regions' && (
+                    <RegionsView
+                      view={workspace}
+                      prepared={prepared}
+                      filter={vs.regionFilter}
+                      sort={vs.regionSort}
+                      selected={selectedRegion}
+                      scrollKey={scrollKey}
+                      onFilter={(regionFilter, select) =>
+                        update(select === undefined ? { regionFilter } : { regionFilter, region: regionHex(select) })
+                      }
+                      onSort={(regionSort) => update({ regionSort })}
+                      onSelect={(i) => update({ region: regionHex(i) })}
+                      onShowThread={showThread}
+                      onShowMemory={followPointer}
+                      exportText={engine.exportText}
+                      touchedColumn={touchedColumn}
+                    />
+                  )}
+                  {vs.view === 'totals' && (
+                    <TotalsView
+                      view={workspace}
+                      touchedColumn={touchedColumn}
+                      onPickKind={pickKind}
+                      onPickImage={pickImage}
+                      exportText={engine.exportText}
+                    />
+                  )}
+                  {vs.view === 'threads' && (
+                    <ThreadsView
+                      view={workspace}
+                      text={vs.threadText}
+                      sort={vs.threadSort}
+                      selectedTid={vs.thread}
+                      scrollKey={scrollKey}
+                      onText={(threadText) => update({ threadText })}
+                      onSort={(threadSort) => update({ threadSort })}
+                      onSelect={(thread) => update({ thread })}
+                      onShowStack={showRegion}
+                      onShowMemory={followPointer}
+                      exportText={engine.exportText}
+                      loadRegisters={engine.threadRegisters}
+                      censusColumns={touchedColumn}
+                      filter={threadFilter}
+                      onFilter={setThreadFilter}
+                    />
+                  )}
+                  {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
+                  {vs.view === 'memory' && (
+                    <HexView
+                      view={workspace}
+                      prepared={prepared}
+                      address={vs.memoryAt === undefined ? undefined : BigInt(vs.memoryAt)}
+                      mode={vs.hexMode ?? 'pointers'}
+                      highlight={vs.highlight}
+                      onNavigate={followPointer}
+                      onMode={(hexMode) =>
+                        update({ hexMode, highlight: hexMode === 'bytes' ? vs.highlight : undefined })
+                      }
+                      readMemory={engine.readMemory}
+                    />
+                  )}
+                </div>
               </StacksContext.Provider>
             </CensusContext.Provider>
           </main>

@@ -1,3 +1,5 @@
+import { DEFAULT_DEBUG_DIRS } from './binary-finder';
+
 /** Command-line options of `coreview`. Parsing is strict: an unknown flag is a usage error, not ignored. */
 export interface CliOptions {
   readonly file: string;
@@ -204,7 +206,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     stacks,
     binaries: {
       ...(sysroot !== undefined ? { sysroot } : {}),
-      debugDirs: debugDirs.length > 0 ? debugDirs : ['/usr/lib/debug'],
+      debugDirs: debugDirs.length > 0 ? debugDirs : DEFAULT_DEBUG_DIRS,
       offline,
       perfMaps,
     },

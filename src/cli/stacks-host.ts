@@ -34,19 +34,15 @@ export async function stacksOnCli(
   const statuses = new Map<Module, ModuleSymbols>();
   try {
     if (!options.offline) {
-      const found = await findBinaries(
-        analysis.modules,
-        { ...options, env: process.env },
-        async (path) => {
-          const file = await open(path);
-          if (file === undefined) return undefined;
-          try {
-            return (await openElfImage(file, path)).buildId;
-          } catch {
-            return undefined;
-          }
-        },
-      );
+      const found = await findBinaries(analysis.modules, { ...options, env: process.env }, async (path) => {
+        const file = await open(path);
+        if (file === undefined) return undefined;
+        try {
+          return (await openElfImage(file, path)).buildId;
+        } catch {
+          return undefined;
+        }
+      });
       for (const [i, f] of found.entries()) {
         const module = analysis.modules[i];
         if (module === undefined) continue;
@@ -63,7 +59,7 @@ export async function stacksOnCli(
       if (path !== undefined && file !== undefined) await files.add(basename(path), file);
     }
     const demangler = await loadCliDemangler();
-    let shown = false;
+    const progress = { shown: false };
     const result = await runStacksPass(analysis, new MemoryReader(source, analysis.regions), {
       files,
       statusOf: (m) => statuses.get(m),
@@ -72,10 +68,10 @@ export async function stacksOnCli(
         // On a terminal only, like the scans' progress; silent in pipes and CI logs.
         if (!process.stderr.isTTY) return;
         process.stderr.write(`\rcoreview: unwinding ${b.done} of ${b.total} threads `);
-        shown = true;
+        progress.shown = true;
       },
     });
-    if (shown) process.stderr.write('\r\x1b[K');
+    if (progress.shown) process.stderr.write('\r\x1b[K');
     return demangler.warning === undefined ? result : { ...result, warnings: [...result.warnings, demangler.warning] };
   } finally {
     await Promise.all(opened.map((f) => f.close()));

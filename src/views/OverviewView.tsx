@@ -1,10 +1,11 @@
 /**
- * The first screen after a load: the process (name, arguments, pid, signal, fault address), the dump (arch,
+ * The first screen after a load: the findings (what stands out, with advice and links to the evidence), the process (name, arguments, pid, signal, fault address), the dump (arch,
  * producer and why we think so, the distribution, warnings), the runtime, and the headline of the totals — the one
  * number an analyst looks for first ("Stack 6.28 GiB of 7.34 GiB — 85 % — in 789 regions") with what the census
- * says of it ("6.28 GiB mapped · 6.28 GiB in dump · 12.4 MiB touched").
+ * says of it ("6.28 GiB mapped · 6.28 GiB in dump · 12.4 MiB touched"), the environment the process started with
+ * (values hidden until asked for) and the modules with where their symbols came from.
  */
-import type { ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { AnalysisView, OsView } from '../../workers/engine-protocol';
 import { osEvidenceLines } from '../core/format/os-evidence-text';
 import { groupedBytes, humanSize } from '../core/format/size';
@@ -13,6 +14,10 @@ import { HeuristicBadge } from './common/HeuristicBadge';
 import { kindColor, kindTextColor } from './common/kind-colors';
 import { KindUsage } from './common/KindUsage';
 import { useReportReady } from './common/use-report-ready';
+import { useStacksState } from './common/stacks-context';
+import { EnvironmentPanel } from './overview/EnvironmentPanel';
+import { FindingsPanel } from './overview/FindingsPanel';
+import { ModulesPanel } from './overview/ModulesPanel';
 
 export interface OverviewViewProps {
   readonly view: AnalysisView;
@@ -20,6 +25,18 @@ export interface OverviewViewProps {
   readonly onShowView: (view: 'regions' | 'threads' | 'totals') => void;
   /** Opens the byte view at a clue's text with its `length` bytes marked. */
   readonly onShowMemory?: (address: bigint, length: number) => void;
+  /** A finding's threads (or stack group): show them in the thread table, filtered to these tids. */
+  readonly onShowThreads?: (tids: readonly number[], label: string) => void;
+  /** A finding's regions, by start address: show them in the region table. */
+  readonly onShowRegions?: (starts: readonly bigint[], label: string) => void;
+  /** Lets the user provide the modules' files (the app's "Add binaries…"). */
+  readonly onAddBinaries?: () => void;
+}
+
+/** Brings a panel of this page into view (jsdom has no scrolling). */
+function scrollToPanel(id: string): void {
+  const el = document.getElementById(id);
+  if (el !== null && typeof el.scrollIntoView === 'function') el.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 const OS_SOURCES: Record<OsView['source'], string> = {
@@ -92,9 +109,36 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: OverviewViewProps): ReactNode {
+export function OverviewView({
+  view,
+  onPickKind,
+  onShowView,
+  onShowMemory,
+  onShowThreads,
+  onShowRegions,
+  onAddBinaries,
+}: OverviewViewProps): ReactNode {
   const { process: p, dump: d, modules } = view.overview;
   const census = useCensusState();
+  const stacks = useStacksState();
+  const [envFilter, setEnvFilter] = useState('');
+  const [moduleMark, setModuleMark] = useState<string>();
+  const groups = stacks?.groups;
+  const showGroup = useCallback(
+    (group: number, label: string) => {
+      const g = groups?.[group];
+      if (g !== undefined && onShowThreads !== undefined) onShowThreads(g.threads, label);
+    },
+    [groups, onShowThreads],
+  );
+  const showEnvironment = useCallback((name: string) => {
+    setEnvFilter(name);
+    scrollToPanel('environment-panel');
+  }, []);
+  const showModule = useCallback((path: string) => {
+    setModuleMark(path);
+    scrollToPanel('modules-panel');
+  }, []);
   const runtime = census?.runtime ?? p.runtime;
   const totals = view.totals;
   const all = totals.reduce((a, t) => a + t.size, 0);
@@ -102,6 +146,17 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
   useReportReady(`${view.id}:overview`);
   return (
     <div className="view overview-view">
+      {stacks !== undefined && (
+        <FindingsPanel
+          findings={stacks.findings}
+          status={stacks.status}
+          onShowThreads={onShowThreads}
+          onShowRegions={onShowRegions}
+          onShowStackGroup={onShowThreads === undefined ? undefined : showGroup}
+          onShowEnvironment={stacks.environment === undefined ? undefined : showEnvironment}
+          onShowModule={showModule}
+        />
+      )}
       {top !== undefined && (
         <section className="headline" aria-label="Where the memory is">
           <p data-testid="headline">
@@ -234,39 +289,10 @@ export function OverviewView({ view, onPickKind, onShowView, onShowMemory }: Ove
           </ul>
         )}
       </section>
-      <section className="card" aria-labelledby="modules-title">
-        <h2 id="modules-title">Modules ({modules.length})</h2>
-        {modules.length === 0 ? (
-          <p className="muted">No ELF images found in the dump's memory.</p>
-        ) : (
-          <div className="scroll-x">
-            <table className="static-table modules">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Start
-                  </th>
-                  <th scope="col" className="num">
-                    End
-                  </th>
-                  <th scope="col">Path</th>
-                  <th scope="col">Build ID</th>
-                </tr>
-              </thead>
-              <tbody>
-                {modules.map((m) => (
-                  <tr key={`${m.start}-${m.path}`}>
-                    <td className="num mono">{m.start}</td>
-                    <td className="num mono">{m.end}</td>
-                    <td className="path">{m.path}</td>
-                    <td className="mono muted">{m.buildId ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      {stacks?.environment !== undefined && (
+        <EnvironmentPanel environment={stacks.environment} filter={envFilter} onFilter={setEnvFilter} />
+      )}
+      <ModulesPanel modules={modules} symbols={stacks?.modules} onAddBinaries={onAddBinaries} highlight={moduleMark} />
     </div>
   );
 }

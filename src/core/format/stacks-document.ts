@@ -4,7 +4,13 @@
  */
 import type { Finding, FindingEvidence, Frame, StackGroup, Syscall } from '../types';
 import { hexAddress } from './address';
-import type { ReportFinding, ReportFindingEvidence, ReportFrame, ReportStackGroup, ReportSyscall } from './report-document';
+import type {
+  ReportFinding,
+  ReportFindingEvidence,
+  ReportFrame,
+  ReportStackGroup,
+  ReportSyscall,
+} from './report-document';
 
 export function frameEntry(f: Frame): ReportFrame {
   return {

@@ -60,8 +60,3 @@ function biasOf(module: Module, image: ElfImage, files: readonly FileMapping[]):
   if (first === undefined || offsetZero === undefined) return module.base;
   return offsetZero.start - (first.vaddr & ~0xfffn);
 }
-
-/** The binding of the module whose mapped range holds `address` (a sorted search would pay off past ~1000 modules). */
-export function bindingAt(bindings: readonly ModuleFiles[], module: Module | undefined): ModuleFiles | undefined {
-  return module === undefined ? undefined : bindings.find((b) => b.module === module);
-}

@@ -4,8 +4,14 @@
  * file when one was matched by build-id. Reads go through fixed-size pages cached per pass: a walk reads one stack
  * word at a time, and 800 threads' walks touch a few pages each.
  */
-import type { MemoryReader, MemoryRead } from '../memory/memory-reader';
+import type { MemoryReader, PresentRange } from '../memory/memory-reader';
 import { ADDRESS_LIMIT } from '../memory/memory-reader';
+
+/** A cached page: its bytes and which of them the dump holds (absent ones are 0 in `bytes`). */
+interface Page {
+  readonly bytes: Uint8Array;
+  readonly ranges: readonly PresentRange[];
+}
 
 /** Where a file-backed address's bytes are, when the dump lacks them (module-files.ts). */
 export type FileBytes = (address: bigint, length: number) => Promise<Uint8Array | undefined>;
@@ -17,7 +23,7 @@ const PAGE_BIG = BigInt(PAGE);
 const CAPACITY = 4096;
 
 export class ProcessMemory {
-  private readonly pages = new Map<bigint, Promise<MemoryRead>>();
+  private readonly pages = new Map<bigint, Promise<Page>>();
 
   constructor(
     private readonly dump: MemoryReader,
@@ -40,7 +46,7 @@ export class ProcessMemory {
       return allPresent(page, inPage, length) ? page.bytes.subarray(inPage, inPage + length) : undefined;
     }
     const out = new Uint8Array(length);
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const at = address + BigInt(done);
       const pageStart = at - (at % PAGE_BIG);
       const offset = Number(at - pageStart);
@@ -53,7 +59,7 @@ export class ProcessMemory {
     return out;
   }
 
-  private page(start: bigint): Promise<MemoryRead> {
+  private page(start: bigint): Promise<Page> {
     let page = this.pages.get(start);
     if (page === undefined) {
       if (this.pages.size >= CAPACITY) {
@@ -61,15 +67,25 @@ export class ProcessMemory {
         if (oldest.done !== true) this.pages.delete(oldest.value);
       }
       const length = start + PAGE_BIG > ADDRESS_LIMIT ? Number(ADDRESS_LIMIT - start) : PAGE;
-      page = this.dump.read(start, length);
+      page = this.loadPage(start, length);
       this.pages.set(start, page);
     }
     return page;
   }
+
+  /**
+   * One file read when the whole page is in the dump (a stack's pages nearly always are): the reader's buffer as it
+   * is, no mask to build. Else the masked read.
+   */
+  private async loadPage(start: bigint, length: number): Promise<Page> {
+    const whole = await this.dump.readAvailable(start, length);
+    if (whole?.length === length) return { bytes: whole, ranges: [{ offset: 0, length }] };
+    return this.dump.read(start, length);
+  }
 }
 
-function allPresent(page: MemoryRead, offset: number, length: number): boolean {
-  if (offset + length > page.present.length) return false;
+function allPresent(page: Page, offset: number, length: number): boolean {
+  if (offset + length > page.bytes.length) return false;
   for (const r of page.ranges) {
     if (r.offset <= offset && r.offset + r.length >= offset + length) return true;
   }

@@ -19,6 +19,7 @@ import type {
   Syscall,
   ThreadStack,
 } from '../types';
+import { UNKNOWN_PERMS } from '../types';
 import { unwindSupport, unwindThread } from '../unwind/unwind-thread';
 import type { UnwindModule, UnwindSpace } from '../unwind/unwind-space';
 import { bindModules, type ModuleFiles } from './module-files';
@@ -131,13 +132,18 @@ export async function runStacksPass(
       const region = analysis.regions[regionIndexAt(analysis.regions, pc)];
       if (region === undefined) return false;
       if (region.perms.includes('x') || region.kind === 'CLRCode') return true;
-      // A mapping the dump does not describe (gcore leaves some out): its file's program headers tell.
+      if (region.perms !== UNKNOWN_PERMS || region.image === undefined) return false;
+      // A file mapping NT_FILE lists but the dump has no segment for (gdb's gcore leaves out unmodified file
+      // mappings, code among them): its protection is not recorded. An ELF module's program headers tell; any other
+      // file (a .NET ReadyToRun .dll mapped r-x) is taken as code — a frame-pointer step into it is validated by
+      // the stack anyway, and the kernel's dump of the same process records it r-x.
       const binding = bindings.find((b) => b.module.path === region.image);
-      return binding?.image?.image.loads.some((l) => executableLoad(l, pc - binding.bias)) ?? false;
+      const loads = binding?.image?.image.loads;
+      return loads === undefined || loads.some((l) => executableLoad(l, pc - (binding?.bias ?? 0n)));
     },
   };
 
-  const stacks: ThreadStack[] = new Array<ThreadStack>(analysis.threads.length);
+  const stacks: (ThreadStack | undefined)[] = new Array<ThreadStack | undefined>(analysis.threads.length);
   let done = 0;
   let pending: number[] = [];
   const batchMs = options.batchMs ?? 50;
@@ -199,7 +205,7 @@ export async function runStacksPass(
     }),
   );
   return {
-    stacks: walked.length === stacks.length ? stacks : fillMissing(stacks, analysis),
+    stacks: fillMissing(stacks, analysis),
     syscalls,
     groups: groupStacks(walked),
     ...(environment ? { environment } : {}),

@@ -84,17 +84,34 @@ export class Symbolizer {
   private jitOrBare(pc: bigint, trust: FrameTrust, lookupAt: bigint): Frame {
     const { regions } = this.input;
     const region = regions[regionIndexAt(regions, lookupAt)];
+    // Code in a mapped file that is not an ELF module (a .NET ReadyToRun .dll): named by its file, not JIT code.
+    const file = region?.image;
+    if (file !== undefined) return this.inFile(pc, trust, lookupAt, file);
     const jit = region !== undefined && (region.kind === 'CLRCode' || region.perms.includes('x'));
     const frame: Frame = jit ? { pc, trust, jit: true } : { pc, trust };
+    this.perfMapName(frame, pc, lookupAt);
+    return frame;
+  }
+
+  /** pc in a mapped file: `file+offset` from the file's lowest mapping, and a perf map's name when one has it. */
+  private inFile(pc: bigint, trust: FrameTrust, lookupAt: bigint, path: string): Frame {
+    let start: bigint | undefined;
+    for (const r of this.input.regions)
+      if (r.image === path && (start === undefined || r.start < start)) start = r.start;
+    const frame: Frame = { pc, trust, module: path, offset: Number(pc - (start ?? pc)) };
+    this.perfMapName(frame, pc, lookupAt);
+    return frame;
+  }
+
+  private perfMapName(frame: Frame, pc: bigint, lookupAt: bigint): void {
     for (const map of this.input.perfMaps) {
       const hit = map.lookup(lookupAt);
       if (hit === undefined) continue;
       frame.symbol = this.demangle(hit.name);
       frame.symbolOffset = hit.offset + Number(pc - lookupAt);
       frame.symbolSource = 'perfmap';
-      break;
+      return;
     }
-    return frame;
   }
 
   private demangle(name: string): string {

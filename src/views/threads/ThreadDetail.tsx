@@ -1,14 +1,19 @@
 /**
  * The selected thread: where it stopped, its stack region and (from the census) how much of it was ever touched
- * and its high-water mark, links into the hex view (sp, the mark), and its registers as the dump recorded them.
+ * and its high-water mark, links into the hex view (sp, the mark), its registers as the dump recorded them, and from
+ * the stacks pass the system call it is blocked in and its frames with why the walk stopped where it did.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { DumpId, RegisterValue, ThreadRow } from '../../../workers/engine-protocol';
 import type { CensusState } from '../../state/census-data';
 import { hexAddress, parseAddress } from '../../core/format/address';
 import { humanSize } from '../../core/format/size';
+import type { Syscall, ThreadStack, UnwindStop } from '../../core/types';
+import type { StacksStatus } from '../../state/stacks-data';
 import { useCensusState } from '../common/census-context';
-import { tookSignal, usedPercent } from './thread-model';
+import { useStacksState } from '../common/stacks-context';
+import { FrameList } from './FrameList';
+import { blockedInText, tookSignal, usedPercent } from './thread-model';
 
 type LoadRegisters = (thread: number) => Promise<readonly RegisterValue[]>;
 
@@ -58,6 +63,57 @@ function HighWater({
       {d.threadPartial[index] === 1 && (
         <span className="muted"> — part of the stack is not in the dump: this is what the dumped pages show</span>
       )}
+    </>
+  );
+}
+
+const STOPS: Record<UnwindStop, string> = {
+  outermost: 'reached the outermost frame',
+  loop: 'a caller repeated a frame already walked (the walk would loop)',
+  limit: 'the frame limit was reached',
+  unreadable: 'a value it needed is not in the dump',
+  'no-unwind-info': 'no unwind data for the last frame, and nothing on the stack looked like a return address',
+};
+
+/** The system call the thread is in, how that was read, and whether a signal interrupted it. */
+function SyscallLine({ syscall }: { readonly syscall: Syscall }): ReactNode {
+  return (
+    <>
+      <span className="mono wrap">{blockedInText(syscall)}</span>{' '}
+      <span className="muted">
+        (system call {syscall.nr}, from {syscall.evidence})
+      </span>
+      {syscall.interrupted && (
+        <span className="muted"> — a signal interrupted it: the dump was taken on the signal handler's path</span>
+      )}
+    </>
+  );
+}
+
+/** The thread's frames, or where the stacks pass is with them. */
+function Frames({
+  stack,
+  status,
+  onShowMemory,
+}: {
+  readonly stack: ThreadStack | undefined;
+  readonly status: StacksStatus;
+  readonly onShowMemory?: (address: bigint) => void;
+}): ReactNode {
+  if (stack === undefined)
+    return (
+      <p className="muted">
+        {status === 'running' ? 'Walking this stack…' : 'This stack was not walked (the stacks pass stopped first).'}
+      </p>
+    );
+  return (
+    <>
+      <p className="walk-stop" data-testid="walk-stop">
+        {stack.frames.length.toLocaleString('en-US')} frame{stack.frames.length === 1 ? '' : 's'} · the walk stopped:{' '}
+        {STOPS[stack.stop]}
+        {stack.stopDetail !== undefined && <span className="muted"> — {stack.stopDetail}</span>}
+      </p>
+      {stack.frames.length > 0 && <FrameList frames={stack.frames} onShowMemory={onShowMemory} />}
     </>
   );
 }
@@ -168,6 +224,8 @@ export function ThreadDetail({
   onShowMemory,
 }: ThreadDetailProps): ReactNode {
   const census = useCensusState();
+  const stacks = useStacksState();
+  const syscall = stacks?.syscalls[index];
   const pct = usedPercent(thread);
   const region = thread.stackRegion;
   const sp = thread.sp === undefined ? undefined : parseAddress(thread.sp);
@@ -220,7 +278,21 @@ export function ThreadDetail({
             </dd>
           </>
         )}
+        {syscall !== undefined && (
+          <>
+            <dt>Blocked in</dt>
+            <dd>
+              <SyscallLine syscall={syscall} />
+            </dd>
+          </>
+        )}
       </dl>
+      {stacks !== undefined && stacks.status !== 'off' && (
+        <section className="thread-frames" aria-label={`Frames of thread ${thread.tid}`}>
+          <h3>Frames</h3>
+          <Frames stack={stacks.stacks[index]} status={stacks.status} onShowMemory={onShowMemory} />
+        </section>
+      )}
       {thread.registerCount > 0 && (
         <Registers dump={dumpId} index={index} count={thread.registerCount} load={loadRegisters} />
       )}

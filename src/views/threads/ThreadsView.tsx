@@ -1,21 +1,36 @@
 /**
- * One row per thread (tid, signal, pc as module+offset, sp, stack size, used depth, % used, and from the census
- * the stack's touched bytes and high-water depth), the stack-size distribution and what the stacks add up to.
- * Selecting a thread shows its detail; Enter, a double click or "Show stack region" opens its stack in the region
- * table.
+ * One row per thread (tid, signal, pc as module+offset, sp, stack size, used depth, % used, from the census the
+ * stack's touched bytes and high-water depth, and from the stacks pass its top frame and the system call it is
+ * blocked in), the stack groups ("what are the threads doing"), the stack-size distribution and what the stacks
+ * add up to. A stack group opens its threads here (a tid filter); selecting a thread shows its detail; Enter, a
+ * double click or "Show stack region" opens its stack in the region table.
  */
-import { useMemo, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { AnalysisView, ExportRequest, RegisterValue } from '../../../workers/engine-protocol';
 import { censusExport, type CensusState } from '../../state/census-data';
 import type { SortSpec } from '../../state/hash-state';
 import { groupedBytes, humanSize, maddressSize } from '../../core/format/size';
 import { useCensusState } from '../common/census-context';
+import { useStacksState } from '../common/stacks-context';
 import { useNarrow } from '../common/use-narrow';
 import { CopyButton } from '../common/ExportButtons';
 import { gridColumn, VirtualTable, type GridColumn } from '../common/VirtualTable';
+import { frameText } from '../../core/model/frame-text';
+import { topFrame } from '../../core/model/stack-groups';
+import { StackGroups } from './StackGroups';
 import { StackSizeChart } from './StackSizeChart';
 import { ThreadDetail } from './ThreadDetail';
-import { filterThreads, NUMERIC_THREAD_COLUMNS, sortThreads, stackDistribution, usedPercent } from './thread-model';
+import {
+  blockedInText,
+  filterThreads,
+  NUMERIC_THREAD_COLUMNS,
+  sortThreads,
+  stackDistribution,
+  stackTexts,
+  syscallCounts,
+  usedPercent,
+  type ThreadFilter,
+} from './thread-model';
 
 export interface ThreadsViewProps {
   readonly view: AnalysisView;
@@ -33,12 +48,44 @@ export interface ThreadsViewProps {
   readonly loadRegisters: (thread: number) => Promise<readonly RegisterValue[]>;
   /** Show the census columns (also before the census has started). */
   readonly censusColumns?: boolean;
+  /**
+   * The filters beside the text (a set of tids from a stack group or a finding, a system call). Controlled when
+   * `onFilter` is given; otherwise the view keeps them itself, starting from `filter`.
+   */
+  readonly filter?: ThreadFilter;
+  readonly onFilter?: (filter: ThreadFilter) => void;
 }
 
+const NO_FILTER: ThreadFilter = {};
+const STACK_COLUMNS: ReadonlySet<string> = new Set(['topFrame', 'blockedIn']);
+
 export function ThreadsView(props: ThreadsViewProps): ReactNode {
-  const { view, text, sort } = props;
+  const { view, text, sort, onFilter: setFilterProp } = props;
   const threads = view.threads;
   const census = useCensusState();
+  const stacks = useStacksState();
+  // The view's own filters belong to the dump they were set on: another dump starts unfiltered.
+  const [own, setOwn] = useState({ dump: view.id, filter: props.filter ?? NO_FILTER });
+  const ownFilter = own.dump === view.id ? own.filter : NO_FILTER;
+  const setOwnFilter = useCallback((f: ThreadFilter) => setOwn({ dump: view.id, filter: f }), [view.id]);
+  const filter = setFilterProp === undefined ? ownFilter : (props.filter ?? NO_FILTER);
+  const setFilter = setFilterProp ?? setOwnFilter;
+  const stacksOn = stacks !== undefined && stacks.status !== 'off';
+  // Keyed by the arrays, not the state: a batch that changes neither (progress, findings) keeps the texts.
+  const stackArray = stacks?.stacks;
+  const syscallArray = stacks?.syscalls;
+  const texts = useMemo(
+    () =>
+      stackArray === undefined || syscallArray === undefined
+        ? undefined
+        : stackTexts(threads.length, stackArray, syscallArray),
+    [threads.length, stackArray, syscallArray],
+  );
+  // Like the census: the texts are read for the rows only when the text, the syscall filter or the sort needs them,
+  // so a batch of stacks does not re-filter a table that does not look at them.
+  const rowTexts =
+    text.trim() !== '' || filter.syscall !== undefined || STACK_COLUMNS.has(sort?.column ?? '') ? texts : undefined;
+  const syscallOptions = useMemo(() => (texts === undefined ? [] : syscallCounts(texts)), [texts]);
   const byCensus = sort?.column === 'stackTouched' || sort?.column === 'peakDepth';
   // The census arrays change in place and its state is a new object per batch: sorting by a census column re-sorts
   // on each batch; sorting by another column never reads the census.
@@ -48,8 +95,12 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       sortCensus === undefined
         ? undefined
         : { touched: sortCensus.data.threadTouched, depth: sortCensus.data.threadDepth };
-    return sortThreads(threads, filterThreads(threads, text), sort, threadCensus);
-  }, [threads, text, sort, sortCensus]);
+    return sortThreads(threads, filterThreads(threads, text, rowTexts, filter), sort, threadCensus, rowTexts);
+  }, [threads, text, sort, sortCensus, rowTexts, filter]);
+  const showThreads = useCallback(
+    (tids: readonly number[], label: string) => setFilter({ ...filter, tids, tidsLabel: label }),
+    [filter, setFilter],
+  );
   const buckets = useMemo(() => stackDistribution(threads), [threads]);
   const selected = useMemo(() => {
     const i = threads.findIndex((t) => t.tid === props.selectedTid);
@@ -151,6 +202,24 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           hint: 'Census: stack top minus the deepest touched page — the deepest the stack has ever been, to a page',
           cell: (i) => <ThreadCensusCell index={i} region={threads[i]?.stackRegion} value="depth" />,
         }),
+        gridColumn({
+          id: 'topFrame',
+          title: 'Top frame',
+          width: 'minmax(12rem, 2fr)',
+          mono: true,
+          sortable: true,
+          hint: 'Stacks: the innermost frame that says what the thread does (past recv, futex and other wait wrappers)',
+          cell: (i) => <TopFrameCell index={i} />,
+        }),
+        gridColumn({
+          id: 'blockedIn',
+          title: 'Blocked in',
+          width: 'minmax(12rem, 2fr)',
+          mono: true,
+          sortable: true,
+          hint: 'The system call the thread is in, read from its registers',
+          cell: (i) => <BlockedInCell index={i} />,
+        }),
       ]
         .map((c) => ({ ...c, sortDescFirst: NUMERIC_THREAD_COLUMNS.has(c.id ?? '') }))
         .sort((a, b) => (narrow ? narrowRank(a.id) - narrowRank(b.id) : 0)),
@@ -162,6 +231,7 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
   const thread = selected === undefined ? undefined : threads[selected];
   return (
     <div className="view threads-view">
+      <StackGroups onShowThreads={showThreads} />
       <section className="panel" aria-labelledby="stack-title">
         <header className="panel-head">
           <h2 id="stack-title">Stacks</h2>
@@ -188,11 +258,46 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           <input
             type="search"
             value={text}
-            placeholder="tid, signal, libc.so.6+0x…"
+            placeholder={stacksOn ? 'tid, signal, frame, futex, libc.so.6+0x…' : 'tid, signal, libc.so.6+0x…'}
             spellCheck={false}
             onChange={(e) => props.onText(e.target.value)}
           />
         </label>
+        {syscallOptions.length > 0 && (
+          <label className="picker">
+            <span className="picker-label">Blocked in</span>
+            <select
+              value={filter.syscall ?? ''}
+              onChange={(e) => {
+                const { syscall: _, ...rest } = filter;
+                setFilter(e.target.value === '' ? rest : { ...rest, syscall: e.target.value });
+              }}
+            >
+              <option value="">any</option>
+              {syscallOptions.map((o) => (
+                <option key={o.name} value={o.name}>
+                  {o.name} ({o.count.toLocaleString('en-US')})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {filter.tids !== undefined && (
+          <span className="filter-chip" data-testid="tid-filter">
+            {filter.tidsLabel ?? threadCountText(filter.tids.length)}{' '}
+            <button
+              type="button"
+              aria-label="Show all threads"
+              title="Show all threads"
+              onClick={() => {
+                const { tids: _t, tidsLabel: _l, ...rest } = filter;
+                setFilter(rest);
+              }}
+            >
+              ✕
+            </button>
+          </span>
+        )}
         <span className="count">
           {groupedBytes(rows.length)} of {groupedBytes(threads.length)} threads
         </span>
@@ -216,6 +321,8 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
           signal: !narrow,
           sp: !narrow,
           usedPercent: !narrow,
+          topFrame: stacksOn,
+          blockedIn: stacksOn && !narrow,
         }}
         selected={selected}
         onSelect={(i) => {
@@ -247,6 +354,27 @@ export function ThreadsView(props: ThreadsViewProps): ReactNode {
       )}
     </div>
   );
+}
+
+function threadCountText(n: number): string {
+  return `${groupedBytes(n)} thread${n === 1 ? '' : 's'}`;
+}
+
+/** A thread's top frame (past the wait wrappers), read from the stacks context (the column keeps its identity as stacks stream in). */
+function TopFrameCell({ index }: { readonly index: number }): ReactNode {
+  const stacks = useStacksState();
+  const stack = stacks?.stacks[index];
+  if (stack === undefined) return stacks?.status === 'running' ? <span className="muted">…</span> : '';
+  // Every frame a wait wrapper: the innermost still says more than nothing.
+  const f = topFrame(stack.frames) ?? stack.frames[0];
+  return f === undefined ? <span className="muted">no frames</span> : frameText(f);
+}
+
+/** The system call a thread is blocked in (from its registers: known before its walk). */
+function BlockedInCell({ index }: { readonly index: number }): ReactNode {
+  const syscall = useStacksState()?.syscalls[index];
+  if (syscall === undefined) return '';
+  return <span title={`From ${syscall.evidence}`}>{blockedInText(syscall)}</span>;
 }
 
 /** Column order on a phone: what the view is for (stack sizes and use) before the long PC text. */

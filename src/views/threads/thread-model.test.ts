@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreadRow } from '../../../workers/engine-protocol';
-import { filterThreads, sortThreads, stackDistribution, usedPercent } from './thread-model';
+import { stacksState, threadRows, WAIT_TIDS } from './stacks-fixtures';
+import { filterThreads, sortThreads, stackDistribution, stackTexts, syscallCounts, usedPercent } from './thread-model';
 
 const t = (tid: number, over: Partial<ThreadRow> = {}): ThreadRow => ({
   tid,
@@ -70,5 +71,57 @@ describe('threads', () => {
   it('computes the used share of the stack', () => {
     expect(usedPercent(THREADS[789] ?? t(0))).toBe(100);
     expect(usedPercent(t(1))).toBeUndefined();
+  });
+});
+
+describe('threads with stacks', () => {
+  const rows = threadRows();
+  const state = stacksState();
+  const texts = stackTexts(rows.length, state.stacks, state.syscalls);
+  const all = rows.map((_, i) => i);
+
+  it('takes the top frame past the wait wrappers and marks an interrupted system call', () => {
+    expect(texts.topFrame[0]).toBe('server!main+0x4f');
+    expect(texts.topFrame[2]).toBe('libcoreclr.so!FinalizerThreadWorker+0x8a');
+    expect(texts.topFrame[799]).toBe('[JIT] System.Net.Sockets.Socket.Receive(…)+0x12');
+    expect(texts.blockedIn[5]).toMatch(/^futex\(.*\) \(interrupted\)$/);
+    expect(texts.blockedIn[4]).not.toMatch(/interrupted/);
+    expect(texts.syscall[799]).toBe('recvmsg');
+  });
+
+  it('has no texts for threads not walked yet', () => {
+    const partial = stackTexts(rows.length, state.stacks.slice(0, 10), state.syscalls.slice(0, 10));
+    expect(partial.topFrame[9]).toBeDefined();
+    expect(partial.topFrame[10]).toBeUndefined();
+    expect(partial.blockedIn[10]).toBeUndefined();
+  });
+
+  it('counts threads per system call, most first', () => {
+    expect(syscallCounts(texts)).toEqual([
+      { name: 'recvmsg', count: 788 },
+      { name: 'futex', count: 10 },
+      { name: 'epoll_wait', count: 2 },
+    ]);
+  });
+
+  it('filters by tids and system call name on top of the text', () => {
+    expect(filterThreads(rows, '', texts, { tids: [1003, 1500, 4242] })).toEqual([3, 500]);
+    expect(filterThreads(rows, '', texts, { syscall: 'futex' })).toEqual(WAIT_TIDS.map((t) => t - 1000));
+    expect(filterThreads(rows, 'interrupted', texts)).toEqual([5]);
+    expect(filterThreads(rows, 'Finalizer', texts, { tids: [1002, 1500] })).toEqual([2]);
+    // Without the texts (no stacks pass) the filters that need them match nothing rather than everything.
+    expect(filterThreads(rows, '', undefined, { syscall: 'futex' })).toEqual([]);
+  });
+
+  it('sorting by top frame or system call puts equal values together, unknown last', () => {
+    const partial = stackTexts(rows.length, state.stacks.slice(0, 20), state.syscalls.slice(0, 20));
+    const byTop = sortThreads(rows, all, { column: 'topFrame', desc: false }, undefined, partial);
+    expect(byTop.slice(0, 8)).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(byTop.slice(8, 18)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(byTop.slice(18, 20)).toEqual([0, 1]);
+    expect(byTop.at(-1)).toBe(799);
+    const byCall = sortThreads(rows, all, { column: 'blockedIn', desc: true }, undefined, texts);
+    expect(new Set(byCall.slice(0, 788).map((i) => texts.syscall[i]))).toEqual(new Set(['recvmsg']));
+    expect(new Set(byCall.slice(788, 798).map((i) => texts.syscall[i]))).toEqual(new Set(['futex']));
   });
 });

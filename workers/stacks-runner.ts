@@ -26,6 +26,7 @@ interface StacksRecord {
 const records = new Map<DumpId, StacksRecord>();
 
 const HEAD = 4096;
+const BATCH_MS = 250;
 
 export async function sortFiles(files: readonly GivenFile[]): Promise<FileKind[]> {
   return Promise.all(
@@ -67,6 +68,8 @@ export async function startStacks(
       files,
       demangle: demangler.demangle,
       isCancelled: () => running.cancelled,
+      // Each batch is a message and a render in the page: a few a second show the progress well enough.
+      batchMs: BATCH_MS,
       onStart: (start) => {
         record.syscalls = start.syscalls;
         if (start.environment) record.environment = start.environment;

@@ -49,7 +49,8 @@ export const USAGE = `usage: coreview <core> [options]
       --debug-dir DIR debug files in DIR/.build-id/xx/… (repeatable; default /usr/lib/debug)
       --perf-map FILE names for JIT code (default /tmp/perf-<pid>.map when it exists)
       --offline       the dump alone: no files from disk, no debuginfod
-  --findings          what coreview concludes, with advice (add --scan for the findings that need the census)
+  --findings          what coreview concludes, with advice (runs the stacks pass; add --scan for the
+                      findings that need the census: the stacks' high-water marks)
   --help, --version
 
 On a terminal the tables fit its width (long paths shortened); piped, and in --json, paths are whole.

@@ -54,7 +54,8 @@ export async function runReport(
   const wantsFacts = options.stacks || mode === 'json' || mode === 'findings';
   let stacks: StacksResult | undefined;
   let facts: ThreadFacts | undefined;
-  if (options.stacks) {
+  // The findings read the stacks (many threads in one stack): --findings runs the stacks pass too.
+  if (options.stacks || mode === 'findings') {
     const { stacksOnCli } = await import('./stacks-host');
     stacks = await stacksOnCli(analysis, source, options.binaries);
     for (const w of stacks.warnings) warnOnce(w);

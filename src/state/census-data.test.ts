@@ -78,7 +78,8 @@ describe('census data', () => {
       ranked: [],
     };
     const state: CensusState = { dumpId: 1, status: 'done', data, version: 3, failures: [], os };
-    expect(censusExport(state)).toEqual({ touched: data.touched, complete: true, os });
-    expect(censusExport({ ...state, status: 'failed' })).toEqual({ touched: data.touched, complete: false });
+    const { touched, threadDepth } = data;
+    expect(censusExport(state)).toEqual({ touched, threadDepth, complete: true, os });
+    expect(censusExport({ ...state, status: 'failed' })).toEqual({ touched, threadDepth, complete: false });
   });
 });

@@ -132,12 +132,12 @@ describe('stacksText', () => {
   const a = analysis([thread(100, true), thread(101), thread(102), thread(103), thread(104)], 100);
   const syscalls = new Map([101, 102, 103].map((tid) => [tid, recvmsg(tid - 90)]));
 
-  it('prints the groups, then every thread with its frames and why its walk ended', () => {
+  it('prints the groups, then every thread: its frames and why its walk ended, or the group it shares them with', () => {
     expect(stacksText(groupStacks(stacks), stacks, syscalls, a)).toBe(
       [
         '2 stack groups among 5 threads (frames compared by module and symbol, by address without a symbol); shared by more than one thread: 1',
         '',
-        '3 threads: tid 101–103 (blocked in recvmsg(…))',
+        'Group 1, 3 threads: tid 101–103 (blocked in recvmsg(…))',
         '  #0 libc.so.6!__recv+0x24 [context]',
         '  #1 blocked!conn_thread+0x40 [cfi] at conn.c:88',
         '  #2 libc.so.6!start_thread+0x2d4 [cfi]',
@@ -148,23 +148,9 @@ describe('stacksText', () => {
         '  #0 blocked!main+0x1c [context]',
         '  walk ended: no unwind information for the last frame, and no other way found to its caller (no CFI covers 0x401100)',
         '',
-        'tid 101: 3 frames, blocked in recvmsg(fd 11, …)',
-        '  #0 libc.so.6!__recv+0x24 [context]',
-        '  #1 blocked!conn_thread+0x40 [cfi] at conn.c:88',
-        '  #2 libc.so.6!start_thread+0x2d4 [cfi]',
-        '  walk ended: reached the outermost frame',
-        '',
-        'tid 102: 3 frames, blocked in recvmsg(fd 12, …)',
-        '  #0 libc.so.6!__recv+0x24 [context]',
-        '  #1 blocked!conn_thread+0x40 [cfi] at conn.c:88',
-        '  #2 libc.so.6!start_thread+0x2d4 [cfi]',
-        '  walk ended: reached the outermost frame',
-        '',
-        'tid 103: 3 frames, blocked in recvmsg(fd 13, …)',
-        '  #0 libc.so.6!__recv+0x24 [context]',
-        '  #1 blocked!conn_thread+0x40 [cfi] at conn.c:88',
-        '  #2 libc.so.6!start_thread+0x2d4 [cfi]',
-        '  walk ended: reached the outermost frame',
+        'tid 101: 3 frames, blocked in recvmsg(fd 11, …), the frames of group 1',
+        'tid 102: 3 frames, blocked in recvmsg(fd 12, …), the frames of group 1',
+        'tid 103: 3 frames, blocked in recvmsg(fd 13, …), the frames of group 1',
         '',
         'tid 104: not walked',
         '',
@@ -182,11 +168,11 @@ describe('stacksText', () => {
     const same = new Map(many.map((s) => [s.tid, recvmsg(7)]));
     const text = stacksText(groupStacks(many), many, same, analysis([thread(1000)], 1000), { width: 60 });
     const lines = text.split('\n');
-    expect(lines[2]).toBe('788 threads: tid 1000, … and 787 more (blocked in recvmsg(fd 7, …))');
+    expect(lines[2]).toBe('Group 1, 788 threads: tid 1000, … and 787 more (blocked in recvmsg(fd 7, …))');
     const consecutive = many.map((s, k) => ({ ...s, tid: 5000 + k }));
     const byTid = new Map(consecutive.map((s) => [s.tid, recvmsg(7)]));
     const ranged = stacksText(groupStacks(consecutive), consecutive, byTid, analysis([thread(5000)], 5000));
-    expect(ranged.split('\n')[2]).toBe('788 threads: tid 5000–5787 (blocked in recvmsg(fd 7, …))');
+    expect(ranged.split('\n')[2]).toBe('Group 1, 788 threads: tid 5000–5787 (blocked in recvmsg(fd 7, …))');
     expect(lines[2]?.length).toBeGreaterThan(60); // the call is never cut; the tids make room
     expect(lines[0]).toBe(
       '1 stack group among 1 thread (frames compared by module and symbol, by address without a symbol); shared by more than one thread: 1',

@@ -47,15 +47,21 @@ export function stacksText(
   blocks.push(
     `${plural(groups.length, 'stack group')} among ${plural(threadCount, 'thread')} (frames compared by module and symbol, by address without a symbol); shared by more than one thread: ${shared.length}`,
   );
-  for (const g of shared) {
+  for (const [i, g] of shared.entries()) {
     const call = groupCall(g, syscalls);
-    const head = `${g.threads.length} threads: `;
+    const head = `Group ${i + 1}, ${g.threads.length} threads: `;
     const tail = call === undefined ? '' : ` (blocked in ${call})`;
     const room = width === undefined ? undefined : Math.max(20, width - head.length - tail.length);
     blocks.push([`${head}${tidList(g.threads, room)}${tail}`, ...frameLines(g.frames, width)].join('\n'));
   }
   const byTid = new Map(stacks.map((s) => [s.tid, s]));
+  // A thread of a shared group is one line: its frames are the group's, printed above.
+  const groupOf = new Map<number, number>();
+  shared.forEach((g, i) => {
+    for (const tid of g.threads) groupOf.set(tid, i + 1);
+  });
   blocks.push('Threads');
+  let lastWasOneLine = false;
   for (const t of analysis.threads) {
     const s = byTid.get(t.tid);
     const call = syscalls.get(t.tid);
@@ -63,15 +69,21 @@ export function stacksText(
       t.crashed ? 'crashed' : undefined,
       t.tid === analysis.process.pid ? 'main' : undefined,
       s === undefined ? 'not walked' : `${s.frames.length} ${s.frames.length === 1 ? 'frame' : 'frames'}`,
-      call === undefined ? undefined : `${call.interrupted ? 'interrupted in' : 'blocked in'} ${call.text}`,
+      call === undefined ? undefined : `blocked in ${call.text}`,
     ].filter((m): m is string => m !== undefined);
+    const group = groupOf.get(t.tid);
+    if (group !== undefined) marks.push(`the frames of group ${group}`);
     const lines = [fit(`tid ${t.tid}: ${marks.join(', ')}`, width)];
-    if (s !== undefined) {
+    if (s !== undefined && group === undefined) {
       lines.push(...frameLines(s.frames, width));
       const detail = s.stopDetail === undefined ? '' : ` (${s.stopDetail})`;
       lines.push(fit(`  walk ended: ${STOP_TEXT[s.stop]}${detail}`, width));
     }
-    blocks.push(lines.join('\n'));
+    // Consecutive one-line threads (of a group) stay together, one line each.
+    const last = blocks.length - 1;
+    if (group !== undefined && lastWasOneLine) blocks[last] = `${blocks[last] ?? ''}\n${lines.join('\n')}`;
+    else blocks.push(lines.join('\n'));
+    lastWasOneLine = group !== undefined;
   }
   return `${blocks.join('\n\n')}\n`;
 }

@@ -11,6 +11,7 @@
  */
 import { callSiteWindow, directCallTarget, endsWithCall } from './call-site';
 import {
+  codeAddress,
   fail,
   hex,
   readWord,
@@ -22,12 +23,12 @@ import {
 } from './unwind-steps';
 
 export async function linkStep(ctx: StepContext, state: FrameState): Promise<StepResult | undefined> {
-  const { arch, space } = ctx;
+  const { arch } = ctx;
   if (arch.linkRegister === undefined || !state.exactPc) return undefined;
   const raw = state.regs[arch.linkRegister];
   if (raw === undefined) return undefined;
   const pc = stripped(ctx, raw);
-  if (pc === 0n || pc === state.pc || !space.executable(pc)) return undefined;
+  if (pc === 0n || pc === state.pc || !codeAddress(ctx, pc)) return undefined;
   const saved = await savedReturnAddress(ctx, state);
   if (saved !== undefined && stripped(ctx, saved) === pc) return undefined;
   if (!(await mayReturnTo(ctx, pc, state.pc))) return undefined;
@@ -68,7 +69,7 @@ async function mayReturnTo(ctx: StepContext, ra: bigint, pc: bigint): Promise<bo
 }
 
 export async function backChainStep(ctx: StepContext, state: FrameState): Promise<StepResult | undefined> {
-  const { arch, thread, space } = ctx;
+  const { arch, thread } = ctx;
   const layout = arch.backChain;
   if (layout === undefined) return undefined;
   const sp = state.regs[arch.sp];
@@ -90,7 +91,7 @@ export async function backChainStep(ctx: StepContext, state: FrameState): Promis
   const ra = await readWord(ctx, raAddress);
   if (ra === undefined) return fail('unreadable', `the return address slot at ${hex(raAddress)} is not in the dump`);
   if (ra === 0n) return { kind: 'outermost', detail: `the frame at sp ${hex(callerSp)} saved return address 0` };
-  if (!space.executable(ra)) {
+  if (!codeAddress(ctx, ra)) {
     return fail('no-unwind-info', `the back chain's return address ${hex(ra)} (at ${hex(raAddress)}) is not code`);
   }
   const regs: (bigint | undefined)[] = new Array<bigint | undefined>(state.regs.length).fill(undefined);

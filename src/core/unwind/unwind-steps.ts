@@ -232,6 +232,16 @@ export function stackBounds(thread: UnwindThread, sp: bigint | undefined): { sta
   return { start: thread.stackStart, end: thread.stackEnd };
 }
 
+/**
+ * Whether `pc` can be a return address: executable memory outside the thread's own stack. Stacks are executable in
+ * old or execstack-marked processes, and a frame record at a chain's top can hold a stack address.
+ */
+export function codeAddress(ctx: StepContext, pc: bigint): boolean {
+  const { stackStart, stackEnd } = ctx.thread;
+  if (stackStart !== undefined && stackEnd !== undefined && pc >= stackStart && pc < stackEnd) return false;
+  return ctx.space.executable(pc);
+}
+
 /** A frame-record step: [fp + savedFp] is the caller's fp, [fp + returnAddress] the return address. */
 export async function fpStep(ctx: StepContext, state: FrameState): Promise<StepResult | undefined> {
   const { arch, thread } = ctx;
@@ -272,7 +282,7 @@ export async function fpStep(ctx: StepContext, state: FrameState): Promise<StepR
   }
   const pc = stripped(ctx, rawRa);
   if (pc === 0n) return { kind: 'outermost', detail: `the frame record at ${hex(fp)} holds return address 0` };
-  if (!ctx.space.executable(pc)) {
+  if (!codeAddress(ctx, pc)) {
     return fail('no-unwind-info', `the frame record at ${hex(fp)} holds ${hex(pc)}, which is not code`);
   }
   const regs: (bigint | undefined)[] = new Array<bigint | undefined>(state.regs.length).fill(undefined);

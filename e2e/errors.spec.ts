@@ -14,6 +14,7 @@ import {
   test,
   waitReady,
   waitScanDone,
+  waitStacksDone,
 } from './fixtures';
 import { XSS_NAME, xssCore } from './make-cores';
 
@@ -31,8 +32,30 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+test('an executable alone gets a clear message; beside a dump it is a binary for the stacks, used only if it matches', async ({
+  page,
+  core,
+}) => {
+  await page.goto('./');
+  await openFile(page, '/bin/ls');
+  const alert = page.getByTestId('load-error');
+  await expect(alert).toContainText('ls could not be opened');
+  await expect(alert).toContainText(/executable|not a core/i);
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await openFile(page, core);
+  await waitReady(page);
+  await waitStacksDone(page);
+  // With a dump open, the same file goes beside it: the stacks pass runs again and says ls is no module of it.
+  await openFile(page, '/bin/ls');
+  await waitStacksDone(page);
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  await expect(page.locator('.topbar .file')).toContainText(basename(core));
+  await showView(page, 'Overview');
+  await expect(page.getByTestId('stacks-warnings')).toContainText('ls: its build-id');
+  await expect(page.getByTestId('stacks-warnings')).toContainText('is no module');
+});
+
 for (const [what, file, says] of [
-  ['an executable', () => '/bin/ls', /executable|not a core/i],
   ['a text file', textFile, /not an ELF|ELF/i],
   ['an empty file', emptyFile, /empty/i],
   ['a file cut inside the ELF header', truncated, /too short|header/i],

@@ -47,7 +47,8 @@ export async function routeFiles(
   // In a folder most files are of no interest (scripts, data): only a single file given alone is worth a word.
   if (ignored.length > 0 && taken.length <= 8)
     notes.push(`not a core dump, ELF binary, debug file or perf map: ${ignored.join(', ')}`);
-  if (dump === undefined && beside.length === 0 && ignored.length === 1 && !dumpOpen && only !== undefined)
-    return { dump: only, beside: [], notes: [] };
+  // One file of no kind the page reads: meant as a dump, so the header pass says what is wrong with it (and the
+  // dump on screen stays).
+  if (taken.length === 1 && ignored.length === 1 && only !== undefined) return { dump: only, beside: [], notes: [] };
   return { ...(dump ? { dump } : {}), beside, notes };
 }

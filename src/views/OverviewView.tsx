@@ -292,7 +292,13 @@ export function OverviewView({
       {stacks?.environment !== undefined && (
         <EnvironmentPanel environment={stacks.environment} filter={envFilter} onFilter={setEnvFilter} />
       )}
-      <ModulesPanel modules={modules} symbols={stacks?.modules} onAddBinaries={onAddBinaries} highlight={moduleMark} />
+      <ModulesPanel
+        modules={modules}
+        symbols={stacks?.modules}
+        onAddBinaries={onAddBinaries}
+        highlight={moduleMark}
+        warnings={stacks?.warnings}
+      />
     </div>
   );
 }

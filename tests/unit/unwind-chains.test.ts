@@ -254,3 +254,69 @@ describe('word decoding', () => {
     expect(joinWords(0, 5)).toBe(5n);
   });
 });
+
+describe('return addresses on the stack itself', () => {
+  it('are not taken from a frame record, though an executable stack makes them executable', async () => {
+    // An execstack process (the corpus' aarch64 backtrace core): the stack mapping is rwx. The outermost frame
+    // record holds a stack address where a return address would be.
+    const stack = words(0x100, 8, {
+      0x40: STACK + 0x80n,
+      0x48: CODE + 0x20n,
+      0x80: STACK + 0x10n,
+      0x88: STACK + 0x9cn,
+    });
+    const space = new TestSpace('aarch64')
+      .executableRange(CODE, CODE + 0x1000n)
+      .executableRange(STACK, STACK + 0x100n)
+      .mapWords(STACK, stack);
+    const regs = registers({ x29: STACK + 0x40n, x30: 0n, sp: STACK, pc: CODE + 0x10n });
+    const result = await unwindThread(space, { registers: regs, stackStart: STACK, stackEnd: STACK + 0x100n });
+    expect(result.frames.map((f) => f.pc)).toEqual([CODE + 0x10n, CODE + 0x20n]);
+    expect(result.stopDetail).toMatch(/not code/);
+  });
+});
+
+describe('random stacks', () => {
+  /** A deterministic generator (xorshift32), so that a failure can be replayed. */
+  function random(seed: number): () => number {
+    let x = seed >>> 0 || 1;
+    return () => {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      return x;
+    };
+  }
+
+  for (const arch of ['ppc64', 'ppc32', 'aarch64'] as const) {
+    it(`${arch}: words pointing up, down, into code or nowhere end every walk with a stop`, async () => {
+      const w = arch === 'ppc32' ? 4 : 8;
+      const base = arch === 'ppc32' ? 0xbf000000n : STACK;
+      const code = arch === 'aarch64' ? CODE : 0x10000000n;
+      const next = random(arch.length * 7919);
+      for (let round = 0; round < 50; round++) {
+        const values = Array.from({ length: 0x400 / w }, () => {
+          const r = next() % 4;
+          if (r === 0) return base + BigInt(next() % 0x400);
+          if (r === 1) return code + BigInt(next() % 0x1000);
+          if (r === 2) return 0n;
+          return BigInt(next());
+        });
+        const space = new TestSpace(arch, w === 8 ? 64 : 32, arch !== 'ppc32')
+          .executableRange(code, code + 0x1000n)
+          .mapWords(base, values);
+        const sp = base + BigInt((next() % 0x40) * w);
+        const regs =
+          arch === 'aarch64'
+            ? registers({ x29: base + BigInt(next() % 0x400), x30: values[1] ?? 0n, sp, pc: code + 0x10n })
+            : registers({ r1: sp, link: values[2] ?? 0n, nip: code + 0x10n }, w);
+        const result = await unwindThread(space, { registers: regs, stackStart: base, stackEnd: base + 0x400n });
+        expect(result.frames.length).toBeGreaterThan(0);
+        expect(result.frames.length).toBeLessThanOrEqual(512);
+        expect(typeof result.stop).toBe('string');
+      }
+    });
+  }
+});

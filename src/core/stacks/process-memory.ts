@@ -6,6 +6,7 @@
  */
 import type { MemoryReader, PresentRange } from '../memory/memory-reader';
 import { ADDRESS_LIMIT } from '../memory/memory-reader';
+import { firstEndingAfter } from '../memory/region-lookup';
 
 /** A cached page: its bytes and which of them the dump holds (absent ones are 0 in `bytes`). */
 interface Page {
@@ -80,6 +81,13 @@ export class ProcessMemory {
   private async loadPage(start: bigint, length: number): Promise<Page> {
     const whole = await this.dump.readAvailable(start, length);
     if (whole?.length === length) return { bytes: whole, ranges: [{ offset: 0, length }] };
+    // A page that runs past the end of the dumped bytes — the top page of a stack, below the next mapping: when
+    // nothing else in the page is in the dump, what was read is the page (no second read, no mask to build).
+    const got = whole?.length ?? 0;
+    const regions = this.dump.regions;
+    const next = regions[firstEndingAfter(regions, start + BigInt(got))];
+    const more = next !== undefined && next.start < start + BigInt(length) && next.inDump > 0;
+    if (!more) return { bytes: whole ?? new Uint8Array(0), ranges: got > 0 ? [{ offset: 0, length: got }] : [] };
     return this.dump.read(start, length);
   }
 }

@@ -85,6 +85,13 @@ export async function runStacksPass(
   if (support.warning !== undefined) warnings.push(support.warning);
 
   const bindings = bindModules(analysis, files, options.statusOf);
+  const used = new Set(bindings.flatMap((b) => [b.image, b.debug]));
+  for (const given of files.images) {
+    if (used.has(given) || given.image.buildId === undefined) continue;
+    warnings.push(`${given.name}: its build-id (${given.image.buildId}) is no module's of this dump; it is not used`);
+  }
+  const otherPid = files.perfMaps.filter((p) => !perfMapsFor(files, analysis.process.pid).includes(p));
+  for (const p of otherPid) warnings.push(`${p.name}: a perf map of another process (pid ${p.pid ?? '?'}); not used`);
   const fileBytes = fileBacked(analysis, bindings);
   const memory = new ProcessMemory(reader, fileBytes);
   const read = (address: bigint, length: number) => memory.read(address, length);

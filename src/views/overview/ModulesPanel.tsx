@@ -17,6 +17,8 @@ export interface ModulesPanelProps {
   readonly onAddBinaries?: () => void;
   /** A module path to mark (a finding's link). */
   readonly highlight?: string;
+  /** The stacks pass's warnings: files that match no module, a demangler that did not load, … */
+  readonly warnings?: readonly string[];
 }
 
 /** Names listed in the "better stacks" line before "and N more". */
@@ -41,7 +43,7 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-export function ModulesPanel({ modules, symbols, onAddBinaries, highlight }: ModulesPanelProps): ReactNode {
+export function ModulesPanel({ modules, symbols, onAddBinaries, highlight, warnings }: ModulesPanelProps): ReactNode {
   const titleId = useId();
   const byPath = new Map((symbols ?? []).map((s) => [s.path, s]));
   const withSymbols = byPath.size > 0;
@@ -61,6 +63,13 @@ export function ModulesPanel({ modules, symbols, onAddBinaries, highlight }: Mod
             </button>
           )}
         </p>
+      )}
+      {warnings !== undefined && warnings.length > 0 && (
+        <ul className="warnings" data-testid="stacks-warnings" aria-label="About the files given and the stacks">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
       )}
       {modules.length === 0 ? (
         <p className="muted">No ELF images found in the dump's memory.</p>

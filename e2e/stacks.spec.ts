@@ -93,7 +93,10 @@ test('frames from the dump alone, then from the binaries added beside it; the JS
   await expect(tree).toContainText('libc.so.6!__recv');
   // A group's row opens its threads: the thread table is filtered to them.
   await page.getByRole('button', { name: 'Flat list' }).click();
-  await page.getByRole('button', { name: /^Show the 3 threads of stack group/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Show the 3 threads of stack group/ })
+    .first()
+    .click();
   await expect(page.getByText(/3 of 13 threads|3 threads/).first()).toBeVisible();
   await expect(page.getByRole('columnheader', { name: /Blocked in/ })).toBeVisible();
 });

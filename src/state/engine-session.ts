@@ -43,7 +43,23 @@ export class EngineSession {
   private current: Current | undefined;
   private inFlight: { readonly id: DumpId; readonly slot: number; cancelled: boolean } | undefined;
 
-  constructor(private readonly pool: EnginePool) {}
+  private readonly holderLostListeners = new Set<() => void>();
+
+  constructor(private readonly pool: EnginePool) {
+    pool.onWorkerLost((slot) => {
+      if (this.current?.slot !== slot) return;
+      for (const listener of this.holderLostListeners) listener();
+    });
+  }
+
+  /**
+   * Told when the worker holding the dump on screen is lost: what it kept beyond the analysis (the stacks pass's
+   * result) must be made again on the worker that loads the dump next.
+   */
+  onHolderLost(listener: () => void): () => void {
+    this.holderLostListeners.add(listener);
+    return () => this.holderLostListeners.delete(listener);
+  }
 
   /** Analyses `file`; the dump on screen stays loaded until this one succeeds. */
   async load(file: Blob, name: string, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {

@@ -109,6 +109,13 @@ export function useStacks(
     return () => clearTimeout(timer);
   }, [viewId]);
 
+  // The worker holding the dump was lost, and the pass's result with it: run it again (on the worker that loads
+  // the dump again), so the page's frames and its exports agree.
+  const onHolderLost = useEffectEvent(() => {
+    if (viewId !== undefined) start(files);
+  });
+  useEffect(() => session().onHolderLost(() => onHolderLost()), [session]);
+
   const addFiles = useCallback(
     (more: readonly GivenFile[]) => {
       if (more.length === 0) return;

@@ -272,7 +272,6 @@ const TreeItem = memo(function TreeItem({
       aria-setsize={row.siblings}
       aria-expanded={hasChildren ? row.expanded : undefined}
       aria-selected={active}
-      aria-label={`${threadCount(row.node.count)}: ${text}`}
       tabIndex={active ? 0 : -1}
       data-index={index}
       className={`stack-node${active ? ' active' : ''}${row.node.frame.jit === true ? ' jit' : ''}`}
@@ -280,7 +279,11 @@ const TreeItem = memo(function TreeItem({
       onClick={() => onActivate(row.id)}
       onDoubleClick={() => onShow(row.node.tids, `${threadCount(row.node.count)} through ${text}`)}
     >
-      <span className="stack-count">{row.node.count.toLocaleString('en-US')}</span>
+      {/* The name is the visible text (axe: label-content-name-mismatch), with "threads" said, not shown. */}
+      <span className="stack-count">
+        {row.node.count.toLocaleString('en-US')}
+        <span className="visually-hidden"> {row.node.count === 1 ? 'thread' : 'threads'}: </span>
+      </span>
       <span className="stack-indent" style={{ width: `${(row.level - 1) * 1.1}em` }} />
       <span
         className="stack-fold"

@@ -288,7 +288,7 @@ export function ThreadDetail({
         )}
       </dl>
       {stacks !== undefined && stacks.status !== 'off' && (
-        <section className="thread-frames" aria-label={`Frames of thread ${thread.tid}`}>
+        <section className="thread-frames" aria-label={`Frames, tid ${thread.tid}`}>
           <h3>Frames</h3>
           <Frames stack={stacks.stacks[index]} status={stacks.status} onShowMemory={onShowMemory} />
         </section>

@@ -32,6 +32,8 @@ export async function stacksOnCli(
     }
   };
   const statuses = new Map<Module, ModuleSymbols>();
+  // Started first: its file read and WebAssembly compile run beside the file search, not after it.
+  const demanglerLoading = loadCliDemangler();
   try {
     if (!options.offline) {
       const found = await findBinaries(analysis.modules, { ...options, env: process.env }, async (path) => {
@@ -58,12 +60,14 @@ export async function stacksOnCli(
       const file = path === undefined || options.offline ? undefined : await open(path);
       if (path !== undefined && file !== undefined) await files.add(basename(path), file);
     }
-    const demangler = await loadCliDemangler();
+    const demangler = await demanglerLoading;
     const progress = { shown: false };
     const result = await runStacksPass(analysis, new MemoryReader(source, analysis.regions), {
       files,
       statusOf: (m) => statuses.get(m),
       demangle: demangler.demangle,
+      // Positioned reads cost little each here; the fresh memory a larger page brings in is what costs.
+      pageSize: 4096,
       onBatch: (b) => {
         // On a terminal only, like the scans' progress; silent in pipes and CI logs.
         if (!process.stderr.isTTY) return;

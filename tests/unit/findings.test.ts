@@ -240,6 +240,7 @@ describe('thread-stacks-reserve', () => {
     expect(f.advice).toContain('The value is read as HEXADECIMAL: 140000 = 0x140000 = 1,310,720 bytes = 1.25 MiB.');
     expect(f.advice).toContain('1.25 MiB is 4 × the deepest high-water mark (300.00 KiB), rounded up to 256 KiB.');
     expect(f.advice).not.toContain('COMPlus_');
+    expect(f.fix).toBe('DOTNET_DefaultStackSize=140000');
     expect(f.evidence[0]).toMatchObject({ kind: 'threads', text: '788 threads with a stack region' });
     expect(f.evidence[0]?.kind === 'threads' ? f.evidence[0].tids.length : 0).toBe(788);
     expect(f.evidence[1]).toMatchObject({ kind: 'regions', text: '1,576 Stack or StackGuard regions, 6.16 GiB' });
@@ -257,11 +258,13 @@ describe('thread-stacks-reserve', () => {
       'Set COMPlus_DefaultStackSize=140000 (.NET 3.1.32: before .NET 6 the prefix is COMPlus_)',
     );
     expect(before6.advice).not.toContain('DOTNET_DefaultStackSize');
+    expect(before6.fix).toBe('COMPlus_DefaultStackSize=140000');
     const unknown = incident({ name: '.NET', evidence: 'test' });
     const both = only(computeFindings({ analysis: unknown, census: census(unknown) }), 'thread-stacks-reserve');
     expect(both.advice).toContain(
       "Set DOTNET_DefaultStackSize=140000 (.NET 6 and later) or COMPlus_DefaultStackSize=140000 (before .NET 6; the runtime's version is unknown, and setting both is harmless)",
     );
+    expect(both.fix).toBe('DOTNET_DefaultStackSize=140000 COMPlus_DefaultStackSize=140000');
   });
 
   it('without the census says the depth is unknown and what would measure it, and still spells the hex out', () => {
@@ -503,6 +506,7 @@ describe('glibc-arenas', () => {
     expect(f.advice).toContain(
       "MALLOC_ARENA_MAX=4 in the process's environment caps the arenas at 4, main arena included",
     );
+    expect(f.fix).toBe('MALLOC_ARENA_MAX=4');
     expect(f.evidence).toContainEqual({
       kind: 'environment',
       name: 'MALLOC_ARENA_MAX',

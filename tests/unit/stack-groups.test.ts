@@ -157,4 +157,24 @@ describe('topFrame', () => {
     expect(topFrame([RECV, fn(LIBC, 'nanosleep', 1n)])).toBeUndefined();
     expect(topFrame([])).toBeUndefined();
   });
+
+  it('skips .NET interop stubs and framework code to the program’s own method (a real .NET 2.0 receive stack)', () => {
+    const native = '/tmp/dotnet/shared/Microsoft.NETCore.App/2.0.0/System.Native.so';
+    const sockets = '/tmp/dotnet/shared/Microsoft.NETCore.App/2.0.0/System.Net.Sockets.dll';
+    const jit = (symbol: string, pc: bigint): Frame => ({
+      pc,
+      trust: 'fp',
+      jit: true,
+      symbol,
+      symbolSource: 'perfmap',
+    });
+    const frames: Frame[] = [
+      fn(LIBC, 'recvmsg', 1n),
+      fn(native, 'SystemNative_ReceiveMessage', 2n),
+      jit('valuetype Interop/Error [System.Net.Sockets] dynamicClass::IL_STUB_PInvoke(native int)', 3n),
+      { pc: 4n, trust: 'fp', module: sockets, offset: 0x8157c },
+      jit('instance int32 [recv-threads] RequestWorker::WaitForRequest(uint8[])', 5n),
+    ];
+    expect(topFrame(frames)?.symbol).toBe('instance int32 [recv-threads] RequestWorker::WaitForRequest(uint8[])');
+  });
 });

@@ -26,6 +26,7 @@ export function findingsText(findings: readonly Finding[], options: FindingsText
     const lines = [...wrap(`[${f.severity}] ${f.title} (${f.id})`, '', width)];
     lines.push(...wrap(f.detail, '  ', width));
     if (f.advice !== undefined) lines.push(...wrap(`Advice: ${f.advice}`, '  ', width));
+    if (f.fix !== undefined) lines.push(`  Set: ${f.fix}`);
     if (f.evidence.length > 0) {
       lines.push('  Evidence:');
       for (const e of f.evidence) lines.push(...wrap(evidenceLine(e), '    ', width));

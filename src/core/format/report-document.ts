@@ -188,6 +188,7 @@ export interface ReportFinding {
   readonly title: string;
   readonly detail: string;
   readonly advice?: string;
+  readonly fix?: string;
   readonly evidence: readonly ReportFindingEvidence[];
   readonly needsCensus?: true;
 }

@@ -42,6 +42,7 @@ export function findingEntry(f: Finding): ReportFinding {
     title: f.title,
     detail: f.detail,
     ...(f.advice !== undefined ? { advice: f.advice } : {}),
+    ...(f.fix !== undefined ? { fix: f.fix } : {}),
     evidence: f.evidence.map(evidenceEntry),
     ...(f.needsCensus === true ? { needsCensus: true as const } : {}),
   };

@@ -170,14 +170,28 @@ function isLibcModule(frame: Frame): boolean {
 }
 
 /**
+ * .NET's layers between a program's code and the system call: the marshalling stubs the JIT makes for a P/Invoke
+ * (perf maps name them `…IL_STUB_PInvoke…`) and the framework's own precompiled code (`System.*.dll`, nameless
+ * without a perf map of its ReadyToRun code): Socket.Receive is not what a thread "does", its caller is.
+ */
+const DOTNET_LAYER_SYMBOL = /IL_STUB/;
+const DOTNET_FRAMEWORK_FILE = /\/System(?:\.[\w]+)*\.dll$/;
+
+function isRuntimeLayer(frame: Frame): boolean {
+  if (frame.symbol !== undefined && DOTNET_LAYER_SYMBOL.test(frame.symbol)) return true;
+  return frame.module !== undefined && DOTNET_FRAMEWORK_FILE.test(frame.module);
+}
+
+/**
  * The first frame, innermost first, that says what the thread is doing: past the wait and system call wrappers
- * (WAIT_FUNCTIONS) and past nameless frames of the C library (without its symbols, a libc frame on top of a
- * blocked thread is its system call wrapper). Undefined when there are no frames or every frame is such a wrapper.
+ * (WAIT_FUNCTIONS), past nameless frames of the C library (without its symbols, a libc frame on top of a blocked
+ * thread is its system call wrapper) and past .NET's interop stubs and framework code. Undefined when there are no
+ * frames or every frame is such a layer.
  */
 export function topFrame(frames: readonly Frame[]): Frame | undefined {
   for (const f of frames) {
     const nameless = f.symbol === undefined || f.symbol === '';
-    if (isWaitFrame(f) || (nameless && isLibcModule(f))) continue;
+    if (isWaitFrame(f) || (nameless && isLibcModule(f)) || isRuntimeLayer(f)) continue;
     return f;
   }
   return undefined;

@@ -17,31 +17,59 @@ interface Page {
 /** Where a file-backed address's bytes are, when the dump lacks them (module-files.ts). */
 export type FileBytes = (address: bigint, length: number) => Promise<Uint8Array | undefined>;
 
-/** 16 KiB: a thread's used stack is a few pages at most; reads in the page cost a round trip each. */
-const PAGE = 16 * 1024;
-const PAGE_BIG = BigInt(PAGE);
+/**
+ * 16 KiB by default: a thread's used stack is a few pages at most, and reads in the page cost a round trip each.
+ * The CLI reads with system calls that cost little each, where the bytes a page brings in cost more (fresh memory
+ * the walk mostly never looks at): it asks for 4 KiB pages.
+ */
+export const DEFAULT_PAGE_SIZE = 16 * 1024;
 /** 64 MiB of pages at most. */
-const CAPACITY = 4096;
+const CAPACITY_BYTES = 64 << 20;
 
 export class ProcessMemory {
   private readonly pages = new Map<bigint, Promise<Page>>();
+  /** The pages whose read has finished: a word in one of them is answered without waiting on its promise. */
+  private readonly loaded = new Map<bigint, Page>();
+  private readonly pageSize: number;
+  private readonly pageSizeBig: bigint;
+  private readonly capacity: number;
 
   constructor(
     private readonly dump: MemoryReader,
     private readonly fileBytes: FileBytes = () => Promise.resolve(undefined),
-  ) {}
+    pageSize: number = DEFAULT_PAGE_SIZE,
+  ) {
+    // A power of two between 4 KiB and 1 MiB: pages are aligned to their size.
+    const valid = Number.isInteger(Math.log2(pageSize)) && pageSize >= 4096 && pageSize <= 1 << 20;
+    this.pageSize = valid ? pageSize : DEFAULT_PAGE_SIZE;
+    this.pageSizeBig = BigInt(this.pageSize);
+    this.capacity = CAPACITY_BYTES / this.pageSize;
+  }
 
   /** All `length` bytes at `address`, or undefined when any of them is in neither the dump nor a matched file. */
-  async read(address: bigint, length: number): Promise<Uint8Array | undefined> {
-    if (length <= 0 || address < 0n || address + BigInt(length) > ADDRESS_LIMIT) return undefined;
+  read(address: bigint, length: number): Promise<Uint8Array | undefined> {
+    if (length <= 0 || address < 0n || address + BigInt(length) > ADDRESS_LIMIT) return Promise.resolve(undefined);
+    // The common case, a word of a page already read: no promise chain, the walk's reads are mostly these.
+    const first = address - (address % this.pageSizeBig);
+    const inPage = Number(address - first);
+    const page = inPage + length <= this.pageSize ? this.loaded.get(first) : undefined;
+    if (page !== undefined && allPresent(page, inPage, length)) {
+      return Promise.resolve(page.bytes.subarray(inPage, inPage + length));
+    }
+    return this.readSlow(address, length);
+  }
+
+  private async readSlow(address: bigint, length: number): Promise<Uint8Array | undefined> {
     const fromDump = await this.fromDump(address, length);
     return fromDump ?? this.fileBytes(address, length);
   }
 
   private async fromDump(address: bigint, length: number): Promise<Uint8Array | undefined> {
-    const first = address - (address % PAGE_BIG);
+    const size = this.pageSize;
+    const sizeBig = this.pageSizeBig;
+    const first = address - (address % sizeBig);
     const inPage = Number(address - first);
-    if (inPage + length <= PAGE) {
+    if (inPage + length <= size) {
       // The common case, one word: a view of the cached page, no copy.
       const page = await this.page(first);
       return allPresent(page, inPage, length) ? page.bytes.subarray(inPage, inPage + length) : undefined;
@@ -49,9 +77,9 @@ export class ProcessMemory {
     const out = new Uint8Array(length);
     for (let done = 0; done < length;) {
       const at = address + BigInt(done);
-      const pageStart = at - (at % PAGE_BIG);
+      const pageStart = at - (at % sizeBig);
       const offset = Number(at - pageStart);
-      const n = Math.min(PAGE - offset, length - done);
+      const n = Math.min(size - offset, length - done);
       const page = await this.page(pageStart);
       if (!allPresent(page, offset, n)) return undefined;
       out.set(page.bytes.subarray(offset, offset + n), done);
@@ -63,13 +91,24 @@ export class ProcessMemory {
   private page(start: bigint): Promise<Page> {
     let page = this.pages.get(start);
     if (page === undefined) {
-      if (this.pages.size >= CAPACITY) {
+      if (this.pages.size >= this.capacity) {
         const oldest = this.pages.keys().next();
-        if (oldest.done !== true) this.pages.delete(oldest.value);
+        if (oldest.done !== true) {
+          this.pages.delete(oldest.value);
+          this.loaded.delete(oldest.value);
+        }
       }
-      const length = start + PAGE_BIG > ADDRESS_LIMIT ? Number(ADDRESS_LIMIT - start) : PAGE;
-      page = this.loadPage(start, length);
-      this.pages.set(start, page);
+      const length = start + this.pageSizeBig > ADDRESS_LIMIT ? Number(ADDRESS_LIMIT - start) : this.pageSize;
+      const loading = this.loadPage(start, length);
+      page = loading;
+      this.pages.set(start, loading);
+      void loading.then(
+        (p) => {
+          // Still the cached promise (not evicted meanwhile): its page answers later reads directly.
+          if (this.pages.get(start) === loading) this.loaded.set(start, p);
+        },
+        () => undefined,
+      );
     }
     return page;
   }

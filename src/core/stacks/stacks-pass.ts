@@ -41,6 +41,8 @@ export interface StacksPassOptions {
   readonly isCancelled?: () => boolean;
   /** Milliseconds between batches (default 50). */
   readonly batchMs?: number;
+  /** Bytes of the dump read at once for the walk (process-memory.ts; default 16 KiB, for the page's round trips). */
+  readonly pageSize?: number;
 }
 
 export interface StacksStart {
@@ -93,7 +95,7 @@ export async function runStacksPass(
   const otherPid = files.perfMaps.filter((p) => !perfMapsFor(files, analysis.process.pid).includes(p));
   for (const p of otherPid) warnings.push(`${p.name}: a perf map of another process (pid ${p.pid ?? '?'}); not used`);
   const fileBytes = fileBacked(analysis, bindings);
-  const memory = new ProcessMemory(reader, fileBytes);
+  const memory = new ProcessMemory(reader, fileBytes, options.pageSize);
   const read = (address: bigint, length: number) => memory.read(address, length);
   const core = { bits: dump.bits, endian: dump.endian };
   const headerAddress = (m: Module) => headerOf(analysis, m);

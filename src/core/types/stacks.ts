@@ -110,6 +110,8 @@ export interface Finding {
   readonly title: string;
   readonly detail: string;
   readonly advice?: string;
+  /** The exact setting the advice names, to copy as it is (`COMPlus_DefaultStackSize=40000`, `MALLOC_ARENA_MAX=2`). */
+  readonly fix?: string;
   readonly evidence: readonly FindingEvidence[];
   /** The finding rests on the census (touched pages): absent without it. */
   readonly needsCensus?: boolean;

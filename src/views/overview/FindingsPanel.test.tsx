@@ -11,7 +11,8 @@ const STACKS: Finding = {
   severity: 'warning',
   title: '788 threads reserve 1.15 GiB of stack',
   detail: 'Each thread of the receive loop reserves 1.5 MiB and uses at most 12 KiB.',
-  advice: 'DOTNET_DefaultStackSize=140000',
+  advice: 'Set DOTNET_DefaultStackSize=140000 in the process’s environment: the value is read as hexadecimal.',
+  fix: 'DOTNET_DefaultStackSize=140000',
   evidence: [
     { kind: 'threads', tids: [1012, 1013, 1014], text: '3 threads in SystemNative_ReceiveMessage' },
     { kind: 'regions', starts: [0x7f0000000000n, 0x7f0000200000n], text: '2 stack regions' },
@@ -40,7 +41,7 @@ const INFO: Finding = {
 };
 
 describe('FindingsPanel', () => {
-  it('lists problems first, each with its severity, title, detail and advice in code style', () => {
+  it('lists problems first, each with its severity, title, detail, advice, and the setting in code style', () => {
     render(<FindingsPanel findings={[INFO, STACKS, PROBLEM]} status="done" />);
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Findings (3)');
     expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
@@ -49,10 +50,11 @@ describe('FindingsPanel', () => {
       'iNote: Most threads wait in the same place',
     ]);
     expect(screen.getByText('DOTNET_DefaultStackSize=140000').tagName).toBe('CODE');
+    expect(screen.getByText(/the value is read as hexadecimal/).tagName).toBe('P');
     expect(screen.getByText('From the memory census (touched pages).')).toBeTruthy();
   });
 
-  it('copies the advice', async () => {
+  it('copies the setting', async () => {
     const writeText = vi.fn((_text: string) => Promise.resolve());
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
     render(<FindingsPanel findings={[STACKS]} status="done" />);

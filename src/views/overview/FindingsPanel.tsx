@@ -77,9 +77,15 @@ function FindingItem({ finding: f, ...links }: FindingsPanelProps & { readonly f
       <p className="finding-detail">{f.detail}</p>
       {f.advice !== undefined && (
         <p className="finding-advice">
-          <span className="muted">Try: </span>
-          <code className="copyable">{f.advice}</code>{' '}
-          <CopyButton label="Copy" getText={() => Promise.resolve(f.advice ?? '')} />
+          <span className="muted">Advice: </span>
+          {f.advice}
+        </p>
+      )}
+      {f.fix !== undefined && (
+        <p className="finding-fix">
+          <span className="muted">Set: </span>
+          <code className="copyable">{f.fix}</code>{' '}
+          <CopyButton label="Copy" getText={() => Promise.resolve(f.fix ?? '')} />
         </p>
       )}
       {f.evidence.length > 0 && (

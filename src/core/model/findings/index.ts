@@ -21,12 +21,14 @@ const RANK: Readonly<Record<FindingSeverity, number>> = { problem: 0, warning: 1
 
 export function computeFindings(input: FindingsInput): Finding[] {
   const groups = input.groups ?? (input.stacks === undefined ? [] : groupStacks(input.stacks));
+  // Where the memory went and what the threads do first; what the dump leaves out after (a truncated dump is a
+  // problem and still comes first by its severity).
   const all: (Finding | undefined)[] = [
-    incompleteDump(input),
     threadStacksReserve({ ...input, groups }),
     ...sameStack(input, groups),
     glibcArenas(input),
     dotnetGcReserve(input),
+    incompleteDump(input),
   ];
   const found = all.filter((f): f is Finding => f !== undefined);
   // Array.prototype.sort is stable: equal severities keep the rules' order.

@@ -52,6 +52,29 @@ export function stackSizeAdvice(c: StackAdviceContext): string {
   }
 }
 
+/**
+ * The setting alone, to copy: for the runtimes whose stack size is one setting, once the census has given a size.
+ * (Node.js and Go have no such setting: their advice explains what applies.)
+ */
+export function stackSizeFix(c: StackAdviceContext): string | undefined {
+  if (c.size === undefined) return undefined;
+  switch (c.kind) {
+    case 'dotnet':
+      return dotnetPrefixes(c.runtime?.version)
+        .map((prefix) => `${prefix}DefaultStackSize=${hexDigits(c.size ?? 0)}`)
+        .join(' ');
+    case 'java':
+      return `-Xss${Math.ceil(c.size / KiB)}k`;
+    case 'python':
+      return `threading.stack_size(${c.size})`;
+    case 'native':
+      return ulimit(c.size);
+    case 'node':
+    case 'go':
+      return undefined;
+  }
+}
+
 /** "ulimit -s 1280" (KiB), or a placeholder without a size. */
 function ulimit(size: number | undefined): string {
   return `ulimit -s ${size === undefined ? '<KiB>' : String(Math.ceil(size / KiB))}`;

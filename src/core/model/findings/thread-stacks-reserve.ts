@@ -11,7 +11,7 @@ import { envEvidence, envVariables, readHexSetting, STARTED_WITH } from './envir
 import type { FindingsInput } from './finding-input';
 import { count, GiB, grouped, humanSize, MiB, share } from './finding-text';
 import { runtimeKind, type RuntimeKind } from './runtime-kind';
-import { stackSizeAdvice, suggestedStackSize } from './stack-size-advice';
+import { stackSizeAdvice, stackSizeFix, suggestedStackSize } from './stack-size-advice';
 
 export const THREAD_STACKS_RESERVE = 'thread-stacks-reserve';
 export const STACKS_MIN_RESERVED = GiB;
@@ -96,18 +96,21 @@ export function threadStacksReserve(input: FindingsInput): Finding | undefined {
     parts.push(settingsText(vars, kind, common.value));
     for (const v of vars) evidence.push(envEvidence(v, 'in the environment the process started with'));
   }
-  const advice = stackSizeAdvice({
+  const context = {
     kind,
     runtime: analysis.process.runtime,
     current: common.value,
     ...(size === undefined || deepest === undefined ? {} : { size, highWater: deepest.depth }),
-  });
+  };
+  const advice = stackSizeAdvice(context);
+  const fix = stackSizeFix(context);
   return {
     id: THREAD_STACKS_RESERVE,
     severity: 'warning',
     title: `${count(stacked.length, 'thread stack')} reserve ${humanSize(reserved)}`,
     detail: parts.join(' '),
     advice,
+    ...(fix !== undefined ? { fix } : {}),
     evidence,
   };
 }

@@ -3,6 +3,7 @@
  * every kind below is derived. What rests on a fact (a register, a file name, an auxv entry) is plain; what rests
  * on a guess is a named heuristic, recorded on the region with its evidence and shown to the user as such.
  */
+import { anonymousRuns } from './anonymous-runs';
 import { tagArenaHeaps, type ArenaHeap } from './glibc-heaps';
 import { regionIndexAt } from '../memory/region-lookup';
 import { hex } from '../text/hex';
@@ -313,30 +314,18 @@ function brkRun(regions: readonly Region[], i: number, permissionsLost: boolean)
  * cannot be confirmed.
  */
 function tagGcHeap(regions: Region[]): void {
-  let runStart = 0;
-  for (let i = 0; i <= regions.length; i++) {
-    const r = regions[i];
-    const prev = regions[i - 1];
-    const continues =
-      r !== undefined &&
-      prev !== undefined &&
-      prev.end === r.start &&
-      r.image === undefined &&
-      prev.image === undefined;
-    if (continues) continue;
-    const run = regions.slice(runStart, i);
+  for (const { first, last } of anonymousRuns(regions)) {
+    const run = regions.slice(first, last + 1);
     const reserved = run.filter((x) => x.perms === '---' && x.image === undefined).reduce((sum, x) => sum + x.size, 0);
-    if (reserved >= GC_RESERVATION_MIN) {
-      for (const x of run) {
-        if (x.kind !== '' || x.perms !== 'rw-') continue;
-        x.kind = 'GCHeap';
-        x.heuristic = {
-          name: 'dotnet-gc-reservation',
-          evidence: `read-write anonymous memory inside a ${formatMiB(reserved)} no-access reservation starting at ${hex(run[0]?.start ?? x.start)}, in a process that maps libcoreclr.so`,
-        };
-      }
+    if (reserved < GC_RESERVATION_MIN) continue;
+    for (const x of run) {
+      if (x.kind !== '' || x.perms !== 'rw-') continue;
+      x.kind = 'GCHeap';
+      x.heuristic = {
+        name: 'dotnet-gc-reservation',
+        evidence: `read-write anonymous memory inside a ${formatMiB(reserved)} no-access reservation starting at ${hex(run[0]?.start ?? x.start)}, in a process that maps libcoreclr.so`,
+      };
     }
-    runStart = i;
   }
 }
 

@@ -6,6 +6,7 @@
  * process that maps libcoreclr.so. It fires whenever there are GCHeap regions: information, so that nobody reads
  * the reservation as memory.
  */
+import { anonymousRuns } from '../anonymous-runs';
 import type { Finding, FindingEvidence, Region } from '../../types';
 import { envEvidence, envVariables, readHexSetting, STARTED_WITH } from './environment';
 import type { FindingsInput } from './finding-input';
@@ -78,25 +79,8 @@ export function dotnetGcReserve(input: FindingsInput): Finding | undefined {
 }
 
 /** Runs of adjacent anonymous regions holding GCHeap pieces (the GC's reservations), as region index ranges. */
-function gcRuns(regions: readonly Region[]): { first: number; last: number }[] {
-  const runs: { first: number; last: number }[] = [];
-  let first = 0;
-  let gc = false;
-  for (let i = 0; i <= regions.length; i++) {
-    const r = regions[i];
-    const prev = regions[i - 1];
-    const continues =
-      r !== undefined &&
-      prev !== undefined &&
-      prev.end === r.start &&
-      r.image === undefined &&
-      prev.image === undefined;
-    if (!continues) {
-      if (gc) runs.push({ first, last: i - 1 });
-      first = i;
-      gc = false;
-    }
-    if (r?.kind === 'GCHeap') gc = true;
-  }
-  return runs;
+function gcRuns(regions: readonly Region[]): { readonly first: number; readonly last: number }[] {
+  return anonymousRuns(regions).filter(({ first, last }) =>
+    regions.slice(first, last + 1).some((r) => r.kind === 'GCHeap'),
+  );
 }

@@ -62,8 +62,7 @@ export async function stacksOnCli(
     }
     const demangler = await demanglerLoading;
     const progress = { shown: false };
-    const dump = source instanceof NodeFileSource ? new PooledSmallReads(source) : source;
-    const result = await runStacksPass(analysis, new MemoryReader(dump, analysis.regions), {
+    const result = await runStacksPass(analysis, new MemoryReader(source, analysis.regions), {
       files,
       statusOf: (m) => statuses.get(m),
       demangle: demangler.demangle,
@@ -80,41 +79,5 @@ export async function stacksOnCli(
     return demangler.warning === undefined ? result : { ...result, warnings: [...result.warnings, demangler.warning] };
   } finally {
     await Promise.all(opened.map((f) => f.close()));
-  }
-}
-
-/** Reads up to this size share pooled buffers: the walk's stack pages, a few KiB each. */
-const SMALL_READ = 64 * 1024;
-const POOL = 1 << 20;
-
-/**
- * The dump as the walk reads it: each small read lands in a slice of a shared 1 MiB buffer instead of a buffer of
- * its own. The walk reads a page or two of each of hundreds of threads' stacks, and a fresh ArrayBuffer per read
- * cost more than the read itself (allocation, then the collector tracking each one). Slices are never reused, so
- * every read's bytes stay the caller's, as the ByteSource contract wants.
- */
-class PooledSmallReads implements ByteSource {
-  private pool = new Uint8Array(0);
-  private used = 0;
-
-  constructor(private readonly file: NodeFileSource) {}
-
-  get size(): number {
-    return this.file.size;
-  }
-
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    if (length > SMALL_READ) return this.file.read(offset, length);
-    const want = Math.max(0, Math.min(length, this.size - offset));
-    // 8-byte aligned slices: a DataView or a typed array over them reads words at natural alignment.
-    const reserved = (want + 7) & ~7;
-    if (this.used + reserved > this.pool.length) {
-      this.pool = new Uint8Array(POOL);
-      this.used = 0;
-    }
-    const target = this.pool.subarray(this.used, this.used + want);
-    this.used += reserved;
-    const got = await this.file.readInto(target, offset);
-    return target.subarray(0, got);
   }
 }

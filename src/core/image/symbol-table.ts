@@ -60,7 +60,13 @@ export class SymbolTable {
   /** One table of every table's symbols (e.g. an image's and its separate debug file's). */
   static merge(tables: readonly SymbolTable[]): SymbolTable {
     if (tables.length === 1 && tables[0] !== undefined) return tables[0];
-    return SymbolTable.fromColumns(tables.map((t) => t.c));
+    const bounds: number[] = [];
+    const all = concatColumns(
+      tables.map((t) => t.c),
+      bounds,
+    );
+    // Each table is sorted already: merging their rows gives the order a sort would, in one pass.
+    return new SymbolTable(permute(all, mergedOrder(all, bounds) ?? sortOrder(all)));
   }
 
   /**
@@ -107,11 +113,17 @@ export class SymbolTable {
   }
 }
 
-/** The rows of `parts` in one set, re-based to the lowest base (rows that would not stay exact are dropped). */
-function concatColumns(parts: readonly SymbolColumns[]): SymbolColumns {
+/**
+ * The rows of `parts` in one set, re-based to the lowest base (rows that would not stay exact are dropped).
+ * `bounds`, when given, receives the first row of each non-empty part in the set, in order.
+ */
+function concatColumns(parts: readonly SymbolColumns[], bounds?: number[]): SymbolColumns {
   const used = parts.filter((p) => p.count > 0);
   const first = used[0];
-  if (used.length === 1 && first !== undefined) return first;
+  if (used.length === 1 && first !== undefined) {
+    bounds?.push(0);
+    return first;
+  }
   let base: bigint | undefined;
   for (const p of used) if (base === undefined || p.base < base) base = p.base;
   const strings = used.flatMap((p) => p.strings);
@@ -123,6 +135,7 @@ function concatColumns(parts: readonly SymbolColumns[]): SymbolColumns {
   let n = 0;
   let firstSource = 0;
   for (const p of used) {
+    bounds?.push(n);
     const shift = Number(p.base - out.base);
     for (let i = 0; i < p.count; i++) {
       const start = (p.starts[i] ?? 0) + shift;
@@ -170,6 +183,47 @@ function sortOrder(c: SymbolColumns): Uint32Array {
       order[m + 1] = row;
     }
     i = end;
+  }
+  return order;
+}
+
+/**
+ * The order sortOrder gives — by address, then rank, then row — found by merging runs that are each sorted
+ * already (the rows of tables built by fromColumns, `bounds` their first rows). Undefined when a run is not
+ * sorted: the caller sorts instead.
+ */
+function mergedOrder(c: SymbolColumns, bounds: readonly number[]): Uint32Array | undefined {
+  const { starts, ranks, count } = c;
+  const ends = bounds.map((_, k) => bounds[k + 1] ?? count);
+  for (let k = 0; k < bounds.length; k++) {
+    for (let i = (bounds[k] ?? 0) + 1; i < (ends[k] ?? 0); i++) {
+      const a = starts[i - 1] ?? 0;
+      const b = starts[i] ?? 0;
+      // NaN compares false everywhere: only rows that are strictly in order pass.
+      if (!(a < b || (a === b && (ranks[i - 1] ?? 0) <= (ranks[i] ?? 0)))) return undefined;
+    }
+  }
+  const heads = [...bounds];
+  const order = new Uint32Array(count);
+  for (let n = 0; n < count; n++) {
+    let best = -1;
+    let bestStart = 0;
+    let bestRank = 0;
+    for (let k = 0; k < heads.length; k++) {
+      const i = heads[k] ?? 0;
+      if (i >= (ends[k] ?? 0)) continue;
+      const start = starts[i] ?? 0;
+      const rank = ranks[i] ?? 0;
+      // Ties go to the earlier run: its rows come first in the set, as the sort's row order has them.
+      if (best < 0 || start < bestStart || (start === bestStart && rank < bestRank)) {
+        best = k;
+        bestStart = start;
+        bestRank = rank;
+      }
+    }
+    if (best < 0) return undefined;
+    order[n] = heads[best] ?? 0;
+    heads[best] = (heads[best] ?? 0) + 1;
   }
   return order;
 }

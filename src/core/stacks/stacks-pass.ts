@@ -43,6 +43,8 @@ export interface StacksPassOptions {
   readonly batchMs?: number;
   /** Bytes of the dump read at once for the walk (process-memory.ts; default 16 KiB, for the page's round trips). */
   readonly pageSize?: number;
+  /** Threads walked at once (default 8). */
+  readonly lanes?: number;
 }
 
 export interface StacksStart {
@@ -202,7 +204,7 @@ export async function runStacksPass(
       if (Date.now() - lastBatch >= batchMs) flush();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(LANES, analysis.threads.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(options.lanes ?? LANES, analysis.threads.length) }, lane));
   flush();
 
   const walked = stacks.filter((s): s is ThreadStack => s !== undefined);

@@ -267,6 +267,20 @@ describe('thread-stacks-reserve', () => {
     expect(both.fix).toBe('DOTNET_DefaultStackSize=140000 COMPlus_DefaultStackSize=140000');
   });
 
+  it('says a runtime older than .NET Core 2.1 reads no DefaultStackSize, and advises ulimit -s for it', () => {
+    const census = (a: Analysis) => ({
+      touched: new Float64Array(a.regions.length),
+      threadDepth: depths(a, { 1001: 300 * KiB }),
+    });
+    const old = incident({ name: '.NET', version: '2.0.0', versionFrom: 'path', evidence: 'test' });
+    const f = only(computeFindings({ analysis: old, census: census(old) }), 'thread-stacks-reserve');
+    expect(f.advice).toContain(
+      'This runtime (.NET Core 2.0.0) does not read DefaultStackSize (.NET Core 2.1 added it)',
+    );
+    expect(f.advice).toContain('After an upgrade, set COMPlus_DefaultStackSize=140000');
+    expect(f.fix).toBe('ulimit -s 1280');
+  });
+
   it('without the census says the depth is unknown and what would measure it, and still spells the hex out', () => {
     const f = only(computeFindings({ analysis: incident() }), 'thread-stacks-reserve');
     expect(f.detail).toContain(

@@ -26,7 +26,7 @@ describe('StackGroups: the merged tree', () => {
     const items = screen.getAllByRole('treeitem');
     // clone3 → start_thread → {KickOffThread → … 6 frames, FinalizerThreadWorker → … 4 frames}; _start → … 5 frames.
     expect(items).toHaveLength(2 + 6 + 4 + 5);
-    expect(items.map((i) => i.textContent?.replace(/[▾▸]/, '')).slice(0, 5)).toEqual([
+    expect(items.map((i) => i.textContent.replace(/[▾▸]/, '')).slice(0, 5)).toEqual([
       '798 threads: libc.so.6!clone3+0x2c',
       '798 threads: libc.so.6!start_thread+0x2e3',
       '788 threads: libcoreclr.so!ThreadNative::KickOffThread+0x120',

@@ -26,6 +26,18 @@ export function runtimeKind(analysis: Analysis, stacks?: readonly ThreadStack[])
  * The prefixes of .NET's environment settings for the runtime's version: COMPlus_ before .NET 6, DOTNET_ from
  * .NET 6 on (which still reads COMPlus_); both when the version is unknown.
  */
+/**
+ * Whether the runtime reads DefaultStackSize at all: .NET Core 2.1 added it (dotnet/coreclr#13517, after 2.0
+ * shipped), and a real .NET Core 2.0.0 process started with COMPlus_DefaultStackSize=180000 kept 8 MiB stacks
+ * (tests/real/runtime-stacks.test.ts). Undefined when the version is unknown.
+ */
+export function dotnetReadsDefaultStackSize(version: string | undefined): boolean | undefined {
+  const m = version === undefined ? undefined : /^(\d+)\.(\d+)/.exec(version);
+  if (m === null || m === undefined) return undefined;
+  const major = Number(m[1]);
+  return major > 2 || (major === 2 && Number(m[2]) >= 1);
+}
+
 export function dotnetPrefixes(version: string | undefined): readonly ('DOTNET_' | 'COMPlus_')[] {
   const major = version === undefined ? undefined : /^(\d+)\./.exec(version)?.[1];
   if (major === undefined) return ['DOTNET_', 'COMPlus_'];

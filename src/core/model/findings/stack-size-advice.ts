@@ -6,7 +6,7 @@
  */
 import type { RuntimeInfo } from '../../types';
 import { grouped, hexDigits, humanSize, KiB } from './finding-text';
-import { dotnetPrefixes, type RuntimeKind } from './runtime-kind';
+import { dotnetPrefixes, dotnetReadsDefaultStackSize, type RuntimeKind } from './runtime-kind';
 
 export const STACK_SIZE_STEP = 256 * KiB;
 export const STACK_SIZE_FACTOR = 4;
@@ -60,6 +60,7 @@ export function stackSizeFix(c: StackAdviceContext): string | undefined {
   if (c.size === undefined) return undefined;
   switch (c.kind) {
     case 'dotnet':
+      if (dotnetReadsDefaultStackSize(c.runtime?.version) === false) return ulimit(c.size);
       return dotnetPrefixes(c.runtime?.version)
         .map((prefix) => `${prefix}DefaultStackSize=${hexDigits(c.size ?? 0)}`)
         .join(' ');
@@ -92,6 +93,10 @@ function dotnetAdvice(c: StackAdviceContext): string {
     c.size === undefined
       ? 'The value is read as HEXADECIMAL: 180000 means 0x180000 = 1,572,864 bytes = 1.50 MiB, not 180,000 bytes.'
       : `The value is read as HEXADECIMAL: ${value} = 0x${value} = ${grouped(c.size)} bytes = ${humanSize(c.size)}.`;
+  if (dotnetReadsDefaultStackSize(version) === false) {
+    // A runtime that predates the setting: its threads take glibc's default, which ulimit -s sets.
+    return `This runtime (.NET Core ${version ?? '?'}) does not read DefaultStackSize (.NET Core 2.1 added it): its threads take glibc's default stack size, which is the process's stack limit. Start the process with ${ulimit(c.size)} (KiB), in place of the ${humanSize(c.current)} the threads reserve now. After an upgrade, set ${settings} to size the runtime's threads alone. ${hexNote}`;
+  }
   return `Set ${settings} in the process's environment, in place of the ${humanSize(c.current)} the threads reserve now. ${hexNote} It sizes the threads the runtime creates (managed threads, the thread pool's); the main thread keeps ulimit -s, and threads native libraries create keep glibc's default.`;
 }
 

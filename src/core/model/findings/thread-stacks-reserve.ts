@@ -10,7 +10,7 @@ import type { EnvironmentVariable, Finding, FindingEvidence, Region, Thread } fr
 import { envEvidence, envVariables, readHexSetting, STARTED_WITH } from './environment';
 import type { FindingsInput } from './finding-input';
 import { count, GiB, grouped, humanSize, MiB, share } from './finding-text';
-import { runtimeKind, type RuntimeKind } from './runtime-kind';
+import { dotnetReadsDefaultStackSize, runtimeKind, type RuntimeKind } from './runtime-kind';
 import { stackSizeAdvice, stackSizeFix, suggestedStackSize } from './stack-size-advice';
 
 export const THREAD_STACKS_RESERVE = 'thread-stacks-reserve';
@@ -93,7 +93,7 @@ export function threadStacksReserve(input: FindingsInput): Finding | undefined {
     evidence.push({ kind: 'fact', text: `the command line (argv) has ${javaFlags.join(' ')}` });
   }
   if (vars.length > 0) {
-    parts.push(settingsText(vars, kind, common.value));
+    parts.push(settingsText(vars, kind, common.value, analysis.process.runtime?.version));
     for (const v of vars) evidence.push(envEvidence(v, 'in the environment the process started with'));
   }
   const context = {
@@ -158,10 +158,17 @@ function deepestMark(
 }
 
 /** What the environment's settings say, quoted, with .NET's hexadecimal reading spelled out. */
-function settingsText(vars: readonly EnvironmentVariable[], kind: RuntimeKind, current: number): string {
+function settingsText(
+  vars: readonly EnvironmentVariable[],
+  kind: RuntimeKind,
+  current: number,
+  version: string | undefined,
+): string {
   const lines = vars.map((v) => {
     if (kind !== 'dotnet') return `The process started with ${v.name}=${v.value}.`;
     const read = readHexSetting(v);
+    if (dotnetReadsDefaultStackSize(version) === false && /DefaultStackSize$/.test(v.name))
+      return `The process started with ${v.name}=${v.value}, which ${read.reading}, by a runtime that reads it (.NET Core 2.1 and later); this one (.NET Core ${version ?? '?'}) does not read it, and its threads reserve ${humanSize(current)}.`;
     const got =
       read.bytes !== undefined && Math.abs(read.bytes - current) > 64 * 1024
         ? ` Most threads reserve ${humanSize(current)}, not that: threads native code creates keep glibc's default${v.name.startsWith('DOTNET_') ? ', and a runtime older than .NET 6 reads COMPlus_DefaultStackSize only' : ''}.`

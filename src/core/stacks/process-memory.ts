@@ -123,11 +123,20 @@ export class ProcessMemory {
     // A page that runs past the end of the dumped bytes — the top page of a stack, below the next mapping: when
     // nothing else in the page is in the dump, what was read is the page (no second read, no mask to build).
     const got = whole?.length ?? 0;
-    const regions = this.dump.regions;
-    const next = regions[firstEndingAfter(regions, start + BigInt(got))];
-    const more = next !== undefined && next.start < start + BigInt(length) && next.inDump > 0;
-    if (!more) return { bytes: whole ?? new Uint8Array(0), ranges: got > 0 ? [{ offset: 0, length: got }] : [] };
+    if (!this.dumpedBetween(start + BigInt(got), start + BigInt(length)))
+      return { bytes: whole ?? new Uint8Array(0), ranges: got > 0 ? [{ offset: 0, length: got }] : [] };
     return this.dump.read(start, length);
+  }
+
+  /** Whether any region in [from, to) has bytes in the dump (every region there is looked at, not the first alone). */
+  private dumpedBetween(from: bigint, to: bigint): boolean {
+    const regions = this.dump.regions;
+    for (let i = firstEndingAfter(regions, from); i < regions.length; i++) {
+      const r = regions[i];
+      if (r === undefined || r.start >= to) return false;
+      if (r.inDump > 0 && r.start + BigInt(r.inDump) > from) return true;
+    }
+    return false;
   }
 }
 

@@ -12,6 +12,8 @@ import { firstEndingAfter } from '../memory/region-lookup';
 interface Page {
   readonly bytes: Uint8Array;
   readonly ranges: readonly PresentRange[];
+  /** Regions of the page past `ranges` hold dumped bytes that were not read with it. */
+  readonly partial?: boolean;
 }
 
 /** Where a file-backed address's bytes are, when the dump lacks them (module-files.ts). */
@@ -72,7 +74,8 @@ export class ProcessMemory {
     if (inPage + length <= size) {
       // The common case, one word: a view of the cached page, no copy.
       const page = await this.page(first);
-      return allPresent(page, inPage, length) ? page.bytes.subarray(inPage, inPage + length) : undefined;
+      if (allPresent(page, inPage, length)) return page.bytes.subarray(inPage, inPage + length);
+      return page.partial ? this.exactly(address, length) : undefined;
     }
     const out = new Uint8Array(length);
     for (let done = 0; done < length;) {
@@ -81,8 +84,13 @@ export class ProcessMemory {
       const offset = Number(at - pageStart);
       const n = Math.min(size - offset, length - done);
       const page = await this.page(pageStart);
-      if (!allPresent(page, offset, n)) return undefined;
-      out.set(page.bytes.subarray(offset, offset + n), done);
+      const bytes = allPresent(page, offset, n)
+        ? page.bytes.subarray(offset, offset + n)
+        : page.partial
+          ? await this.exactly(at, n)
+          : undefined;
+      if (bytes === undefined) return undefined;
+      out.set(bytes, done);
       done += n;
     }
     return out;
@@ -123,9 +131,17 @@ export class ProcessMemory {
     // A page that runs past the end of the dumped bytes — the top page of a stack, below the next mapping: when
     // nothing else in the page is in the dump, what was read is the page (no second read, no mask to build).
     const got = whole?.length ?? 0;
-    if (!this.dumpedBetween(start + BigInt(got), start + BigInt(length)))
-      return { bytes: whole ?? new Uint8Array(0), ranges: got > 0 ? [{ offset: 0, length: got }] : [] };
-    return this.dump.read(start, length);
+    // What else of the page is in the dump (the bottom of the next thread's stack, past a guard page) is read only
+    // when asked for (`partial`): the walks nearly never read past their own stack's top.
+    const partial = this.dumpedBetween(start + BigInt(got), start + BigInt(length));
+    return { bytes: whole ?? new Uint8Array(0), ranges: got > 0 ? [{ offset: 0, length: got }] : [], partial };
+  }
+
+  /** The bytes of a partial page's other regions, read as asked (uncached: rare). */
+  private async exactly(address: bigint, length: number): Promise<Uint8Array | undefined> {
+    const read = await this.dump.read(address, length);
+    const whole = read.ranges.length === 1 && read.ranges[0]?.offset === 0 && read.ranges[0].length === length;
+    return whole ? read.bytes : undefined;
   }
 
   /** Whether any region in [from, to) has bytes in the dump (every region there is looked at, not the first alone). */

@@ -278,9 +278,10 @@ async function loadOnce(browser, url, corePath, { timeoutMs, workers, slice, dep
     (since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)),
     t0,
   );
-  const heapBytes = await heapUsed(context, page);
-  // After the load's own figures, so that they are taken as they were before the pass was timed.
+  // After the load's own figures, so that they are taken as they were before the pass was timed; the heap after
+  // the pass (measuring it forces a garbage collection, which inside the pass would be timed as part of it).
   const stacks = await stacksPass(page, marks.rows, stacksDeadlineMs);
+  const heapBytes = await heapUsed(context, page);
   return {
     context,
     page,

@@ -34,6 +34,7 @@ import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { errorName, isReadError } from './read-errors';
 import { cancelScan, peerLost, searchMore, startScan } from './scan-coordinator';
 import { attachFile, detachFile, runJob } from './scan-executor';
+import { loadWorkerDemangler } from './demangler';
 import { findingsFor, forgetStacks, sortFiles, stacksForExport, startStacks } from './stacks-runner';
 
 interface Loaded {
@@ -123,6 +124,9 @@ const api: EngineApi = {
     }
     loaded.set(id, { analysis, name, file });
     attachFile(id, file);
+    // The stacks pass starts once the page shows this dump: the demangler (a WebAssembly module to fetch and
+    // compile) gets ready meanwhile, off that pass's path.
+    void loadWorkerDemangler();
     const view = analysisView(id, name, analysis, performance.now() - started);
     return Comlink.transfer({ ok: true, view }, regionBuffers(view.regions));
   },

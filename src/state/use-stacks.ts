@@ -27,7 +27,13 @@ export function useStacks(
   view: AnalysisView | undefined,
   census: CensusExport | undefined,
 ): Stacks {
-  const [state, setState] = useState<Owned>();
+  const [state, setStateNow] = useState<Owned>();
+  // Every update of this state is a transition: the views re-render in slices that yield to input, and an update
+  // that lands while the page renders a new dump's first screen (itself a transition) never forces that render to
+  // finish synchronously (a 100,000-region table).
+  const setState = useCallback((update: (s: Owned | undefined) => Owned | undefined) => {
+    startTransition(() => setStateNow(update));
+  }, []);
   const [files, setFiles] = useState<readonly GivenFile[]>([]);
   const run = useRef(0);
 
@@ -74,7 +80,7 @@ export function useStacks(
           });
           // A transition: the views re-render in slices that yield to input (no main-thread task over 50 ms while
           // 800 threads' frames stream in).
-          startTransition(() => setState((s) => (current(s) ? { ...s, done: event.done } : s)));
+          setState((s) => (current(s) ? { ...s, done: event.done } : s));
         })
         .then((end) =>
           setState((s) => {
@@ -95,7 +101,7 @@ export function useStacks(
           }),
         );
     },
-    [session, view],
+    [session, view, setState],
   );
 
   // A new dump on screen: its pass, once the table has been painted (a frame later), so it never delays it.
@@ -140,7 +146,7 @@ export function useStacks(
     return () => {
       live = false;
     };
-  }, [session, censusComplete, viewId, stacksDone]);
+  }, [session, censusComplete, viewId, stacksDone, setState]);
 
   return { state: state !== undefined && state.dumpId === viewId ? state : undefined, files, addFiles };
 }

@@ -12,8 +12,9 @@
 //   browser stacks pass: rows → data-stacks="done" vs `coreview --stacks --offline`     target ≤ 1000 ms absolute
 //                (and the longest main-thread task meanwhile: none over 50 ms)
 //   stacks       `coreview --stacks` vs `eu-stack --core`, both with the executable         target ≤ 0.5× eu-stack
-//                (and `coreview --stacks --offline`, the dump alone, vs the same eu-stack, for context; run alone
-//                with --only stacks, which also times the browser stacks pass over 3 loads)
+//                (and `coreview --stacks --offline`, the dump alone, `node -e 0` and `coreview --json`, vs the same
+//                eu-stack, for where the time goes; run alone with --only stacks, which also times the browser
+//                stacks pass over 3 loads)
 //
 // Rates are in MB/s of 10^6 bytes, as the browser census's (bench-browser.mjs) are: rows compare with each other.
 //
@@ -187,6 +188,16 @@ function cliStacks(label, dump) {
     value: 0.5,
   });
   row(`${label}: (coreview --stacks --offline)`, offline, 'ms', `eu-stack --core${without}`, eu);
+  // Where the --stacks time goes: Node's start alone, then the header pass (`--json` without the stacks pass; it
+  // reads each thread's system call and the environment too), against the same baseline.
+  row(`${label}: (node -e 0: startup alone)`, time('node', ['-e', '0']), 'ms', `eu-stack --core${without}`, eu);
+  row(
+    `${label}: (coreview --json: the header pass)`,
+    time('node', [coreview, dump.core, '--json']),
+    'ms',
+    `eu-stack --core${without}`,
+    eu,
+  );
   // What each side walked, so that a ratio is never of a tool that gave up early.
   const counted = euStackCounts(dump.core);
   const frames = doc.threads.reduce((sum, t) => sum + (t.frames?.length ?? 0), 0);

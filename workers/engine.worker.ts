@@ -84,11 +84,18 @@ const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
   'threads-text': 'threads',
 };
 
+/**
+ * The analysis as a complete census settles it (gcore's no-access memory), as `coreview --scan` does; idempotent,
+ * so the coordinator may have applied it already.
+ */
+function settledFor(d: Loaded, census: CensusExport | undefined): Analysis {
+  return census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
+}
+
 /** Every export is the JSON document printed by the report formatter, as the CLI prints it. */
 function exportText(id: DumpId, d: Loaded, request: ExportRequest): string {
-  // A complete census settles kinds as `coreview --scan` does (idempotent: the coordinator may have applied it).
   const census = 'census' in request ? request.census : undefined;
-  const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
+  const a = settledFor(d, census);
   const { syscalls, result: stacks } = stacksForExport(id);
   const document = toJsonDocument(a, d.name, {
     ...(census === undefined ? {} : { census: censusForDocument(census) }),
@@ -150,8 +157,7 @@ const api: EngineApi = {
   findings(id, census) {
     const d = loaded.get(id);
     if (d === undefined) return Promise.resolve([]);
-    const a = census?.complete ? settleAfterCensus(d.analysis, census.touched) : d.analysis;
-    return Promise.resolve(findingsFor(id, a, census));
+    return Promise.resolve(findingsFor(id, settledFor(d, census), census));
   },
 
   fetchGzip(url, name, onProgress) {

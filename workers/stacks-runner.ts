@@ -3,7 +3,7 @@
  * slices, never uploaded), the pass streams its events to the page, and its last result stays for the findings
  * and the JSON export ("Download JSON" after the pass equals `coreview --scan --stacks --json` with the same files).
  */
-import { BlobSource, MAX_READ, type ByteSource } from '../src/core/io/byte-source';
+import { BlobSource, checkReadArgs, MAX_READ, type ByteSource } from '../src/core/io/byte-source';
 import { sniffFile } from '../src/core/image/sniff';
 import { MemoryReader } from '../src/core/memory/memory-reader';
 import { computeFindings } from '../src/core/model/findings';
@@ -159,10 +159,11 @@ class BatchedBlobReads implements ByteSource {
   }
 
   read(offset: number, length: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
-      return Promise.reject(new RangeError(`bad read(${offset}, ${length})`));
+    try {
+      checkReadArgs(offset, length);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
-    if (length > MAX_READ) return Promise.reject(new RangeError(`read of ${length} bytes exceeds the 1 GiB limit`));
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return Promise.resolve(new Uint8Array(0));
     return new Promise((resolve, reject) => {

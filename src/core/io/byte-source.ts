@@ -98,7 +98,8 @@ export class CountingSource implements ByteSource {
   }
 }
 
-function checkReadArgs(offset: number, length: number): void {
+/** Throws RangeError for arguments the ByteSource contract refuses (every source checks them alike). */
+export function checkReadArgs(offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`bad read(${offset}, ${length})`);
   }

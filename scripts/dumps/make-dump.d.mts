@@ -49,5 +49,15 @@ export class MakeDumpError extends Error {}
 
 export function makeDump(options: MakeDumpOptions): Promise<MadeDump>;
 
+/** The checks every dump script makes first (thread count, producer, out dir, core_pattern or gcore). */
+export function prepareDump(options: {
+  readonly threads: number;
+  readonly minThreads: number;
+  readonly maxThreads: number;
+  readonly producer: string;
+  readonly outDir: string;
+  readonly timeoutMs: number;
+}): Promise<{ readonly started: number; readonly deadline: number; readonly dir: string }>;
+
 /** Builds threads.c (cached by content) and returns the executable's path. */
 export function buildThreads(options?: { readonly cc?: string }): Promise<string>;

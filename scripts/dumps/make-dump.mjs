@@ -70,18 +70,14 @@ export async function makeDump({
   programArgs = [],
   log = () => {},
 }) {
-  if (!Number.isInteger(threads) || threads < 0 || threads > 4096) {
-    throw new MakeDumpError(`--threads must be an integer from 0 to 4096 (got ${threads})`);
-  }
-  if (producer !== 'kernel' && producer !== 'gcore') {
-    throw new MakeDumpError(`--producer must be kernel or gcore (got ${producer})`);
-  }
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  const dir = resolve(outDir);
-  await mkdir(dir, { recursive: true });
-  if (producer === 'kernel') await checkCorePattern();
-  else await checkGcore();
+  const { started, deadline, dir } = await prepareDump({
+    threads,
+    minThreads: 0,
+    maxThreads: 4096,
+    producer,
+    outDir,
+    timeoutMs,
+  });
 
   const exe = await buildThreads();
   const built = Date.now();
@@ -206,6 +202,28 @@ export async function checkCorePattern() {
         `set it to 'core' (sysctl kernel.core_pattern=core) or use --producer gcore`,
     );
   }
+}
+
+/**
+ * What every dump script checks before it builds and runs anything: the thread count in its range, the producer,
+ * the out dir (made), and that the producer can write a core here (core_pattern for the kernel, gcore installed).
+ * @param {{ threads: number, minThreads: number, maxThreads: number, producer: string, outDir: string,
+ *           timeoutMs: number }} options
+ * @returns {Promise<{ started: number, deadline: number, dir: string }>}
+ */
+export async function prepareDump({ threads, minThreads, maxThreads, producer, outDir, timeoutMs }) {
+  if (!Number.isInteger(threads) || threads < minThreads || threads > maxThreads) {
+    throw new MakeDumpError(`--threads must be an integer from ${minThreads} to ${maxThreads} (got ${threads})`);
+  }
+  if (producer !== 'kernel' && producer !== 'gcore') {
+    throw new MakeDumpError(`--producer must be kernel or gcore (got ${producer})`);
+  }
+  const started = Date.now();
+  const dir = resolve(outDir);
+  await mkdir(dir, { recursive: true });
+  if (producer === 'kernel') await checkCorePattern();
+  else await checkGcore();
+  return { started, deadline: started + timeoutMs, dir };
 }
 
 async function checkGcore() {

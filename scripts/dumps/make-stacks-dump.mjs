@@ -27,17 +27,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  MakeDumpError,
-  checkCorePattern,
-  describeExit,
-  findNewCore,
-  run,
-  startChild,
-  withOutput,
-} from './make-dump.mjs';
+import { MakeDumpError, describeExit, findNewCore, prepareDump, run, startChild, withOutput } from './make-dump.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(HERE, 'stacks.c');
@@ -92,18 +84,14 @@ export async function buildStacks({ variant, cc = 'gcc' }) {
  *           timeoutMs?: number, log?: (line: string) => void }} options
  */
 export async function makeStacksDump({ variant, producer, outDir, threads = 3, timeoutMs = 60_000, log = () => {} }) {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new MakeDumpError(`--threads must be an integer from 1 to 256 (got ${threads})`);
-  }
-  if (producer !== 'kernel' && producer !== 'gcore') {
-    throw new MakeDumpError(`--producer must be kernel or gcore (got ${producer})`);
-  }
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  const dir = resolve(outDir);
-  await mkdir(dir, { recursive: true });
-  if (producer === 'kernel') await checkCorePattern();
-  else await checkGcore();
+  const { started, deadline, dir } = await prepareDump({
+    threads,
+    minThreads: 1,
+    maxThreads: 256,
+    producer,
+    outDir,
+    timeoutMs,
+  });
 
   const built = await buildStacks({ variant });
   const exe = join(dir, 'stacks');
@@ -177,11 +165,6 @@ export async function makeStacksDump({ variant, producer, outDir, threads = 3, t
     child.kill();
     await rm(readyPath, { force: true });
   }
-}
-
-async function checkGcore() {
-  const result = await run('gcore', ['--version'], { timeoutMs: 20_000 });
-  if (result.error?.code === 'ENOENT') throw new MakeDumpError('gcore not found: install gdb (it ships gcore)');
 }
 
 /** The ready file: the pid, then "TID GROUP" lines, main first. Fails early if the child dies or time runs out. */

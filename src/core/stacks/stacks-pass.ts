@@ -94,7 +94,8 @@ export async function runStacksPass(
     if (used.has(given) || given.image.buildId === undefined) continue;
     warnings.push(`${given.name}: its build-id (${given.image.buildId}) is no module's of this dump; it is not used`);
   }
-  const otherPid = files.perfMaps.filter((p) => !perfMapsFor(files, analysis.process.pid).includes(p));
+  const perfMaps = perfMapsFor(files, analysis.process.pid);
+  const otherPid = files.perfMaps.filter((p) => !perfMaps.includes(p));
   for (const p of otherPid) warnings.push(`${p.name}: a perf map of another process (pid ${p.pid ?? '?'}); not used`);
   const fileBytes = fileBacked(analysis, bindings);
   const memory = new ProcessMemory(reader, fileBytes, options.pageSize);
@@ -109,7 +110,7 @@ export async function runStacksPass(
     littleEndian: dump.endian === 'little',
     read,
     headerAddress,
-    perfMaps: perfMapsFor(files, analysis.process.pid).map((p) => p.map),
+    perfMaps: perfMaps.map((p) => p.map),
     ...(options.demangle ? { demangle: options.demangle } : {}),
   });
 

@@ -104,13 +104,19 @@ export function useStacks(
     [session, view, setState],
   );
 
-  // A new dump on screen: its pass, once the table has been painted (a frame later), so it never delays it.
+  // A new dump on screen: its pass, once the table has been painted, so it never delays it.
   const viewId = view?.id;
   const started = useRef<number>(undefined);
   const onNewDump = useEffectEvent(() => start(files));
   useEffect(() => {
     if (viewId === undefined || started.current === viewId) return;
     started.current = viewId;
+    // When the main thread is next idle: the new dump's first screen (a transition: a 100,000-region table takes
+    // a while) is on screen by then, and the pass's first updates never compete with it. At most 500 ms later.
+    if (typeof requestIdleCallback === 'function') {
+      const idle = requestIdleCallback(onNewDump, { timeout: 500 });
+      return () => cancelIdleCallback(idle);
+    }
     const timer = setTimeout(onNewDump, 0);
     return () => clearTimeout(timer);
   }, [viewId]);

@@ -4,102 +4,87 @@
  * (src/app/test-entry.ts) and the workers' test methods are in that build only. Small plugins:
  * - coreview-csp-dev: the dev server's React refresh preamble is an inline script, which the CSP meta tag in
  *   index.html forbids; the tag is dropped in dev only (the built app runs under it, and e2e checks that).
- * - coreview-service-worker: after the build, writes dist/sw.js (stable name, so a registration survives
- *   rebuilds) with the list of built files and a hash of their contents; see SW_SOURCE for what it does.
+ * - vite-plugin-pwa (Workbox): the web app manifest and the service worker, dist/sw.js; see pwa() for what it does.
  * - coreview-compile-hints: see compileEagerly.
  */
 import react from '@vitejs/plugin-react';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { VitePWA } from 'vite-plugin-pwa';
+import { urlOrigins } from './scripts/vite-url-origins.mjs';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Not precached: the sample is fetched (and then cached) only by those who ask for it. */
-const RUNTIME_ONLY = /^sample\//;
-
-function listFiles(dir: string, root = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    return e.isDirectory() ? listFiles(path, root) : [relative(root, path).split(sep).join('/')];
-  });
-}
-
 /**
- * The service worker. Cache-first for same-origin GETs: precached app files, plus anything fetched later (the
- * sample .gz) once it has been fetched successfully. A new build has a new VERSION, so its install fills a new
- * cache and activation deletes the old ones. Navigations (any query/hash) are answered with the cached page.
+ * The installable app. The service worker (Workbox, generated at build time as dist/sw.js: a stable name, so a
+ * registration survives rebuilds) precaches the built app, every query or hash of the page gets the cached
+ * index.html, and the sample is cached only once someone fetched it. registerType 'prompt': a new version waits
+ * until the user clicks "Reload to update" (src/app/update-prompt.ts), so it is never swapped under an analysis;
+ * clientsClaim: the first visit's page is controlled at once, so what it fetches (the sample) is cached for
+ * offline use. injectRegister false: the page registers it from main.tsx (the CSP forbids inline scripts).
  */
-const SW_SOURCE = `
-const VERSION = __VERSION__;
-const PRECACHE = __FILES__;
-const CACHE = 'coreview-' + VERSION;
-const scope = self.registration.scope;
-const page = new URL('index.html', scope).href;
-
-self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((f) => new Request(new URL(f, scope).href, { cache: 'reload' }))))
-      .then(() => self.skipWaiting()),
-  );
-});
-
-self.addEventListener('activate', (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('coreview-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
-  );
-});
-
-self.addEventListener('fetch', (event) => {
-  const request = event.request;
-  if (request.method !== 'GET' || request.headers.has('range')) return;
-  const url = new URL(request.url);
-  if (url.origin !== self.location.origin || !url.href.startsWith(scope)) return;
-  event.respondWith(cacheFirst(request));
-});
-
-async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
-  const navigate = request.mode === 'navigate';
-  const hit = await cache.match(navigate ? page : request, { ignoreSearch: navigate });
-  if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
-  return response;
-}
-`;
-
-function serviceWorker(): Plugin {
-  let outDir = 'dist';
-  return {
-    name: 'coreview-service-worker',
-    apply: 'build',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
+function pwa(): Plugin[] {
+  return VitePWA({
+    registerType: 'prompt',
+    injectRegister: false,
+    // The icons and the favicon are in globPatterns below, with everything else the build writes.
+    includeManifestIcons: false,
+    manifest: {
+      id: './',
+      name: 'coreview — Linux core dump viewer',
+      short_name: 'coreview',
+      description:
+        'A Linux core dump viewer that runs in your browser: regions, per-kind totals and thread stacks. Nothing is uploaded.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      theme_color: '#2b5fb3',
+      background_color: '#ffffff',
+      icons: [
+        { src: 'icons/coreview-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: 'icons/coreview-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'icons/coreview-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        { src: 'icons/coreview.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+      ],
+      // The installed app opens these from the desktop (src/state/launch-files.ts takes them). Browsers match by
+      // extension only: a core named core.1234 needs "Open with".
+      file_handlers: [
+        {
+          action: './',
+          accept: {
+            'application/octet-stream': ['.core', '.dmp'],
+            'application/zstd': ['.zst'],
+            'application/gzip': ['.gz'],
+            'application/x-xz': ['.xz'],
+            'application/x-lz4': ['.lz4'],
+            'application/json': ['.json'],
+          },
+        },
+      ],
+      // Each file opened from the desktop gets a window of its own: a dump being read in another is never replaced.
+      launch_handler: { client_mode: 'navigate-new' },
     },
-    closeBundle() {
-      const files = listFiles(outDir)
-        .filter((f) => f !== 'sw.js' && !RUNTIME_ONLY.test(f))
-        .sort();
-      const hash = createHash('sha256');
-      for (const f of files)
-        hash
-          .update(f)
-          .update('\0')
-          .update(readFileSync(join(outDir, f)));
-      const version = hash.digest('hex').slice(0, 16);
-      const source = SW_SOURCE.replace('__VERSION__', JSON.stringify(version)).replace(
-        '__FILES__',
-        JSON.stringify(['./', ...files]),
-      );
-      writeFileSync(
-        join(outDir, 'sw.js'),
-        `// coreview service worker, generated by vite.config.ts at build time.${source}`,
-      );
+    workbox: {
+      // The manifest is added by the plugin itself.
+      globPatterns: ['**/*.{html,js,css,svg,png,wasm}'],
+      // The sample is fetched (and then cached, below) only by those who ask for it.
+      globIgnores: ['sample/**'],
+      // The app's chunk and the workers' bundles: a file over Workbox's 2 MiB default would silently not be
+      // precached, and the app would not open offline.
+      maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+      navigateFallback: 'index.html',
+      // Only the page itself (any query): a link to a file beside it (a dump served for ?url=) still downloads it.
+      navigateFallbackAllowlist: [/\/(index\.html)?(\?.*)?$/],
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+      // The service worker before this one (hand-written, caches named coreview-<hash>) left its caches behind.
+      importScripts: ['sw-legacy-cleanup.js'],
+      runtimeCaching: [
+        {
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/sample\/[^/]+$/.test(url.pathname),
+          handler: 'CacheFirst',
+          options: { cacheName: 'coreview-sample', cacheableResponse: { statuses: [200] } },
+        },
+      ],
     },
-  };
+  });
 }
 
 /**
@@ -132,7 +117,7 @@ function cspOnlyInBuild(): Plugin {
 export default defineConfig(({ mode }) => ({
   base: './',
   define: { __COREVIEW_TEST__: JSON.stringify(mode === 'test') },
-  plugins: [react(), cspOnlyInBuild(), compileEagerly(), serviceWorker()],
+  plugins: [react(), cspOnlyInBuild(), urlOrigins(), compileEagerly(), pwa()],
   worker: { format: 'es', plugins: () => [compileEagerly()] },
   build: {
     target: 'es2022',

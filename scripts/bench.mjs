@@ -20,7 +20,9 @@
 //
 // Dumps: a C program with 800 threads blocked in recv() on default 8 MiB stacks, dumped by the kernel (sparse)
 // and by gdb's gcore (full stacks on disk, ~7 GB). They are made once under .bench/ and reused.
-//   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census|stacks] [--keep]
+//   decode       compressed dumps: decoding to a temp file vs the same decoder to nothing   target ≥ 0.8×
+//                (scripts/bench-decode.mjs; the system tools as a reference)
+//   node scripts/bench.mjs [--threads N] [--runs N] [--only header|browser|census|stacks|decode] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -294,8 +296,9 @@ function cliCensus(label, core) {
     );
 }
 
-const kernel = await dumpFor('kernel');
-const gcore = await dumpFor('gcore');
+// The decode section makes its own (smaller) dump: alone, it needs neither of these.
+const kernel = only === 'decode' ? undefined : await dumpFor('kernel');
+const gcore = only === 'decode' ? undefined : await dumpFor('gcore');
 console.log(`\ncoreview bench — ${threads} threads, ${runs} runs each (median), ${new Date().toISOString()}\n`);
 if (only === 'all' || only === 'header') {
   headerPass('kernel core', kernel.core);
@@ -369,6 +372,10 @@ if (only === 'all' || only === 'browser') {
 if (only === 'all' || only === 'census') {
   await censusLoop();
   cliCensus('gcore', gcore.core);
+}
+if (only === 'all' || only === 'decode') {
+  const { benchDecode } = await import('./bench-decode.mjs');
+  await benchDecode({ root, runs: Math.min(runs, 3), row });
 }
 if (only === 'all' || only === 'stacks') {
   for (const [label, dump] of [

@@ -27,11 +27,18 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>} */
-export function startStaticServer({ dir = 'dist', base = '/coreview/', port = 0, host = '127.0.0.1' } = {}) {
+/**
+ * `route(req, res)`, for tests: sees each request first and returns true when it answered it (e.g. a dump served
+ * with Range requests beside the app, on the same origin).
+ * @param {{ dir?: string, base?: string, port?: number, host?: string,
+ *           route?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean }} options
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export function startStaticServer({ dir = 'dist', base = '/coreview/', port = 0, host = '127.0.0.1', route } = {}) {
   const root = resolve(dir);
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const server = createServer((req, res) => {
+    if (route?.(req, res) === true) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

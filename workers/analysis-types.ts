@@ -4,6 +4,7 @@
  */
 import type { ImageTotal, KindTotal, RuntimeInfo } from '../src/core/types';
 import type { OsSource } from '../src/core/scan/identify-os';
+import type { ReportContents } from './report-types';
 
 /** One loaded dump inside a worker. Chosen by the page (monotonic), so it can name a load before it resolves. */
 export type DumpId = number;
@@ -149,4 +150,6 @@ export interface AnalysisView {
   readonly totals: readonly KindTotal[];
   readonly imageTotals: readonly ImageTotal[];
   readonly threads: readonly ThreadRow[];
+  /** Present when the view was read from a saved report, not a dump (workers/report-view.ts). */
+  readonly report?: ReportContents;
 }

@@ -37,6 +37,7 @@ import type { ScanJob, ScanJobResult } from '../src/core/run/scan-job';
 import type { AnalysisView, DumpId, OsView, RegionColumns } from './analysis-types';
 
 export type * from './analysis-types';
+export type * from './report-types';
 export type {
   CensusBatch,
   ScanEvent,
@@ -69,17 +70,65 @@ export interface LoadProgress {
 /**
  * Why a load failed. `dump`: the engine's DumpError (not a core, gzip, truncated header, …); `unreadable`: the
  * browser could not read the file (moved, permission, NotReadableError); `fetch`: the sample could not be fetched;
- * `worker`: the worker died; `internal`: an engine bug. Each message is one line for the page.
+ * `worker`: the worker died; `internal`: an engine bug; `report`: a saved report that does not read (its first bad
+ * field named). Each message is one line for the page.
  */
 export type LoadFailure =
   | { readonly kind: 'dump'; readonly code: DumpErrorCode; readonly message: string }
   | { readonly kind: 'unreadable'; readonly message: string }
   | { readonly kind: 'fetch'; readonly message: string }
+  | { readonly kind: 'url'; readonly message: string }
   | { readonly kind: 'worker'; readonly message: string }
-  | { readonly kind: 'internal'; readonly message: string };
+  | { readonly kind: 'internal'; readonly message: string }
+  | { readonly kind: 'report'; readonly message: string }
+  /** A compressed dump whose data is corrupt or cut short (the message names the format and the byte). */
+  | { readonly kind: 'compressed'; readonly message: string }
+  /** The browser refused the disk space a compressed dump decompresses to (the message says how much). */
+  | { readonly kind: 'storage'; readonly message: string };
 
 export type LoadResult =
-  { readonly ok: true; readonly view: AnalysisView } | { readonly ok: false; readonly failure: LoadFailure };
+  | {
+      readonly ok: true;
+      readonly view: AnalysisView;
+      /**
+       * A compressed dump's decoded copy (a temporary file of the page's own): what the page gives the other pool
+       * workers and loads again after a lost worker, instead of the compressed file it opened.
+       */
+      readonly file?: File;
+    }
+  | { readonly ok: false; readonly failure: LoadFailure };
+
+/**
+ * A dump opened by URL and read with Range requests: what another pool worker needs to read it too (`attach`).
+ * `size` comes from the first answer's Content-Range, so the other workers need not ask again.
+ */
+export interface UrlDump {
+  readonly url: string;
+  readonly size: number;
+}
+
+/**
+ * How `loadUrl` went. `over`: read with Range requests (`range`), or downloaded whole into a File first (`file`: a
+ * server without Range support, a report, a compressed dump) — the File the other workers are then given.
+ */
+export type UrlLoadResult =
+  | {
+      readonly ok: true;
+      readonly view: AnalysisView;
+      readonly over:
+        { readonly kind: 'range'; readonly dump: UrlDump } | { readonly kind: 'file'; readonly file: File };
+    }
+  | { readonly ok: false; readonly failure: LoadFailure };
+
+/** What a worker has fetched over HTTP for a dump opened by URL. */
+export interface HttpFetched {
+  readonly bytes: number;
+  readonly requests: number;
+}
+
+export type DumpIdentity =
+  | { readonly ok: true; readonly size: number; readonly fingerprint: string }
+  | { readonly ok: false; readonly message: string };
 
 export type FetchResult =
   { readonly ok: true; readonly file: File } | { readonly ok: false; readonly failure: LoadFailure };
@@ -167,14 +216,27 @@ export interface EngineApi {
   findings(id: DumpId, census?: CensusExport): Promise<readonly Finding[]>;
   /** Runs the header pass over `file` (the File itself: structured clone keeps it disk-backed) and keeps it as `id`. */
   load(id: DumpId, file: Blob, name: string, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
+  /**
+   * Opens the dump or report at `url` as `load` opens a File: a plain core is read with Range requests (the header
+   * pass now, scans and the stacks pass as they run); a server without Range support, a report or a compressed dump
+   * is downloaded first (into the Origin Private File System where it may be large) and then loaded as a File.
+   */
+  loadUrl(id: DumpId, url: string, name: string, onProgress?: (progress: LoadProgress) => void): Promise<UrlLoadResult>;
+  /** Bytes this worker fetched over HTTP for dump `id` (undefined when it does not read it by URL). */
+  fetchedOverHttp(id: DumpId): HttpFetched | undefined;
   /** Forgets a dump: its analysis and its file handle. */
   release(id: DumpId): void;
   /** Fetches a same-origin .gz (the sample) and gunzips it into a File, off the main thread. */
   fetchGzip(url: string, name: string, onProgress?: (progress: LoadProgress) => void): Promise<FetchResult>;
   exportText(id: DumpId, request: ExportRequest): Promise<ExportResult>;
+  /** A file's size and fingerprint (ELF header, program headers, notes): to match a dump to the report on screen. */
+  identify(file: Blob): Promise<DumpIdentity>;
 
-  /** Keeps `file` as dump `id` for scan reads (no header pass): how the other pool workers get the dump. */
-  attach(id: DumpId, file: Blob): void;
+  /**
+   * Keeps `file` as dump `id` for scan reads (no header pass): how the other pool workers get the dump. A UrlDump
+   * is read with Range requests from this worker.
+   */
+  attach(id: DumpId, file: Blob | UrlDump): void;
   /** Serves this same API on `port`, for the coordinator of one scan; the coordinator's release closes it. */
   servePeer(port: MessagePort): void;
   /** One work item over the dump's bytes (called by a coordinator, over a peer port or in its own worker). */
@@ -272,9 +334,10 @@ export interface PointerLink {
 /** A register as the engine decodes it (RegisterSet.list()): `hex` is `0x…`, as the JSON document writes registers. */
 export type RegisterValue = Pick<Register, 'name' | 'hex'>;
 
+/** `no-dump`: the view is a saved report, which holds no memory (nor registers, unless saved with them). */
 export type RegistersResult =
   | { readonly ok: true; readonly registers: readonly RegisterValue[] }
-  | { readonly ok: false; readonly reason: 'not-loaded' };
+  | { readonly ok: false; readonly reason: 'not-loaded' | 'no-dump' };
 
 export type MemoryResult =
   | {
@@ -284,7 +347,7 @@ export type MemoryResult =
       readonly present: Uint8Array;
       readonly links: readonly PointerLink[];
     }
-  | { readonly ok: false; readonly reason: 'not-loaded' };
+  | { readonly ok: false; readonly reason: 'not-loaded' | 'no-dump' };
 
 export interface ScanStats {
   readonly inFlight: number;

@@ -9,13 +9,14 @@ import { analyzeCore } from '../src/core/analyze';
 import { isDumpError } from '../src/core/errors';
 import { toJsonDocument, type CensusForDocument } from '../src/core/format/json-document';
 import { reportText, type ReportView } from '../src/core/format/report-text';
-import { BlobSource } from '../src/core/io/byte-source';
+import { BlobSource, type ByteSource } from '../src/core/io/byte-source';
 import { settleAfterCensus } from '../src/core/model/after-census';
 import type { Analysis } from '../src/core/types';
 import { analysisView, osIdentification, regionBuffers } from './analysis-view';
 import type {
   CensusExport,
   DumpId,
+  DumpIdentity,
   EngineApi,
   ExportRequest,
   ExportResult,
@@ -26,6 +27,7 @@ import type {
   RegistersResult,
   ScanEnd,
   StacksEnd,
+  UrlLoadResult,
 } from './engine-protocol';
 import { engineTestMethods } from './engine-test-methods';
 import { fetchGzip } from './fetch-gzip';
@@ -33,14 +35,32 @@ import { beat, HEARTBEAT_MS, signOfLife } from './heartbeat';
 import { memoryAccess, readForView, type MemoryAccess } from './memory-view';
 import { errorName, isReadError } from './read-errors';
 import { cancelScan, peerLost, searchMore, startScan } from './scan-coordinator';
-import { attachFile, detachFile, runJob } from './scan-executor';
+import { attachFile, attachSource, detachFile, runJob } from './scan-executor';
+import {
+  fetchedOverHttp,
+  forgetUrlSource,
+  keepUrlSource,
+  openUrl,
+  urlFailure,
+  urlSource,
+  withWarning,
+  type UrlOpening,
+} from './url-load';
 import { loadWorkerDemangler } from './demangler';
+import { decodedCompression, decodeForLoad, forgetDecoded, type Decoded } from './decode-dump';
+import type { Compression } from '../src/core/compression/sniff-compression';
 import { findingsFor, forgetStacks, sortFiles, stacksForExport, startStacks } from './stacks-runner';
+import { forgetReport, loadReport, looksLikeReport, reportExport, reportFor, reportRegisters } from './report-view';
+import { findingsFromReport } from '../src/core/format/report-objects';
+import { fingerprintOf } from '../src/core/elf/fingerprint';
 
 interface Loaded {
   readonly analysis: Analysis;
   readonly name: string;
-  readonly file: Blob;
+  /** A dump opened by URL and read with Range requests is a ByteSource (HttpRangeSource) rather than a File. */
+  readonly file: Blob | ByteSource;
+  /** Set when `file` is the decoded copy of a compressed dump (an OPFS temp, removed with the dump). */
+  readonly compression?: Compression;
   /** Created on the first hex-view read. */
   memory?: MemoryAccess;
 }
@@ -70,6 +90,7 @@ function censusForDocument(c: CensusExport): CensusForDocument {
   return {
     regionTouched,
     complete: c.complete,
+    ...(c.threadDepth !== undefined ? { threadDepth: c.threadDepth } : {}),
     ...(os !== undefined ? { os } : {}),
     ...(c.runtime !== undefined ? { runtime: c.runtime } : {}),
   };
@@ -102,6 +123,7 @@ function exportText(id: DumpId, d: Loaded, request: ExportRequest): string {
     ...(syscalls ? { syscalls } : {}),
     ...(stacks ? { stacks: { stacks: stacks.stacks, groups: stacks.groups, modules: stacks.modules } } : {}),
     findings: findingsFor(id, a, census),
+    ...(d.compression !== undefined ? { compression: d.compression } : {}),
   });
   const rows = 'rows' in request ? request.rows : undefined;
   return reportText(document, { view: EXPORT_VIEWS[request.kind], ...(rows !== undefined ? { rows } : {}) });
@@ -113,6 +135,24 @@ const PROGRESS_AFTER_MS = 100;
 const api: EngineApi = {
   async load(id, file, name, onProgress): Promise<LoadResult> {
     const started = performance.now();
+    // A saved report (JSON) opens as a view of its own: no dump, no header pass.
+    if (await looksLikeReport(file))
+      return loadReport(id, file, name, started).catch((e: unknown) => ({ ok: false, failure: failureOf(e, name) }));
+    // A compressed dump is decoded into a temporary file first, then loaded from there (decode-dump.ts).
+    let decoding: Decoded | undefined;
+    try {
+      decoding = await decodeForLoad(file, name, onProgress);
+    } catch (e) {
+      return { ok: false, failure: failureOf(e, name) };
+    }
+    if (decoding !== undefined) {
+      if (!decoding.ok) return decoding;
+      const result = await api.load(id, decoding.file, name, onProgress);
+      if (!result.ok) void forgetDecoded(decoding.file);
+      return result.ok
+        ? Comlink.transfer({ ...result, file: decoding.file }, regionBuffers(result.view.regions))
+        : result;
+    }
     const totalBytes = file.size;
     // Each report is a message to the page and a render there: only a pass slow enough for someone to watch it
     // reports its steps (an 800-thread core's whole pass is over well before PROGRESS_AFTER_MS; see npm run bench).
@@ -129,7 +169,8 @@ const api: EngineApi = {
     } catch (e) {
       return { ok: false, failure: failureOf(e, name) };
     }
-    loaded.set(id, { analysis, name, file });
+    const compression = decodedCompression(file);
+    loaded.set(id, { analysis, name, file, ...(compression !== undefined ? { compression } : {}) });
     attachFile(id, file);
     // The stacks pass starts once the page shows this dump: the demangler (a WebAssembly module to fetch and
     // compile) gets ready meanwhile, off that pass's path.
@@ -138,8 +179,62 @@ const api: EngineApi = {
     return Comlink.transfer({ ok: true, view }, regionBuffers(view.regions));
   },
 
+  async loadUrl(id, url, name, onProgress): Promise<UrlLoadResult> {
+    const started = performance.now();
+    let opening: UrlOpening;
+    try {
+      opening = await openUrl(url, name, (p) => {
+        signOfLife();
+        onProgress?.(p);
+      });
+    } catch (e) {
+      // Everything that can go wrong before the analysis is about reaching the file: say it as the browser said it.
+      return {
+        ok: false,
+        failure: urlFailure(e) ?? { kind: 'url', message: e instanceof Error ? e.message : String(e) },
+      };
+    }
+    if (opening.kind === 'file') {
+      const result = await api.load(id, opening.file, name, onProgress);
+      if (!result.ok) return result;
+      const view = opening.warning === undefined ? result.view : withWarning(result.view, opening.warning);
+      // A compressed dump's load gives the decoded file: that is what the other workers read.
+      const file = 'file' in result && result.file instanceof File ? result.file : opening.file;
+      return Comlink.transfer({ ok: true, view, over: { kind: 'file', file } }, regionBuffers(view.regions));
+    }
+    const source = opening.source;
+    let analysis: Analysis;
+    try {
+      analysis = await analyzeCore(source, {
+        onProgress: (step) => {
+          signOfLife();
+          const elapsedMs = performance.now() - started;
+          const bytes = source.bytesFetched;
+          onProgress?.({ phase: 'analyze', step: `${step} over HTTP`, bytes, totalBytes: source.size, elapsedMs });
+        },
+      });
+    } catch (e) {
+      return { ok: false, failure: urlFailure(e) ?? failureOf(e, name) };
+    }
+    loaded.set(id, { analysis, name, file: source });
+    keepUrlSource(id, source);
+    attachSource(id, source);
+    void loadWorkerDemangler();
+    const view = analysisView(id, name, analysis, performance.now() - started);
+    const over = { kind: 'range', dump: { url, size: source.size } } as const;
+    return Comlink.transfer({ ok: true, view, over }, regionBuffers(view.regions));
+  },
+
+  fetchedOverHttp(id) {
+    return fetchedOverHttp(id);
+  },
+
   release(id) {
+    const d = loaded.get(id);
+    if (d?.compression !== undefined && d.file instanceof Blob) void forgetDecoded(d.file);
+    forgetUrlSource(id);
     loaded.delete(id);
+    forgetReport(id);
     detachFile(id);
     forgetStacks(id);
   },
@@ -155,6 +250,8 @@ const api: EngineApi = {
   },
 
   findings(id, census) {
+    const report = reportFor(id);
+    if (report !== undefined) return Promise.resolve(findingsFromReport(report));
     const d = loaded.get(id);
     if (d === undefined) return Promise.resolve([]);
     return Promise.resolve(findingsFor(id, settledFor(d, census), census));
@@ -168,14 +265,25 @@ const api: EngineApi = {
     });
   },
 
+  async identify(file): Promise<DumpIdentity> {
+    try {
+      return { ok: true, size: file.size, fingerprint: await fingerprintOf(new BlobSource(file)) };
+    } catch (e) {
+      return { ok: false, message: failureOf(e, 'the file').message };
+    }
+  },
+
   exportText(id, request): Promise<ExportResult> {
+    const report = reportFor(id);
+    if (report !== undefined) return Promise.resolve({ ok: true, text: reportExport(report, request) });
     const d = loaded.get(id);
     if (d === undefined) return Promise.resolve({ ok: false, reason: 'not-loaded' });
     return Promise.resolve({ ok: true, text: exportText(id, d, request) });
   },
 
   attach(id, file) {
-    attachFile(id, file);
+    if (file instanceof Blob) attachFile(id, file);
+    else attachSource(id, urlSource(id, file));
   },
 
   servePeer(port) {
@@ -205,6 +313,7 @@ const api: EngineApi = {
   },
 
   async readMemory(id, address, length): Promise<MemoryResult> {
+    if (reportFor(id) !== undefined) return { ok: false, reason: 'no-dump' };
     const d = loaded.get(id);
     if (d === undefined) return { ok: false, reason: 'not-loaded' };
     d.memory ??= memoryAccess(d.analysis, d.file);
@@ -212,6 +321,8 @@ const api: EngineApi = {
   },
 
   threadRegisters(id, thread): Promise<RegistersResult> {
+    const report = reportFor(id);
+    if (report !== undefined) return Promise.resolve(reportRegisters(report, thread));
     const d = loaded.get(id);
     if (d === undefined) return Promise.resolve({ ok: false, reason: 'not-loaded' });
     // As decoded (and cached) by the engine: name, hex and size; the page shows name and hex.

@@ -3,7 +3,7 @@
  * 64 KiB pages: scrolling an 8 MiB stack reads each page once) and finds the pointer-sized words that land in a
  * mapped region, labelled as the CLI's `--dump` labels them (model/address-label.ts), so the page can link them.
  */
-import { BlobSource } from '../src/core/io/byte-source';
+import { BlobSource, type ByteSource } from '../src/core/io/byte-source';
 import { pointerWords } from '../src/core/model/address-label';
 import type { Analysis } from '../src/core/types';
 import { MemoryReader } from '../src/core/memory/memory-reader';
@@ -14,8 +14,9 @@ export interface MemoryAccess {
   readonly cache: PageCache;
 }
 
-export function memoryAccess(a: Analysis, file: Blob): MemoryAccess {
-  return { cache: new PageCache(new MemoryReader(new BlobSource(file), a.regions)) };
+/** `file`: the dump's File, or a ByteSource for one read otherwise (over HTTP). */
+export function memoryAccess(a: Analysis, file: Blob | ByteSource): MemoryAccess {
+  return { cache: new PageCache(new MemoryReader(file instanceof Blob ? new BlobSource(file) : file, a.regions)) };
 }
 
 /** One read for the hex view; at most 1 MiB (the view asks for 4 KiB chunks). */

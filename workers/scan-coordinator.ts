@@ -32,7 +32,8 @@ import { runJob } from './scan-executor';
 export interface HeldDump {
   /** Replaced by what a complete census settles (settleAfterCensus). */
   analysis: Analysis;
-  readonly file: Blob;
+  /** Only its size is read here (a File, or a dump read over HTTP). */
+  readonly file: { readonly size: number };
 }
 
 interface Running {

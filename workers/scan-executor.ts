@@ -20,6 +20,11 @@ export function attachFile(id: DumpId, file: Blob): void {
   attached.set(id, new BlobSource(file));
 }
 
+/** Keeps a source other than a File (a dump read over HTTP) for dump `id`'s scan jobs. */
+export function attachSource(id: DumpId, source: ByteSource): void {
+  attached.set(id, source);
+}
+
 export function detachFile(id: DumpId): void {
   attached.delete(id);
 }

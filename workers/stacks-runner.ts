@@ -49,7 +49,7 @@ export async function sortFiles(files: readonly GivenFile[]): Promise<FileKind[]
 export async function startStacks(
   id: DumpId,
   analysis: Analysis,
-  dump: Blob,
+  dump: Blob | ByteSource,
   given: readonly GivenFile[],
   onEvent: (event: StacksEvent) => unknown,
 ): Promise<StacksEnd> {
@@ -58,7 +58,8 @@ export async function startStacks(
   if (record.running) record.running.cancelled = true;
   const running = { cancelled: false };
   record.running = running;
-  const dumpReads = new BatchedBlobReads(dump);
+  // A dump that is not a File (read over HTTP) batches its own reads.
+  const dumpReads: ByteSource = dump instanceof Blob ? new BatchedBlobReads(dump) : dump;
   try {
     const files = new ProvidedFiles();
     for (const g of given) await files.add(g.name, new BlobSource(g.file));
@@ -101,7 +102,7 @@ export async function startStacks(
     console.error(e);
     return { ok: false, reason: 'failed', message: e instanceof Error ? e.message : String(e) };
   } finally {
-    dumpReads.close();
+    if (dumpReads instanceof BatchedBlobReads) dumpReads.close();
     if (record.running === running) delete record.running;
   }
 }

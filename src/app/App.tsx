@@ -5,7 +5,8 @@
  * Test hooks on the root element: data-status (idle | loading | ready | error: "ready" once the current view of
  * the current dump is on screen) and data-scan (off | running | done | incomplete: "done" once every region's
  * census is in and rendered; "off" with no census for the dump on screen — none open, or the census turned off),
- * and data-stacks (off | running | done | incomplete) for the stacks pass the same way.
+ * and data-stacks (off | running | done | incomplete) for the stacks pass the same way; data-source (dump | report)
+ * says whether the view on screen was read from a dump or from a saved report.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { OverviewView } from '../views/OverviewView';
@@ -13,6 +14,8 @@ import { HexView } from '../views/hex/HexView';
 import { RegionsView } from '../views/regions/RegionsView';
 import { prepareRegions, regionAt } from '../views/regions/region-model';
 import { SearchView } from '../views/search/SearchView';
+import { NeedsDump } from '../views/common/NeedsDump';
+import { dumpMismatch } from '../state/match-dump';
 import { ThreadsView } from '../views/threads/ThreadsView';
 import type { ThreadFilter } from '../views/threads/thread-model';
 import { TotalsView } from '../views/totals/TotalsView';
@@ -33,10 +36,18 @@ import { routeFiles } from '../state/route-files';
 import type { StacksStatus } from '../state/stacks-data';
 import { shownAnalysis, useEngine } from '../state/use-engine';
 import { useFileDrop } from './use-file-drop';
+import { useDumpPicker } from './use-dump-picker';
+import { useLaunchFiles } from '../state/launch-files';
+import { useRecentDumps } from '../state/use-recent-dumps';
+import { RecentDumps } from './RecentDumps';
 import { useSearch } from '../state/use-search';
 import { useSettings } from '../state/use-settings';
 import { useViewState } from '../state/use-view-state';
 import { ViewTabs } from './ViewTabs';
+import { CompareButton, pickOneFile } from './CompareButton';
+import { CompareView } from '../views/compare/CompareView';
+import type { CompareLink } from '../core/compare/compare-document';
+import { useCompare, type CompareState } from '../state/use-compare';
 import { Welcome } from './Welcome';
 import { PREMOUNT_VIEW, premountable } from './premount';
 
@@ -44,6 +55,13 @@ function scanAttribute(c: CensusState | undefined): 'off' | 'running' | 'done' |
   if (c === undefined) return 'off';
   if (c.status === 'running' || c.status === 'done') return c.status;
   return 'incomplete';
+}
+
+/** `data-compare`: "ready" once both sides are compared with A's stacks pass in (or A a report). */
+function compareAttribute(s: CompareState): 'loading' | 'ready' | 'error' | undefined {
+  if (s.status === 'off') return undefined;
+  if (s.status === 'ready') return s.settled ? 'ready' : 'loading';
+  return s.status;
 }
 
 function stacksAttribute(status: StacksStatus | undefined): StacksStatus {
@@ -67,32 +85,42 @@ export function App(): ReactNode {
     () => (workspace === undefined ? undefined : prepareRegions(workspace.regions)),
     [workspace],
   );
-  const census = useCensus(
-    engine.scans,
-    view,
-    settings.autoCensus,
-    state.status === 'loading',
-    flags.tuning,
-    engine.settleView,
-  );
+  // A dump read over HTTP: a census would fetch all of it, so it runs only when asked for (its panel's button).
+  const autoCensus = settings.autoCensus && !engine.readOverHttp;
+  const census = useCensus(engine.scans, view, autoCensus, state.status === 'loading', flags.tuning, engine.settleView);
   const search = useSearch(engine.scans, view?.id, flags.tuning);
   const c = census.state;
   const censusForStacks = useMemo(() => (c?.status === 'done' ? censusExport(c) : undefined), [c]);
   const stacks = useStacks(engine.session, view, censusForStacks);
+  // A second dump or report beside this one. A's document is taken again once its stacks pass has ended.
+  const stacksStatus = stacks.state?.status;
+  const stacksSettled = stacksStatus === 'done' || stacksStatus === 'incomplete' || view?.report !== undefined;
+  const compare = useCompare(engine, view, stacksSettled, censusForStacks, stacks.files);
+  // Two dumps given at once on the empty page: the second is compared once the first is on screen.
+  const pendingCompare = useRef<File>(undefined);
   const [fileNotes, setFileNotes] = useState<readonly string[]>([]);
   const dumpOpen = view !== undefined;
   const { addFiles } = stacks;
+  const recent = useRecentDumps(state);
+  const { remember } = recent;
   const openFiles = useCallback(
     (files: File[]) => {
       void routeFiles(files, dumpOpen, engine.sortFiles).then((routed) => {
         setFileNotes(routed.notes);
-        if (routed.dump !== undefined) open(routed.dump);
+        if (routed.dump !== undefined) {
+          remember(routed.dump);
+          pendingCompare.current = routed.compare;
+          open(routed.dump);
+        }
         addFiles(routed.beside);
       });
     },
-    [dumpOpen, engine.sortFiles, open, addFiles],
+    [dumpOpen, engine.sortFiles, open, addFiles, remember],
   );
   const dragging = useFileDrop(openFiles);
+  const fileProblem = useCallback((message: string) => setFileNotes([message]), []);
+  useLaunchFiles(openFiles, fileProblem);
+  const picker = useDumpPicker(openFiles, fileInput, fileProblem);
   useTestEntry(engine, census.start, flags.tuning);
   // ?open=sample (how `npm start` opens the page): once per page load. Deferred a tick and cancelled on cleanup so
   // that React's development double mount, which closes and recreates the worker pool, does not open it twice.
@@ -106,6 +134,23 @@ export function App(): ReactNode {
     }, 0);
     return () => clearTimeout(timer);
   }, [flags.openSample, openSample]);
+  // ?url=<address>: the same, once per page load.
+  const urlOpened = useRef(false);
+  const { openUrl } = engine;
+  useEffect(() => {
+    if (flags.url === undefined || urlOpened.current) return undefined;
+    const url = flags.url;
+    const timer = setTimeout(() => {
+      urlOpened.current = true;
+      openUrl(url);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [flags.url, openUrl]);
+  const { readOverHttp, session } = engine;
+  const fetchedOverHttp = useMemo(
+    () => (readOverHttp ? () => session().fetchedOverHttp() : undefined),
+    [readOverHttp, session],
+  );
 
   useEffect(() => {
     document.title = view === undefined ? 'coreview' : `${view.fileName} — coreview`;
@@ -178,10 +223,48 @@ export function App(): ReactNode {
   const followPointer = useCallback((address: bigint) => showMemory(address), [showMemory]);
   // Text found in memory (a search hit, an OS clue) reads as bytes, marked; as pointers it would be hex words.
   const showText = useCallback((address: bigint, length: number) => showMemory(address, 'bytes', length), [showMemory]);
+  const { compareWith, stop: stopComparing } = compare;
+  const startCompare = useCallback(
+    (file: File) => {
+      compareWith(file);
+      update({ view: 'compare', compareWith: file.name });
+    },
+    [compareWith, update],
+  );
+  const stopCompare = useCallback(() => {
+    stopComparing();
+    update({ view: 'overview', compareWith: undefined });
+  }, [stopComparing, update]);
+  useEffect(() => {
+    const file = pendingCompare.current;
+    if (file === undefined || (state.status !== 'ready' && state.status !== 'error')) return;
+    pendingCompare.current = undefined;
+    if (state.status === 'ready') startCompare(file);
+  }, [state.status, startCompare]);
+  // A compared row leads to its rows in A: Regions filtered by kind or path, Threads limited to the tids.
+  const followCompareLink = useCallback(
+    (link: CompareLink, label: string) => {
+      if (link.view === 'threads') showThreads(link.tids, label);
+      else if ('kind' in link) pickKind(link.kind);
+      else pickImage(link.text);
+    },
+    [showThreads, pickKind, pickImage],
+  );
   const getJson = useCallback(() => engine.exportText({ kind: 'json', census: censusExport(c) }), [engine, c]);
+  // A saved report on screen: the dump given for Search or Memory opens once it matches (the view state stays).
+  const report = workspace?.report;
+  const giveDump = useCallback(
+    async (file: File) => {
+      if (report === undefined) return 'no report is open';
+      const mismatch = dumpMismatch(report, await engine.session().identify(file), file.name);
+      if (mismatch === undefined) open(file);
+      return mismatch;
+    },
+    [report, engine, open],
+  );
 
   const expected = view === undefined ? undefined : `${view.id}:${vs.view}`;
-  const touchedColumn = settings.autoCensus || c !== undefined;
+  const touchedColumn = autoCensus || c !== undefined;
   const bits = view?.overview.dump.bits ?? 64;
 
   return (
@@ -191,13 +274,18 @@ export function App(): ReactNode {
         expected={expected}
         scan={scanAttribute(c)}
         stacks={stacksAttribute(stacks.state?.status)}
+        source={view === undefined ? undefined : view.report === undefined ? 'dump' : 'report'}
+        compare={compareAttribute(compare.state)}
       >
         <TopBar
           ref={fileInput}
           view={view}
           onFiles={openFiles}
+          onOpen={picker.pick}
           onSample={engine.openSample}
+          compare={<CompareButton onFile={startCompare} />}
           getJson={getJson}
+          dumpUrl={engine.openedUrl}
           autoCensus={settings.autoCensus}
           onAutoCensus={setAutoCensus}
         />
@@ -215,11 +303,22 @@ export function App(): ReactNode {
         {engine.notice !== undefined && <Notice text={engine.notice} onDismiss={engine.dismiss} />}
         {fileNotes.length > 0 && <Notice text={fileNotes.join('; ')} onDismiss={() => setFileNotes([])} />}
         {view === undefined && state.status !== 'loading' && (
-          <Welcome onOpen={() => fileInput.current?.click()} onSample={engine.openSample} />
+          <Welcome
+            onOpen={picker.pick}
+            onSample={engine.openSample}
+            recent={
+              <RecentDumps
+                entries={recent.entries}
+                onReopen={picker.reopen}
+                onPickAgain={picker.pick}
+                onForget={recent.forget}
+              />
+            }
+          />
         )}
         {workspace === undefined || prepared === undefined ? undefined : (
           <main className={premount ? 'main premount' : 'main'} inert={premount} aria-hidden={premount || undefined}>
-            {!premount && state.status !== 'loading' && (
+            {!premount && state.status !== 'loading' && report === undefined && (
               <CensusPanel
                 state={c}
                 regions={workspace.regions}
@@ -229,7 +328,12 @@ export function App(): ReactNode {
                 onShowRegion={showRegion}
               />
             )}
-            <ViewTabs view={workspace} current={vs.view} onPick={(v) => update({ view: v })} />
+            <ViewTabs
+              view={workspace}
+              current={vs.view}
+              onPick={(v) => update({ view: v })}
+              comparing={compare.state.status !== 'off' || vs.compareWith !== undefined}
+            />
             {workspace.overview.dump.warnings.length > 0 && (
               <WarningsNote warnings={workspace.overview.dump.warnings} onMore={() => update({ view: 'overview' })} />
             )}
@@ -252,6 +356,7 @@ export function App(): ReactNode {
                       onShowThreads={showThreads}
                       onShowRegions={showRegionsAt}
                       onAddBinaries={addBinaries}
+                      fetchedOverHttp={fetchedOverHttp}
                     />
                   )}
                   {vs.view === 'regions' && (
@@ -301,8 +406,26 @@ export function App(): ReactNode {
                       onFilter={setThreadFilter}
                     />
                   )}
-                  {vs.view === 'search' && <SearchView view={workspace} search={search} onShowHit={showText} />}
-                  {vs.view === 'memory' && (
+                  {vs.view === 'search' && report !== undefined && (
+                    <NeedsDump view={workspace} report={report} what="Search" viewKey="search" onGiveDump={giveDump} />
+                  )}
+                  {vs.view === 'memory' && report !== undefined && (
+                    <NeedsDump view={workspace} report={report} what="Memory" viewKey="memory" onGiveDump={giveDump} />
+                  )}
+                  {vs.view === 'search' && report === undefined && (
+                    <SearchView view={workspace} search={search} onShowHit={showText} />
+                  )}
+                  {vs.view === 'compare' && (
+                    <CompareView
+                      view={workspace}
+                      compare={compare.state}
+                      wanted={vs.compareWith}
+                      onPick={() => pickOneFile(startCompare)}
+                      onStop={stopCompare}
+                      onLink={followCompareLink}
+                    />
+                  )}
+                  {vs.view === 'memory' && report === undefined && (
                     <HexView
                       view={workspace}
                       prepared={prepared}

@@ -17,6 +17,11 @@ export function ProgressPanel({
   const seconds = (progress?.elapsedMs ?? 0) / 1000;
   const rate = progress !== undefined && seconds > 0.05 ? progress.bytes / (1024 * 1024) / seconds : undefined;
   const fraction = progress?.fraction;
+  // Decompressing: the compressed bytes consumed are known against the file's size, so the time left is too.
+  const secondsLeft =
+    progress?.phase === 'decompress' && fraction !== undefined && fraction > 0.01 && seconds > 0.5
+      ? (seconds * (1 - fraction)) / fraction
+      : undefined;
   return (
     <section className="progress" role="status" aria-live="polite" aria-label="Loading">
       <div className="progress-text">
@@ -36,6 +41,7 @@ export function ProgressPanel({
             {' '}
             · {humanSize(progress.bytes)} {progress.phase === 'decompress' ? 'so far' : 'read'}
             {rate !== undefined && ` · ${rate.toFixed(1)} MiB/s`}
+            {secondsLeft !== undefined && ` · about ${Math.ceil(secondsLeft)} s left`}
           </span>
         )}
       </div>
@@ -56,7 +62,23 @@ const ADVICE: Record<LoadFailure['kind'], ReactNode> = {
   ),
   unreadable: 'Pick the file again; if it is on a network drive or was just written, copy it to a local disk first.',
   fetch: 'Check the connection (the sample is fetched once, then kept for offline use) and try again.',
+  url: (
+    <>
+      The address must serve the file to this page: on another origin, the deployer lists that origin at build time and
+      its server answers CORS (see “Open by URL” in the README).
+    </>
+  ),
   worker: 'The engine worker has been replaced; open the dump again.',
+  compressed: (
+    <>
+      The compressed file is damaged or incomplete: check it (<code>zstd -t</code>, <code>gzip -t</code>,{' '}
+      <code>xz -t</code>, <code>lz4 -t</code>) and copy it again.
+    </>
+  ),
+  storage:
+    'The page decompresses a dump into browser storage on this disk: free some disk space, or run the command line (coreview FILE), which decompresses to a temporary file.',
+  report:
+    'A coreview report is read as it was saved: a field edited by hand or a file cut short is refused. Download it again, or open the dump.',
   internal: (
     <>
       This is a bug in coreview, not a problem with your file. Please report it with the dump’s first bytes (

@@ -16,10 +16,14 @@ export interface StatusRootProps {
   readonly scan: 'off' | 'running' | 'done' | 'incomplete';
   /** The stacks pass's `data-stacks`, the same way. */
   readonly stacks: 'off' | 'running' | 'done' | 'incomplete';
+  /** `data-source`: what the view on screen was read from (absent with none). */
+  readonly source?: 'dump' | 'report';
+  /** `data-compare`: a second dump or report being read, compared ("ready": both sides are shown), or failed. */
+  readonly compare?: 'loading' | 'ready' | 'error';
   readonly children: ReactNode;
 }
 
-export function StatusRoot({ load, expected, scan, stacks, children }: StatusRootProps): ReactNode {
+export function StatusRoot({ load, expected, scan, stacks, source, compare, children }: StatusRootProps): ReactNode {
   const [rendered, setRendered] = useState<string>();
   const status = load === 'ready' ? (rendered === expected ? 'ready' : 'loading') : load;
   // Written by an effect, not rendered: effects run once the commit is on screen, so "done" never shows before the
@@ -33,7 +37,7 @@ export function StatusRoot({ load, expected, scan, stacks, children }: StatusRoo
   }, [stacks]);
   return (
     <ReadyContext.Provider value={setRendered}>
-      <div ref={root} className="app" data-status={status}>
+      <div ref={root} className="app" data-status={status} data-source={source} data-compare={compare}>
         {children}
       </div>
     </ReadyContext.Provider>

@@ -4,19 +4,26 @@ import type { AnalysisView } from '../../workers/engine-protocol';
 import { humanSize } from '../core/format/size';
 import { DownloadButton } from '../views/common/ExportButtons';
 import { SettingsMenu } from './SettingsMenu';
+import { CopyLinkButton } from './CopyLinkButton';
 
 export interface TopBarProps {
   readonly view: AnalysisView | undefined;
   /** Every file picked: a dump, and binaries, debug files or perf maps to go beside it. */
   readonly onFiles: (files: File[]) => void;
+  /** "Open dump…": the browser's picker where it gives file handles (for the recent dumps), else the file input. */
+  readonly onOpen?: () => void;
   readonly onSample: () => void;
+  /** The "Compare with…" button, shown while a dump or report is open. */
+  readonly compare?: ReactNode;
   readonly getJson: () => Promise<string>;
+  /** The address of the dump on screen when it was opened by URL: shows "Copy link". */
+  readonly dumpUrl?: string;
   readonly autoCensus: boolean;
   readonly onAutoCensus: (on: boolean) => void;
 }
 
 export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
-  { view, onFiles, onSample, getJson, autoCensus, onAutoCensus },
+  { view, onFiles, onOpen, onSample, compare, getJson, dumpUrl, autoCensus, onAutoCensus },
   fileInput,
 ): ReactNode {
   const stem = view?.fileName.replace(/\.[^.]*$/, '') || view?.fileName || 'core';
@@ -46,7 +53,7 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
               if (files.length > 0) onFiles(files);
             }}
           />
-          <button type="button" onClick={() => input?.current?.click()}>
+          <button type="button" onClick={() => (onOpen === undefined ? input?.current?.click() : onOpen())}>
             Open dump…
           </button>
           <button type="button" onClick={onSample}>
@@ -64,6 +71,8 @@ export const TopBar = forwardRef<HTMLInputElement, TopBarProps>(function TopBar(
           {view !== undefined && (
             <DownloadButton label="Download JSON" fileName={`${stem}.json`} type="application/json" getText={getJson} />
           )}
+          {view !== undefined && compare}
+          {view !== undefined && dumpUrl !== undefined && <CopyLinkButton dumpUrl={dumpUrl} />}
           <SettingsMenu autoCensus={autoCensus} onAutoCensus={onAutoCensus} />
         </span>
       </div>

@@ -10,36 +10,48 @@ const TAB_LABELS: Record<ViewName, string> = {
   threads: 'Threads',
   search: 'Search',
   memory: 'Memory',
+  compare: 'Compare',
 };
 
+/** The tabs without a second dump or report to compare with: Compare appears only while comparing. */
+export const SINGLE_VIEWS: readonly ViewName[] = VIEWS.filter((v) => v !== 'compare');
+
 /** The tab a key moves to from `current`; arrows wrap around. */
-export function tabFor(key: string, current: ViewName): ViewName | undefined {
-  const at = VIEWS.indexOf(current);
+export function tabFor(
+  key: string,
+  current: ViewName,
+  views: readonly ViewName[] = SINGLE_VIEWS,
+): ViewName | undefined {
+  const at = views.indexOf(current);
   const index =
     key === 'ArrowRight'
-      ? (at + 1) % VIEWS.length
+      ? (at + 1) % views.length
       : key === 'ArrowLeft'
-        ? (at - 1 + VIEWS.length) % VIEWS.length
+        ? (at - 1 + views.length) % views.length
         : key === 'Home'
           ? 0
           : key === 'End'
-            ? VIEWS.length - 1
+            ? views.length - 1
             : -1;
-  return VIEWS[index];
+  return views[index];
 }
 
 export function ViewTabs({
   view,
   current,
   onPick,
+  comparing = false,
 }: {
   readonly view: AnalysisView;
   readonly current: ViewName;
   readonly onPick: (v: ViewName) => void;
+  /** A second dump or report is open (or named in the link): the Compare tab is shown. */
+  readonly comparing?: boolean;
 }): ReactNode {
+  const views = comparing ? VIEWS : SINGLE_VIEWS;
   return (
     <nav className="tabs" role="tablist" aria-label="Views">
-      {VIEWS.map((v) => (
+      {views.map((v) => (
         <button
           key={v}
           type="button"
@@ -50,7 +62,7 @@ export function ViewTabs({
           tabIndex={current === v ? 0 : -1}
           onClick={() => onPick(v)}
           onKeyDown={(e) => {
-            const next = tabFor(e.key, current);
+            const next = tabFor(e.key, current, views);
             if (next === undefined) return;
             e.preventDefault();
             onPick(next);

@@ -4,9 +4,12 @@ import type { ReactNode } from 'react';
 export function Welcome({
   onOpen,
   onSample,
+  recent,
 }: {
   readonly onOpen: () => void;
   readonly onSample: () => void;
+  /** The recent dumps, to open one again (RecentDumps). */
+  readonly recent?: ReactNode;
 }): ReactNode {
   return (
     <main className="welcome">
@@ -27,6 +30,7 @@ export function Welcome({
           — a kernel core of a process with 32 threads on default 8 MiB stacks.
         </p>
       </div>
+      {recent}
       <section className="welcome-help" aria-labelledby="get-a-dump">
         <h2 id="get-a-dump">Getting a core dump</h2>
         <ul>

@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { registerServiceWorker } from './register-sw';
+import { UpdatePrompt } from './UpdatePrompt';
+import { registerUpdates } from './update-prompt';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -9,6 +10,7 @@ if (root === null) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <App />
+    <UpdatePrompt />
   </StrictMode>,
 );
-registerServiceWorker();
+registerUpdates();

@@ -4,18 +4,25 @@
  * counter tells when the drag really left the window; only drags that carry files show the drop target.
  */
 import { useEffect, useState } from 'react';
+import { dropHandle, withHandle } from '../state/file-handles';
 import { MAX_FILES } from '../state/route-files';
 
-/** The dropped files, a dropped folder's files (recursively, up to MAX_FILES) included. */
+/**
+ * The dropped files, a dropped folder's files (recursively, up to MAX_FILES) included. A file dropped by itself
+ * (not in a folder) keeps its handle where the browser gives one, for the recent dumps.
+ */
 async function droppedFiles(data: DataTransfer): Promise<File[]> {
-  const entries = Array.from(data.items, (item) => item.webkitGetAsEntry()).filter((e) => e !== null);
+  const dropped = Array.from(data.items, (item) => ({ entry: item.webkitGetAsEntry(), handle: dropHandle(item) }));
+  const entries = dropped.filter((d) => d.entry !== null);
   // Without entries (an old browser, a drag from another page) the plain file list is all there is.
   if (entries.length === 0) return Array.from(data.files);
   const files: File[] = [];
-  const visit = async (entry: FileSystemEntry): Promise<void> => {
+  const visit = async (entry: FileSystemEntry, handle?: Promise<FileSystemFileHandle | undefined>): Promise<void> => {
     if (files.length >= MAX_FILES) return;
     if (entry.isFile) {
-      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      const h = await handle;
+      files.push(h === undefined ? file : withHandle(file, h));
       return;
     }
     if (!entry.isDirectory) return;
@@ -27,7 +34,7 @@ async function droppedFiles(data: DataTransfer): Promise<File[]> {
       for (const child of batch) await visit(child);
     }
   };
-  for (const entry of entries) await visit(entry);
+  for (const { entry, handle } of entries) if (entry !== null) await visit(entry, handle);
   return files;
 }
 

@@ -19,6 +19,8 @@ export interface CliOptions {
   /** --stacks: the stacks pass (printed as groups then threads; in the JSON document with --json). */
   readonly stacks: boolean;
   readonly binaries: BinaryOptions;
+  /** --compare: the second dump or report (`file` is the first); printed as text, or with --json as a document. */
+  readonly compareWith?: string;
 }
 
 /** Where the stacks pass looks for the modules' files (matched by build-id). */
@@ -51,6 +53,8 @@ export const USAGE = `usage: coreview <core> [options]
       --offline       the dump alone: no files from disk, no debuginfod
   --findings          what coreview concludes, with advice (runs the stacks pass; add --scan for the
                       findings that need the census: the stacks' high-water marks)
+  <a> <b> --compare   two dumps or reports side by side (each dump gets the stacks pass; --scan for
+                      touched bytes; --json for the compare document)
   --help, --version
 
 On a terminal the tables fit its width (long paths shortened); piped, and in --json, paths are whole.
@@ -69,6 +73,7 @@ examples:
   coreview core.12345 --dump 0x7f42d256e000 64   memory as WinDbg's dp, pointers labelled
   coreview core.12345 --stacks             what every thread is doing, identical stacks grouped
   coreview core.12345 --scan --findings    findings with advice (stack sizes, arenas, the GC's reserve)
+  coreview monday.core today.core --compare   what grew between two dumps (either may be a --json report)
 
 Files for --stacks are matched to the dump's modules by GNU build-id, never by name: the paths in the dump,
 --sysroot, the debug directories, the debuginfod client cache, and the servers in DEBUGINFOD_URLS when set.
@@ -77,7 +82,6 @@ Files for --stacks are matched to the dump's modules by GNU build-id, never by n
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
-  let file: string | undefined;
   let mode: CliOptions['mode'] = 'table';
   let images = false;
   let scan = false;
@@ -94,6 +98,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   const debugDirs: string[] = [];
   const perfMaps: string[] = [];
   let offline = false;
+  let compare = false;
+  const files: string[] = [];
   const setMode = (m: CliOptions['mode']) => {
     if (mode !== 'table' && mode !== m) throw new UsageError(`--${m} cannot be combined with --${mode}`);
     mode = m;
@@ -169,6 +175,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
       case '--offline':
         offline = true;
         break;
+      case '--compare':
+        compare = true;
+        break;
       case '--dump': {
         setMode('dump');
         const address = value('an address');
@@ -180,11 +189,14 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
       }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        if (file !== undefined) throw new UsageError(`one core at a time (got ${file} and ${arg})`);
-        file = arg;
+        files.push(arg);
     }
   }
+  const file = files[0];
   if (file === undefined) throw new UsageError('no core file given');
+  // Two positionals only to compare them; --compare needs exactly two.
+  if (!compare && files.length > 1) throw new UsageError(`one core at a time (got ${file} and ${files[1]})`);
+  if (compare) checkCompare(files, mode, registers);
   if (search) search = { ...search, kind: searchKind, caseInsensitive, limit };
   if (dump) dump = { ...dump, bytes };
   if (registers && (mode as CliOptions['mode']) !== 'json') throw new UsageError('--registers goes with --json');
@@ -193,7 +205,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   if (stacks && chosen === 'table') mode = 'stacks';
   else if (stacks && chosen !== 'json') throw new UsageError('--stacks goes alone or with --json');
   const filesGiven = sysroot !== undefined || debugDirs.length > 0 || perfMaps.length > 0 || offline;
-  if (filesGiven && !stacks && chosen !== 'findings')
+  if (filesGiven && !stacks && !compare && chosen !== 'findings')
     throw new UsageError('--sysroot, --debug-dir, --perf-map and --offline go with --stacks or --findings');
   return {
     file,
@@ -204,7 +216,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     ...(search ? { search } : {}),
     ...(dump ? { dump } : {}),
     ...(workers !== undefined ? { workers } : {}),
-    stacks,
+    stacks: stacks || compare,
+    ...(compare ? { compareWith: files[1] ?? '' } : {}),
     binaries: {
       ...(sysroot !== undefined ? { sysroot } : {}),
       debugDirs: debugDirs.length > 0 ? debugDirs : DEFAULT_DEBUG_DIRS,
@@ -212,6 +225,12 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
       perfMaps,
     },
   };
+}
+
+function checkCompare(files: readonly string[], mode: CliOptions['mode'], registers: boolean): void {
+  if (files.length !== 2) throw new UsageError(`--compare takes two dumps or reports (got ${files.length})`);
+  if ((mode !== 'table' && mode !== 'json') || registers)
+    throw new UsageError('--compare goes alone, with --json, or with --scan');
 }
 
 function positiveInt(text: string, what: string): number {

@@ -3,6 +3,7 @@ import { analyzeCore } from '../core/analyze';
 import { isDumpError } from '../core/errors';
 import { toJsonDocument } from '../core/format/json-document';
 import { reportText } from '../core/format/report-text';
+import { openInput, type CliInput } from './decompress-temp';
 import { NodeFileSource } from './node-file-source';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { outputQueued, terminalColumns, warnOnce, writeOut } from './output';
@@ -24,11 +25,26 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options === 'help') return print(USAGE);
   if (options === 'version')
     return print(`coreview ${typeof COREVIEW_VERSION === 'string' ? COREVIEW_VERSION : 'dev'}\n`);
+  if (options.compareWith !== undefined) {
+    // Two dumps or reports side by side: its own command (compare-command.ts).
+    const { runCompare } = await import('./compare-command');
+    return runCompare(options, options.compareWith, print, fail);
+  }
+
+  // A saved report (a --json document) prints as its dump did (open-report.ts).
+  const { isJsonFile, runOpenReport } = await import('./open-report');
+  if (await isJsonFile(options.file)) return runOpenReport(options, print, fail);
 
   let source: NodeFileSource;
+  // A compressed core (.gz, .zst, .xz, .lz4) is decoded to a temporary file first (decompress-temp.ts).
+  let input: CliInput | undefined;
   try {
-    source = await NodeFileSource.open(options.file);
+    input = await openInput(options.file);
+    source = await NodeFileSource.open(input.path);
   } catch (e) {
+    input?.dispose();
+    if (isDumpError(e)) return fail(`${options.file}: ${e.message}`);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${options.file} is a directory, not a core file`);
     return fail(
       `cannot open ${options.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
     );
@@ -41,13 +57,16 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.mode === 'search' || options.mode === 'dump') {
       // Loaded only when asked for: the scan code and node:worker_threads are dead weight for the header pass.
       const { runMemoryCommand } = await import('./memory-commands');
-      return await runMemoryCommand(options, options.file, source, analysis, print);
+      return await runMemoryCommand(options, input.path, source, analysis, print);
     }
     if (options.scan || options.stacks || options.mode === 'json' || options.mode === 'findings') {
       const { runReport } = await import('./report-command');
-      return await runReport(options, options.file, source, analysis, name, print);
+      return await runReport(options, input.path, source, analysis, name, print, input.compression);
     }
-    const document = toJsonDocument(analysis, name, { registers: options.registers });
+    const document = toJsonDocument(analysis, name, {
+      registers: options.registers,
+      ...(input.compression ? { compression: input.compression } : {}),
+    });
     // ('stacks' implies options.stacks, handled above.)
     const view = options.mode === 'stacks' ? 'table' : options.mode;
     return print(reportText(document, { view, images: options.images, width: terminalColumns() }));
@@ -59,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   } finally {
     await source.close();
+    input.dispose();
   }
 }
 

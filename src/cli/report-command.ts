@@ -3,6 +3,7 @@
  * the census first when --scan asks for it. The findings go into every JSON document; those that rest on the
  * census appear only with --scan.
  */
+import type { Compression } from '../core/compression/sniff-compression';
 import type { ByteSource } from '../core/io/byte-source';
 import { settleAfterCensus } from '../core/model/after-census';
 import { computeFindings } from '../core/model/findings';
@@ -32,6 +33,7 @@ export async function runReport(
   headerAnalysis: Analysis,
   name: string,
   print: Print,
+  compression?: Compression,
 ): Promise<number> {
   let analysis = headerAnalysis;
   let census: CensusRun | undefined;
@@ -45,6 +47,7 @@ export async function runReport(
     const document = {
       regionTouched: c.touched,
       complete: c.complete,
+      threadDepth: c.threadDepth,
       ...(c.os ? { os: c.os } : {}),
       ...(c.runtime ? { runtime: c.runtime } : {}),
     };
@@ -86,6 +89,7 @@ export async function runReport(
     ...(facts ? { syscalls: facts.syscalls } : {}),
     ...(stacks ? { stacks: { stacks: stacks.stacks, groups: stacks.groups, modules: stacks.modules } } : {}),
     ...(findings ? { findings } : {}),
+    ...(compression ? { compression } : {}),
   });
   const view = mode === 'stacks' || mode === 'findings' || mode === 'search' || mode === 'dump' ? 'table' : mode;
   return print(reportText(document, { view, images: options.images, width: terminalColumns() }));

@@ -1,5 +1,6 @@
 import { readElfHeader, readSectionHeaderZero } from './elf/header';
 import { readProgramHeaders } from './elf/program-headers';
+import { dumpFingerprint } from './elf/fingerprint';
 import { EM, PT_LOAD } from './elf/constants';
 import { CountingSource, type ByteSource } from './io/byte-source';
 import { AT, auxvValue } from './notes/auxv';
@@ -51,6 +52,9 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
   const header = await readElfHeader(source);
   progress('program headers');
   const phdrs = await readProgramHeaders(source, header, warn);
+  // Hashed beside the rest of the pass, from the uncounted input: dump.bytesRead stays what the analysis reads.
+  const fingerprint = dumpFingerprint(input, header, phdrs);
+  fingerprint.catch(() => undefined);
   progress('notes');
   const notes = await collectNotes(source, header, phdrs, warn);
   const os = detectOs(notes);
@@ -202,6 +206,7 @@ export async function analyzeCore(input: ByteSource, options: AnalyzeOptions = {
       notes: notes.list,
       warnings,
       bytesRead: source.bytesRead,
+      fingerprint: await fingerprint,
     },
     process,
     regions,

@@ -102,6 +102,44 @@ export function realignKinds(data: CensusData, view: Pick<AnalysisView, 'regions
   data.kindPending = kindPending;
 }
 
+/**
+ * The census a saved report holds, as the page holds a census it ran: complete ('done') or as far as it got
+ * ('cancelled'); per kind and per image, the sums of the regions' touched bytes. Undefined without one.
+ */
+export function censusFromReport(view: AnalysisView): CensusState | undefined {
+  const saved = view.report?.census;
+  if (saved === undefined) return undefined;
+  const data = createCensusData(view);
+  const cols = view.regions;
+  data.touched.set(saved.touched.subarray(0, data.touched.length));
+  data.threadTouched.set(saved.threadTouched.subarray(0, data.threadTouched.length));
+  data.threadDepth.set(saved.threadDepth.subarray(0, data.threadDepth.length));
+  const imageIndex = new Map(view.imageTotals.map((t, i) => [t.image, i]));
+  const imageTouched = new Float64Array(view.imageTotals.length);
+  const imagePending = new Uint32Array(view.imageTotals.length);
+  for (let i = 0; i < cols.count; i++) {
+    const t = data.touched[i] ?? NaN;
+    if (!Number.isNaN(t)) data.regionsDone++;
+    const image = cols.image[i] ?? -1;
+    const k = image < 0 ? undefined : imageIndex.get(cols.images[image] ?? '');
+    if (k === undefined) continue;
+    if (Number.isNaN(t)) imagePending[k] = (imagePending[k] ?? 0) + 1;
+    else imageTouched[k] = (imageTouched[k] ?? 0) + t;
+  }
+  data.imageTouched = imageTouched;
+  data.imagePending = imagePending;
+  realignKinds(data, view);
+  return {
+    dumpId: view.id,
+    status: saved.complete ? 'done' : 'cancelled',
+    data,
+    version: 1,
+    failures: [],
+    ...(saved.os !== undefined ? { os: saved.os } : {}),
+    ...(saved.runtime !== undefined ? { runtime: saved.runtime } : {}),
+  };
+}
+
 /** Regions without a census result, in index order (after a cancel or a failure: the missing ones). */
 export function missingRegions(data: CensusData, limit = Number.POSITIVE_INFINITY): number[] {
   const out: number[] = [];

@@ -10,6 +10,7 @@ import * as Comlink from 'comlink';
 import type {
   CensusExport,
   DumpId,
+  DumpIdentity,
   FileKind,
   GivenFile,
   StacksEnd,
@@ -23,6 +24,8 @@ import type {
   MemoryResult,
   RegisterValue,
   RegistersResult,
+  UrlDump,
+  UrlLoadResult,
 } from '../../workers/engine-protocol';
 import type { Finding } from '../core/types';
 import { EnginePool, WorkerLostError } from '../../workers/pool';
@@ -32,7 +35,8 @@ export interface Current {
   readonly id: DumpId;
   readonly slot: number;
   readonly generation: number;
-  readonly file: Blob;
+  /** The File, or for a dump opened by URL and read with Range requests, its address and size. */
+  readonly file: Blob | UrlDump;
   readonly name: string;
 }
 
@@ -84,9 +88,56 @@ export class EngineSession {
     }
     if (result.ok) {
       if (this.current !== undefined) void this.release(this.current);
-      this.current = { id, slot, generation, file, name };
+      // A compressed dump comes back decoded: the other workers (and a reload) read that copy.
+      this.current = { id, slot, generation, file: result.file ?? file, name };
     }
     return result;
+  }
+
+  /**
+   * Opens the dump or report at `url` (loadUrl): read in place with Range requests, or downloaded first into a File
+   * (a server without Range support, a report, a compressed dump) which the other workers are then given.
+   */
+  async loadUrl(url: string, name: string, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
+    this.cancel();
+    const id = this.nextId++;
+    const slot = this.pool.pickSlot(this.current?.slot);
+    const generation = this.pool.generation(slot);
+    const flight = { id, slot, cancelled: false };
+    this.inFlight = flight;
+    let result: UrlLoadResult;
+    try {
+      result = await this.pool.run<UrlLoadResult>(slot, (api) => api.loadUrl(id, url, name, Comlink.proxy(onProgress)));
+    } catch (e) {
+      if (flight.cancelled) return { ok: false, cancelled: true };
+      return { ok: false, failure: lostFailure(e) };
+    } finally {
+      if (this.inFlight === flight) this.inFlight = undefined;
+    }
+    if (flight.cancelled) {
+      void this.release({ id, slot, generation });
+      return { ok: false, cancelled: true };
+    }
+    if (!result.ok) return result;
+    if (this.current !== undefined) void this.release(this.current);
+    const file = result.over.kind === 'range' ? result.over.dump : result.over.file;
+    this.current = { id, slot, generation, file, name };
+    return { ok: true, view: result.view };
+  }
+
+  /**
+   * For the dump on screen when it is read over HTTP: the bytes every worker has fetched (the header pass, the
+   * stacks pass, scans) and the dump's size; undefined otherwise. Workers lost meanwhile took their counts along.
+   */
+  async fetchedOverHttp(): Promise<{ readonly bytes: number; readonly size: number } | undefined> {
+    const d = this.current;
+    if (d === undefined || d.file instanceof Blob) return undefined;
+    const counts = await Promise.all(
+      Array.from({ length: this.pool.size }, (_, slot) =>
+        this.pool.run(slot, (api) => api.fetchedOverHttp(d.id)).catch(() => undefined),
+      ),
+    );
+    return { bytes: counts.reduce((sum, c) => sum + (c?.bytes ?? 0), 0), size: d.file.size };
   }
 
   /** Fetches and gunzips the sample in a worker (the main thread only renders). */
@@ -141,6 +192,11 @@ export class EngineSession {
     return this.current?.id;
   }
 
+  /** The dump on screen is read over HTTP with Range requests (not a File). */
+  get readsOverHttp(): boolean {
+    return this.current !== undefined && !(this.current.file instanceof Blob);
+  }
+
   get currentSlot(): number | undefined {
     return this.current?.slot;
   }
@@ -169,6 +225,12 @@ export class EngineSession {
       this.pool.run<RegistersResult>(d.slot, (api) => api.threadRegisters(d.id, thread)),
     );
     return result.ok ? result.registers : [];
+  }
+
+  /** A file's size and fingerprint, read in any worker: to match a dump given to the report on screen. */
+  identify(file: Blob): Promise<DumpIdentity> {
+    const slot = this.pool.pickSlot();
+    return this.pool.run<DumpIdentity>(slot, (api) => api.identify(file));
   }
 
   /** What each file is, by its content: read in any worker (the first 4 KiB of each). */
@@ -211,7 +273,8 @@ export class EngineSession {
       const d = await this.liveDump();
       try {
         const result = await ask(d);
-        if (result.ok) return result;
+        // 'no-dump': a saved report is on screen; loading it again would not give it memory.
+        if (result.ok || (result as { readonly reason?: string }).reason === 'no-dump') return result;
         await this.reload(d);
       } catch (e) {
         if (!(e instanceof WorkerLostError)) throw e;
@@ -223,7 +286,10 @@ export class EngineSession {
   private async reload(d: Current): Promise<void> {
     const slot = this.pool.pickSlot();
     const generation = this.pool.generation(slot);
-    const result = await this.pool.run<LoadResult>(slot, (api) => api.load(d.id, d.file, d.name));
+    const file = d.file;
+    const result = await this.pool.run<LoadResult | UrlLoadResult>(slot, (api) =>
+      file instanceof Blob ? api.load(d.id, file, d.name) : api.loadUrl(d.id, file.url, d.name),
+    );
     if (!result.ok) throw new Error(`could not reload ${d.name}: ${result.failure.message}`);
     if (this.current === d) this.current = { ...d, slot, generation };
   }

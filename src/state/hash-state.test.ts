@@ -38,6 +38,12 @@ describe('the URL hash', () => {
     expect(s.region).toBeUndefined();
     expect(s.thread).toBeUndefined();
   });
+  it('keeps the compared file by name, with the Compare view', () => {
+    const s = parseHash(formatHash({ ...DEFAULT_VIEW_STATE, view: 'compare', compareWith: 'today core.zst' }));
+    expect(s.view).toBe('compare');
+    expect(s.compareWith).toBe('today core.zst');
+    expect(formatHash({ ...DEFAULT_VIEW_STATE, view: 'compare', compareWith: 'b.core' })).toBe('#v=compare&cmp=b.core');
+  });
   it('sorts numbers largest first on the first click, then flips', () => {
     expect(nextSort(undefined, 'size', true)).toEqual({ column: 'size', desc: true });
     expect(nextSort({ column: 'size', desc: true }, 'size', true)).toEqual({ column: 'size', desc: false });

@@ -3,10 +3,11 @@
  *   #v=regions&kind=Stack&type=MEM_PRIVATE&state=MEM_COMMIT&prot=PAGE_READWRITE&q=libc&sort=size.desc&sel=0x7f…
  *   #v=threads&tq=recv&tsort=stackSize.desc&tid=1234
  *   #v=memory&at=0x7f42d2d6dfa0&hx=bytes&hl=6       (the hex view: address, db view, 6 bytes marked)
+ *   #v=compare&cmp=today.core                       (compared with another dump or report, by its file name)
  * Defaults are left out. Regions are named by start address and threads by tid (not by row index), so the link
  * survives a different row order. Pure functions: tested in hash-state.test.ts.
  */
-export const VIEWS = ['overview', 'regions', 'totals', 'threads', 'search', 'memory'] as const;
+export const VIEWS = ['overview', 'regions', 'totals', 'threads', 'search', 'memory', 'compare'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** The hex view's form: WinDbg's `dp` (pointer-sized words) or `db` (bytes and ASCII). */
@@ -40,6 +41,8 @@ export interface ViewState {
   readonly hexMode?: HexMode;
   /** Bytes marked from memoryAt (a search match). */
   readonly highlight?: number;
+  /** The file name of the dump or report compared with the one on screen (a page reload cannot reopen it). */
+  readonly compareWith?: string;
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = { view: 'overview', regionFilter: { text: '' }, threadText: '' };
@@ -79,6 +82,7 @@ export function parseHash(hash: string): ViewState {
     memoryAt: at !== undefined && /^0x[0-9a-f]{1,16}$/i.test(at) ? at.toLowerCase() : undefined,
     hexMode: p.get('hx') === 'bytes' ? 'bytes' : undefined,
     highlight: p.get('hl') !== null && Number.isInteger(hl) && hl > 0 && hl <= 65536 ? hl : undefined,
+    compareWith: nonEmpty(p.get('cmp')),
   };
 }
 
@@ -99,6 +103,7 @@ export function formatHash(s: ViewState): string {
   if (s.memoryAt !== undefined) p.set('at', s.memoryAt);
   if (s.hexMode === 'bytes') p.set('hx', 'bytes');
   if (s.highlight !== undefined) p.set('hl', String(s.highlight));
+  if (s.compareWith !== undefined) p.set('cmp', s.compareWith);
   const text = p.toString();
   return text === '' ? '' : `#${text}`;
 }

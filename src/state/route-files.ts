@@ -1,12 +1,15 @@
 /**
  * Files the user gives (picked with the one file input, or dropped — a folder's files included) sorted by their
- * content: a core dump opens; executables, shared objects, debug files and perf maps go beside the dump for the
- * stacks pass. One dump at a time: with several cores, the first opens and the rest are named in a notice.
+ * content: a core dump (or a saved report) opens; executables, shared objects, debug files and perf maps go beside the dump for the
+ * stacks pass. One dump at a time: with several cores, the first opens and the rest are named in a notice — but for
+ * two given at once on the empty page, the second of which the first is compared with.
  */
 import type { FileKind, GivenFile } from '../../workers/engine-protocol';
 
 export interface RoutedFiles {
   readonly dump?: File;
+  /** Two dumps or reports given at once on the empty page: the second, to compare the first with. */
+  readonly compare?: File;
   readonly beside: readonly GivenFile[];
   /** What the page says about the rest (other cores, reports, files of no kind it reads). */
   readonly notes: readonly string[];
@@ -29,17 +32,18 @@ export async function routeFiles(
   if (taken.length === 1 && only !== undefined && !dumpOpen) return { dump: only, beside: [], notes };
   const kinds = await sortFiles(taken.map((file) => ({ file, name: nameOf(file) })));
   let dump: File | undefined;
+  let compare: File | undefined;
   const beside: GivenFile[] = [];
   const ignored: string[] = [];
   taken.forEach((file, i) => {
     const kind = kinds[i] ?? 'unknown';
-    if (kind === 'core') {
+    // A saved report opens like a dump (its tables, without the memory).
+    if (kind === 'core' || kind === 'report') {
       if (dump === undefined) dump = file;
-      else notes.push(`${file.name} is another core dump: one dump is open at a time (${dump.name} was opened)`);
+      else if (compare === undefined && !dumpOpen) compare = file;
+      else notes.push(`${file.name} is another dump or report: one is open at a time (${dump.name} was opened)`);
     } else if (kind === 'image' || kind === 'perf-map') {
       beside.push({ file, name: nameOf(file) });
-    } else if (kind === 'report') {
-      notes.push(`${file.name} is a coreview report: open the dump it was made from`);
     } else {
       ignored.push(file.name);
     }
@@ -50,5 +54,5 @@ export async function routeFiles(
   // One file of no kind the page reads: meant as a dump, so the header pass says what is wrong with it (and the
   // dump on screen stays).
   if (taken.length === 1 && ignored.length === 1 && only !== undefined) return { dump: only, beside: [], notes: [] };
-  return { ...(dump ? { dump } : {}), beside, notes };
+  return { ...(dump ? { dump } : {}), ...(dump && compare ? { compare } : {}), beside, notes };
 }

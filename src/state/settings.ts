@@ -6,6 +6,7 @@
  *   ?slice=N         scan slice size in MiB, 1..256 (default 16: the CLI's, so OS clues are found the same way)
  *   ?depth=N         scan jobs in flight per worker, 1..8 (default 2)
  *   ?open=sample     open the bundled sample dump as the page loads (`npm start` opens the app so)
+ *   ?url=<address>   open the dump or report at that address as the page loads (README: "Open by URL")
  * Pure parsing here (tested); the hook that holds the setting is useSettings.
  */
 import type { ScanTuning } from '../../workers/engine-protocol';
@@ -21,6 +22,8 @@ const KEY = 'coreview.settings';
 export interface UrlFlags {
   readonly census?: boolean;
   readonly openSample?: boolean;
+  /** `?url=`: as given (relative to the page, or absolute); checked before anything is fetched (url-origins.ts). */
+  readonly url?: string;
   readonly workers?: number;
   readonly tuning: ScanTuning;
 }
@@ -37,9 +40,11 @@ export function parseFlags(search: string): UrlFlags {
   const census = p.get('census');
   const slice = intFlag(p, 'slice', 1, 256);
   const depth = intFlag(p, 'depth', 1, 8);
+  const url = p.get('url')?.trim() ?? '';
   return {
     ...(census === 'off' || census === 'on' ? { census: census === 'on' } : {}),
     ...(p.get('open') === 'sample' ? { openSample: true } : {}),
+    ...(url !== '' ? { url } : {}),
     ...(intFlag(p, 'workers', 1, 8) !== undefined ? { workers: intFlag(p, 'workers', 1, 8) } : {}),
     tuning: {
       ...(slice !== undefined ? { sliceSize: slice * 1024 * 1024 } : {}),

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { AnalysisView, DumpId, ScanTuning, SettledView } from '../../workers/engine-protocol';
-import { applyBatch, createCensusData, realignKinds, type CensusState } from './census-data';
+import { applyBatch, censusFromReport, createCensusData, realignKinds, type CensusState } from './census-data';
 import type { ScanHandle, ScanSession } from './scan-session';
 
 export interface Census {
@@ -31,7 +31,8 @@ export function useCensus(
   const handle = useRef<ScanHandle>(undefined);
 
   const start = useCallback(() => {
-    if (view === undefined) return;
+    // A saved report holds no memory to scan: its census is the one it was saved with.
+    if (view === undefined || view.report !== undefined) return;
     handle.current?.cancel();
     const data = createCensusData(view);
     const mine = (s: CensusState | undefined): s is CensusState => s?.data === data;
@@ -85,7 +86,11 @@ export function useCensus(
   const started = useRef<number>(undefined);
   // An effect event: only a new dump starts a census; `auto` and `start` changing must not start another.
   const onNewDump = useEffectEvent(() => {
-    if (auto) start();
+    if (view?.report !== undefined) {
+      handle.current?.cancel();
+      handle.current = undefined;
+      setState(censusFromReport(view));
+    } else if (auto) start();
     else {
       handle.current?.cancel();
       handle.current = undefined;

@@ -11,10 +11,12 @@ import type {
   LoadState,
   SettledView,
 } from '../../workers/engine-protocol';
+import { removeOpfsTemps } from '../../workers/opfs-temp';
 import { EnginePool } from '../../workers/pool';
 import { EngineSession } from './engine-session';
 import { ScanSession } from './scan-session';
 import { poolSize, type UrlFlags } from './settings';
+import { checkDumpUrl, listedOrigins, withoutUrlParam } from './url-origins';
 
 export const SAMPLE_URL = 'sample/sample.core.gz';
 export const SAMPLE_NAME = 'sample.core';
@@ -51,6 +53,12 @@ export interface Engine {
   readonly notice: string | undefined;
   readonly open: (file: File) => void;
   readonly openSample: () => void;
+  /** Opens the dump or report at an address (`?url=`), if this page may fetch from its origin. */
+  readonly openUrl: (raw: string) => void;
+  /** The address of the dump on screen when it was opened by URL (for "Copy link"); undefined otherwise. */
+  readonly openedUrl: string | undefined;
+  /** Read over HTTP with Range requests (scans would fetch the whole dump: the census waits to be asked for). */
+  readonly readOverHttp: boolean;
   readonly cancel: () => void;
   readonly dismiss: () => void;
   readonly exportText: (request: ExportRequest) => Promise<string>;
@@ -78,6 +86,7 @@ function settledView(view: AnalysisView | undefined, id: DumpId, settled: Settle
 export function useEngine(flags: UrlFlags): Engine {
   const [state, setState] = useState<LoadState>({ status: 'idle' });
   const [notice, setNotice] = useState<string | undefined>();
+  const [opened, setOpened] = useState<{ readonly url: string; readonly ranged: boolean } | undefined>();
   // The state last committed, for the actions (they run after a commit, never during a render).
   const stateRef = useRef(state);
   useLayoutEffect(() => {
@@ -103,6 +112,9 @@ export function useEngine(flags: UrlFlags): Engine {
   useEffect(() => {
     // Start the workers now, so the first dump does not wait for them to load.
     engine();
+    // Decompressed dumps left in browser storage by an earlier visit (closed mid-way, crashed) go now; those
+    // another tab still uses are kept.
+    void removeOpfsTemps();
     return () => {
       engineRef.current?.pool.dispose();
       engineRef.current = undefined;
@@ -129,10 +141,46 @@ export function useEngine(flags: UrlFlags): Engine {
       // A transition lets React render the new dump's views in slices that yield to input, instead of one long
       // task on the main thread (100k regions: the virtualizer's measurements alone are costly; `npm run bench`
       // prints the time to the first screen rendered and the longest main-thread task).
-      if (outcome.ok) startTransition(() => setState({ status: 'ready', view: outcome.view }));
+      if (outcome.ok)
+        startTransition(() => {
+          setOpened(undefined);
+          setState({ status: 'ready', view: outcome.view });
+          // A reload must not open the URL's dump again over the file now on screen.
+          const address = withoutUrlParam(location.href);
+          if (address !== undefined) history.replaceState(history.state, '', address);
+        });
       else if ('cancelled' in outcome)
         setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
       else setState({ status: 'error', name: file.name, failure: outcome.failure, previous });
+    },
+    [engine, progress],
+  );
+
+  const openUrl = useCallback(
+    (raw: string) => {
+      const mine = ++token.current;
+      setNotice(undefined);
+      const previous = shownAnalysis(stateRef.current);
+      const checked = checkDumpUrl(raw, location.href, listedOrigins(document));
+      if (!checked.ok) {
+        setState({ status: 'error', name: raw, failure: { kind: 'url', message: checked.message }, previous });
+        return;
+      }
+      setState({ status: 'loading', name: checked.name, previous });
+      void engine()
+        .session.loadUrl(checked.url, checked.name, progress(mine))
+        .then((outcome) => {
+          if (outcome.ok) performance.mark(LOADED_MARK, { detail: { analyzeMs: outcome.view.analyzeMs } });
+          if (token.current !== mine) return;
+          if (outcome.ok)
+            startTransition(() => {
+              setOpened({ url: checked.url, ranged: engine().session.readsOverHttp });
+              setState({ status: 'ready', view: outcome.view });
+            });
+          else if ('cancelled' in outcome)
+            setState(previous === undefined ? { status: 'idle' } : { status: 'ready', view: previous });
+          else setState({ status: 'error', name: checked.url, failure: outcome.failure, previous });
+        });
     },
     [engine, progress],
   );
@@ -202,6 +250,9 @@ export function useEngine(flags: UrlFlags): Engine {
       notice,
       open,
       openSample,
+      openUrl,
+      openedUrl: opened?.url,
+      readOverHttp: opened?.ranged === true,
       cancel,
       dismiss,
       exportText,
@@ -220,6 +271,8 @@ export function useEngine(flags: UrlFlags): Engine {
       notice,
       open,
       openSample,
+      openUrl,
+      opened,
       cancel,
       dismiss,
       exportText,

@@ -22,6 +22,25 @@ interface Owned extends StacksState {
   readonly dumpId: number;
 }
 
+/** What a saved report holds of the stacks pass: 'done' with its frames and groups, or 'off' with its findings. */
+function stacksFromReport(view: AnalysisView): Owned | undefined {
+  const r = view.report;
+  if (r === undefined) return undefined;
+  const total = view.threads.length;
+  return {
+    dumpId: view.id,
+    status: r.stacks === undefined ? 'off' : 'done',
+    stacks: r.stacks?.stacks ?? [],
+    syscalls: r.syscalls,
+    groups: r.stacks?.groups ?? [],
+    findings: r.findings,
+    modules: r.stacks?.modules ?? [],
+    done: r.stacks === undefined ? 0 : total,
+    total,
+    warnings: [],
+  };
+}
+
 export function useStacks(
   session: () => EngineSession,
   view: AnalysisView | undefined,
@@ -41,6 +60,12 @@ export function useStacks(
     (given: readonly GivenFile[]) => {
       if (view === undefined) return;
       const mine = ++run.current;
+      // A saved report: the pass's results as it was saved with them (no memory to walk).
+      if (view.report !== undefined) {
+        const fromReport = stacksFromReport(view);
+        setState(() => fromReport);
+        return;
+      }
       const dumpId = view.id;
       const total = view.threads.length;
       // Written in place per batch, a new state object per batch: cells re-render, the array is not copied.

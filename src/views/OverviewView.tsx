@@ -18,6 +18,7 @@ import { useStacksState } from './common/stacks-context';
 import { EnvironmentPanel } from './overview/EnvironmentPanel';
 import { FindingsPanel } from './overview/FindingsPanel';
 import { ModulesPanel } from './overview/ModulesPanel';
+import { HttpFetched, type Fetched } from './HttpFetched';
 
 export interface OverviewViewProps {
   readonly view: AnalysisView;
@@ -31,6 +32,8 @@ export interface OverviewViewProps {
   readonly onShowRegions?: (starts: readonly bigint[], label: string) => void;
   /** Lets the user provide the modules' files (the app's "Add binaries…"). */
   readonly onAddBinaries?: () => void;
+  /** For a dump read over HTTP: what has been fetched of it so far (the page asks the workers). */
+  readonly fetchedOverHttp?: () => Promise<Fetched | undefined>;
 }
 
 /** Brings a panel of this page into view (jsdom has no scrolling). */
@@ -117,6 +120,7 @@ export function OverviewView({
   onShowThreads,
   onShowRegions,
   onAddBinaries,
+  fetchedOverHttp,
 }: OverviewViewProps): ReactNode {
   const { process: p, dump: d, modules } = view.overview;
   const census = useCensusState();
@@ -248,8 +252,15 @@ export function OverviewView({
           <h2 id="dump-title">Dump</h2>
           <dl>
             <Fact label="File">
-              <span className="path">{view.fileName}</span> <span className="muted">({humanSize(d.size)})</span>
+              <span className="path">{view.report?.dumpName ?? view.fileName}</span>{' '}
+              <span className="muted">({humanSize(d.size)})</span>
             </Fact>
+            {view.report !== undefined && (
+              <Fact label="Report">
+                <span className="path">{view.fileName}</span>{' '}
+                <span className="muted">— saved from the dump: its tables, not its memory</span>
+              </Fact>
+            )}
             <Fact label="Machine">
               {d.arch}, {d.bits}-bit, {d.endian}-endian, {d.os}
             </Fact>
@@ -271,9 +282,15 @@ export function OverviewView({
               {modules.length} modules · {d.notes} notes · {d.programHeaders} program headers
             </Fact>
             <Fact label="Read">
-              {humanSize(d.bytesRead)} of headers and notes in {view.analyzeMs.toFixed(0)} ms{' '}
+              {humanSize(d.bytesRead)} of headers and notes
+              {view.report === undefined ? ` in ${view.analyzeMs.toFixed(0)} ms` : ' when the report was made'}{' '}
               <span className="muted">(the header pass never reads the memory itself)</span>
             </Fact>
+            {fetchedOverHttp !== undefined && (
+              <Fact label="Fetched">
+                <HttpFetched fetched={fetchedOverHttp} />
+              </Fact>
+            )}
           </dl>
         </section>
       </div>

@@ -81,6 +81,13 @@ describe('sniffFile', () => {
     expect(sniffFile(elfImage({ bits: 32, endian: 'big', type: ET_EXEC }), 'x')).toBe('image');
   });
 
+  it('takes a compressed file for a dump, whatever its name (its decoding says if it is not one)', () => {
+    expect(sniffFile(readFileSync('public/sample/sample.core.gz').subarray(0, 4096), 'sample.bin')).toBe('core');
+    expect(sniffFile(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x24, 0, 0, 0), 'x')).toBe('core');
+    expect(sniffFile(Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0), 'x')).toBe('core');
+    expect(sniffFile(Uint8Array.of(0x04, 0x22, 0x4d, 0x18, 0x64, 0x40), 'x')).toBe('core');
+  });
+
   it('knows a report the engine wrote, and not other JSON', async () => {
     const analysis = await analyzeCore(new MemorySource(new Uint8Array(core)));
     const json = JSON.stringify(toJsonDocument(analysis, 'sample.core'), null, 2);

@@ -1,3 +1,4 @@
+import type { Compression } from '../compression/sniff-compression';
 import type {
   Analysis,
   Finding,
@@ -25,6 +26,8 @@ export interface CensusForDocument {
   readonly regionTouched: readonly (number | undefined)[];
   /** True when every region's census is in. */
   readonly complete: boolean;
+  /** Per thread index: the stack's high-water depth, bytes below its top (NaN or undefined where not in). */
+  readonly threadDepth?: ArrayLike<number | undefined>;
   /** The OS as the scan weighs it: memory clues ranked with the library evidence (replaces the header pass's). */
   readonly os?: OsIdentification;
   /** The runtime with the version the scan read from memory, when it found one (replaces the header pass's). */
@@ -44,6 +47,8 @@ export interface JsonDocumentOptions {
   /** The stacks pass (`--stacks`; the page once its pass is done). */
   readonly stacks?: StacksForDocument;
   readonly findings?: readonly Finding[];
+  /** The compression the dump was opened from (decoded to a temporary file first): written as dump.compression. */
+  readonly compression?: Compression;
 }
 
 export interface StacksForDocument {
@@ -68,6 +73,8 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
     dump: {
       name: fileName,
       size: a.dump.size,
+      ...(a.dump.fingerprint !== undefined ? { fingerprint: a.dump.fingerprint } : {}),
+      ...(options.compression !== undefined ? { compression: options.compression } : {}),
       arch: a.dump.arch,
       machine: a.dump.machine,
       bits: a.dump.bits,
@@ -116,6 +123,7 @@ export function toJsonDocument(a: Analysis, fileName: string, options: JsonDocum
       threadEntry(
         t,
         census && t.stackRegion !== undefined ? touched(t.stackRegion) : undefined,
+        census && t.stackRegion !== undefined ? depthAt(census, i) : undefined,
         options.registers === true,
         options.syscalls?.[i],
         options.stacks?.stacks[i],
@@ -174,6 +182,7 @@ function regionEntry(r: Region, touched: number | undefined): ReportRegion {
 function threadEntry(
   t: Thread,
   stackTouched: number | undefined,
+  stackDepth: number | undefined,
   registers: boolean,
   syscall: Syscall | undefined,
   stack: ThreadStack | undefined,
@@ -191,6 +200,7 @@ function threadEntry(
   if (t.stackSize !== undefined) e.stackSize = t.stackSize;
   if (t.stackUsed !== undefined) e.stackUsed = t.stackUsed;
   if (stackTouched !== undefined) e.stackTouched = stackTouched;
+  if (stackDepth !== undefined) e.stackDepth = stackDepth;
   if (registers) e.registers = t.registers.byName();
   if (syscall !== undefined) e.syscall = syscallEntry(syscall);
   if (stack !== undefined) {
@@ -199,6 +209,12 @@ function threadEntry(
     if (stack.stopDetail !== undefined) e.unwindStopDetail = stack.stopDetail;
   }
   return e;
+}
+
+/** A thread's stack depth from the census, undefined where it is not in. */
+function depthAt(census: CensusForDocument, thread: number): number | undefined {
+  const depth = census.threadDepth?.[thread];
+  return depth === undefined || Number.isNaN(depth) ? undefined : depth;
 }
 
 function runtimeField(runtime: RuntimeInfo | undefined): { runtime?: RuntimeInfo } {

@@ -1,3 +1,4 @@
+import type { Compression } from '../compression/sniff-compression';
 import type {
   FindingSeverity,
   FrameTrust,
@@ -51,6 +52,13 @@ export interface ReportDump {
   readonly notes: readonly NoteInfo[];
   /** Present when a census ran (`--scan`): the tables then have Touched columns. */
   readonly census?: 'complete' | 'incomplete';
+  /**
+   * SHA-256 (64 hex digits) of the ELF header, the program header table and every PT_NOTE's bytes: tells whether
+   * a dump given later is the one this report was made from (absent in older reports).
+   */
+  readonly fingerprint?: string;
+  /** The compression the dump was opened from (.gz, .zst, .xz, .lz4); `size` is then the decompressed size. */
+  readonly compression?: Compression;
 }
 
 export interface ReportProcess {
@@ -136,6 +144,8 @@ export interface ReportThread {
   readonly stackUsed?: number;
   /** Census: the stack region's touched bytes; absent where its census is not in. */
   readonly stackTouched?: number;
+  /** Census: the stack's high-water mark, bytes below its top (the deepest touched page); absent where not in. */
+  readonly stackDepth?: number;
   /** `--json --registers`: general registers by name, as `0x…`. */
   readonly registers?: Readonly<Record<string, string>>;
   /** The system call the registers show the thread in. */

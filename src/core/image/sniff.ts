@@ -1,8 +1,9 @@
 /**
- * What a file the user gives is, from its first bytes (4 KiB are enough): a core dump, an ELF image (executable,
+ * What a file the user gives is, from its first bytes (4 KiB are enough): a core dump (or a compressed file), an ELF image (executable,
  * shared object, debug file), a saved coreview report, a perf map, or something else. Content decides; the name
  * only breaks a tie (a perf-PID.map whose first lines are not all map lines, or that is empty).
  */
+import { sniffCompression } from '../compression/sniff-compression';
 import { ET_CORE } from '../elf/constants';
 import { hasElfMagic } from './elf-file-header';
 import { parsePerfMapLine } from './perf-map';
@@ -18,6 +19,8 @@ export function sniffFile(head: Uint8Array, name: string): FileKind {
     const type = head[5] === 2 ? ((head[16] ?? 0) << 8) | (head[17] ?? 0) : ((head[17] ?? 0) << 8) | (head[16] ?? 0);
     return type === ET_CORE ? 'core' : 'image';
   }
+  // A compressed file given to the page is taken for a dump: its decoding (workers/decode-dump.ts) says if it is not.
+  if (sniffCompression(head) !== undefined) return 'core';
   if (head.includes(0)) return 'unknown';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096)).replace(/^\uFEFF/, '');
   // A coreview JSON document: an object whose "format" is "coreview" (toJsonDocument writes it first).

@@ -37,4 +37,6 @@ export interface DumpInfo {
   readonly warnings: string[];
   /** Bytes the header pass read from the file. */
   bytesRead: number;
+  /** SHA-256 (hex) of the ELF header, the program headers and the PT_NOTE bytes (dump-fingerprint.ts). */
+  readonly fingerprint?: string;
 }

@@ -1,0 +1,166 @@
+/**
+ * Compressed dumps in the page: a .zst and a .gz of a real kernel core open like the core itself (decoded in a
+ * worker into a temporary file of the page's own, in OPFS) and "Download JSON" equals the plain core's but for
+ * dump.name and dump.compression; the temporary file goes when the dump is replaced and when the page is next
+ * opened; a corrupt .zst gets a clear message. A GB-class .zst opens in a persistent context (an off-the-record
+ * one keeps OPFS in memory), showing MB/s and the time left while it decodes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { makeDump, MakeDumpError } from '../scripts/dumps/make-dump.mjs';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
+import { app, cli, downloadJson, expect, openFile, test, waitReady } from './fixtures';
+
+let dir = '';
+
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'coreview-e2e-compressed-'));
+});
+
+test.afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+function hasCommand(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** `core` compressed by `command` into DIR/NAME. */
+function compressed(core: string, name: string, command: readonly string[]): string {
+  const out = join(dir, name);
+  const r = spawnSync('sh', ['-c', `${command.join(' ')} < '${core}' > '${out}'`]);
+  if (r.status !== 0) throw new Error(`${command.join(' ')} failed: ${r.stderr.toString()}`);
+  return out;
+}
+
+type Doc = Record<string, unknown> & { dump: Record<string, unknown> };
+
+/** The document without what differs between a compressed dump and its plain core. */
+function comparable(doc: Doc): Doc {
+  const { name: _name, compression: _compression, ...dump } = doc.dump;
+  return { ...doc, dump };
+}
+
+/** Names of the temporary files in the page's OPFS directory. */
+function opfsTemps(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    try {
+      const dir = await root.getDirectoryHandle('coreview-temp');
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    } catch {
+      // No directory yet: no temps.
+    }
+    return names;
+  });
+}
+
+async function openAndDownload(page: Page, path: string): Promise<Doc> {
+  await page.goto('./?census=off');
+  await openFile(page, path);
+  await waitReady(page);
+  return JSON.parse(await downloadJson(page)) as Doc;
+}
+
+test('a .zst and a .gz of a real kernel core give the plain core’s JSON', async ({ page, core }) => {
+  test.skip(!hasCommand('zstd'), 'zstd is not installed');
+  test.setTimeout(120_000);
+  const zst = compressed(core, 'core.zst', ['zstd', '-q', '-c']);
+  const gz = compressed(core, 'core.gz', ['gzip', '-c', '-1']);
+
+  const plain = await openAndDownload(page, core);
+  expect(plain).toEqual(JSON.parse(cli(core, '--json', '--stacks', '--offline')));
+
+  const fromZst = await openAndDownload(page, zst);
+  expect(fromZst.dump.name).toBe('core.zst');
+  expect(fromZst.dump.compression).toBe('zstd');
+  expect(fromZst.dump.size).toBe(plain.dump.size);
+  expect(comparable(fromZst)).toEqual(comparable(plain));
+  expect(await opfsTemps(page)).toHaveLength(1);
+
+  // Another compressed dump in the same page replaces the first: its temp goes, the new one's stays.
+  await openFile(page, gz);
+  await expect(page.locator('.topbar .file')).toContainText('core.gz');
+  await waitReady(page);
+  const fromGz = JSON.parse(await downloadJson(page)) as Doc;
+  expect(fromGz.dump.name).toBe('core.gz');
+  expect(fromGz.dump.compression).toBe('gzip');
+  expect(comparable(fromGz)).toEqual(comparable(plain));
+  await expect.poll(() => opfsTemps(page)).toHaveLength(1);
+
+  // The page opened again: nothing of the last visit is left in its storage.
+  await page.goto('./?census=off');
+  await expect.poll(() => opfsTemps(page)).toEqual([]);
+});
+
+test('a corrupt .zst gets a clear message, and no temporary file stays', async ({ page, core }) => {
+  test.skip(!hasCommand('zstd'), 'zstd is not installed');
+  const bytes = readFileSync(compressed(core, 'good.zst', ['zstd', '-q', '-c']));
+  for (let i = 0; i < 32; i++) bytes[Math.floor(bytes.length / 3) + i * 31]! ^= 0xa5;
+  const bad = join(dir, 'bad.core.zst');
+  writeFileSync(bad, bytes);
+  await page.goto('./?census=off');
+  await openFile(page, bad);
+  const error = page.getByTestId('load-error');
+  await expect(error).toContainText(
+    /bad\.core\.zst could not be opened: the \.zst data (is corrupt (at|near) byte \d+|ends early)/,
+  );
+  await expect(error).toContainText('zstd -t');
+  await expect(app(page)).toHaveAttribute('data-status', 'error');
+  await expect.poll(() => opfsTemps(page)).toEqual([]);
+});
+
+test('a GB-class .zst decodes into OPFS with MB/s, time left and Cancel, then reads like the core', async ({}, testInfo) => {
+  test.skip(!hasCommand('zstd'), 'zstd is not installed');
+  test.setTimeout(420_000);
+  // ~1 GB: 120 threads on default 8 MiB stacks, mostly unwritten (zeros compress to almost nothing).
+  let core: string;
+  try {
+    core = (await makeDump({ threads: 120, producer: 'kernel', outDir: join(dir, 'big'), timeoutMs: 60_000 })).core;
+  } catch (e) {
+    if (!(e instanceof MakeDumpError)) throw e;
+    test.skip(true, e.message.split('\n')[0] ?? '');
+    return;
+  }
+  const zst = compressed(core, 'big.core.zst', ['zstd', '-q', '-c', '-1', '-T2']);
+  const profile = mkdtempSync(join(tmpdir(), 'coreview-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...chromiumLaunchOptions,
+    baseURL: testInfo.project.use.baseURL,
+    acceptDownloads: true,
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto('./?census=off');
+    // Cancel while it decodes: the page goes back to where it was; the half-written temp is removed by the next
+    // decode (its worker, which held it, was ended).
+    await openFile(page, zst);
+    const loading = page.getByRole('status', { name: 'Loading' });
+    await expect(loading).toContainText(/decompressing \.zst.*MiB\/s.*s left/, { timeout: 60_000 });
+    await loading.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app(page)).toHaveAttribute('data-status', 'idle');
+
+    const started = Date.now();
+    await openFile(page, zst);
+    await expect(loading).toContainText(/MiB\/s.*s left/, { timeout: 60_000 });
+    // The machine is shared: decoding 1 GB into OPFS takes seconds alone, minutes under load.
+    await expect(app(page)).toHaveAttribute('data-status', 'ready', { timeout: 240_000 });
+    const seconds = (Date.now() - started) / 1000;
+    testInfo.annotations.push({
+      type: 'decode',
+      description: `${(statSync(core).size / 1e6).toFixed(0)} MB decoded and opened in ${seconds.toFixed(1)} s`,
+    });
+    const doc = JSON.parse(await downloadJson(page)) as Doc;
+    expect(doc.dump.compression).toBe('zstd');
+    expect(comparable(doc)).toEqual(comparable(JSON.parse(cli(core, '--json', '--stacks', '--offline')) as Doc));
+    // The cancelled decode's temp is gone too: only the dump on screen's is left.
+    await expect.poll(() => opfsTemps(page)).toHaveLength(1);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,112 @@
+/**
+ * Dumps served over HTTP for e2e/url.spec.ts, as a hosting server would: with Range requests (206 and
+ * Content-Range) or without (always 200, the whole file), with or without CORS for another origin. Counts the body
+ * bytes it sends, so a spec can say how much of a dump the page fetched.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface ServedFile {
+  readonly path: string;
+  /** Answers Range requests (else every GET is a 200 with the whole file). */
+  readonly ranges: boolean;
+  /** The origin allowed by CORS (Access-Control-Allow-Origin), with Content-Range and Accept-Ranges exposed. */
+  readonly corsOrigin?: string;
+}
+
+export class DumpRoutes {
+  /** Body bytes sent, by file name. */
+  readonly sent = new Map<string, number>();
+  /** GET requests answered, by file name. */
+  readonly gets = new Map<string, number>();
+  private readonly files = new Map<string, ServedFile>();
+
+  /** Serves files under `prefix` (a URL path ending in '/'). */
+  constructor(private readonly prefix: string) {}
+
+  serve(name: string, file: ServedFile): string {
+    this.files.set(name, file);
+    this.sent.set(name, 0);
+    return `${this.prefix}${encodeURIComponent(name)}`;
+  }
+
+  bytesSent(name: string): number {
+    return this.sent.get(name) ?? 0;
+  }
+
+  /** Answers requests under the prefix (a 404 for a name not served); false for any other path. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!path.startsWith(this.prefix)) return false;
+    const name = path.slice(this.prefix.length);
+    const file = this.files.get(name);
+    const cors: Record<string, string> =
+      file?.corsOrigin === undefined
+        ? {}
+        : {
+            'Access-Control-Allow-Origin': file.corsOrigin,
+            'Access-Control-Expose-Headers': 'Content-Range, Accept-Ranges',
+            Vary: 'Origin',
+          };
+    if (req.method === 'OPTIONS') {
+      res
+        .writeHead(204, {
+          ...cors,
+          ...(file?.corsOrigin === undefined
+            ? {}
+            : { 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Allow-Methods': 'GET, HEAD' }),
+        })
+        .end();
+      return true;
+    }
+    if (file === undefined) {
+      res.writeHead(404, { 'Content-Type': 'text/plain', ...cors }).end('not found\n');
+      return true;
+    }
+    let size: number;
+    try {
+      size = statSync(file.path).size;
+    } catch {
+      // Removed after its test: gone, as on a real server.
+      res.writeHead(404, { 'Content-Type': 'text/plain', ...cors }).end('not found\n');
+      return true;
+    }
+    const common = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store', ...cors };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (file.ranges && range !== null) {
+      const start = Number(range[1]);
+      if (start >= size) {
+        res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}` }).end();
+        return true;
+      }
+      const end = Math.min(size - 1, range[2] === '' ? size - 1 : Number(range[2]));
+      res.writeHead(206, {
+        ...common,
+        'Accept-Ranges': 'bytes',
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Content-Length': end - start + 1,
+      });
+      this.send(name, req, res, start, end);
+      return true;
+    }
+    res.writeHead(200, { ...common, 'Content-Length': size, ...(file.ranges ? { 'Accept-Ranges': 'bytes' } : {}) });
+    this.send(name, req, res, 0, size - 1);
+    return true;
+  };
+
+  private send(name: string, req: IncomingMessage, res: ServerResponse, start: number, end: number): void {
+    const file = this.files.get(name);
+    if (req.method === 'GET') this.gets.set(name, (this.gets.get(name) ?? 0) + 1);
+    if (req.method === 'HEAD' || file === undefined || end < start) {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(file.path, { start, end });
+    stream.on('data', (chunk) => {
+      this.sent.set(name, this.bytesSent(name) + chunk.length);
+    });
+    // The page may stop reading midway (a download it cancelled): not an error here.
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+}

@@ -1,0 +1,147 @@
+// `npm run bench -- --only decode`: compressed dumps. A real kernel core (scripts/dumps/threads.c, 120 threads on
+// default 8 MiB stacks: 1.0 GB, mostly untouched stack pages) compressed four ways with the system's tools, then
+// per format, in the same run:
+//   coreview's decode to a temporary file (src/cli/decompress-temp.ts: the CLI's path; the page runs the same
+//   decoders, but for gzip, into OPFS)
+//   vs the same decoder library decoding the same file to nothing                          target ≥ 0.8×
+//   and the system tool (`zstd -dc > /dev/null`, …) as a reference for the library's own speed.
+// Rates are MB/s of decompressed bytes (10^6). Each figure is the best of `runs` runs (the machine is shared).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeDump } from './dumps/make-dump.mjs';
+
+const FORMATS = [
+  { kind: 'zstd', suffix: 'zst', compress: 'zstd -q -1 -T2 -c', tool: 'zstd -dc' },
+  { kind: 'gzip', suffix: 'gz', compress: 'gzip -1 -c', tool: 'gzip -dc' },
+  // xz decodes ~10× slower than the others: its file is the core's first 256 MB, to keep the section short.
+  { kind: 'xz', suffix: 'xz', compress: 'xz -0 -T2 -c', tool: 'xz -dc', bytes: 256_000_000 },
+  { kind: 'lz4', suffix: 'lz4', compress: 'lz4 -q -1 -c', tool: 'lz4 -dc' },
+];
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** The CLI's decoding code, bundled as the CLI is (CommonJS: xz-decompress is a CommonJS module). */
+async function loadDecoders(root, dir) {
+  const { build } = await import('esbuild');
+  const outfile = join(dir, 'decoders.cjs');
+  await build({
+    stdin: {
+      contents: "export { decodeTo, decodedChunks } from './src/cli/decompress-temp';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+async function best(runs, fn) {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}
+
+export async function benchDecode({ root, runs, row }) {
+  const outDir = join(root, '.bench', 'decode-kernel-120');
+  const core = join(outDir, 'core');
+  if (!existsSync(core)) {
+    console.log(`making a kernel dump of 120 threads in ${outDir} …`);
+    await makeDump({ threads: 120, producer: 'kernel', outDir, timeoutMs: 120_000 });
+  }
+  const coreSize = statSync(core).size;
+  const work = mkdtempSync(join(tmpdir(), 'coreview-bench-decode-'));
+  try {
+    const { decodeTo, decodedChunks } = await loadDecoders(root, work);
+    const { open } = await import('node:fs/promises');
+    console.log(
+      `\ndecoding: a kernel core of 120 threads, ${(coreSize / 1e9).toFixed(2)} GB decompressed; best of ${runs}`,
+    );
+    for (const f of FORMATS) {
+      const file = join(outDir, `core${f.bytes === undefined ? '' : `-first-${f.bytes}`}.${f.suffix}`);
+      if (!have(f.compress.split(' ')[0])) {
+        console.log(`${f.kind}: ${f.compress.split(' ')[0]} not found: row skipped`);
+        continue;
+      }
+      if (!existsSync(file) || statSync(file).mtimeMs < statSync(core).mtimeMs) {
+        const input = f.bytes === undefined ? `< '${core}'` : `< '${core}' head -c ${f.bytes}`;
+        const made = spawnSync('sh', ['-c', `${input} | ${f.compress} > '${file}'`]);
+        if (made.status !== 0) throw new Error(`${f.compress} failed: ${made.stderr}`);
+      }
+      const compressed = statSync(file).size;
+      const size = f.bytes ?? coreSize;
+      const target = join(work, 'decoded.core');
+      // Alternated, so that a slow spell of the shared machine slows both sides.
+      let toNothing = Infinity;
+      let toFile = Infinity;
+      for (let i = 0; i < runs; i++) {
+        toNothing = Math.min(
+          toNothing,
+          await best(1, async () => {
+            const handle = await open(file, 'r');
+            let n = 0;
+            const { chunks } = await decodedChunks(handle, f.kind, compressed);
+            for await (const chunk of chunks) n += chunk.length;
+            await handle.close();
+            if (n !== size) throw new Error(`${f.kind}: decoded ${n} bytes, expected ${size}`);
+          }),
+        );
+        toFile = Math.min(
+          toFile,
+          await best(1, async () => {
+            await decodeTo(file, target, f.kind);
+            rmSync(target);
+          }),
+        );
+      }
+      const tool = await best(runs, () => {
+        const r = spawnSync('sh', ['-c', `${f.tool} '${file}' > /dev/null`]);
+        if (r.status !== 0) throw new Error(`${f.tool} failed: ${r.stderr}`);
+      });
+      const rate = (ms) => size / 1e6 / (ms / 1000);
+      // Why zstd is zstddec's WebAssembly build: fzstd, the pure-JavaScript decoder, over the same file.
+      let alternative = '';
+      if (f.kind === 'zstd') {
+        const fzstd = await import('fzstd');
+        const ms = await best(runs, async () => {
+          const handle = await open(file, 'r');
+          let n = 0;
+          const stream = new fzstd.Decompress((chunk) => (n += chunk.length));
+          const buffer = new Uint8Array(1 << 20);
+          for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            stream.push(buffer.slice(0, bytesRead), bytesRead === 0);
+            if (bytesRead === 0) break;
+          }
+          await handle.close();
+          if (n !== size) throw new Error(`fzstd decoded ${n} bytes, expected ${size}`);
+        });
+        alternative = `  [fzstd, pure JS, to nothing: ${rate(ms).toFixed(0)} MB/s]`;
+      }
+      row(
+        `${f.kind} (${(compressed / 1e6).toFixed(1)} → ${(size / 1e6).toFixed(0)} MB): decode to a temp file`,
+        rate(toFile),
+        'MB/s',
+        'same decoder, to nothing',
+        rate(toNothing),
+        { kind: 'min', value: 0.8 },
+        `  [${f.tool} > /dev/null: ${rate(tool).toFixed(0)} MB/s]${alternative}`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

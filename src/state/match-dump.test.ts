@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportContents } from '../../workers/engine-protocol';
+import { dumpMismatch } from './match-dump';
+
+const FP = 'ab'.repeat(32);
+const report: ReportContents = {
+  dumpName: 'core.1234',
+  dumpSize: 1_048_576,
+  fingerprint: FP,
+  syscalls: [],
+  findings: [],
+};
+
+describe('a dump given to a report', () => {
+  it('matches by size and fingerprint', () => {
+    expect(dumpMismatch(report, { ok: true, size: 1_048_576, fingerprint: FP }, 'core.1234')).toBeUndefined();
+  });
+
+  it('names the size when it differs', () => {
+    expect(dumpMismatch(report, { ok: true, size: 4096, fingerprint: FP }, 'other.core')).toBe(
+      "other.core is not the dump this report was made from: its size differs (4,096 bytes; the report's core.1234 has 1,048,576)",
+    );
+  });
+
+  it('names the fingerprint when only it differs', () => {
+    expect(dumpMismatch(report, { ok: true, size: 1_048_576, fingerprint: 'cd'.repeat(32) }, 'other.core')).toBe(
+      "other.core is not the dump this report was made from: its size is the same but its header's fingerprint differs (cdcdcdcdcdcd…, the report's abababababab…)",
+    );
+  });
+
+  it('matches an older report, which has no fingerprint, by size alone', () => {
+    const older: ReportContents = { ...report, fingerprint: undefined };
+    expect(dumpMismatch(older, { ok: true, size: 1_048_576, fingerprint: 'cd'.repeat(32) }, 'x')).toBeUndefined();
+  });
+
+  it('says why a file that is not a core cannot match', () => {
+    expect(dumpMismatch(report, { ok: false, message: 'not an ELF file' }, 'notes.txt')).toBe(
+      'notes.txt cannot be read as a core dump: not an ELF file',
+    );
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Whether a dump given to a report's page is the one the report was made from: the same size and, where the
+ * report has one (older reports do not), the same fingerprint. The answer names what differs.
+ */
+import { groupedBytes } from '../core/format/size';
+import type { DumpIdentity, ReportContents } from '../../workers/engine-protocol';
+
+/** undefined when `given` matches the report; else why not, in a sentence. */
+export function dumpMismatch(report: ReportContents, given: DumpIdentity, fileName: string): string | undefined {
+  if (!given.ok) return `${fileName} cannot be read as a core dump: ${given.message}`;
+  if (given.size !== report.dumpSize)
+    return `${fileName} is not the dump this report was made from: its size differs (${groupedBytes(given.size)} bytes; the report's ${report.dumpName} has ${groupedBytes(report.dumpSize)})`;
+  if (report.fingerprint !== undefined && given.fingerprint !== report.fingerprint)
+    return `${fileName} is not the dump this report was made from: its size is the same but its header's fingerprint differs (${given.fingerprint.slice(0, 12)}…, the report's ${report.fingerprint.slice(0, 12)}…)`;
+  return undefined;
+}

@@ -78,6 +78,9 @@ test('Compare with… a second dump: the Stack row and the largest stack group s
   await compareWith(page, large);
   await expectThreadsGrew(page);
   await expect(page.getByTestId('compare-b')).toContainText('threads-200.core');
+  // With COREVIEW_SCREENSHOT_DIR set, the Compare view is saved there (docs/screenshots/compare-light.png).
+  const shots = process.env.COREVIEW_SCREENSHOT_DIR;
+  if (shots !== undefined) await page.screenshot({ path: join(shots, 'compare-light.png'), fullPage: true });
   expect(new URL(page.url()).hash).toContain('cmp=threads-200.core');
   expect(new URL(page.url()).hash).toContain('v=compare');
 

@@ -8,7 +8,6 @@ import * as Comlink from 'comlink';
 import { analyzeCore } from '../src/core/analyze';
 import { isDumpError } from '../src/core/errors';
 import { toJsonDocument, type CensusForDocument } from '../src/core/format/json-document';
-import { reportText, type ReportView } from '../src/core/format/report-text';
 import { BlobSource, type ByteSource } from '../src/core/io/byte-source';
 import { settleAfterCensus } from '../src/core/model/after-census';
 import type { Analysis } from '../src/core/types';
@@ -96,15 +95,6 @@ function censusForDocument(c: CensusExport): CensusForDocument {
   };
 }
 
-const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
-  json: 'json',
-  'regions-text': 'regions',
-  'regions-csv': 'regions-csv',
-  'totals-text': 'totals',
-  'image-totals-text': 'image-totals',
-  'threads-text': 'threads',
-};
-
 /**
  * The analysis as a complete census settles it (gcore's no-access memory), as `coreview --scan` does; idempotent,
  * so the coordinator may have applied it already.
@@ -125,8 +115,7 @@ function exportText(id: DumpId, d: Loaded, request: ExportRequest): string {
     findings: findingsFor(id, a, census),
     ...(d.compression !== undefined ? { compression: d.compression } : {}),
   });
-  const rows = 'rows' in request ? request.rows : undefined;
-  return reportText(document, { view: EXPORT_VIEWS[request.kind], ...(rows !== undefined ? { rows } : {}) });
+  return reportExport(document, request);
 }
 
 /** Steps of a header pass are reported once it has run this long. */

@@ -65,7 +65,10 @@ const EXPORT_VIEWS: Record<ExportRequest['kind'], ReportView> = {
   'threads-text': 'threads',
 };
 
-/** An export of a report: from the document as saved (its census included); the request's census is the report's. */
+/**
+ * A document as the export asks (its JSON, tables or CSV): a dump's just made, or a report's as saved (its census
+ * included: for a report, the request's census is the report's own).
+ */
 export function reportExport(doc: ReportDocument, request: ExportRequest): string {
   const rows = 'rows' in request ? request.rows : undefined;
   return reportText(doc, { view: EXPORT_VIEWS[request.kind], ...(rows !== undefined ? { rows } : {}) });

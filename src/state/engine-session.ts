@@ -11,6 +11,7 @@ import type {
   CensusExport,
   DumpId,
   DumpIdentity,
+  EngineApi,
   FileKind,
   GivenFile,
   StacksEnd,
@@ -67,30 +68,11 @@ export class EngineSession {
 
   /** Analyses `file`; the dump on screen stays loaded until this one succeeds. */
   async load(file: Blob, name: string, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
-    this.cancel();
-    const id = this.nextId++;
-    const slot = this.pool.pickSlot(this.current?.slot);
-    const generation = this.pool.generation(slot);
-    const flight = { id, slot, cancelled: false };
-    this.inFlight = flight;
-    let result: LoadResult;
-    try {
-      result = await this.pool.run<LoadResult>(slot, (api) => api.load(id, file, name, Comlink.proxy(onProgress)));
-    } catch (e) {
-      if (flight.cancelled) return { ok: false, cancelled: true };
-      return { ok: false, failure: lostFailure(e) };
-    } finally {
-      if (this.inFlight === flight) this.inFlight = undefined;
-    }
-    if (flight.cancelled) {
-      void this.release({ id, slot, generation });
-      return { ok: false, cancelled: true };
-    }
-    if (result.ok) {
-      if (this.current !== undefined) void this.release(this.current);
-      // A compressed dump comes back decoded: the other workers (and a reload) read that copy.
-      this.current = { id, slot, generation, file: result.file ?? file, name };
-    }
+    const run = await this.runLoad<LoadResult>((api, id) => api.load(id, file, name, Comlink.proxy(onProgress)));
+    if (!run.ok) return run;
+    const { result } = run;
+    // A compressed dump comes back decoded: the other workers (and a reload) read that copy.
+    if (result.ok) this.makeCurrent({ ...run.flight, file: result.file ?? file, name });
     return result;
   }
 
@@ -99,15 +81,34 @@ export class EngineSession {
    * (a server without Range support, a report, a compressed dump) which the other workers are then given.
    */
   async loadUrl(url: string, name: string, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
+    const run = await this.runLoad<UrlLoadResult>((api, id) => api.loadUrl(id, url, name, Comlink.proxy(onProgress)));
+    if (!run.ok) return run;
+    const { result } = run;
+    if (!result.ok) return result;
+    this.makeCurrent({ ...run.flight, file: result.over.kind === 'range' ? result.over.dump : result.over.file, name });
+    return { ok: true, view: result.view };
+  }
+
+  /**
+   * The one load in flight: cancels the previous one, picks a worker other than the current dump's when it can, and
+   * releases what a load cancelled meanwhile left in its worker. The caller makes the result current.
+   */
+  private async runLoad<R>(
+    start: (api: Comlink.Remote<EngineApi>, id: DumpId) => Promise<R>,
+  ): Promise<
+    | { readonly ok: true; readonly result: R; readonly flight: Omit<Current, 'file' | 'name'> }
+    | { readonly ok: false; readonly cancelled: true }
+    | { readonly ok: false; readonly failure: LoadFailure }
+  > {
     this.cancel();
     const id = this.nextId++;
     const slot = this.pool.pickSlot(this.current?.slot);
     const generation = this.pool.generation(slot);
     const flight = { id, slot, cancelled: false };
     this.inFlight = flight;
-    let result: UrlLoadResult;
+    let result: R;
     try {
-      result = await this.pool.run<UrlLoadResult>(slot, (api) => api.loadUrl(id, url, name, Comlink.proxy(onProgress)));
+      result = await this.pool.run<R>(slot, (api) => start(api, id));
     } catch (e) {
       if (flight.cancelled) return { ok: false, cancelled: true };
       return { ok: false, failure: lostFailure(e) };
@@ -118,11 +119,12 @@ export class EngineSession {
       void this.release({ id, slot, generation });
       return { ok: false, cancelled: true };
     }
-    if (!result.ok) return result;
+    return { ok: true, result, flight: { id, slot, generation } };
+  }
+
+  private makeCurrent(next: Current): void {
     if (this.current !== undefined) void this.release(this.current);
-    const file = result.over.kind === 'range' ? result.over.dump : result.over.file;
-    this.current = { id, slot, generation, file, name };
-    return { ok: true, view: result.view };
+    this.current = next;
   }
 
   /**

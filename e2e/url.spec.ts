@@ -210,6 +210,7 @@ test('another origin listed at build time opens with CORS; without CORS the brow
   await expect(page.locator('.topbar .file')).toContainText('cors.core');
   // The census waits to be asked for over HTTP; asked, it reads over the whole pool with Range requests.
   await expect(app(page)).toHaveAttribute('data-scan', 'off');
+  await expect(page.getByTestId('census-panel')).toContainText('read over HTTP: a census fetches all of it');
   await page.getByRole('button', { name: 'Scan memory' }).click();
   await waitScanDone(page);
   const json = JSON.parse(await downloadJson(page)) as { dump: object };

@@ -326,6 +326,7 @@ export function App(): ReactNode {
                 onCancel={census.cancel}
                 onStart={census.start}
                 onShowRegion={showRegion}
+                {...(readOverHttp ? { httpBytes: workspace.overview.dump.size } : {})}
               />
             )}
             <ViewTabs

@@ -16,15 +16,29 @@ export interface CensusPanelProps {
   readonly onCancel: () => void;
   readonly onStart: () => void;
   readonly onShowRegion: (index: number) => void;
+  /** The dump is read over HTTP (`?url=`): its size, which a census would fetch whole. */
+  readonly httpBytes?: number;
 }
 
 const SHOWN_MISSING = 5;
 
-export function CensusPanel({ state, regions, bits, onCancel, onStart, onShowRegion }: CensusPanelProps): ReactNode {
+export function CensusPanel({
+  state,
+  regions,
+  bits,
+  onCancel,
+  onStart,
+  onShowRegion,
+  httpBytes,
+}: CensusPanelProps): ReactNode {
   if (state === undefined) {
     return (
       <section className="census-bar quiet-bar" aria-label="Memory census" data-testid="census-panel">
-        <span className="muted">Memory census off: touched pages and the distribution are not known.</span>
+        <span className="muted">
+          Memory census off: touched pages and the distribution are not known.
+          {httpBytes !== undefined &&
+            ` The dump is read over HTTP: a census fetches all of it (${humanSize(httpBytes)}).`}
+        </span>
         <button type="button" onClick={onStart}>
           Scan memory
         </button>

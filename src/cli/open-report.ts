@@ -16,7 +16,7 @@ import {
 import { parseReport } from '../core/format/report-parse';
 import { reportText } from '../core/format/report-text';
 import { stacksText } from '../core/format/stacks-text';
-import type { Analysis, Syscall, ThreadStack } from '../core/types';
+import type { Syscall, ThreadStack } from '../core/types';
 import type { CliOptions } from './args';
 import { terminalColumns } from './output';
 
@@ -78,10 +78,5 @@ function reportStacksText(doc: ReportDocument, width: number | undefined): strin
     const call = calls[i];
     if (call !== undefined) byTid.set(t.tid, call);
   });
-  // stacksText reads the threads (tid, crashed) and the process's pid, nothing else of the analysis.
-  const facts = {
-    threads: doc.threads.map((t) => ({ tid: t.tid, crashed: t.crashed })),
-    process: doc.process.pid === null ? {} : { pid: doc.process.pid },
-  };
-  return stacksText(groupsFromReport(doc), stacks, byTid, facts as unknown as Analysis, { width });
+  return stacksText(groupsFromReport(doc), stacks, byTid, doc, { width });
 }

@@ -32,11 +32,17 @@ const STOP_TEXT: Readonly<Record<UnwindStop, string>> = {
 /** A group with fewer threads than this is shown by its threads alone, not as a group. */
 const GROUP_MIN = 2;
 
+/** What the text needs of the analysis: each thread's tid and whether it crashed, and the main thread's tid. */
+export interface StacksTextProcess {
+  readonly threads: readonly Pick<Analysis['threads'][number], 'tid' | 'crashed'>[];
+  readonly process: { readonly pid?: number | null };
+}
+
 export function stacksText(
   groups: readonly StackGroup[],
   stacks: readonly ThreadStack[],
   syscalls: ReadonlyMap<number, Syscall>,
-  analysis: Analysis,
+  analysis: StacksTextProcess,
   options: StacksTextOptions = {},
 ): string {
   const { width } = options;

@@ -128,6 +128,8 @@ export async function decodeTo(path: string, target: string, compression: Compre
         workers: 1,
       });
     }
+    // Trailing zeros were skipped like any others: the size says where the core ends.
+    ftruncateSync(out, written);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new DumpError(
@@ -136,7 +138,6 @@ export async function decodeTo(path: string, target: string, compression: Compre
       );
     }
     throw e;
-    ftruncateSync(out, written);
   } finally {
     progress?.end();
     closeSync(out);

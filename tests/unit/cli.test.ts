@@ -174,6 +174,20 @@ describe('readable cores: exit 0', () => {
   });
 });
 
+describe('a compressed core', () => {
+  it('decodes to its whole size when it ends in zeros (the zero tail is a hole, the size still set)', () => {
+    const plain = new Uint8Array([...sampleCore(), ...new Uint8Array(300 * 1024)]);
+    const gz = file('zero-tail.core.gz', gzipSync(plain));
+    const r = coreview(gz, '--json');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { dump: { size: number; compression: string; warnings: string[] } };
+    expect(doc.dump.compression).toBe('gzip');
+    expect(doc.dump.size).toBe(plain.length);
+    const fromPlain = JSON.parse(coreview(file('zero-tail.core', plain), '--json').stdout) as typeof doc;
+    expect(doc.dump.warnings).toEqual(fromPlain.dump.warnings);
+  });
+});
+
 describe('input that is not a readable core: exit 2, one line', () => {
   const cases: [string, () => Uint8Array, RegExp][] = [
     ['empty', () => new Uint8Array(0), /the file is empty \(0 bytes\)$/],

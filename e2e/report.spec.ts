@@ -2,7 +2,7 @@
  * A report opens without its dump: a real dump's "Download JSON", opened after a reload, shows every table as the
  * dump did (the regions, totals and threads as copied text, the Overview's facts, the stack groups, the findings);
  * Search and Memory say they need the dump and take it — a different dump is refused, naming what differs; the
- * right one makes the view live. A hand-edited report gets a message naming its first bad field.
+ * right one, plain or gzipped, makes the view live. A hand-edited report gets a message naming its first bad field.
  *
  * With COREVIEW_SCREENSHOT_DIR set, the sample's report is opened and its Overview and Threads saved there as PNGs
  * (how docs/screenshots/report-*.png are made).
@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { app, downloadJson, expect, openFile, openSample, showView, test, waitReady, waitScanDone } from './fixtures';
 
 /** What the page shows of one dump or report, as text. */
@@ -62,6 +63,14 @@ async function shown(page: Page): Promise<Shown> {
 }
 
 let dir = '';
+
+/** `path` gzipped into the test's folder. */
+function gzipped(path: string): string {
+  const out = join(dir, `${basename(path)}.gz`);
+  writeFileSync(out, gzipSync(readFileSync(path), { level: 1 }));
+  return out;
+}
+
 test.beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'coreview-report-e2e-'));
 });
@@ -120,7 +129,14 @@ test('a downloaded report opens without its dump: every table as the dump showed
     `${basename(otherCore)} is not the dump this report was made from`,
   );
   await expect(app(page)).toHaveAttribute('data-source', 'report');
-  await page.getByTestId('needs-dump-input').setInputFiles(core);
+  // Compressed, a dump is matched by the fingerprint of its decoded start: the other one's differs; the right one
+  // is then decoded whole and opens.
+  const otherGz = gzipped(otherCore);
+  await page.getByTestId('needs-dump-input').setInputFiles(otherGz);
+  await expect(page.getByTestId('needs-dump-problem')).toContainText(
+    `${basename(otherGz)} is not the dump this report was made from: its header's fingerprint, decompressed, differs`,
+  );
+  await page.getByTestId('needs-dump-input').setInputFiles(gzipped(core));
   await expect(app(page)).toHaveAttribute('data-source', 'dump');
   await waitReady(page);
   // The view stays Memory, now live: the hex view reads the dump.
@@ -129,7 +145,7 @@ test('a downloaded report opens without its dump: every table as the dump showed
   await expect(page.locator('.hex-view')).toBeVisible();
 });
 
-test('a hand-edited report gets a message naming its first bad field; a cut-short one, where it ends', async ({
+test('a hand-edited report gets a message naming its first bad field; a cut-short one, where it ends; the good one takes its plain dump', async ({
   page,
   core,
 }) => {
@@ -154,6 +170,19 @@ test('a hand-edited report gets a message naming its first bad field; a cut-shor
   await expect(page.getByTestId('load-error')).toContainText(
     'cut.json could not be opened: the report is not complete JSON (ends at byte 2000).',
   );
+
+  // The report as downloaded opens, and Search takes its dump (plain: matched by size and fingerprint).
+  const good = join(dir, 'good.json');
+  writeFileSync(good, json);
+  await openFile(page, good);
+  await waitReady(page);
+  await expect(app(page)).toHaveAttribute('data-source', 'report');
+  await showView(page, 'Search');
+  await page.getByTestId('needs-dump-input').setInputFiles(core);
+  await expect(app(page)).toHaveAttribute('data-source', 'dump');
+  await waitReady(page);
+  await expect(page.getByRole('tab', { name: /^Search/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('needs-dump')).toHaveCount(0);
 });
 
 test('screenshots of the sample’s report opened without its dump', async ({ page }) => {

@@ -11,8 +11,11 @@ import {
   sniffCompression,
   type Compression,
 } from '../src/core/compression/sniff-compression';
+import { fingerprintOfDecoded } from '../src/core/compression/decoded-prefix';
+import { fingerprintOf } from '../src/core/elf/fingerprint';
 import { isDumpError } from '../src/core/errors';
-import type { LoadFailure, LoadProgress } from './engine-protocol';
+import { BlobSource } from '../src/core/io/byte-source';
+import type { DumpIdentity, LoadFailure, LoadProgress } from './engine-protocol';
 import { signOfLife } from './heartbeat';
 import { adoptOpfsTemp, OpfsQuotaError, removeOpfsTemp, removeOpfsTemps, tempTag, writeToOpfs } from './opfs-temp';
 
@@ -131,4 +134,19 @@ export function decodedCompression(file: Blob): Compression | undefined {
 /** The temp a decoded dump lives in goes when the dump does (released, replaced, not a core after all). */
 export function forgetDecoded(file: Blob): Promise<void> {
   return decodedCompression(file) !== undefined && file instanceof File ? removeOpfsTemp(file.name) : Promise.resolve();
+}
+
+/**
+ * What matches `file` to a report: its size and fingerprint, or for a compressed file the fingerprint of its decoded
+ * start (the rest is decoded when it is opened). Throws DumpError for a file that is not a core or corrupt data.
+ */
+export async function identifyDump(file: Blob): Promise<Extract<DumpIdentity, { ok: true }>> {
+  const compression = await compressionOf(file);
+  if (compression === undefined)
+    return { ok: true, size: file.size, fingerprint: await fingerprintOf(new BlobSource(file)) };
+  const { chunks } = decompress(compression, slices(file, compression === 'gzip' ? GZIP_SLICE : SLICE), {
+    gunzip,
+    totalBytes: file.size,
+  });
+  return { ok: true, compression, fingerprint: await fingerprintOfDecoded(chunks) };
 }

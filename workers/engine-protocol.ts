@@ -12,6 +12,7 @@
  * A worker that does not hold the dump's analysis answers { ok: false, reason: 'not-loaded' } (exports, scans, memory
  * reads) and the page loads it again first; a job for a file it was not given comes back `failed`.
  */
+import type { Compression } from '../src/core/compression/sniff-compression';
 import type { DumpErrorCode } from '../src/core/errors';
 import type {
   Finding,
@@ -126,8 +127,17 @@ export interface HttpFetched {
   readonly requests: number;
 }
 
+/**
+ * A file offered as a report's dump. `size` is the core's: absent for a compressed file, whose decoded size is known
+ * only after decoding it all (its fingerprint is taken from the decoded start, which is all it covers).
+ */
 export type DumpIdentity =
-  | { readonly ok: true; readonly size: number; readonly fingerprint: string }
+  | {
+      readonly ok: true;
+      readonly fingerprint: string;
+      readonly size?: number;
+      readonly compression?: Compression;
+    }
   | { readonly ok: false; readonly message: string };
 
 export type FetchResult =
@@ -229,7 +239,10 @@ export interface EngineApi {
   /** Fetches a same-origin .gz (the sample) and gunzips it into a File, off the main thread. */
   fetchGzip(url: string, name: string, onProgress?: (progress: LoadProgress) => void): Promise<FetchResult>;
   exportText(id: DumpId, request: ExportRequest): Promise<ExportResult>;
-  /** A file's size and fingerprint (ELF header, program headers, notes): to match a dump to the report on screen. */
+  /**
+   * A file's size and fingerprint (ELF header, program headers, notes): to match a dump to the report on screen.
+   * A compressed file is decoded only as far as its notes.
+   */
   identify(file: Blob): Promise<DumpIdentity>;
 
   /**

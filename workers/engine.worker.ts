@@ -46,12 +46,11 @@ import {
   type UrlOpening,
 } from './url-load';
 import { loadWorkerDemangler } from './demangler';
-import { decodedCompression, decodeForLoad, forgetDecoded, type Decoded } from './decode-dump';
+import { decodedCompression, decodeForLoad, forgetDecoded, identifyDump, type Decoded } from './decode-dump';
 import type { Compression } from '../src/core/compression/sniff-compression';
 import { findingsFor, forgetStacks, sortFiles, stacksForExport, startStacks } from './stacks-runner';
 import { forgetReport, loadReport, looksLikeReport, reportExport, reportFor, reportRegisters } from './report-view';
 import { findingsFromReport } from '../src/core/format/report-objects';
-import { fingerprintOf } from '../src/core/elf/fingerprint';
 
 interface Loaded {
   readonly analysis: Analysis;
@@ -256,7 +255,7 @@ const api: EngineApi = {
 
   async identify(file): Promise<DumpIdentity> {
     try {
-      return { ok: true, size: file.size, fingerprint: await fingerprintOf(new BlobSource(file)) };
+      return await identifyDump(file);
     } catch (e) {
       return { ok: false, message: failureOf(e, 'the file').message };
     }

@@ -38,4 +38,18 @@ describe('a dump given to a report', () => {
       'notes.txt cannot be read as a core dump: not an ELF file',
     );
   });
+
+  it('matches a compressed file by the fingerprint of its decoded start (its decoded size is not known yet)', () => {
+    expect(dumpMismatch(report, { ok: true, fingerprint: FP, compression: 'zstd' }, 'core.1234.zst')).toBeUndefined();
+    expect(dumpMismatch(report, { ok: true, fingerprint: 'cd'.repeat(32), compression: 'gzip' }, 'o.gz')).toBe(
+      "o.gz is not the dump this report was made from: its header's fingerprint, decompressed, differs (cdcdcdcdcdcd…, the report's abababababab…)",
+    );
+  });
+
+  it('cannot match a compressed file to an older report, which has only the size to go by', () => {
+    const older: ReportContents = { ...report, fingerprint: undefined };
+    expect(dumpMismatch(older, { ok: true, fingerprint: FP, compression: 'xz' }, 'c.xz')).toBe(
+      'c.xz is compressed and this report is from an older coreview, without a fingerprint: it can be matched only by size, so give the decompressed core',
+    );
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * In place of a view that reads memory (Search, Memory) while a saved report is on screen: says the view needs
- * the dump and takes it. The dump given is matched to the report (size, fingerprint) before it opens; a mismatch
- * is said here, naming what differs, and the report stays.
+ * the dump and takes it. The dump given is matched to the report (size, fingerprint; compressed: the fingerprint
+ * of its decoded start) before it opens; a mismatch is said here, naming what differs, and the report stays.
  */
 import { useRef, useState, type ReactNode } from 'react';
 import type { AnalysisView, ReportContents } from '../../../workers/engine-protocol';
@@ -51,7 +51,8 @@ export function NeedsDump({ view, report, what, viewKey, onGiveDump }: NeedsDump
         {report.fingerprint === undefined
           ? ' (this report is older and has no fingerprint)'
           : ' and its header’s fingerprint'}
-        , then opened here — it stays on this computer — and this view becomes live.
+        , then opened here — it stays on this computer — and this view becomes live. A compressed dump (.zst, .gz, .xz,
+        .lz4) is matched by the fingerprint of its decoded headers and notes, then decoded whole.
       </p>
       <p>
         <button type="button" disabled={checking} onClick={() => input.current?.click()}>

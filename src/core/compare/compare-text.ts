@@ -83,17 +83,22 @@ function countCells(x: CompareAmount): string[] {
   return [String(x.a), String(x.b), signedCount(x.diff)];
 }
 
+/** The columns countCells and sizeCells fill, in their order. */
+const COUNT_SIZE_COLUMNS: readonly TextColumn[] = [
+  'Count A',
+  'Count B',
+  '± Count',
+  'Size A',
+  'Size B',
+  '± Size',
+  '± %',
+].map((title) => ({ title, align: R }));
+
 function kindsTable(doc: CompareDocument): string {
   const touched = doc.kinds.some((k) => k.touched !== undefined);
   const columns: TextColumn[] = [
     { title: 'Kind', align: L },
-    { title: 'Count A', align: R },
-    { title: 'Count B', align: R },
-    { title: '± Count', align: R },
-    { title: 'Size A', align: R },
-    { title: 'Size B', align: R },
-    { title: '± Size', align: R },
-    { title: '± %', align: R },
+    ...COUNT_SIZE_COLUMNS,
     ...(touched ? [{ title: '± Touched', align: R }] : []),
   ];
   const rows = doc.kinds.map((k) => [
@@ -110,16 +115,7 @@ function imagesTable(doc: CompareDocument, options: CompareTextOptions): string 
   const same = doc.images.length - changed.length;
   const note = same > 0 ? `\n${same} image${same === 1 ? '' : 's'} the same on both sides.` : '';
   if (changed.length === 0) return `Per image: no differences (${doc.images.length} images).`;
-  const columns: TextColumn[] = [
-    { title: 'Count A', align: R },
-    { title: 'Count B', align: R },
-    { title: '± Count', align: R },
-    { title: 'Size A', align: R },
-    { title: 'Size B', align: R },
-    { title: '± Size', align: R },
-    { title: '± %', align: R },
-    { title: 'Image', align: L },
-  ];
+  const columns: TextColumn[] = [...COUNT_SIZE_COLUMNS, { title: 'Image', align: L }];
   const rows = changed.map((i) => [...countCells(i.count), ...sizeCells(i.size), presenceNote(i.presence, i.image)]);
   const table = renderTable(columns, rows, [], { ...(options.width ? { width: options.width } : {}), fit: fitPath });
   return `Per image\n${table}${note}`;

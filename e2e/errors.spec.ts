@@ -5,7 +5,6 @@ import { basename, join } from 'node:path';
 import {
   app,
   cli,
-  downloadJson,
   expect,
   openFile,
   REGION_COL,
@@ -152,10 +151,15 @@ test('a worker that dies is reported and replaced; the dump on screen still expo
   await openFile(page, core);
   await waitReady(page);
   await waitScanDone(page);
+  // Download JSON as the workers die: the export meets the dead holder, loads the dump on a fresh worker and waits
+  // for the stacks pass run there again. The census the page holds survives its workers: the export carries it.
   await page.evaluate(() => window.__coreview?.crashWorker());
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByRole('button', { name: 'Download JSON' }).click(),
+  ]);
   await expect(page.getByTestId('worker-notice')).toContainText('was replaced');
-  // The census the page holds survives its workers: the export (on a fresh worker) still carries it.
-  expect(await downloadJson(page)).toBe(cli(core, '--scan', '--json', '--stacks', '--offline'));
+  expect(readFileSync(await download.path(), 'utf8')).toBe(cli(core, '--scan', '--json', '--stacks', '--offline'));
   await openFile(page, core);
   await waitReady(page);
 });

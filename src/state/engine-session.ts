@@ -49,6 +49,8 @@ export class EngineSession {
   private inFlight: { readonly id: DumpId; readonly slot: number; cancelled: boolean } | undefined;
 
   private readonly holderLostListeners = new Set<() => void>();
+  /** The stacks pass running now, if any: settles when it ends, however it ends. */
+  private stacksRun: Promise<void> | undefined;
 
   constructor(private readonly pool: EnginePool) {
     pool.onWorkerLost((slot) => {
@@ -171,9 +173,14 @@ export class EngineSession {
     this.pool.recycle(flight.slot);
   }
 
-  /** An export of the dump on screen; reloads it on a live worker if its worker was lost. */
+  /**
+   * An export of the dump on screen; reloads it on a live worker if its worker was lost. The stacks pass's result
+   * was lost with that worker and the pass starts again (onHolderLost): the export after a reload waits for it, so
+   * that it still carries the frames and groups the page shows.
+   */
   async exportText(request: ExportRequest): Promise<string> {
     for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt > 0) await this.stacksRun;
       const d = this.current;
       if (d === undefined) throw new Error('no dump is loaded');
       if (this.pool.generation(d.slot) === d.generation) {
@@ -242,7 +249,21 @@ export class EngineSession {
   }
 
   /** The stacks pass over the dump on screen with `files` beside it, in the worker holding its analysis. */
-  async startStacks(files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd> {
+  startStacks(files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd> {
+    const run = this.runStacks(files, onEvent);
+    // Settled, never rejected: what exportText waits for.
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.stacksRun = settled;
+    void settled.then(() => {
+      if (this.stacksRun === settled) this.stacksRun = undefined;
+    });
+    return run;
+  }
+
+  private async runStacks(files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd> {
     const d = await this.liveDump();
     try {
       return await this.pool.run<StacksEnd>(d.slot, (api) => api.startStacks(d.id, files, Comlink.proxy(onEvent)));

@@ -112,6 +112,10 @@ test('a downloaded report opens without its dump: every table as the dump showed
   const dumpCard = page.locator('section[aria-labelledby="dump-title"]');
   await expect(dumpCard).toContainText(`Report${basename(report)}`);
   await expect(dumpCard).toContainText('of headers and notes when the report was made');
+  // The environment is the dump's alone: the Overview says so where its panel would be.
+  await expect(page.getByTestId('report-environment')).toContainText(
+    `Not in reports: environment values often hold passwords and tokens`,
+  );
   // Its JSON is the report itself.
   const [download] = await Promise.all([
     page.waitForEvent('download'),

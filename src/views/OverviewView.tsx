@@ -309,6 +309,15 @@ export function OverviewView({
       {stacks?.environment !== undefined && (
         <EnvironmentPanel environment={stacks.environment} filter={envFilter} onFilter={setEnvFilter} />
       )}
+      {view.report !== undefined && (
+        <section className="card" aria-labelledby="environment-title" data-testid="report-environment">
+          <h2 id="environment-title">Environment</h2>
+          <p className="muted">
+            Not in reports: environment values often hold passwords and tokens, and a report is made to be shared. A
+            setting that bears on a finding is quoted in it; open the dump ({view.report.dumpName}) to see the rest.
+          </p>
+        </section>
+      )}
       <ModulesPanel
         modules={modules}
         symbols={stacks?.modules}

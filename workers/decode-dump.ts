@@ -136,9 +136,18 @@ export function forgetDecoded(file: Blob): Promise<void> {
   return decodedCompression(file) !== undefined && file instanceof File ? removeOpfsTemp(file.name) : Promise.resolve();
 }
 
+/** `chunks`, each a sign of life: a decoder's output can run for seconds without a timer firing (heartbeat.ts). */
+async function* alive(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    signOfLife();
+    yield chunk;
+  }
+}
+
 /**
  * What matches `file` to a report: its size and fingerprint, or for a compressed file the fingerprint of its decoded
- * start (the rest is decoded when it is opened). Throws DumpError for a file that is not a core or corrupt data.
+ * headers and notes (decoded no further than those; the whole is decoded when it is opened). Throws DumpError for a
+ * file that is not a core or for corrupt data.
  */
 export async function identifyDump(file: Blob): Promise<Extract<DumpIdentity, { ok: true }>> {
   const compression = await compressionOf(file);
@@ -148,5 +157,5 @@ export async function identifyDump(file: Blob): Promise<Extract<DumpIdentity, { 
     gunzip,
     totalBytes: file.size,
   });
-  return { ok: true, compression, fingerprint: await fingerprintOfDecoded(chunks) };
+  return { ok: true, compression, fingerprint: await fingerprintOfDecoded(alive(chunks)) };
 }

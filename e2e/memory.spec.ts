@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cli, expect, openSample, ROOT, showView, test, waitReady } from './fixtures';
+import { cli, expect, openSample, ROOT, showView, test, waitReady, waitScanDone, waitStacksDone } from './fixtures';
 
 const facts = JSON.parse(readFileSync(join(ROOT, 'public/sample/sample.json'), 'utf8')) as { tids: number[] };
 
@@ -108,6 +108,10 @@ test('scrolling an 8 MiB stack end to end: a window of rows, fetched as they com
   });
   const tid = String(facts.tids[5]);
   await openSample(page, `#v=threads&tid=${tid}`);
+  // The page's own background work (the census, the stacks pass) done first: on a 2-core machine shared with
+  // another browser, its workers would stretch the scroll's tasks in wall-clock time (a 100 ms task read 485 ms).
+  await waitScanDone(page, 60_000);
+  await waitStacksDone(page, 60_000);
   await page
     .getByRole('region', { name: `Thread ${tid}` })
     .getByRole('button', { name: 'Show stack region' })
@@ -141,6 +145,7 @@ test('scrolling an 8 MiB stack end to end: a window of rows, fetched as they com
   await expect(rows(page).locator('.hex-row').last()).not.toContainText('…');
   const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as { __long: number[] }).__long));
   // No task long enough to freeze the page. 400 ms, not 200: the e2e run has two browsers sharing a 2-core machine,
-  // where the scroll's tasks measured 50–320 ms; run alone the longest stays under 200 ms.
+  // where the longest measured 0–268 ms in 6 runs (with the census still running: up to 702 ms).
+  console.log(`longest task while scrolling the 8 MiB stack: ${longest.toFixed(0)} ms`);
   expect(longest).toBeLessThan(400);
 });

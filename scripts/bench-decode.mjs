@@ -5,7 +5,8 @@
 //   decoders, but for gzip, into OPFS)
 //   vs the same decoder library decoding the same file to nothing                          target ≥ 0.8×
 //   and the system tool (`zstd -dc > /dev/null`, …) as a reference for the library's own speed.
-// Rates are MB/s of decompressed bytes (10^6). Each figure is the best of `runs` runs, 5 at least (the machine is shared).
+// Rates are MB/s of decompressed bytes (10^6), each the best of several runs (the machine is shared): coreview's two
+// figures of `runs` alternated runs, 5 at least; the system tool's and fzstd's of `runs`.
 // A second row per format: the JS memory (heap + ArrayBuffers) a decode to a file holds at its peak in the second half
 // of the decoded bytes vs in the first, sampled after every chunk from a full GC: streaming keeps it flat.
 import { spawnSync } from 'node:child_process';

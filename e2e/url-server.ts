@@ -1,15 +1,18 @@
 /**
  * Dumps served over HTTP for e2e/url.spec.ts, as a hosting server would: with Range requests (206 and
- * Content-Range) or without (always 200, the whole file), with or without CORS for another origin. Counts the body
- * bytes it sends, so a spec can say how much of a dump the page fetched.
+ * Content-Range; several ranges in one request answered multipart/byteranges, as nginx and Apache do) or without
+ * (always 200, the whole file), with or without CORS for another origin. Counts the body bytes it sends and the
+ * requests, so a spec can say how much of a dump the page fetched and in how many requests.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface ServedFile {
   readonly path: string;
   /** Answers Range requests (else every GET is a 200 with the whole file). */
   readonly ranges: boolean;
+  /** Answers several ranges in one request with the whole file, as a server that honours single ranges only does. */
+  readonly singleRangesOnly?: boolean;
   /** The origin allowed by CORS (Access-Control-Allow-Origin), with Content-Range and Accept-Ranges exposed. */
   readonly corsOrigin?: string;
 }
@@ -72,6 +75,12 @@ export class DumpRoutes {
       return true;
     }
     const common = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store', ...cors };
+    const several = /^bytes=(\d+-\d+(?:,\d+-\d+)+)$/.exec(req.headers.range ?? '');
+    if (file.ranges && several !== null && file.singleRangesOnly !== true) {
+      const spans = (several[1] ?? '').split(',').map((r) => r.split('-').map(Number) as [number, number]);
+      this.sendParts(name, req, res, common, size, spans);
+      return true;
+    }
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (file.ranges && range !== null) {
       const start = Number(range[1]);
@@ -93,6 +102,50 @@ export class DumpRoutes {
     this.send(name, req, res, 0, size - 1);
     return true;
   };
+
+  /** Several ranges (inclusive, inside the file), one part each, read whole into memory: they are small. */
+  private sendParts(
+    name: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: Record<string, string>,
+    size: number,
+    spans: readonly (readonly [number, number])[],
+  ): void {
+    const boundary = 'coreview-e2e-parts';
+    const fd = openSync(this.files.get(name)?.path ?? '', 'r');
+    const pieces: Buffer[] = [];
+    try {
+      for (const [start, wanted] of spans) {
+        const end = Math.min(wanted, size - 1);
+        const bytes = Buffer.alloc(Math.max(0, end - start + 1));
+        readSync(fd, bytes, 0, bytes.length, start);
+        pieces.push(
+          Buffer.from(
+            `\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${start}-${end}/${size}\r\n\r\n`,
+          ),
+          bytes,
+        );
+      }
+    } finally {
+      closeSync(fd);
+    }
+    pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const body = Buffer.concat(pieces);
+    // The whole body counts, part headers included: it is what the page receives and counts.
+    if (req.method === 'GET') {
+      this.gets.set(name, (this.gets.get(name) ?? 0) + 1);
+      this.sent.set(name, this.bytesSent(name) + body.length);
+    }
+    res
+      .writeHead(206, {
+        ...headers,
+        'Content-Type': `multipart/byteranges; boundary=${boundary}`,
+        'Accept-Ranges': 'bytes',
+        'Content-Length': body.length,
+      })
+      .end(req.method === 'HEAD' ? undefined : body);
+  }
 
   private send(name: string, req: IncomingMessage, res: ServerResponse, start: number, end: number): void {
     const file = this.files.get(name);

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BLOCK,
-  DIRECT_MIN,
-  HttpRangeSource,
-  parseContentRange,
-  probeUrl,
-  UrlReadError,
-  type FetchLike,
-} from './http-range-source';
+import { BLOCK, DIRECT_MIN, HttpRangeSource, probeUrl, UrlReadError, type FetchLike } from './http-range-source';
+import { parseContentRange } from './http-ranges';
 
 const URL = 'https://dumps.example/core';
 
@@ -23,8 +16,33 @@ interface FakeServer {
   readonly ranges: string[];
 }
 
-/** A server of `bytes` answering Range requests as RFC 9110 says (or ignoring them, with `ranges: false`). */
-function server(bytes: Uint8Array, options: { ranges?: boolean; status?: number } = {}): FakeServer {
+const BOUNDARY = 'THIS_STRING_SEPARATES';
+
+/** A multipart/byteranges body of `bytes`' ranges [start, end] (inclusive), as nginx writes one. */
+function multipartBody(bytes: Uint8Array, ranges: readonly (readonly [number, number])[]): Uint8Array<ArrayBuffer> {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const pieces: Uint8Array[] = [];
+  for (const [start, end] of ranges) {
+    pieces.push(
+      encode(
+        `\r\n--${BOUNDARY}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${start}-${end}/${bytes.length}\r\n\r\n`,
+      ),
+      bytes.slice(start, end + 1),
+    );
+  }
+  pieces.push(encode(`\r\n--${BOUNDARY}--\r\n`));
+  return new Uint8Array(Buffer.concat(pieces));
+}
+
+/**
+ * A server of `bytes` answering Range requests as RFC 9110 says (or ignoring them, with `ranges: false`). Several
+ * ranges in one request get `multipart: 'parts'` (the default: nginx, Apache), the whole file (`'whole'`: a server
+ * that honours single ranges only) or the first range alone (`'first'`).
+ */
+function server(
+  bytes: Uint8Array,
+  options: { ranges?: boolean; status?: number; multipart?: 'parts' | 'whole' | 'first' } = {},
+): FakeServer {
   const ranges: string[] = [];
   const fetch: FetchLike = (_url, init) => {
     const range = new Headers(init?.headers).get('range') ?? '';
@@ -35,6 +53,26 @@ function server(bytes: Uint8Array, options: { ranges?: boolean; status?: number 
       return Promise.resolve(
         new Response(bytes.slice(), { status: 200, headers: { 'Content-Length': `${bytes.length}` } }),
       );
+    const several = /^bytes=(\d+-\d+(?:,\d+-\d+)+)$/.exec(range);
+    if (several !== null) {
+      const spans = (several[1] ?? '').split(',').map((r) => r.split('-').map(Number) as [number, number]);
+      const multipart = options.multipart ?? 'parts';
+      if (multipart === 'whole') return Promise.resolve(new Response(bytes.slice(), { status: 200 }));
+      if (multipart === 'parts')
+        return Promise.resolve(
+          new Response(multipartBody(bytes, spans), {
+            status: 206,
+            headers: { 'Content-Type': `multipart/byteranges; boundary=${BOUNDARY}` },
+          }),
+        );
+      const [start, end] = spans[0] ?? [0, 0];
+      return Promise.resolve(
+        new Response(bytes.slice(start, end + 1), {
+          status: 206,
+          headers: { 'Content-Range': `bytes ${start}-${end}/${bytes.length}` },
+        }),
+      );
+    }
     const m = /^bytes=(\d+)-(\d+)$/.exec(range);
     if (m === null) return Promise.resolve(new Response(bytes.slice(), { status: 200 }));
     const start = Number(m[1]);
@@ -141,21 +179,42 @@ describe('HttpRangeSource', () => {
     expect(source.bytesFetched).toBe(2 * BLOCK);
   });
 
-  it('fetches the blocks asked for together as one request per run of neighbours', async () => {
+  /** Reads of blocks 3, 4, 5, 9 and 4 again, all in one turn, checked against the file. */
+  async function readApart(source: HttpRangeSource, bytes: Uint8Array): Promise<void> {
+    const blocks = [3, 4, 5, 9, 4];
+    const got = await Promise.all(blocks.map((b) => source.read(b * BLOCK + 1, 16)));
+    got.forEach((r, i) => {
+      const b = blocks[i] ?? 0;
+      expect(r).toEqual(bytes.slice(b * BLOCK + 1, b * BLOCK + 17));
+    });
+  }
+  const RUNS = [`${3 * BLOCK}-${6 * BLOCK - 1}`, `${9 * BLOCK}-${10 * BLOCK - 1}`];
+
+  it('fetches the blocks asked for in one turn as one request: a range per run of neighbours, multipart', async () => {
     const bytes = fileOf(20 * BLOCK);
     const fake = server(bytes);
     const source = await open(bytes, fake);
-    const reads = [3, 4, 5, 9, 4].map((b) => source.read(b * BLOCK + 1, 16));
-    const got = await Promise.all(reads);
-    got.forEach((r, i) => {
-      const b = [3, 4, 5, 9, 4][i] ?? 0;
-      expect(r).toEqual(bytes.slice(b * BLOCK + 1, b * BLOCK + 17));
-    });
-    expect(fake.ranges.slice(1)).toEqual([
-      `bytes=${3 * BLOCK}-${6 * BLOCK - 1}`,
-      `bytes=${9 * BLOCK}-${10 * BLOCK - 1}`,
-    ]);
+    await readApart(source, bytes);
+    expect(fake.ranges.slice(1)).toEqual([`bytes=${RUNS.join(',')}`]);
+    expect(source.requests).toBe(2);
   });
+
+  for (const multipart of ['whole', 'first'] as const) {
+    it(`asks one range per request from a server that answers several with ${multipart === 'whole' ? 'the whole file' : 'the first alone'}`, async () => {
+      const bytes = fileOf(20 * BLOCK);
+      const fake = server(bytes, { multipart });
+      const source = await open(bytes, fake);
+      await readApart(source, bytes);
+      expect(fake.ranges.slice(1)).toEqual([`bytes=${RUNS.join(',')}`, `bytes=${RUNS[0]}`, `bytes=${RUNS[1]}`]);
+      // Not asked again: the next turn's runs go one per request at once.
+      const more = await Promise.all([source.read(12 * BLOCK, 4), source.read(15 * BLOCK, 4)]);
+      expect(more).toEqual([bytes.slice(12 * BLOCK, 12 * BLOCK + 4), bytes.slice(15 * BLOCK, 15 * BLOCK + 4)]);
+      expect(fake.ranges.slice(4)).toEqual([
+        `bytes=${12 * BLOCK}-${13 * BLOCK - 1}`,
+        `bytes=${15 * BLOCK}-${16 * BLOCK - 1}`,
+      ]);
+    });
+  }
 
   it('fetches large reads as they are, without the blocks', async () => {
     const bytes = fileOf(DIRECT_MIN * 3);

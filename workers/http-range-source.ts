@@ -4,12 +4,16 @@
  * The header pass asks for many small pieces (the ELF header, program headers, notes, a page of each module), and
  * the stacks pass for a few words at a time from each thread's stack. One request each would be thousands of round
  * trips, so small reads go through aligned blocks (BLOCK bytes) kept in an LRU: the blocks asked for in one turn of
- * the event loop that are not cached are fetched together, each run of neighbouring blocks as one request. Reads of
- * at least DIRECT_MIN bytes (a scan's 16 MiB slices, a large note segment) are fetched as they are, uncached.
+ * the event loop that are not cached are fetched together, each run of neighbouring blocks as one range — and the
+ * runs of one turn as one request with several ranges, answered `multipart/byteranges` (threads' stacks lie megabytes
+ * apart: 800 threads were ~800 requests). A server that answers several ranges otherwise (the whole file, one range)
+ * is asked one range per request from then on. Reads of at least DIRECT_MIN bytes (a scan's 16 MiB slices, a large
+ * note segment) are fetched as they are, uncached.
  *
  * `bytesFetched` counts the body bytes received, so the page can say how little of a multi-GB dump it fetched.
  */
 import { checkReadArgs, type ByteSource } from '../src/core/io/byte-source';
+import { byterangesBoundary, parseByteranges, parseContentRange } from './http-ranges';
 
 /**
  * Small reads are served from blocks of this size (and alignment). The stacks pass reads 16 KiB at a time
@@ -23,6 +27,8 @@ export const DIRECT_MIN = 1024 * 1024;
 const MAX_RUN_BLOCKS = 64;
 /** Blocks kept: 32 MiB. */
 const CACHE_BLOCKS = 2048;
+/** At most this many ranges in one request: its Range header stays under 2 KB. */
+const MAX_PARTS = 64;
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -61,20 +67,6 @@ async function send(fetchFn: FetchLike, url: string, init: RequestInit): Promise
     // fetch rejects with a bare TypeError for every network-level refusal, CORS included: nothing more is known.
     throw new UrlReadError('network error or CORS refusal', 'network');
   }
-}
-
-/** `bytes 0-65535/123456` → its parts; undefined when absent or not of that form. */
-export function parseContentRange(
-  header: string | null,
-): { readonly start: number; readonly end: number; readonly size: number | undefined } | undefined {
-  const m = header === null ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(header);
-  if (m === null) return undefined;
-  const start = Number(m[1]);
-  const end = Number(m[2]);
-  const size = m[3] === '*' ? undefined : Number(m[3]);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return undefined;
-  if (size !== undefined && (!Number.isSafeInteger(size) || end >= size)) return undefined;
-  return { start, end, size };
 }
 
 const EXPOSE_HINT = 'a server on another origin must send Access-Control-Expose-Headers: Content-Range, Accept-Ranges';
@@ -125,9 +117,16 @@ export async function probeUrl(url: string, fetchFn: FetchLike = fetch, signal?:
  * lock), which would queue the stacks pass's hundreds of ranges (about one per thread) behind each other; the blocks
  * are cached here instead.
  */
-function rangeInit(start: number, end: number): RequestInit {
-  return { headers: { Range: `bytes=${start}-${end - 1}` }, cache: 'no-store' };
+function rangeInit(spans: readonly Span[], signal?: AbortSignal): RequestInit {
+  return {
+    headers: { Range: `bytes=${spans.map(([start, end]) => `${start}-${end - 1}`).join(',')}` },
+    cache: 'no-store',
+    ...(signal !== undefined ? { signal } : {}),
+  };
 }
+
+/** [start, end) of the file. */
+type Span = readonly [number, number];
 
 /** A block fetch in flight or done: a promise every reader of that block awaits. */
 type BlockPromise = Promise<Uint8Array>;
@@ -146,6 +145,8 @@ export class HttpRangeSource implements ByteSource {
   private readonly inFlight = new Map<number, BlockPromise>();
   private pending = new Map<number, Waiting>();
   private flushScheduled = false;
+  /** Whether the server answers several ranges in one multipart response; 'no' once it has not. */
+  private multipart: 'unknown' | 'yes' | 'no' = 'unknown';
 
   constructor(
     readonly url: string,
@@ -210,33 +211,66 @@ export class HttpRangeSource implements ByteSource {
     const pending = this.pending;
     this.pending = new Map();
     const indices = [...pending.keys()].sort((a, b) => a - b);
+    const runs: number[][] = [];
     let runStart = 0;
     for (let i = 1; i <= indices.length; i++) {
       const prev = indices[i - 1] ?? 0;
       const here = indices[i];
       if (here === prev + 1 && i - runStart < MAX_RUN_BLOCKS) continue;
-      void this.fetchRun(indices.slice(runStart, i), pending);
+      runs.push(indices.slice(runStart, i));
       runStart = i;
+    }
+    if (runs.length > 1 && this.multipart !== 'no') {
+      for (let i = 0; i < runs.length; i += MAX_PARTS) void this.fetchRuns(runs.slice(i, i + MAX_PARTS), pending);
+    } else {
+      for (const run of runs) void this.fetchRun(run, pending);
     }
   }
 
-  private async fetchRun(run: readonly number[], pending: ReadonlyMap<number, Waiting>): Promise<void> {
+  /** The bytes a run of blocks covers. */
+  private spanOf(run: readonly number[]): Span {
     const first = run[0] ?? 0;
-    const start = first * BLOCK;
-    const end = Math.min(this.size, (first + run.length) * BLOCK);
+    return [first * BLOCK, Math.min(this.size, (first + run.length) * BLOCK)];
+  }
+
+  private async fetchRun(run: readonly number[], pending: ReadonlyMap<number, Waiting>): Promise<void> {
+    const [start, end] = this.spanOf(run);
     try {
-      const bytes = await this.fetchRange(start, end);
-      run.forEach((index, i) => {
-        const block = bytes.slice(i * BLOCK, Math.min(bytes.length, (i + 1) * BLOCK));
-        this.keep(index, block);
-        this.inFlight.delete(index);
-        pending.get(index)?.resolve(block);
-      });
+      this.settle(run, await this.fetchRange(start, end), pending);
     } catch (e) {
-      for (const index of run) {
-        this.inFlight.delete(index);
-        pending.get(index)?.reject(e);
-      }
+      this.fail(run, e, pending);
+    }
+  }
+
+  /** Several runs in one request; one request per run when the server does not answer that way. */
+  private async fetchRuns(runs: readonly (readonly number[])[], pending: ReadonlyMap<number, Waiting>): Promise<void> {
+    let parts: Uint8Array[] | undefined;
+    try {
+      parts = await this.fetchMultipart(runs.map((run) => this.spanOf(run)));
+    } catch (e) {
+      for (const run of runs) this.fail(run, e, pending);
+      return;
+    }
+    runs.forEach((run, k) => {
+      const bytes = parts?.[k];
+      if (bytes === undefined) void this.fetchRun(run, pending);
+      else this.settle(run, bytes, pending);
+    });
+  }
+
+  private settle(run: readonly number[], bytes: Uint8Array, pending: ReadonlyMap<number, Waiting>): void {
+    run.forEach((index, i) => {
+      const block = bytes.slice(i * BLOCK, Math.min(bytes.length, (i + 1) * BLOCK));
+      this.keep(index, block);
+      this.inFlight.delete(index);
+      pending.get(index)?.resolve(block);
+    });
+  }
+
+  private fail(run: readonly number[], e: unknown, pending: ReadonlyMap<number, Waiting>): void {
+    for (const index of run) {
+      this.inFlight.delete(index);
+      pending.get(index)?.reject(e);
     }
   }
 
@@ -248,10 +282,58 @@ export class HttpRangeSource implements ByteSource {
     }
   }
 
+  /**
+   * One GET of several spans, answered `multipart/byteranges`: each span's bytes, in order. undefined when the server
+   * answers another way (the whole file: aborted at once; one range; parts that are not the spans asked for) or the
+   * request is refused before any answer (a cross-origin server whose preflight does not allow a multi-range header):
+   * one span per request then says what is wrong, if anything. Throws for an HTTP error status.
+   */
+  private async fetchMultipart(spans: readonly Span[]): Promise<Uint8Array[] | undefined> {
+    this.requests += 1;
+    const abort = new AbortController();
+    let response: Response;
+    try {
+      response = await send(this.fetchFn, this.url, rangeInit(spans, abort.signal));
+    } catch (e) {
+      if (!(e instanceof UrlReadError)) throw e;
+      this.multipart = 'no';
+      return undefined;
+    }
+    if (response.status !== 200 && response.status !== 206) {
+      void response.body?.cancel();
+      throw new UrlReadError(statusMessage(response), 'status', response.status);
+    }
+    const boundary = byterangesBoundary(response.headers.get('content-type'));
+    if (response.status !== 206 || boundary === undefined) {
+      abort.abort();
+      this.multipart = 'no';
+      return undefined;
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    this.bytesFetched += body.length;
+    const parts = parseByteranges(body, boundary) ?? [];
+    const bytes = spans.map(([start, end]) => parts.find((p) => p.start === start && p.end === end - 1));
+    if (!bytes.every((p) => p !== undefined)) {
+      this.multipart = 'no';
+      return undefined;
+    }
+    const changed = bytes.find((p) => p.size !== undefined && p.size !== this.size);
+    if (changed !== undefined) throw this.sizeChanged(changed.size ?? 0);
+    this.multipart = 'yes';
+    return bytes.map((p) => p.bytes);
+  }
+
+  private sizeChanged(now: number): UrlReadError {
+    return new UrlReadError(
+      `the file changed on the server while open (${this.size} bytes, now ${now}): open it again`,
+      'protocol',
+    );
+  }
+
   /** One ranged GET of [start, end), end ≤ size; the answer must be exactly that range of a file of this size. */
   private async fetchRange(start: number, end: number): Promise<Uint8Array> {
     this.requests += 1;
-    const response = await send(this.fetchFn, this.url, rangeInit(start, end));
+    const response = await send(this.fetchFn, this.url, rangeInit([[start, end]]));
     if (response.status !== 206) {
       void response.body?.cancel();
       throw new UrlReadError(
@@ -270,11 +352,7 @@ export class HttpRangeSource implements ByteSource {
         'protocol',
       );
     }
-    if (range.size !== undefined && range.size !== this.size)
-      throw new UrlReadError(
-        `the file changed on the server while open (${this.size} bytes, now ${range.size}): open it again`,
-        'protocol',
-      );
+    if (range.size !== undefined && range.size !== this.size) throw this.sizeChanged(range.size);
     const bytes = new Uint8Array(await response.arrayBuffer());
     this.bytesFetched += bytes.length;
     if (bytes.length !== end - start)

@@ -11,7 +11,7 @@ import {
   sniffCompression,
   type Compression,
 } from '../src/core/compression/sniff-compression';
-import { fingerprintOfDecoded } from '../src/core/compression/decoded-prefix';
+import { fingerprintOfDecoded } from '../src/core/compression/decoded-stream-source';
 import { fingerprintOf } from '../src/core/elf/fingerprint';
 import { isDumpError } from '../src/core/errors';
 import { BlobSource } from '../src/core/io/byte-source';

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/analyze';
-import { DecodedPrefix, fingerprintOfDecoded } from '../../src/core/compression/decoded-prefix';
+import { DecodedStreamSource, fingerprintOfDecoded } from '../../src/core/compression/decoded-stream-source';
 import { decompress, type Gunzip } from '../../src/core/compression/decompress-stream';
 import { fingerprintOf } from '../../src/core/elf/fingerprint';
 import { isDumpError } from '../../src/core/errors';
@@ -112,18 +112,20 @@ describe('the fingerprint of a compressed core', () => {
       (function* () {
         for (let at = 0; at < core.length; at += step) yield core.subarray(at, at + step);
       })();
-    expect(await fingerprintOf(new DecodedPrefix(pieces(256), 1024))).toBe(await fingerprintOf(new MemorySource(core)));
-    const prefix = new DecodedPrefix(pieces(256), 1024);
-    expect(await prefix.read(3000, 100)).toEqual(core.subarray(3000, 3100));
-    expect(await prefix.read(3100, 100)).toEqual(core.subarray(3100, 3200));
-    expect(await prefix.read(100, 20)).toEqual(core.subarray(100, 120));
-    const error = await prefix.read(2000, 10).catch((e: unknown) => e);
+    expect(await fingerprintOf(new DecodedStreamSource(pieces(256), 1024))).toBe(
+      await fingerprintOf(new MemorySource(core)),
+    );
+    const source = new DecodedStreamSource(pieces(256), 1024);
+    expect(await source.read(3000, 100)).toEqual(core.subarray(3000, 3100));
+    expect(await source.read(3100, 100)).toEqual(core.subarray(3100, 3200));
+    expect(await source.read(100, 20)).toEqual(core.subarray(100, 120));
+    const error = await source.read(2000, 10).catch((e: unknown) => e);
     expect(isDumpError(error)).toBe(true);
     expect((error as Error).message).toBe(
       'its headers and notes are not in file order past its first 1.00 KiB: decompress it and give the plain core',
     );
-    expect(await prefix.read(core.length - 10, 100)).toEqual(core.subarray(core.length - 10));
-    await prefix.close();
+    expect(await source.read(core.length - 10, 100)).toEqual(core.subarray(core.length - 10));
+    await source.close();
   });
 
   it('says what the decoded start is when it is not a core', async () => {

@@ -13,13 +13,13 @@ import { fingerprintOf } from '../elf/fingerprint';
 import { humanSize } from '../format/size';
 
 /** Decoded bytes held from the start: the ELF header, a program header table of any usual size, its notes. */
-export const PREFIX_LIMIT = 64 * 1024 * 1024;
+const PREFIX_LIMIT = 64 * 1024 * 1024;
 
 /**
  * A ByteSource over a stream of decoded chunks. Its size is not known without decoding it all, so it claims the
  * largest: a read past the stream's end returns what there is (short), as a read past a file's end does.
  */
-export class DecodedPrefix implements ByteSource {
+export class DecodedStreamSource implements ByteSource {
   readonly size = Number.MAX_SAFE_INTEGER;
   /** The stream's bytes [0, heldLength): its start, up to the limit. */
   private held = new Uint8Array(1 << 20);
@@ -69,7 +69,10 @@ export class DecodedPrefix implements ByteSource {
     await this.chunks.return?.();
   }
 
-  /** The next chunk: it becomes `last` (used before the next pull, so a decoder may reuse its buffer) and is held while within the limit. */
+  /**
+   * The next chunk: it becomes `last` (used before the next pull, so a decoder may reuse its buffer) and is held
+   * while within the limit.
+   */
   private async pull(): Promise<void> {
     const next = await this.chunks.next();
     if (next.done === true) {
@@ -99,10 +102,10 @@ export class DecodedPrefix implements ByteSource {
 
 /** The fingerprint of the core a compressed stream decodes to, decoding no further than its notes. */
 export async function fingerprintOfDecoded(chunks: AsyncIterator<Uint8Array>): Promise<string> {
-  const prefix = new DecodedPrefix(chunks);
+  const source = new DecodedStreamSource(chunks);
   try {
-    return await fingerprintOf(prefix);
+    return await fingerprintOf(source);
   } finally {
-    await prefix.close();
+    await source.close();
   }
 }

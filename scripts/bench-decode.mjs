@@ -60,10 +60,10 @@ async function best(runs, fn) {
   return min;
 }
 
-/** Node's gc(), without the --expose-gc flag on the command line. */
+/** A full garbage collection, without the --expose-gc flag on the command line. */
 function fullGc() {
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc');
+  runInNewContext('gc')();
 }
 
 /**
@@ -72,7 +72,7 @@ function fullGc() {
  * half holds no more than the first.
  */
 async function memoryByHalf(decodeTo, file, target, kind, size) {
-  fullGc()();
+  fullGc();
   const used = () => {
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;

@@ -4,7 +4,7 @@
  * analyses that file like a dropped one. Compressed bytes are read in slices, each decoded chunk is written before
  * the next is decoded: the JS heap holds a few MiB whatever the dump's size.
  */
-import { decompress, type Gunzip } from '../src/core/compression/decompress-stream';
+import { decompress, type Decompression, type Gunzip } from '../src/core/compression/decompress-stream';
 import {
   COMPRESSION_SUFFIX,
   SNIFF_BYTES,
@@ -60,6 +60,14 @@ function slices(file: Blob, slice: number): ReadableStream<Uint8Array> {
   );
 }
 
+/** The decoded chunks of `file`, its compressed bytes read in slices as the decoder asks for them. */
+function decodedChunks(file: Blob, compression: Compression): Decompression {
+  return decompress(compression, slices(file, compression === 'gzip' ? GZIP_SLICE : SLICE), {
+    gunzip,
+    totalBytes: file.size,
+  });
+}
+
 /** Decodes `file` (compressed as `compression`) into an OPFS temp; progress is compressed bytes in / total. */
 async function decodeDump(
   file: Blob,
@@ -71,10 +79,7 @@ async function decodeDump(
   await removeOpfsTemps();
   const started = performance.now();
   const totalBytes = file.size;
-  const { chunks, consumed } = decompress(compression, slices(file, compression === 'gzip' ? GZIP_SLICE : SLICE), {
-    gunzip,
-    totalBytes,
-  });
+  const { chunks, consumed } = decodedChunks(file, compression);
   let last = 0;
   try {
     const decoded = await writeToOpfs(chunks, {
@@ -153,9 +158,6 @@ export async function identifyDump(file: Blob): Promise<Extract<DumpIdentity, { 
   const compression = await compressionOf(file);
   if (compression === undefined)
     return { ok: true, size: file.size, fingerprint: await fingerprintOf(new BlobSource(file)) };
-  const { chunks } = decompress(compression, slices(file, compression === 'gzip' ? GZIP_SLICE : SLICE), {
-    gunzip,
-    totalBytes: file.size,
-  });
+  const { chunks } = decodedChunks(file, compression);
   return { ok: true, compression, fingerprint: await fingerprintOfDecoded(alive(chunks)) };
 }

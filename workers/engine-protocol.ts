@@ -128,16 +128,12 @@ export interface HttpFetched {
 }
 
 /**
- * A file offered as a report's dump. `size` is the core's: absent for a compressed file, whose decoded size is known
- * only after decoding it all (its fingerprint is taken from the decoded start, which is all it covers).
+ * A file offered as a report's dump: a plain core's size and fingerprint, or a compressed file's compression and the
+ * fingerprint of the core it decodes to (its decoded size is known only after decoding it all).
  */
 export type DumpIdentity =
-  | {
-      readonly ok: true;
-      readonly fingerprint: string;
-      readonly size?: number;
-      readonly compression?: Compression;
-    }
+  | { readonly ok: true; readonly fingerprint: string; readonly size: number }
+  | { readonly ok: true; readonly fingerprint: string; readonly compression: Compression }
   | { readonly ok: false; readonly message: string };
 
 export type FetchResult =

@@ -145,8 +145,8 @@ export class HttpRangeSource implements ByteSource {
   private readonly inFlight = new Map<number, BlockPromise>();
   private pending = new Map<number, Waiting>();
   private flushScheduled = false;
-  /** Whether the server answers several ranges in one multipart response; 'no' once it has not. */
-  private multipart: 'unknown' | 'yes' | 'no' = 'unknown';
+  /** The server answered a request for several ranges otherwise than multipart: one range per request from then on. */
+  private singleRangesOnly = false;
 
   constructor(
     readonly url: string,
@@ -220,7 +220,7 @@ export class HttpRangeSource implements ByteSource {
       runs.push(indices.slice(runStart, i));
       runStart = i;
     }
-    if (runs.length > 1 && this.multipart !== 'no') {
+    if (runs.length > 1 && !this.singleRangesOnly) {
       for (let i = 0; i < runs.length; i += MAX_PARTS) void this.fetchRuns(runs.slice(i, i + MAX_PARTS), pending);
     } else {
       for (const run of runs) void this.fetchRun(run, pending);
@@ -296,7 +296,7 @@ export class HttpRangeSource implements ByteSource {
       response = await send(this.fetchFn, this.url, rangeInit(spans, abort.signal));
     } catch (e) {
       if (!(e instanceof UrlReadError)) throw e;
-      this.multipart = 'no';
+      this.singleRangesOnly = true;
       return undefined;
     }
     if (response.status !== 200 && response.status !== 206) {
@@ -306,7 +306,7 @@ export class HttpRangeSource implements ByteSource {
     const boundary = byterangesBoundary(response.headers.get('content-type'));
     if (response.status !== 206 || boundary === undefined) {
       abort.abort();
-      this.multipart = 'no';
+      this.singleRangesOnly = true;
       return undefined;
     }
     const body = new Uint8Array(await response.arrayBuffer());
@@ -314,12 +314,11 @@ export class HttpRangeSource implements ByteSource {
     const parts = parseByteranges(body, boundary) ?? [];
     const bytes = spans.map(([start, end]) => parts.find((p) => p.start === start && p.end === end - 1));
     if (!bytes.every((p) => p !== undefined)) {
-      this.multipart = 'no';
+      this.singleRangesOnly = true;
       return undefined;
     }
     const changed = bytes.find((p) => p.size !== undefined && p.size !== this.size);
     if (changed !== undefined) throw this.sizeChanged(changed.size ?? 0);
-    this.multipart = 'yes';
     return bytes.map((p) => p.bytes);
   }
 

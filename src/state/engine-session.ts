@@ -49,8 +49,8 @@ export class EngineSession {
   private inFlight: { readonly id: DumpId; readonly slot: number; cancelled: boolean } | undefined;
 
   private readonly holderLostListeners = new Set<() => void>();
-  /** The stacks pass running now, if any: settles when it ends, however it ends. */
-  private stacksRun: Promise<void> | undefined;
+  /** The last stacks pass started: settles when it ends, however it ends (resolved at once when none ran). */
+  private stacksRun: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: EnginePool) {
     pool.onWorkerLost((slot) => {
@@ -252,14 +252,10 @@ export class EngineSession {
   startStacks(files: readonly GivenFile[], onEvent: (event: StacksEvent) => void): Promise<StacksEnd> {
     const run = this.runStacks(files, onEvent);
     // Settled, never rejected: what exportText waits for.
-    const settled = run.then(
+    this.stacksRun = run.then(
       () => undefined,
       () => undefined,
     );
-    this.stacksRun = settled;
-    void settled.then(() => {
-      if (this.stacksRun === settled) this.stacksRun = undefined;
-    });
     return run;
   }
 

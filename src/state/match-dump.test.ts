@@ -39,7 +39,7 @@ describe('a dump given to a report', () => {
     );
   });
 
-  it('matches a compressed file by the fingerprint of its decoded start (its decoded size is not known yet)', () => {
+  it('matches a compressed file by the fingerprint of the core it decodes to (its decoded size is not known yet)', () => {
     expect(dumpMismatch(report, { ok: true, fingerprint: FP, compression: 'zstd' }, 'core.1234.zst')).toBeUndefined();
     expect(dumpMismatch(report, { ok: true, fingerprint: 'cd'.repeat(32), compression: 'gzip' }, 'o.gz')).toBe(
       "o.gz is not the dump this report was made from: its header's fingerprint, decompressed, differs (cdcdcdcdcdcd…, the report's abababababab…)",

@@ -12,7 +12,7 @@ const NOT_IT = 'is not the dump this report was made from';
 /** undefined when `given` matches the report; else why not, in a sentence. */
 export function dumpMismatch(report: ReportContents, given: DumpIdentity, fileName: string): string | undefined {
   if (!given.ok) return `${fileName} cannot be read as a core dump: ${given.message}`;
-  if (given.size === undefined) {
+  if ('compression' in given) {
     if (report.fingerprint === undefined)
       return `${fileName} is compressed and this report is from an older coreview, without a fingerprint: it can be matched only by size, so give the decompressed core`;
     if (given.fingerprint !== report.fingerprint)

@@ -1,7 +1,7 @@
 /**
  * In place of a view that reads memory (Search, Memory) while a saved report is on screen: says the view needs
  * the dump and takes it. The dump given is matched to the report (size, fingerprint; compressed: the fingerprint
- * of its decoded start) before it opens; a mismatch is said here, naming what differs, and the report stays.
+ * of the core it decodes to) before it opens; a mismatch is said here, naming what differs, and the report stays.
  */
 import { useRef, useState, type ReactNode } from 'react';
 import type { AnalysisView, ReportContents } from '../../../workers/engine-protocol';

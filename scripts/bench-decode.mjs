@@ -9,6 +9,8 @@
 // figures of `runs` alternated runs, 5 at least; the system tool's and fzstd's of `runs`.
 // A second row per format: the JS memory (heap + ArrayBuffers) a decode to a file holds at its peak in the second half
 // of the decoded bytes vs in the first, sampled after every chunk from a full GC: streaming keeps it flat.
+// Last, why zstd is zstddec's WebAssembly build: it against fzstd (pure JavaScript) on 150 MB of the system's shared
+// libraries, data that is not mostly zeros.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -87,6 +89,70 @@ async function memoryByHalf(decodeTo, file, target, kind, size) {
   return peak;
 }
 
+/** Decodes `file` with coreview's decoder for `kind`, keeping nothing; checks the decoded size. */
+async function decodeToNothing(decodedChunks, file, kind, size) {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'r');
+  let n = 0;
+  const { chunks } = await decodedChunks(handle, kind, statSync(file).size);
+  for await (const chunk of chunks) n += chunk.length;
+  await handle.close();
+  if (n !== size) throw new Error(`${kind}: decoded ${n} bytes, expected ${size}`);
+}
+
+/** Decodes the .zst `file` with fzstd (the pure-JavaScript decoder), keeping nothing; checks the decoded size. */
+async function fzstdToNothing(file, size) {
+  const fzstd = await import('fzstd');
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'r');
+  let n = 0;
+  const stream = new fzstd.Decompress((chunk) => (n += chunk.length));
+  const buffer = new Uint8Array(1 << 20);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    stream.push(buffer.slice(0, bytesRead), bytesRead === 0);
+    if (bytesRead === 0) break;
+  }
+  await handle.close();
+  if (n !== size) throw new Error(`fzstd decoded ${n} bytes, expected ${size}`);
+}
+
+/** Data that is not mostly zeros: the first LIBS_BYTES of the system's shared libraries, in name order. */
+const LIBS_DIR = '/usr/lib/x86_64-linux-gnu';
+const LIBS_BYTES = 150_000_000;
+
+/**
+ * Why zstd goes through zstddec's WebAssembly build: it against fzstd on the shared libraries (a core's zero pages
+ * flatter every decoder alike).
+ */
+async function zstdDecoderChoice(decodedChunks, outDir, runs, row) {
+  const file = join(outDir, 'libs.zst');
+  if (!existsSync(file)) {
+    const made = spawnSync('sh', [
+      '-c',
+      `find '${LIBS_DIR}' -maxdepth 1 -type f -name '*.so*' | sort | xargs cat | head -c ${LIBS_BYTES} | zstd -q -3 -c > '${file}'`,
+    ]);
+    if (made.status !== 0 || statSync(file).size === 0) {
+      rmSync(file, { force: true });
+      console.log(`zstd decoder choice: no shared libraries in ${LIBS_DIR}: row skipped`);
+      return;
+    }
+  }
+  const size = Number(
+    spawnSync('sh', ['-c', `zstd -dc '${file}' | wc -c`])
+      .stdout.toString()
+      .trim(),
+  );
+  let ours = Infinity;
+  let fzstd = Infinity;
+  for (let i = 0; i < Math.max(runs, 3); i++) {
+    ours = Math.min(ours, await best(1, () => decodeToNothing(decodedChunks, file, 'zstd', size)));
+    fzstd = Math.min(fzstd, await best(1, () => fzstdToNothing(file, size)));
+  }
+  const rate = (ms) => size / 1e6 / (ms / 1000);
+  row(`zstd on ${(size / 1e6).toFixed(0)} MB of shared libraries: zstddec`, rate(ours), 'MB/s', 'fzstd', rate(fzstd));
+}
+
 export async function benchDecode({ root, runs, row }) {
   const outDir = join(root, '.bench', 'decode-kernel-120');
   const core = join(outDir, 'core');
@@ -98,7 +164,6 @@ export async function benchDecode({ root, runs, row }) {
   const work = mkdtempSync(join(tmpdir(), 'coreview-bench-decode-'));
   try {
     const { decodeTo, decodedChunks } = await loadDecoders(root, work);
-    const { open } = await import('node:fs/promises');
     console.log(
       `\ndecoding: a kernel core of 120 threads, ${(coreSize / 1e9).toFixed(2)} GB decompressed; best of ${Math.max(runs, 5)}`,
     );
@@ -121,17 +186,7 @@ export async function benchDecode({ root, runs, row }) {
       let toNothing = Infinity;
       let toFile = Infinity;
       for (let i = 0; i < Math.max(runs, 5); i++) {
-        toNothing = Math.min(
-          toNothing,
-          await best(1, async () => {
-            const handle = await open(file, 'r');
-            let n = 0;
-            const { chunks } = await decodedChunks(handle, f.kind, compressed);
-            for await (const chunk of chunks) n += chunk.length;
-            await handle.close();
-            if (n !== size) throw new Error(`${f.kind}: decoded ${n} bytes, expected ${size}`);
-          }),
-        );
+        toNothing = Math.min(toNothing, await best(1, () => decodeToNothing(decodedChunks, file, f.kind, size)));
         toFile = Math.min(
           toFile,
           await best(1, async () => {
@@ -148,20 +203,7 @@ export async function benchDecode({ root, runs, row }) {
       // Why zstd is zstddec's WebAssembly build: fzstd, the pure-JavaScript decoder, over the same file.
       let alternative = '';
       if (f.kind === 'zstd') {
-        const fzstd = await import('fzstd');
-        const ms = await best(runs, async () => {
-          const handle = await open(file, 'r');
-          let n = 0;
-          const stream = new fzstd.Decompress((chunk) => (n += chunk.length));
-          const buffer = new Uint8Array(1 << 20);
-          for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            stream.push(buffer.slice(0, bytesRead), bytesRead === 0);
-            if (bytesRead === 0) break;
-          }
-          await handle.close();
-          if (n !== size) throw new Error(`fzstd decoded ${n} bytes, expected ${size}`);
-        });
+        const ms = await best(runs, () => fzstdToNothing(file, size));
         alternative = `  [fzstd, pure JS, to nothing: ${rate(ms).toFixed(0)} MB/s]`;
       }
       const [firstHalf, secondHalf] = await memoryByHalf(decodeTo, file, target, f.kind, size);
@@ -179,6 +221,7 @@ export async function benchDecode({ root, runs, row }) {
         value: 1.5,
       });
     }
+    if (have('zstd')) await zstdDecoderChoice(decodedChunks, outDir, runs, row);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -4,7 +4,6 @@
  */
 import { rmSync } from 'node:fs';
 import {
-  app,
   cli,
   downloadJson,
   expect,
@@ -25,21 +24,65 @@ function firstDifference(a: string, b: string): number {
   return a.length === b.length ? -1 : n;
 }
 
+interface MainThreadWatch {
+  readonly longestGapMs: number;
+  readonly longestTaskMs: number;
+  readonly status: string;
+}
+type WatchedWindow = Window & { __settled?: Promise<MainThreadWatch> };
+
+/**
+ * Runs in the page: from now until the root's data-status has been loading and is no longer, the longest gap between
+ * timer ticks asked for every 10 ms (what a click or a key would have waited for) and the longest task the browser
+ * reports. The answer is a promise left on the window.
+ */
+function watchMainThreadUntilSettled(): void {
+  (window as WatchedWindow).__settled = new Promise((resolve) => {
+    const root = document.querySelector('[data-status]');
+    let longestGapMs = 0;
+    let longestTaskMs = 0;
+    const tasks = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longestTaskMs = Math.max(longestTaskMs, Math.round(e.duration));
+    });
+    tasks.observe({ type: 'longtask' });
+    let last = performance.now();
+    let sawLoading = false;
+    const tick = () => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, Math.round(now - last));
+      last = now;
+      const status = root?.getAttribute('data-status') ?? 'missing';
+      if (status === 'loading') sawLoading = true;
+      if (sawLoading && status !== 'loading') {
+        tasks.disconnect();
+        resolve({ longestGapMs, longestTaskMs, status });
+        return;
+      }
+      setTimeout(tick, 10);
+    };
+    setTimeout(tick, 10);
+  });
+}
+
 test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a responsive page', async ({ page }) => {
   test.setTimeout(120_000);
   const big = bigSparseCore();
   try {
     await page.goto('./#v=regions');
+    // While the worker parses, the main thread keeps answering: the page's own clock, not a round trip from the
+    // test (which, on a 2-core machine shared with another browser, measures the scheduler as much as the page).
+    await page.evaluate(watchMainThreadUntilSettled);
     await openFile(page, big.path);
-    // While the worker parses, the main thread keeps answering.
-    let worstRoundTrip = 0;
-    while ((await app(page).getAttribute('data-status')) !== 'ready') {
-      const t0 = Date.now();
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-      worstRoundTrip = Math.max(worstRoundTrip, Date.now() - t0);
-      expect(await app(page).getAttribute('data-status')).not.toBe('error');
-    }
-    expect(worstRoundTrip).toBeLessThan(500);
+    const watched = await page.evaluate(() => (window as WatchedWindow).__settled);
+    if (watched === undefined) throw new Error('the main-thread watch did not start');
+    const { longestGapMs, longestTaskMs, status } = watched;
+    console.log(`while parsing: longest main-thread gap ${longestGapMs} ms, longest task ${longestTaskMs} ms`);
+    expect(status).toBe('ready');
+    // The page's own work in one piece stays under the bar the hex view's scrolling has; the gap, which also holds
+    // the time the OS gave other processes (400 ms read with two busy loops and two browsers on 2 cores, where the
+    // longest task was 61 ms), stays under a second: no frozen tab.
+    expect(longestTaskMs).toBeLessThan(400);
+    expect(longestGapMs).toBeLessThan(1000);
     await waitReady(page);
     await expect(page.getByText('100,000 of 100,000 regions')).toBeVisible();
 

@@ -32,9 +32,9 @@ interface MainThreadWatch {
 type WatchedWindow = Window & { __settled?: Promise<MainThreadWatch> };
 
 /**
- * Runs in the page: from now until the root's data-status has been loading and is no longer, the longest gap between
- * timer ticks asked for every 10 ms (what a click or a key would have waited for) and the longest task the browser
- * reports. The answer is a promise left on the window.
+ * Runs in the page: from now until the root's data-status is neither idle nor loading, the longest gap between timer
+ * ticks asked for every 10 ms (what a click or a key would have waited for) and the longest task the browser reports.
+ * The answer is a promise left on the window.
  */
 function watchMainThreadUntilSettled(): void {
   (window as WatchedWindow).__settled = new Promise((resolve) => {
@@ -46,14 +46,12 @@ function watchMainThreadUntilSettled(): void {
     });
     tasks.observe({ type: 'longtask' });
     let last = performance.now();
-    let sawLoading = false;
     const tick = () => {
       const now = performance.now();
       longestGapMs = Math.max(longestGapMs, Math.round(now - last));
       last = now;
       const status = root?.getAttribute('data-status') ?? 'missing';
-      if (status === 'loading') sawLoading = true;
-      if (sawLoading && status !== 'loading') {
+      if (status !== 'idle' && status !== 'loading') {
         tasks.disconnect();
         resolve({ longestGapMs, longestTaskMs, status });
         return;
@@ -71,8 +69,9 @@ test('a > 4 GiB dump with 100,000 regions: rows past 4 GiB, fast sorts, a respon
     await page.goto('./#v=regions');
     // While the worker parses, the main thread keeps answering: the page's own clock, not a round trip from the
     // test (which, on a 2-core machine shared with another browser, measures the scheduler as much as the page).
-    await page.evaluate(watchMainThreadUntilSettled);
+    // Watched from when the file is given: giving it is the test's own task in the page (137 ms in a trace).
     await openFile(page, big.path);
+    await page.evaluate(watchMainThreadUntilSettled);
     const watched = await page.evaluate(() => (window as WatchedWindow).__settled);
     if (watched === undefined) throw new Error('the main-thread watch did not start');
     const { longestGapMs, longestTaskMs, status } = watched;

@@ -84,7 +84,7 @@ test('Compare with… a second dump: the Stack row and the largest stack group s
   expect(new URL(page.url()).hash).toContain('cmp=threads-200.core');
   expect(new URL(page.url()).hash).toContain('v=compare');
 
-  // The group leads to its 50 threads in A; the Stack kind to A's Stack regions.
+  // The group leads to its 50 threads in A; the Stack kind to A's Stack regions; so do their bars.
   await page.getByTestId('compare-groups').locator('tbody tr').first().getByRole('button').click();
   await expect(page.getByRole('tab', { name: /^Threads/ })).toHaveAttribute('aria-selected', 'true');
   await waitReady(page);
@@ -93,6 +93,16 @@ test('Compare with… a second dump: the Stack row and the largest stack group s
   await page.getByTestId('compare-kinds').getByRole('button', { name: 'Stack', exact: true }).click();
   await expect(page.getByRole('tab', { name: /^Regions/ })).toHaveAttribute('aria-selected', 'true');
   expect(new URL(page.url()).hash).toContain('kind=Stack');
+  // A bar of the groups' chart leads where its row does.
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const bar = page
+    .getByRole('figure', { name: 'Thread count difference per stack group' })
+    .locator('.recharts-bar-rectangle path')
+    .first();
+  await expect(bar).toHaveCSS('cursor', 'pointer');
+  await bar.click();
+  await expect(page.getByRole('tab', { name: /^Threads/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('the 50 threads of this stack')).toBeVisible();
 
   // A reload cannot reopen either file: the link still names B, and the view asks for it again.
   // (A new hash alone is no new page: reload it.)

@@ -4,7 +4,9 @@
  */
 import { useRef, type ReactNode } from 'react';
 import { Bar, BarChart, LabelList, ReferenceLine, XAxis, YAxis } from 'recharts';
+import type { CompareLink } from '../../core/compare/compare-document';
 import { useElementWidth } from '../common/use-element-width';
+import type { OnCompareLink } from './compare-cells';
 
 export interface DiffBar {
   readonly label: string;
@@ -12,6 +14,9 @@ export interface DiffBar {
   /** The signed value as shown ("+1.17 GiB", "+150"). */
   readonly text: string;
   readonly fill: string;
+  /** The rows behind the bar in A (none for what is only in B), and their name for the link's notice. */
+  readonly link: CompareLink | undefined;
+  readonly linkLabel: string;
 }
 
 const BAR = 24;
@@ -19,12 +24,12 @@ const BAR = 24;
 export function DiffChart({
   bars,
   label,
-  onPick,
+  onLink,
 }: {
   readonly bars: readonly DiffBar[];
   /** The figure's accessible name. */
   readonly label: string;
-  readonly onPick?: (index: number) => void;
+  readonly onLink: OnCompareLink;
 }): ReactNode {
   const ref = useRef<HTMLDivElement>(null);
   const width = useElementWidth(ref);
@@ -32,7 +37,14 @@ export function DiffChart({
   const low = Math.min(0, ...bars.map((b) => b.diff));
   const high = Math.max(0, ...bars.map((b) => b.diff));
   const labelWidth = Math.min(180, 12 + 7.2 * Math.max(4, ...bars.map((b) => b.label.length)));
-  const data = bars.map((b) => ({ ...b }));
+  // What each bar draws; Recharts reads `fill` and `cursor` from the entry (a bar without rows in A is no link).
+  const data = bars.map((b) => ({
+    label: b.label,
+    diff: b.diff,
+    text: b.text,
+    fill: b.fill,
+    cursor: b.link ? 'pointer' : 'default',
+  }));
   return (
     <div ref={ref} className="chart compare-chart" role="figure" aria-label={label}>
       {width > 0 && bars.length > 0 && (
@@ -50,8 +62,10 @@ export function DiffChart({
             dataKey="diff"
             isAnimationActive={false}
             minPointSize={2}
-            cursor={onPick ? 'pointer' : undefined}
-            onClick={(_, index) => onPick?.(index)}
+            onClick={(_, index) => {
+              const bar = bars[index];
+              if (bar?.link) onLink(bar.link, bar.linkLabel);
+            }}
           >
             <LabelList dataKey="text" position="right" fontSize={11} fill="currentColor" />
           </Bar>

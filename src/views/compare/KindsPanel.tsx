@@ -61,11 +61,10 @@ export function KindsPanel({ doc, onLink }: PanelProps): ReactNode {
             diff: k.size.diff,
             text: signedSize(k.size.diff),
             fill: kindColor(k.kind),
+            link: k.link,
+            linkLabel: k.kind,
           }))}
-          onPick={(i) => {
-            const k = changed[i];
-            if (k?.link) onLink(k.link, k.kind);
-          }}
+          onLink={onLink}
         />
       )}
     </section>

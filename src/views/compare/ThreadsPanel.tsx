@@ -13,6 +13,8 @@ const STATUS_TEXT: Record<CompareGroupRow['status'], string> = {
   gone: 'gone in B',
 };
 
+const groupLinkLabel = (g: CompareGroupRow): string => `the ${g.threads.a} threads of this stack`;
+
 export function ThreadsPanel({ doc, onLink }: PanelProps): ReactNode {
   const groups = doc.stackGroups;
   const changed = groups?.filter((g) => g.status !== 'same') ?? [];
@@ -51,7 +53,7 @@ export function ThreadsPanel({ doc, onLink }: PanelProps): ReactNode {
                     <Diff x={g.threads} />
                     <td className={`group-status ${g.status}`}>{STATUS_TEXT[g.status]}</td>
                     <td className="path mono">
-                      <LinkButton link={g.link} label={`the ${g.threads.a} threads of this stack`} onLink={onLink}>
+                      <LinkButton link={g.link} label={groupLinkLabel(g)} onLink={onLink}>
                         {groupStackText(g)}
                       </LinkButton>
                     </td>
@@ -68,11 +70,10 @@ export function ThreadsPanel({ doc, onLink }: PanelProps): ReactNode {
                 diff: g.threads.diff,
                 text: signedCount(g.threads.diff),
                 fill: 'var(--accent)',
+                link: g.link,
+                linkLabel: groupLinkLabel(g),
               }))}
-              onPick={(i) => {
-                const g = changed[i];
-                if (g?.link) onLink(g.link, `the ${g.threads.a} threads of this stack`);
-              }}
+              onLink={onLink}
             />
           )}
         </>

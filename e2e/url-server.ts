@@ -6,6 +6,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { multipartBody } from '../tests/helpers/multipart-body';
 
 export interface ServedFile {
   readonly path: string;
@@ -114,24 +115,18 @@ export class DumpRoutes {
   ): void {
     const boundary = 'coreview-e2e-parts';
     const fd = openSync(this.files.get(name)?.path ?? '', 'r');
-    const pieces: Buffer[] = [];
+    let body: Uint8Array;
     try {
-      for (const [start, wanted] of spans) {
+      const parts = spans.map(([start, wanted]) => {
         const end = Math.min(wanted, size - 1);
         const bytes = Buffer.alloc(Math.max(0, end - start + 1));
         readSync(fd, bytes, 0, bytes.length, start);
-        pieces.push(
-          Buffer.from(
-            `\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${start}-${end}/${size}\r\n\r\n`,
-          ),
-          bytes,
-        );
-      }
+        return { start, end, bytes };
+      });
+      body = multipartBody(parts, size, boundary);
     } finally {
       closeSync(fd);
     }
-    pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`));
-    const body = Buffer.concat(pieces);
     // The whole body counts, part headers included: it is what the page receives and counts.
     if (req.method === 'GET') {
       this.gets.set(name, (this.gets.get(name) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK, DIRECT_MIN, HttpRangeSource, probeUrl, UrlReadError, type FetchLike } from './http-range-source';
 import { parseContentRange } from './http-ranges';
+import { multipartBody } from '../tests/helpers/multipart-body';
 
 const URL = 'https://dumps.example/core';
 
@@ -17,22 +18,6 @@ interface FakeServer {
 }
 
 const BOUNDARY = 'THIS_STRING_SEPARATES';
-
-/** A multipart/byteranges body of `bytes`' ranges [start, end] (inclusive), as nginx writes one. */
-function multipartBody(bytes: Uint8Array, ranges: readonly (readonly [number, number])[]): Uint8Array<ArrayBuffer> {
-  const encode = (text: string) => new TextEncoder().encode(text);
-  const pieces: Uint8Array[] = [];
-  for (const [start, end] of ranges) {
-    pieces.push(
-      encode(
-        `\r\n--${BOUNDARY}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${start}-${end}/${bytes.length}\r\n\r\n`,
-      ),
-      bytes.slice(start, end + 1),
-    );
-  }
-  pieces.push(encode(`\r\n--${BOUNDARY}--\r\n`));
-  return new Uint8Array(Buffer.concat(pieces));
-}
 
 /**
  * A server of `bytes` answering Range requests as RFC 9110 says (or ignoring them, with `ranges: false`). Several
@@ -60,10 +45,17 @@ function server(
       if (multipart === 'whole') return Promise.resolve(new Response(bytes.slice(), { status: 200 }));
       if (multipart === 'parts')
         return Promise.resolve(
-          new Response(multipartBody(bytes, spans), {
-            status: 206,
-            headers: { 'Content-Type': `multipart/byteranges; boundary=${BOUNDARY}` },
-          }),
+          new Response(
+            multipartBody(
+              spans.map(([start, end]) => ({ start, end, bytes: bytes.slice(start, end + 1) })),
+              bytes.length,
+              BOUNDARY,
+            ),
+            {
+              status: 206,
+              headers: { 'Content-Type': `multipart/byteranges; boundary=${BOUNDARY}` },
+            },
+          ),
         );
       const [start, end] = spans[0] ?? [0, 0];
       return Promise.resolve(

@@ -1,7 +1,17 @@
 /** Per-image totals of A and B, the changed ones first shown; an image leads to its regions in A. */
 import { useState, type ReactNode } from 'react';
 import { PathText } from '../common/PathText';
-import { ColumnHeads, Diff, LinkButton, PERCENT_HEAD, Pct, PresenceNote, num, type PanelProps } from './compare-cells';
+import {
+  ColumnHeads,
+  CompareTable,
+  Diff,
+  LinkButton,
+  PERCENT_HEAD,
+  Pct,
+  PresenceNote,
+  num,
+  type PanelProps,
+} from './compare-cells';
 
 export function ImagesPanel({ doc, onLink }: PanelProps): ReactNode {
   const [all, setAll] = useState(false);
@@ -20,33 +30,27 @@ export function ImagesPanel({ doc, onLink }: PanelProps): ReactNode {
       {shown.length === 0 ? (
         <p className="muted">The {doc.images.length} mapped files are the same on both sides.</p>
       ) : (
-        <div className="scroll-x">
-          <table className="static-table" data-testid="compare-images">
-            <thead>
-              <tr>
-                <ColumnHeads
-                  columns={[num('Count A'), num('Count B'), num('± Size'), PERCENT_HEAD, { title: 'Image' }]}
-                />
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((i) => (
-                <tr key={i.image} data-presence={i.presence}>
-                  <td className="num">{i.count.a}</td>
-                  <td className="num">{i.count.b}</td>
-                  <Diff x={i.size} size />
-                  <Pct x={i.size} />
-                  <td className="path">
-                    <LinkButton link={i.link} label={i.image} onLink={onLink}>
-                      <PathText path={i.image} />
-                    </LinkButton>
-                    <PresenceNote presence={i.presence} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CompareTable
+          testId="compare-images"
+          head={
+            <ColumnHeads columns={[num('Count A'), num('Count B'), num('± Size'), PERCENT_HEAD, { title: 'Image' }]} />
+          }
+        >
+          {shown.map((i) => (
+            <tr key={i.image} data-presence={i.presence}>
+              <td className="num">{i.count.a}</td>
+              <td className="num">{i.count.b}</td>
+              <Diff x={i.size} size />
+              <Pct x={i.size} />
+              <td className="path">
+                <LinkButton link={i.link} label={i.image} onLink={onLink}>
+                  <PathText path={i.image} />
+                </LinkButton>
+                <PresenceNote presence={i.presence} />
+              </td>
+            </tr>
+          ))}
+        </CompareTable>
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { kindColor } from '../common/kind-colors';
 import {
   COUNT_SIZE_HEADS,
   ColumnHeads,
+  CompareTable,
   Diff,
   LinkButton,
   Pct,
@@ -21,38 +22,36 @@ export function KindsPanel({ doc, onLink }: PanelProps): ReactNode {
   return (
     <section className="panel" aria-labelledby="compare-kinds-title">
       <h2 id="compare-kinds-title">Per-kind totals</h2>
-      <div className="scroll-x">
-        <table className="static-table" data-testid="compare-kinds">
-          <thead>
-            <tr>
-              <th scope="col">Memory Type</th>
-              <ColumnHeads columns={COUNT_SIZE_HEADS} />
-              {touched && <ColumnHeads columns={[num('± Touched')]} />}
-            </tr>
-          </thead>
-          <tbody>
-            {doc.kinds.map((k) => (
-              <tr key={k.kind} data-kind={k.kind} data-presence={k.presence}>
-                <th scope="row">
-                  <span className="swatch" style={{ background: kindColor(k.kind) }} aria-hidden="true" />{' '}
-                  <LinkButton link={k.link} label={k.kind} onLink={onLink}>
-                    {k.kind}
-                  </LinkButton>
-                  <PresenceNote presence={k.presence} />
-                </th>
-                <td className="num">{k.count.a}</td>
-                <td className="num">{k.count.b}</td>
-                <Diff x={k.count} />
-                <td className="num">{humanSize(k.size.a)}</td>
-                <td className="num">{humanSize(k.size.b)}</td>
-                <Diff x={k.size} size />
-                <Pct x={k.size} />
-                {touched && (k.touched ? <Diff x={k.touched} size /> : <td />)}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <CompareTable
+        testId="compare-kinds"
+        head={
+          <>
+            <th scope="col">Memory Type</th>
+            <ColumnHeads columns={COUNT_SIZE_HEADS} />
+            {touched && <ColumnHeads columns={[num('± Touched')]} />}
+          </>
+        }
+      >
+        {doc.kinds.map((k) => (
+          <tr key={k.kind} data-kind={k.kind} data-presence={k.presence}>
+            <th scope="row">
+              <span className="swatch" style={{ background: kindColor(k.kind) }} aria-hidden="true" />{' '}
+              <LinkButton link={k.link} label={k.kind} onLink={onLink}>
+                {k.kind}
+              </LinkButton>
+              <PresenceNote presence={k.presence} />
+            </th>
+            <td className="num">{k.count.a}</td>
+            <td className="num">{k.count.b}</td>
+            <Diff x={k.count} />
+            <td className="num">{humanSize(k.size.a)}</td>
+            <td className="num">{humanSize(k.size.b)}</td>
+            <Diff x={k.size} size />
+            <Pct x={k.size} />
+            {touched && (k.touched ? <Diff x={k.touched} size /> : <td />)}
+          </tr>
+        ))}
+      </CompareTable>
       {changed.length > 0 && (
         <DiffChart
           label="Size difference per memory kind"

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { CompareGroupRow } from '../../core/compare/compare-document';
 import { groupStackText, signedCount, signedPercent } from '../../core/compare/compare-text';
-import { ColumnHeads, Diff, LinkButton, num, type PanelProps } from './compare-cells';
+import { ColumnHeads, CompareTable, Diff, LinkButton, num, type PanelProps } from './compare-cells';
 import { DiffChart } from './DiffChart';
 
 const STATUS_TEXT: Record<CompareGroupRow['status'], string> = {
@@ -30,38 +30,34 @@ export function ThreadsPanel({ doc, onLink }: PanelProps): ReactNode {
         </p>
       ) : (
         <>
-          <div className="scroll-x">
-            <table className="static-table" data-testid="compare-groups">
-              <thead>
-                <tr>
-                  <ColumnHeads
-                    columns={[
-                      num('Threads A'),
-                      num('Threads B'),
-                      num('±'),
-                      { title: 'Change' },
-                      { title: 'Stack (innermost first)' },
-                    ]}
-                  />
-                </tr>
-              </thead>
-              <tbody>
-                {groups.map((g) => (
-                  <tr key={g.key} data-status={g.status}>
-                    <td className="num">{g.threads.a}</td>
-                    <td className="num">{g.threads.b}</td>
-                    <Diff x={g.threads} />
-                    <td className={`group-status ${g.status}`}>{STATUS_TEXT[g.status]}</td>
-                    <td className="path mono">
-                      <LinkButton link={g.link} label={groupLinkLabel(g)} onLink={onLink}>
-                        {groupStackText(g)}
-                      </LinkButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CompareTable
+            testId="compare-groups"
+            head={
+              <ColumnHeads
+                columns={[
+                  num('Threads A'),
+                  num('Threads B'),
+                  num('±'),
+                  { title: 'Change' },
+                  { title: 'Stack (innermost first)' },
+                ]}
+              />
+            }
+          >
+            {groups.map((g) => (
+              <tr key={g.key} data-status={g.status}>
+                <td className="num">{g.threads.a}</td>
+                <td className="num">{g.threads.b}</td>
+                <Diff x={g.threads} />
+                <td className={`group-status ${g.status}`}>{STATUS_TEXT[g.status]}</td>
+                <td className="path mono">
+                  <LinkButton link={g.link} label={groupLinkLabel(g)} onLink={onLink}>
+                    {groupStackText(g)}
+                  </LinkButton>
+                </td>
+              </tr>
+            ))}
+          </CompareTable>
           {changed.length > 0 && (
             <DiffChart
               label="Thread count difference per stack group"

@@ -1,6 +1,6 @@
 /**
  * The cells and headings the Compare view's panels share: a signed difference coloured by direction, a percentage,
- * a row's link to its rows in A, a side-only note, and column headings.
+ * a row's link to its rows in A, a side-only note, column headings, and the table around them.
  */
 import type { ReactNode } from 'react';
 import type { CompareAmount, CompareDocument, CompareLink, ComparePresence } from '../../core/compare/compare-document';
@@ -61,6 +61,28 @@ export function Diff({ x, size }: { readonly x: CompareAmount; readonly size?: b
 
 export function Pct({ x }: { readonly x: CompareAmount }): ReactNode {
   return <td className="num narrow-hide">{signedPercent(x)}</td>;
+}
+
+/** A panel's table, scrolling sideways on a narrow screen: `head` is its heading row, `children` its body rows. */
+export function CompareTable({
+  testId,
+  head,
+  children,
+}: {
+  readonly testId: string;
+  readonly head: ReactNode;
+  readonly children: ReactNode;
+}): ReactNode {
+  return (
+    <div className="scroll-x">
+      <table className="static-table" data-testid={testId}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
 }
 
 export function LinkButton({

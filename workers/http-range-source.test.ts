@@ -22,11 +22,12 @@ const BOUNDARY = 'THIS_STRING_SEPARATES';
 /**
  * A server of `bytes` answering Range requests as RFC 9110 says (or ignoring them, with `ranges: false`). Several
  * ranges in one request get `multipart: 'parts'` (the default: nginx, Apache), the whole file (`'whole'`: a server
- * that honours single ranges only) or the first range alone (`'first'`).
+ * that honours single ranges only) or the first range alone (`'first'`), or fetch rejects it (`'refused'`: what the
+ * browser does when another origin's preflight does not allow the non-safelisted header a several-range Range is).
  */
 function server(
   bytes: Uint8Array,
-  options: { ranges?: boolean; status?: number; multipart?: 'parts' | 'whole' | 'first' } = {},
+  options: { ranges?: boolean; status?: number; multipart?: 'parts' | 'whole' | 'first' | 'refused' } = {},
 ): FakeServer {
   const ranges: string[] = [];
   const fetch: FetchLike = (_url, init) => {
@@ -42,6 +43,7 @@ function server(
     if (several !== null) {
       const spans = (several[1] ?? '').split(',').map((r) => r.split('-').map(Number) as [number, number]);
       const multipart = options.multipart ?? 'parts';
+      if (multipart === 'refused') return Promise.reject(new TypeError('Failed to fetch'));
       if (multipart === 'whole') return Promise.resolve(new Response(bytes.slice(), { status: 200 }));
       if (multipart === 'parts')
         return Promise.resolve(
@@ -191,8 +193,13 @@ describe('HttpRangeSource', () => {
     expect(source.requests).toBe(2);
   });
 
-  for (const multipart of ['whole', 'first'] as const) {
-    it(`asks one range per request from a server that answers several with ${multipart === 'whole' ? 'the whole file' : 'the first alone'}`, async () => {
+  const ANSWERED_WITH = {
+    whole: 'answers several with the whole file',
+    first: 'answers several with the first alone',
+    refused: 'refuses several (fetch rejects: a preflight not allowed)',
+  } as const;
+  for (const multipart of ['whole', 'first', 'refused'] as const) {
+    it(`asks one range per request from a server that ${ANSWERED_WITH[multipart]}`, async () => {
       const bytes = fileOf(20 * BLOCK);
       const fake = server(bytes, { multipart });
       const source = await open(bytes, fake);

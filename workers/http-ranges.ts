@@ -36,6 +36,8 @@ export interface BytePart extends ContentRange {
 const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
+/** A part's header lines are ASCII; latin1 reads any stray byte as one character rather than failing. */
+const HEADER_TEXT = new TextDecoder('latin1');
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0];
@@ -46,12 +48,6 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number
     i = haystack.indexOf(first ?? 0, i + 1);
   }
   return -1;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return s;
 }
 
 /**
@@ -73,7 +69,7 @@ export function parseByteranges(body: Uint8Array, boundary: string): BytePart[] 
     // The part's header lines, ended by an empty line; the CRLF just read counts as the first line's start.
     const end = indexOf(body, headerEnd, at - 2);
     if (end < 0) return undefined;
-    const headers = latin1(body.subarray(at, end)).split('\r\n');
+    const headers = HEADER_TEXT.decode(body.subarray(at, end)).split('\r\n');
     const value = headers.find((h) => /^content-range\s*:/i.test(h))?.replace(/^[^:]*:/, '') ?? null;
     const range = parseContentRange(value);
     if (range === undefined) return undefined;

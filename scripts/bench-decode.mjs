@@ -62,6 +62,20 @@ async function best(runs, fn) {
   return min;
 }
 
+/**
+ * The best time of each of two contenders over `runs` rounds, run in turn, so that a slow spell of the shared
+ * machine slows both.
+ */
+async function bestAlternated(runs, first, second) {
+  let a = Infinity;
+  let b = Infinity;
+  for (let i = 0; i < runs; i++) {
+    a = Math.min(a, await best(1, first));
+    b = Math.min(b, await best(1, second));
+  }
+  return [a, b];
+}
+
 /** A full garbage collection, without the --expose-gc flag on the command line. */
 function fullGc() {
   setFlagsFromString('--expose-gc');
@@ -143,12 +157,11 @@ async function zstdDecoderChoice(decodedChunks, outDir, runs, row) {
       .stdout.toString()
       .trim(),
   );
-  let ours = Infinity;
-  let fzstd = Infinity;
-  for (let i = 0; i < Math.max(runs, 3); i++) {
-    ours = Math.min(ours, await best(1, () => decodeToNothing(decodedChunks, file, 'zstd', size)));
-    fzstd = Math.min(fzstd, await best(1, () => fzstdToNothing(file, size)));
-  }
+  const [ours, fzstd] = await bestAlternated(
+    Math.max(runs, 3),
+    () => decodeToNothing(decodedChunks, file, 'zstd', size),
+    () => fzstdToNothing(file, size),
+  );
   const rate = (ms) => size / 1e6 / (ms / 1000);
   row(`zstd on ${(size / 1e6).toFixed(0)} MB of shared libraries: zstddec`, rate(ours), 'MB/s', 'fzstd', rate(fzstd));
 }
@@ -181,20 +194,15 @@ export async function benchDecode({ root, runs, row }) {
       const compressed = statSync(file).size;
       const size = f.bytes ?? coreSize;
       const target = join(work, 'decoded.core');
-      // Alternated, so that a slow spell of the shared machine slows both sides; at least 5 times, as one decode of
-      // this core takes 0.2–2 s: a noisy neighbour swings a single pair by ±30 %.
-      let toNothing = Infinity;
-      let toFile = Infinity;
-      for (let i = 0; i < Math.max(runs, 5); i++) {
-        toNothing = Math.min(toNothing, await best(1, () => decodeToNothing(decodedChunks, file, f.kind, size)));
-        toFile = Math.min(
-          toFile,
-          await best(1, async () => {
-            await decodeTo(file, target, f.kind);
-            rmSync(target);
-          }),
-        );
-      }
+      // At least 5 rounds, as one decode of this core takes 0.2–2 s: a noisy neighbour swings a single pair by ±30 %.
+      const [toNothing, toFile] = await bestAlternated(
+        Math.max(runs, 5),
+        () => decodeToNothing(decodedChunks, file, f.kind, size),
+        async () => {
+          await decodeTo(file, target, f.kind);
+          rmSync(target);
+        },
+      );
       const tool = await best(runs, () => {
         const r = spawnSync('sh', ['-c', `${f.tool} '${file}' > /dev/null`]);
         if (r.status !== 0) throw new Error(`${f.tool} failed: ${r.stderr}`);

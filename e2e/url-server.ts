@@ -6,7 +6,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { multipartBody } from '../tests/helpers/multipart-body';
+import { multipartBody, severalRanges } from '../tests/helpers/multipart-body';
 
 export interface ServedFile {
   readonly path: string;
@@ -76,9 +76,8 @@ export class DumpRoutes {
       return true;
     }
     const common = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store', ...cors };
-    const several = /^bytes=(\d+-\d+(?:,\d+-\d+)+)$/.exec(req.headers.range ?? '');
-    if (file.ranges && several !== null && file.singleRangesOnly !== true) {
-      const spans = (several[1] ?? '').split(',').map((r) => r.split('-').map(Number) as [number, number]);
+    const spans = severalRanges(req.headers.range);
+    if (file.ranges && spans !== undefined && file.singleRangesOnly !== true) {
       this.sendParts(name, req, res, common, size, spans);
       return true;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK, DIRECT_MIN, HttpRangeSource, probeUrl, UrlReadError, type FetchLike } from './http-range-source';
 import { parseContentRange } from './http-ranges';
-import { multipartBody } from '../tests/helpers/multipart-body';
+import { multipartBody, severalRanges } from '../tests/helpers/multipart-body';
 
 const URL = 'https://dumps.example/core';
 
@@ -39,9 +39,8 @@ function server(
       return Promise.resolve(
         new Response(bytes.slice(), { status: 200, headers: { 'Content-Length': `${bytes.length}` } }),
       );
-    const several = /^bytes=(\d+-\d+(?:,\d+-\d+)+)$/.exec(range);
-    if (several !== null) {
-      const spans = (several[1] ?? '').split(',').map((r) => r.split('-').map(Number) as [number, number]);
+    const spans = severalRanges(range);
+    if (spans !== undefined) {
       const multipart = options.multipart ?? 'parts';
       if (multipart === 'refused') return Promise.reject(new TypeError('Failed to fetch'));
       if (multipart === 'whole') return Promise.resolve(new Response(bytes.slice(), { status: 200 }));
